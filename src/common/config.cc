@@ -1,0 +1,205 @@
+#include "common/config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "yaml-cpp/yaml.h"
+
+namespace headliner {
+namespace {
+
+// Reads one YAML mapping, remembering which keys were consumed so that the rest are reported as
+// unknown (a typo in a key must not be silently ignored).
+class YamlSection {
+ public:
+  YamlSection(const YAML::Node& node, std::string path) : node_(node), path_(std::move(path)) {}
+
+  template <typename T>
+  absl::Status Read(const std::string& key, T& out) {
+    seen_.push_back(key);
+    const YAML::Node value = node_[key];
+    if (!value) return absl::OkStatus();
+    try {
+      out = value.as<T>();
+    } catch (const YAML::Exception& e) {
+      return absl::InvalidArgumentError(absl::StrCat(Name(key), ": not a valid value: ", e.msg));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadDuration(const std::string& key, absl::Duration& out) {
+    std::string text;
+    if (auto s = Read(key, text); !s.ok()) return s;
+    if (text.empty()) return absl::OkStatus();
+    if (!absl::ParseDuration(text, &out)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Name(key), ": not a duration like \"24h\" or \"90s\": \"", text, "\""));
+    }
+    return absl::OkStatus();
+  }
+
+  YamlSection Child(const std::string& key) {
+    seen_.push_back(key);
+    return YamlSection(node_[key], Name(key));
+  }
+
+  absl::Status CheckNoUnknownKeys() const {
+    if (!node_ || node_.IsNull()) return absl::OkStatus();
+    if (!node_.IsMap()) {
+      return absl::InvalidArgumentError(absl::StrCat(path_.empty() ? "top level" : path_,
+                                                     ": expected a mapping of keys to values"));
+    }
+    for (const auto& item : node_) {
+      const std::string key = item.first.as<std::string>();
+      bool known = false;
+      for (const auto& s : seen_) known = known || s == key;
+      if (!known) return absl::InvalidArgumentError(absl::StrCat(Name(key), ": unknown key"));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string Name(const std::string& key) const {
+    return path_.empty() ? key : absl::StrCat(path_, ".", key);
+  }
+
+  YAML::Node node_;
+  std::string path_;
+  std::vector<std::string> seen_;
+};
+
+absl::Status ApplyYamlNode(const YAML::Node& root, Config& c) {
+  YamlSection top(root, "");
+  RETURN_IF_ERROR(top.Read("data_dir", c.data_dir));
+  RETURN_IF_ERROR(top.Read("variant", c.variant));
+
+  YamlSection enc = top.Child("encoder");
+  RETURN_IF_ERROR(enc.Read("dimension", c.encoder.dimension));
+  RETURN_IF_ERROR(enc.Read("feature_buckets", c.encoder.feature_buckets));
+  RETURN_IF_ERROR(enc.CheckNoUnknownKeys());
+
+  YamlSection idx = top.Child("index");
+  RETURN_IF_ERROR(idx.Read("hnsw_m", c.index.hnsw_m));
+  RETURN_IF_ERROR(idx.Read("hnsw_ef_construction", c.index.hnsw_ef_construction));
+  RETURN_IF_ERROR(idx.Read("hnsw_ef_search", c.index.hnsw_ef_search));
+  RETURN_IF_ERROR(idx.Read("compaction_threshold", c.index.compaction_threshold));
+  RETURN_IF_ERROR(idx.Read("min_main_segment", c.index.min_main_segment));
+  RETURN_IF_ERROR(idx.CheckNoUnknownKeys());
+
+  YamlSection rank = top.Child("ranking");
+  RETURN_IF_ERROR(rank.Read("content_weight", c.ranking.content_weight));
+  RETURN_IF_ERROR(rank.Read("freshness_weight", c.ranking.freshness_weight));
+  RETURN_IF_ERROR(rank.ReadDuration("freshness_half_life", c.ranking.freshness_half_life));
+  RETURN_IF_ERROR(rank.Read("near_duplicate_threshold", c.ranking.near_duplicate_threshold));
+  RETURN_IF_ERROR(rank.Read("candidate_pool", c.ranking.candidate_pool));
+  RETURN_IF_ERROR(rank.Read("default_limit", c.ranking.default_limit));
+  RETURN_IF_ERROR(rank.Read("max_limit", c.ranking.max_limit));
+  RETURN_IF_ERROR(rank.CheckNoUnknownKeys());
+
+  YamlSection srv = top.Child("server");
+  RETURN_IF_ERROR(srv.Read("grpc_addr", c.server.grpc_addr));
+  RETURN_IF_ERROR(srv.Read("max_message_bytes", c.server.max_message_bytes));
+  RETURN_IF_ERROR(srv.ReadDuration("shutdown_grace", c.server.shutdown_grace));
+  RETURN_IF_ERROR(srv.ReadDuration("default_deadline", c.server.default_deadline));
+  RETURN_IF_ERROR(srv.CheckNoUnknownKeys());
+
+  return top.CheckNoUnknownKeys();
+}
+
+absl::Status Range(const char* name, double value, double lo, double hi) {
+  if (value >= lo && value <= hi) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(name, ": must be in [", lo, ", ", hi, "], got ", value));
+}
+
+absl::Status Positive(const char* name, absl::Duration d) {
+  if (d > absl::ZeroDuration()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(name, ": must be a positive duration, got ", absl::FormatDuration(d)));
+}
+
+}  // namespace
+
+EnvLookup ProcessEnv() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+absl::Status ApplyYaml(const std::string& yaml_text, const std::string& source, Config& config) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": not valid YAML: ", e.what()));
+  }
+  if (absl::Status s = ApplyYamlNode(root, config); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateConfig(const Config& c) {
+  if (c.data_dir.empty()) return absl::InvalidArgumentError("data_dir: must not be empty");
+  if (c.server.grpc_addr.empty()) {
+    return absl::InvalidArgumentError("server.grpc_addr: must not be empty");
+  }
+  if (c.variant.empty()) return absl::InvalidArgumentError("variant: must not be empty");
+  RETURN_IF_ERROR(Range("encoder.dimension", c.encoder.dimension, 8, 4096));
+  const int b = c.encoder.feature_buckets;
+  if (b < 1024 || b > (1 << 26) || (b & (b - 1)) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "encoder.feature_buckets: must be a power of two in [1024, 67108864], got ", b));
+  }
+  RETURN_IF_ERROR(Range("index.hnsw_m", c.index.hnsw_m, 4, 128));
+  RETURN_IF_ERROR(Range("index.hnsw_ef_construction", c.index.hnsw_ef_construction, 8, 2048));
+  RETURN_IF_ERROR(Range("index.hnsw_ef_search", c.index.hnsw_ef_search, 8, 4096));
+  RETURN_IF_ERROR(Range("index.compaction_threshold", c.index.compaction_threshold, 16, 1e7));
+  RETURN_IF_ERROR(Range("index.min_main_segment", c.index.min_main_segment, 16, 1e8));
+  RETURN_IF_ERROR(Range("ranking.content_weight", c.ranking.content_weight, 0, 100));
+  RETURN_IF_ERROR(Range("ranking.freshness_weight", c.ranking.freshness_weight, 0, 100));
+  RETURN_IF_ERROR(Positive("ranking.freshness_half_life", c.ranking.freshness_half_life));
+  RETURN_IF_ERROR(
+      Range("ranking.near_duplicate_threshold", c.ranking.near_duplicate_threshold, 0, 1.0001));
+  RETURN_IF_ERROR(Range("ranking.max_limit", c.ranking.max_limit, 1, 1000));
+  RETURN_IF_ERROR(
+      Range("ranking.default_limit", c.ranking.default_limit, 1, c.ranking.max_limit));
+  RETURN_IF_ERROR(Range("ranking.candidate_pool", c.ranking.candidate_pool,
+                           c.ranking.max_limit, 100000));
+  RETURN_IF_ERROR(Range("server.max_message_bytes", c.server.max_message_bytes, 1024, 1 << 30));
+  RETURN_IF_ERROR(Positive("server.shutdown_grace", c.server.shutdown_grace));
+  RETURN_IF_ERROR(Positive("server.default_deadline", c.server.default_deadline));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Config> LoadConfig(const std::string& yaml_path, const EnvLookup& env,
+                                  const ConfigOverrides& overrides) {
+  Config config;
+  if (!yaml_path.empty()) {
+    std::ifstream in(yaml_path);
+    if (!in) return absl::NotFoundError(absl::StrCat(yaml_path, ": cannot read config file"));
+    std::stringstream text;
+    text << in.rdbuf();
+    RETURN_IF_ERROR(ApplyYaml(text.str(), yaml_path, config));
+  }
+  if (auto v = env("HEADLINER_DATA_DIR")) config.data_dir = *v;
+  if (auto v = env("HEADLINER_GRPC_ADDR")) config.server.grpc_addr = *v;
+  if (auto v = env("HEADLINER_VARIANT")) config.variant = *v;
+  if (overrides.data_dir) config.data_dir = *overrides.data_dir;
+  if (overrides.grpc_addr) config.server.grpc_addr = *overrides.grpc_addr;
+  if (absl::Status s = ValidateConfig(config); !s.ok()) {
+    const std::string where = yaml_path.empty() ? "config" : yaml_path;
+    return absl::InvalidArgumentError(absl::StrCat(where, ": ", s.message()));
+  }
+  return config;
+}
+
+}  // namespace headliner

@@ -1,0 +1,95 @@
+// Headliner's configuration: one struct, filled from defaults, then a YAML file, then the
+// environment (HEADLINER_*), then command-line flags, and validated once at start.
+#ifndef HEADLINER_COMMON_CONFIG_H_
+#define HEADLINER_COMMON_CONFIG_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace headliner {
+
+// Built-in text encoder (src/encode).
+struct EncoderConfig {
+  // Dimension of every article vector, built-in or carried by events.
+  int dimension = 256;
+  // Hash buckets for word and character n-gram features (document frequencies are kept per
+  // bucket). A power of two.
+  int feature_buckets = 1 << 20;
+};
+
+// Vector index (src/index).
+struct IndexConfig {
+  // HNSW graph degree and search/construction breadth of the main segment.
+  int hnsw_m = 32;
+  int hnsw_ef_construction = 64;
+  int hnsw_ef_search = 128;
+  // The delta (flat) segment is compacted into a new main segment once it holds this many
+  // vectors, or the main segment has this many masked (stale or deleted) entries.
+  int compaction_threshold = 20000;
+  // Below this many vectors everything stays in the flat segment: exact and fast enough.
+  int min_main_segment = 20000;
+};
+
+// Ranking parameters (src/rank). Experiments will vary these per variant.
+struct RankingConfig {
+  double content_weight = 1.0;
+  double freshness_weight = 0.05;
+  absl::Duration freshness_half_life = absl::Hours(24);
+  // A candidate whose content similarity to an item already chosen is at least this is a
+  // near-duplicate and is dropped.
+  double near_duplicate_threshold = 0.97;
+  // How many nearest neighbours are fetched before filtering and re-ranking.
+  int candidate_pool = 200;
+  int default_limit = 10;
+  int max_limit = 100;
+};
+
+struct ServerConfig {
+  std::string grpc_addr = "127.0.0.1:50051";
+  int max_message_bytes = 4 << 20;
+  // Time given to in-flight calls after SIGTERM before they are cancelled.
+  absl::Duration shutdown_grace = absl::Seconds(5);
+  // Used when a request carries no deadline.
+  absl::Duration default_deadline = absl::Seconds(2);
+};
+
+struct Config {
+  std::string data_dir = "./data";
+  // Name reported as the experiment variant until experiments are configured.
+  std::string variant = "default";
+  EncoderConfig encoder;
+  IndexConfig index;
+  RankingConfig ranking;
+  ServerConfig server;
+};
+
+// Values given on the command line; each one set overrides every other source.
+struct ConfigOverrides {
+  std::optional<std::string> data_dir;
+  std::optional<std::string> grpc_addr;
+};
+
+// Returns the value of an environment variable, or nullopt. Injected for tests.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+EnvLookup ProcessEnv();
+
+// Loads defaults < `yaml_path` (if non-empty) < environment < `overrides`, then validates.
+// Errors name the file, key and reason, e.g. "config.yaml: ranking.default_limit: must be in
+// [1, 100], got 0".
+absl::StatusOr<Config> LoadConfig(const std::string& yaml_path, const EnvLookup& env,
+                                  const ConfigOverrides& overrides);
+
+// Parses YAML text into `config` (on top of its current values). Unknown keys are errors.
+absl::Status ApplyYaml(const std::string& yaml_text, const std::string& source, Config& config);
+
+// Checks every field's range; the message names the first bad field.
+absl::Status ValidateConfig(const Config& config);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_COMMON_CONFIG_H_

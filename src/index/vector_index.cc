@@ -1,0 +1,353 @@
+#include "index/vector_index.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "faiss/IndexFlat.h"
+#include "faiss/IndexHNSW.h"
+#include "faiss/impl/AuxIndexStructures.h"
+#include "faiss/impl/FaissException.h"
+#include "faiss/impl/IDSelector.h"
+
+namespace headliner {
+
+using Label = faiss::Index::idx_t;
+
+// An immutable HNSW graph over a fixed set of vectors. HNSW labels are positions 0..n-1; `ids_`
+// maps them back to article ids.
+class MainSegment {
+ public:
+  MainSegment(int dimension, const IndexConfig& config, std::vector<uint64_t> ids,
+              std::span<const float> vectors)
+      : hnsw_(dimension, config.hnsw_m, faiss::METRIC_INNER_PRODUCT), ids_(std::move(ids)) {
+    hnsw_.hnsw.efConstruction = config.hnsw_ef_construction;
+    hnsw_.hnsw.efSearch = config.hnsw_ef_search;
+    hnsw_.add(static_cast<Label>(ids_.size()), vectors.data());
+    labels_.reserve(ids_.size());
+    for (size_t i = 0; i < ids_.size(); ++i) labels_[ids_[i]] = static_cast<Label>(i);
+  }
+
+  const faiss::IndexHNSWFlat& hnsw() const { return hnsw_; }
+  uint64_t IdOf(Label label) const { return ids_[label]; }
+  std::optional<Label> LabelOf(uint64_t id) const {
+    auto it = labels_.find(id);
+    if (it == labels_.end()) return std::nullopt;
+    return it->second;
+  }
+  size_t size() const { return ids_.size(); }
+
+ private:
+  faiss::IndexHNSWFlat hnsw_;
+  std::vector<uint64_t> ids_;
+  absl::flat_hash_map<uint64_t, Label> labels_;
+};
+
+namespace {
+
+// Lets HNSW skip masked labels while it walks the graph, so that a query still finds k live
+// neighbours however many entries are masked.
+class UnmaskedSelector : public faiss::IDSelector {
+ public:
+  explicit UnmaskedSelector(const absl::flat_hash_set<int64_t>& masked) : masked_(masked) {}
+  bool is_member(faiss::Index::idx_t id) const override { return !masked_.contains(id); }
+
+ private:
+  const absl::flat_hash_set<int64_t>& masked_;
+};
+
+// FAISS parallelises even a single query with OpenMP; on serving threads that only adds
+// contention, so each search runs on the calling thread alone.
+class SingleThreadedOpenMp {
+ public:
+  SingleThreadedOpenMp() : previous_(omp_get_max_threads()) { omp_set_num_threads(1); }
+  ~SingleThreadedOpenMp() { omp_set_num_threads(previous_); }
+
+ private:
+  int previous_;
+};
+
+void MergeHits(std::vector<SearchHit>& hits, int k) {
+  std::sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
+    return a.score != b.score ? a.score > b.score : a.id < b.id;
+  });
+  if (hits.size() > static_cast<size_t>(k)) hits.resize(k);
+}
+
+}  // namespace
+
+VectorIndex::VectorIndex(int dimension, const IndexConfig& config)
+    : dimension_(dimension),
+      config_(config),
+      delta_(std::make_unique<faiss::IndexFlatIP>(dimension)) {}
+
+VectorIndex::~VectorIndex() {
+  {
+    std::lock_guard<std::mutex> lock(loop_mu_);
+    stop_ = true;
+  }
+  loop_cv_.notify_all();
+  if (compaction_thread_.joinable()) compaction_thread_.join();
+}
+
+absl::Status VectorIndex::Restore(std::span<const uint64_t> ids, std::span<const float> vectors) {
+  if (vectors.size() != ids.size() * dimension_) {
+    return absl::InvalidArgumentError(absl::StrCat("restore: ", vectors.size(), " floats for ",
+                                                   ids.size(), " ids of dimension ", dimension_));
+  }
+  std::lock_guard<std::mutex> one_build(compaction_mu_);
+  std::shared_ptr<const MainSegment> main;
+  if (ids.size() >= static_cast<size_t>(config_.min_main_segment)) {
+    main = std::make_shared<const MainSegment>(
+        dimension_, config_, std::vector<uint64_t>(ids.begin(), ids.end()), vectors);
+  }
+  absl::MutexLock lock(&mu_);
+  main_ = std::move(main);
+  masked_labels_.clear();
+  delta_->reset();
+  delta_ids_.clear();
+  delta_rows_.clear();
+  if (main_ == nullptr) {
+    for (size_t i = 0; i < ids.size(); ++i) {
+      RemoveFromDeltaLocked(ids[i]);  // tolerate duplicates: the last one wins
+      AddToDeltaLocked(ids[i], vectors.data() + i * dimension_);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status VectorIndex::Upsert(uint64_t id, std::span<const float> vector) {
+  if (vector.size() != static_cast<size_t>(dimension_)) {
+    return absl::InvalidArgumentError(absl::StrCat("vector of dimension ", vector.size(),
+                                                   ", index dimension is ", dimension_));
+  }
+  bool due = false;
+  {
+    absl::MutexLock lock(&mu_);
+    RemoveFromDeltaLocked(id);
+    MaskInMainLocked(id);
+    AddToDeltaLocked(id, vector.data());
+    if (compacting_) changed_during_compaction_.insert(id);
+    due = CompactionDueLocked();
+  }
+  if (due) loop_cv_.notify_one();
+  return absl::OkStatus();
+}
+
+void VectorIndex::Remove(uint64_t id) {
+  absl::MutexLock lock(&mu_);
+  RemoveFromDeltaLocked(id);
+  MaskInMainLocked(id);
+  if (compacting_) changed_during_compaction_.insert(id);
+}
+
+void VectorIndex::AddToDeltaLocked(uint64_t id, const float* vector) {
+  delta_rows_[id] = static_cast<int64_t>(delta_ids_.size());
+  delta_ids_.push_back(id);
+  delta_->add(1, vector);
+}
+
+void VectorIndex::RemoveFromDeltaLocked(uint64_t id) {
+  auto it = delta_rows_.find(id);
+  if (it == delta_rows_.end()) return;
+  // Swap-remove: move the last row into the hole so removal is O(dimension), not O(n).
+  const int64_t row = it->second;
+  const int64_t last = static_cast<int64_t>(delta_ids_.size()) - 1;
+  float* xb = delta_->get_xb();
+  if (row != last) {
+    std::copy(xb + last * dimension_, xb + (last + 1) * dimension_, xb + row * dimension_);
+    delta_ids_[row] = delta_ids_[last];
+    delta_rows_[delta_ids_[row]] = row;
+  }
+  delta_ids_.pop_back();
+  delta_rows_.erase(id);
+  delta_->codes.resize(delta_->codes.size() - delta_->code_size);
+  delta_->ntotal -= 1;
+}
+
+void VectorIndex::MaskInMainLocked(uint64_t id) {
+  if (main_ == nullptr) return;
+  if (std::optional<Label> label = main_->LabelOf(id)) masked_labels_.insert(*label);
+}
+
+std::vector<SearchHit> VectorIndex::Search(std::span<const float> query, int k) const {
+  std::vector<SearchHit> hits;
+  if (query.size() != static_cast<size_t>(dimension_) || k <= 0) return hits;
+  SingleThreadedOpenMp single_thread;
+  absl::ReaderMutexLock lock(&mu_);
+
+  const int64_t delta_k = std::min<int64_t>(k, delta_->ntotal);
+  if (delta_k > 0) {
+    std::vector<float> scores(delta_k);
+    std::vector<Label> rows(delta_k);
+    delta_->search(1, query.data(), delta_k, scores.data(), rows.data());
+    for (int64_t i = 0; i < delta_k; ++i) {
+      if (rows[i] >= 0) hits.push_back({delta_ids_[rows[i]], scores[i]});
+    }
+  }
+  if (main_ != nullptr && main_->size() > masked_labels_.size()) {
+    const int64_t main_k = std::min<int64_t>(k, main_->size());
+    std::vector<float> scores(main_k);
+    std::vector<Label> labels(main_k, -1);
+    UnmaskedSelector selector(masked_labels_);
+    faiss::SearchParametersHNSW params;
+    params.efSearch = std::max(config_.hnsw_ef_search, k);
+    if (!masked_labels_.empty()) params.sel = &selector;
+    main_->hnsw().search(1, query.data(), main_k, scores.data(), labels.data(), &params);
+    for (int64_t i = 0; i < main_k; ++i) {
+      if (labels[i] < 0 || masked_labels_.contains(labels[i])) continue;
+      hits.push_back({main_->IdOf(labels[i]), scores[i]});
+    }
+  }
+  MergeHits(hits, k);
+  return hits;
+}
+
+std::optional<std::vector<float>> VectorIndex::Vector(uint64_t id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  std::vector<float> out(dimension_);
+  if (auto it = delta_rows_.find(id); it != delta_rows_.end()) {
+    delta_->reconstruct(it->second, out.data());
+    return out;
+  }
+  if (main_ != nullptr) {
+    if (std::optional<Label> label = main_->LabelOf(id);
+        label && !masked_labels_.contains(*label)) {
+      main_->hnsw().reconstruct(*label, out.data());
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+bool VectorIndex::Contains(uint64_t id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (delta_rows_.contains(id)) return true;
+  if (main_ == nullptr) return false;
+  std::optional<Label> label = main_->LabelOf(id);
+  return label && !masked_labels_.contains(*label);
+}
+
+IndexStats VectorIndex::Stats() const {
+  absl::ReaderMutexLock lock(&mu_);
+  IndexStats s;
+  s.main_segment = main_ ? main_->size() : 0;
+  s.masked = masked_labels_.size();
+  s.delta_segment = delta_ids_.size();
+  s.live = s.main_segment - s.masked + s.delta_segment;
+  s.compactions = compactions_;
+  return s;
+}
+
+bool VectorIndex::CompactionDueLocked() const {
+  const size_t threshold = static_cast<size_t>(config_.compaction_threshold);
+  if (compacting_) return false;
+  if (main_ == nullptr) {
+    return delta_ids_.size() >= static_cast<size_t>(config_.min_main_segment);
+  }
+  return delta_ids_.size() >= threshold || masked_labels_.size() >= threshold;
+}
+
+bool VectorIndex::CompactIfDue() {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (!CompactionDueLocked()) return false;
+  }
+  Compact();
+  return true;
+}
+
+void VectorIndex::Compact() {
+  std::lock_guard<std::mutex> one_build(compaction_mu_);
+
+  // 1. Snapshot under the lock: cheap (pointer copy, masked set and the small delta segment).
+  std::shared_ptr<const MainSegment> old_main;
+  absl::flat_hash_set<int64_t> old_masked;
+  std::vector<uint64_t> ids;
+  std::vector<float> vectors;
+  {
+    absl::MutexLock lock(&mu_);
+    compacting_ = true;
+    changed_during_compaction_.clear();
+    old_main = main_;
+    old_masked = masked_labels_;
+    ids = delta_ids_;
+    vectors.assign(delta_->get_xb(), delta_->get_xb() + delta_ids_.size() * dimension_);
+  }
+
+  // 2. Gather and build without the lock; searches and writes go on meanwhile.
+  if (old_main != nullptr) {
+    std::vector<float> row(dimension_);
+    for (size_t label = 0; label < old_main->size(); ++label) {
+      if (old_masked.contains(static_cast<Label>(label))) continue;
+      old_main->hnsw().reconstruct(static_cast<Label>(label), row.data());
+      ids.push_back(old_main->IdOf(static_cast<Label>(label)));
+      vectors.insert(vectors.end(), row.begin(), row.end());
+    }
+  }
+  std::shared_ptr<const MainSegment> new_main;
+  if (ids.size() >= static_cast<size_t>(config_.min_main_segment)) {
+    new_main = std::make_shared<const MainSegment>(dimension_, config_, ids, vectors);
+  }
+
+  // 3. Swap. Everything written during the build is current in the delta segment (or removed),
+  //    so it stays there and its snapshot copy is masked in the new main segment.
+  absl::MutexLock lock(&mu_);
+  compacting_ = false;
+  ++compactions_;
+  if (new_main == nullptr) {  // too few vectors for a graph: keep one exact segment
+    changed_during_compaction_.clear();
+    if (main_ == nullptr) return;
+    // Move the old main's live vectors into the delta segment.
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (delta_rows_.contains(ids[i]) || !main_->LabelOf(ids[i])) continue;
+      std::optional<Label> label = main_->LabelOf(ids[i]);
+      if (masked_labels_.contains(*label)) continue;
+      AddToDeltaLocked(ids[i], vectors.data() + i * dimension_);
+    }
+    main_.reset();
+    masked_labels_.clear();
+    return;
+  }
+  absl::flat_hash_set<int64_t> new_masked;
+  for (uint64_t id : changed_during_compaction_) {
+    if (std::optional<Label> label = new_main->LabelOf(id)) new_masked.insert(*label);
+  }
+  std::vector<uint64_t> keep_ids;
+  std::vector<float> keep_vectors;
+  for (size_t row = 0; row < delta_ids_.size(); ++row) {
+    if (!changed_during_compaction_.contains(delta_ids_[row])) continue;
+    keep_ids.push_back(delta_ids_[row]);
+    keep_vectors.insert(keep_vectors.end(), delta_->get_xb() + row * dimension_,
+                        delta_->get_xb() + (row + 1) * dimension_);
+  }
+  delta_->reset();
+  delta_ids_.clear();
+  delta_rows_.clear();
+  for (size_t i = 0; i < keep_ids.size(); ++i) {
+    AddToDeltaLocked(keep_ids[i], keep_vectors.data() + i * dimension_);
+  }
+  main_ = std::move(new_main);
+  masked_labels_ = std::move(new_masked);
+  changed_during_compaction_.clear();
+}
+
+void VectorIndex::StartBackgroundCompaction() {
+  if (compaction_thread_.joinable()) return;
+  compaction_thread_ = std::thread([this] { CompactionLoop(); });
+}
+
+void VectorIndex::CompactionLoop() {
+  std::unique_lock<std::mutex> lock(loop_mu_);
+  while (!stop_) {
+    loop_cv_.wait_for(lock, std::chrono::seconds(1));
+    if (stop_) break;
+    lock.unlock();
+    CompactIfDue();
+    lock.lock();
+  }
+}
+
+}  // namespace headliner

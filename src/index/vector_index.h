@@ -1,0 +1,121 @@
+// Nearest-neighbour search over article vectors (inner product of L2-normalised vectors, i.e.
+// cosine similarity), updated online.
+//
+// Structure: an immutable HNSW "main" segment plus a mutable exact "delta" segment.
+//  - Upsert puts the vector in the delta segment and masks the id's old entry in main, if any;
+//    Remove masks or drops it. Neither rebuilds anything, so an update is searchable at once.
+//  - Search queries both segments and merges the results, skipping masked main entries.
+//  - When the delta segment or the masked set grows past `compaction_threshold`, a background
+//    thread builds a new main segment from all live vectors without holding the lock, then swaps
+//    it in; writes that raced with the build stay in the delta segment and are masked in the new
+//    main. Below `min_main_segment` live vectors everything stays in the (exact) delta segment.
+//
+// Thread safety: every public method may be called from any thread. `mu_` guards the segments;
+// searches take it shared, writers exclusively and only for O(dimension) work (absl::Mutex does
+// not starve writers). The main segment itself is immutable once published.
+#ifndef HEADLINER_INDEX_VECTOR_INDEX_H_
+#define HEADLINER_INDEX_VECTOR_INDEX_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "common/config.h"
+
+namespace faiss {
+struct IndexFlatIP;
+}  // namespace faiss
+
+namespace headliner {
+
+struct SearchHit {
+  uint64_t id;
+  float score;  // inner product with the query
+};
+
+struct IndexStats {
+  uint64_t live = 0;
+  uint64_t main_segment = 0;    // entries in the main segment, masked ones included
+  uint64_t masked = 0;          // stale or removed entries of the main segment
+  uint64_t delta_segment = 0;
+  uint64_t compactions = 0;
+};
+
+class MainSegment;  // vector_index.cc
+
+class VectorIndex {
+ public:
+  VectorIndex(int dimension, const IndexConfig& config);
+  ~VectorIndex();  // stops the compaction thread
+
+  VectorIndex(const VectorIndex&) = delete;
+  VectorIndex& operator=(const VectorIndex&) = delete;
+
+  // Replaces the whole content (start-up restore): builds the main segment directly when there
+  // are at least `min_main_segment` vectors. `vectors` holds ids.size() * dimension floats.
+  absl::Status Restore(std::span<const uint64_t> ids, std::span<const float> vectors);
+
+  // Inserts or replaces the vector of `id`. InvalidArgument on a wrong dimension.
+  absl::Status Upsert(uint64_t id, std::span<const float> vector);
+  // Removes `id`; a no-op when absent.
+  void Remove(uint64_t id);
+
+  // The `k` nearest live vectors, best first.
+  std::vector<SearchHit> Search(std::span<const float> query, int k) const;
+  // The stored vector of `id`, if live.
+  std::optional<std::vector<float>> Vector(uint64_t id) const;
+  bool Contains(uint64_t id) const;
+
+  IndexStats Stats() const;
+  int dimension() const { return dimension_; }
+
+  // Starts the background compaction thread (not started by the constructor so that tests and
+  // benchmarks can drive compaction by hand).
+  void StartBackgroundCompaction();
+  // Compacts now if due; returns whether it did. Safe to call concurrently with everything.
+  bool CompactIfDue();
+  // Compacts unconditionally (into a main segment if there are enough vectors).
+  void Compact();
+
+ private:
+  bool CompactionDueLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void AddToDeltaLocked(uint64_t id, const float* vector) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RemoveFromDeltaLocked(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void MaskInMainLocked(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void CompactionLoop();
+
+  const int dimension_;
+  const IndexConfig config_;
+
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const MainSegment> main_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<int64_t> masked_labels_ ABSL_GUARDED_BY(mu_);  // labels of main_
+  std::unique_ptr<faiss::IndexFlatIP> delta_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint64_t> delta_ids_ ABSL_GUARDED_BY(mu_);               // row -> id
+  absl::flat_hash_map<uint64_t, int64_t> delta_rows_ ABSL_GUARDED_BY(mu_);  // id -> row
+  // While a compaction builds, the ids written meanwhile: they must not be taken from its
+  // snapshot.
+  bool compacting_ ABSL_GUARDED_BY(mu_) = false;
+  absl::flat_hash_set<uint64_t> changed_during_compaction_ ABSL_GUARDED_BY(mu_);
+  uint64_t compactions_ ABSL_GUARDED_BY(mu_) = 0;
+
+  std::mutex compaction_mu_;  // one compaction at a time
+
+  std::mutex loop_mu_;
+  std::condition_variable loop_cv_;
+  bool stop_ = false;  // guarded by loop_mu_
+  std::thread compaction_thread_;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_INDEX_VECTOR_INDEX_H_

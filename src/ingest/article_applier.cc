@@ -1,0 +1,161 @@
+#include "ingest/article_applier.h"
+
+#include <cmath>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/time_util.h"
+#include "ingest/article_validator.h"
+
+namespace headliner {
+namespace {
+
+std::vector<float> Normalized(const google::protobuf::RepeatedField<float>& values) {
+  std::vector<float> out(values.begin(), values.end());
+  double norm = 0;
+  for (float v : out) norm += double{v} * v;
+  const float inv = static_cast<float>(1.0 / std::sqrt(norm));
+  for (float& v : out) v *= inv;
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ArticleApplier>> ArticleApplier::Create(
+    ArticleStore& store, VectorIndex& index, const EncoderConfig& encoder) {
+  if (index.dimension() != encoder.dimension) {
+    return absl::InvalidArgumentError(absl::StrCat("index dimension ", index.dimension(),
+                                                   " differs from encoder dimension ",
+                                                   encoder.dimension));
+  }
+  std::unique_ptr<ArticleApplier> applier(new ArticleApplier(store, index, encoder));
+  absl::MutexLock lock(&applier->mu_);
+  DocumentFrequencies& df = applier->frequencies_;
+  absl::Status bad_bucket;
+  ASSIGN_OR_RETURN(uint64_t documents, store.ForEachFrequency([&](uint32_t bucket, uint64_t n) {
+    if (bucket >= static_cast<uint32_t>(df.buckets())) {
+      bad_bucket = absl::FailedPreconditionError(absl::StrCat(
+          "stored document frequencies use more buckets than encoder.feature_buckets = ",
+          df.buckets(), "; the setting cannot change for an existing data dir"));
+      return;
+    }
+    df.Set(bucket, static_cast<uint32_t>(n));
+  }));
+  RETURN_IF_ERROR(bad_bucket);
+  df.SetDocuments(documents);
+  return applier;
+}
+
+absl::Status ArticleApplier::Reject(const std::string& reason, const std::string& message) {
+  ++rejected_[reason];
+  return absl::InvalidArgumentError(message);
+}
+
+absl::StatusOr<ApplyResult> ArticleApplier::Apply(const v1::Article& article) {
+  absl::MutexLock lock(&mu_);
+  return ApplyLocked(article);
+}
+
+absl::StatusOr<ApplyResult> ArticleApplier::ApplyLocked(const v1::Article& event) {
+  if (std::optional<Rejection> r = ValidateArticle(event, encoder_.dimension())) {
+    return Reject(r->reason, r->message);
+  }
+  v1::Article article = event;
+  if (!article.has_updated_at()) *article.mutable_updated_at() = article.published_at();
+
+  ASSIGN_OR_RETURN(std::optional<StoredArticle> stored, store_.FindByExternalId(article.id()));
+  const v1::Article* previous = stored ? &stored->article : nullptr;
+  if (previous != nullptr &&
+      FromProto(previous->updated_at()) >= FromProto(article.updated_at())) {
+    return ApplyResult{false, stored->dense_id};  // older or same version: idempotent no-op
+  }
+  if (article.deleted() && previous == nullptr) {
+    // A tombstone for an article never seen: keep it so that an older upsert arriving later
+    // cannot resurrect the article. It needs a published_at for the catalog.
+    if (!article.has_published_at()) *article.mutable_published_at() = article.updated_at();
+  }
+  if (article.deleted() && previous != nullptr) {
+    // Keep the last content with the tombstone: GetArticle and operators can still see it.
+    v1::Article tombstone = *previous;
+    tombstone.set_deleted(true);
+    *tombstone.mutable_updated_at() = article.updated_at();
+    article = std::move(tombstone);
+  }
+
+  rocksdb::WriteBatch batch;
+  const uint64_t dense_id = stored ? stored->dense_id : store_.AllocateDenseId(batch);
+
+  // Document frequencies follow the text of live articles.
+  std::vector<uint32_t> old_buckets, new_buckets;
+  if (previous != nullptr && !previous->deleted()) {
+    old_buckets = encoder_.Buckets(EncoderInput(previous->headline(),
+                                                {previous->tags().begin(), previous->tags().end()}));
+  }
+  const std::string text =
+      EncoderInput(article.headline(), {article.tags().begin(), article.tags().end()});
+  if (!article.deleted()) new_buckets = encoder_.Buckets(text);
+  if (!old_buckets.empty()) store_.StageFrequencies(batch, old_buckets, -1);
+  if (!new_buckets.empty()) store_.StageFrequencies(batch, new_buckets, +1);
+  frequencies_.Add(old_buckets, -1);
+  frequencies_.Add(new_buckets, +1);
+
+  std::vector<float> embedding;
+  if (!article.deleted()) {
+    embedding = article.embedding_size() > 0 ? Normalized(article.embedding())
+                                             : encoder_.Encode(text, frequencies_);
+  }
+  store_.StagePut(batch, dense_id, article, previous, embedding);
+  if (absl::Status s = store_.Write(batch); !s.ok()) {
+    frequencies_.Add(new_buckets, -1);  // undo the in-memory half
+    frequencies_.Add(old_buckets, +1);
+    return s;
+  }
+
+  if (article.deleted()) {
+    index_.Remove(dense_id);
+  } else {
+    RETURN_IF_ERROR(index_.Upsert(dense_id, embedding));
+  }
+  return ApplyResult{true, dense_id};
+}
+
+absl::StatusOr<ApplyResult> ArticleApplier::Delete(const std::string& article_id,
+                                                   absl::Time when) {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(std::optional<StoredArticle> stored, store_.FindByExternalId(article_id));
+  if (!stored) return absl::NotFoundError(absl::StrCat("article ", article_id, " is unknown"));
+  if (stored->article.deleted()) return ApplyResult{false, stored->dense_id};
+  v1::Article tombstone;
+  tombstone.set_id(article_id);
+  tombstone.set_deleted(true);
+  const absl::Time after_stored = FromProto(stored->article.updated_at()) + absl::Microseconds(1);
+  *tombstone.mutable_updated_at() = ToProtoTimestamp(std::max(when, after_stored));
+  return ApplyLocked(tombstone);
+}
+
+absl::Status ArticleApplier::RestoreIndex() {
+  std::vector<uint64_t> ids;
+  std::vector<float> vectors;
+  const size_t dimension = static_cast<size_t>(index_.dimension());
+  absl::Status bad;
+  RETURN_IF_ERROR(store_.ForEachEmbedding([&](uint64_t id, std::vector<float> v) {
+    if (v.size() != dimension) {
+      bad = absl::FailedPreconditionError(absl::StrCat(
+          "stored embedding of dimension ", v.size(), " but encoder.dimension is ", dimension,
+          "; the dimension cannot change for an existing data dir"));
+      return;
+    }
+    ids.push_back(id);
+    vectors.insert(vectors.end(), v.begin(), v.end());
+  }));
+  RETURN_IF_ERROR(bad);
+  return index_.Restore(ids, vectors);
+}
+
+std::map<std::string, uint64_t> ArticleApplier::RejectedCounts() const {
+  absl::MutexLock lock(&mu_);
+  return rejected_;
+}
+
+}  // namespace headliner

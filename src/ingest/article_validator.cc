@@ -1,0 +1,78 @@
+#include "ingest/article_validator.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+
+namespace headliner {
+namespace {
+
+// Timestamps outside [1970, 2200) are almost certainly unit mistakes (milliseconds sent as
+// seconds and the like).
+constexpr int64_t kMaxSeconds = 7258118400;  // 2200-01-01
+
+std::optional<Rejection> Oversized(const char* field, size_t size, size_t limit) {
+  if (size <= limit) return std::nullopt;
+  return Rejection{"oversized_field",
+                   absl::StrCat(field, " is ", size, " bytes, at most ", limit, " allowed")};
+}
+
+std::optional<Rejection> CheckTime(const char* field, const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() < 0 || ts.seconds() >= kMaxSeconds || ts.nanos() < 0 ||
+      ts.nanos() > 999999999) {
+    return Rejection{"bad_time", absl::StrCat(field, " is out of range (seconds ", ts.seconds(),
+                                              ", nanos ", ts.nanos(), ")")};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Rejection> ValidateArticle(const v1::Article& a, int embedding_dimension) {
+  if (a.id().empty()) return Rejection{"missing_id", "id is empty"};
+  if (auto r = Oversized("id", a.id().size(), kMaxArticleIdBytes)) return r;
+  for (char c : a.id()) {
+    if (static_cast<unsigned char>(c) < 0x20) {
+      return Rejection{"bad_id", "id contains a control character"};
+    }
+  }
+  if (a.has_updated_at()) {
+    if (auto r = CheckTime("updated_at", a.updated_at())) return r;
+  }
+  if (a.deleted()) {
+    if (!a.has_updated_at() && !a.has_published_at()) {
+      return Rejection{"bad_time", "a deletion needs updated_at (or published_at)"};
+    }
+    return std::nullopt;
+  }
+  if (a.headline().empty()) return Rejection{"missing_headline", "headline is empty"};
+  if (auto r = Oversized("headline", a.headline().size(), kMaxHeadlineBytes)) return r;
+  if (auto r = Oversized("url", a.url().size(), kMaxUrlBytes)) return r;
+  if (auto r = Oversized("section", a.section().size(), kMaxSectionBytes)) return r;
+  if (auto r = Oversized("language", a.language().size(), kMaxLanguageBytes)) return r;
+  if (a.tags_size() > static_cast<int>(kMaxTags)) {
+    return Rejection{"oversized_field",
+                     absl::StrCat("tags has ", a.tags_size(), " entries, at most ", kMaxTags)};
+  }
+  for (const std::string& tag : a.tags()) {
+    if (auto r = Oversized("a tag", tag.size(), kMaxTagBytes)) return r;
+  }
+  if (!a.has_published_at()) return Rejection{"bad_time", "published_at is missing"};
+  if (auto r = CheckTime("published_at", a.published_at())) return r;
+  if (a.embedding_size() > 0) {
+    if (a.embedding_size() != embedding_dimension) {
+      return Rejection{"bad_embedding",
+                       absl::StrCat("embedding has dimension ", a.embedding_size(),
+                                    ", the service is configured for ", embedding_dimension)};
+    }
+    double norm = 0;
+    for (float v : a.embedding()) {
+      if (!std::isfinite(v)) return Rejection{"bad_embedding", "embedding has a NaN or infinity"};
+      norm += double{v} * v;
+    }
+    if (norm == 0) return Rejection{"bad_embedding", "embedding is all zeros"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace headliner

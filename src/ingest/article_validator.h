@@ -1,0 +1,36 @@
+// Checks an article event before anything is stored. Every event source (Admin RPC, bulk loader,
+// Kafka) goes through it via ArticleApplier.
+#ifndef HEADLINER_INGEST_ARTICLE_VALIDATOR_H_
+#define HEADLINER_INGEST_ARTICLE_VALIDATOR_H_
+
+#include <optional>
+#include <string>
+
+#include "headliner/v1/article.pb.h"
+
+namespace headliner {
+
+// Size limits of article fields, in bytes; the wire contract documents the same numbers.
+inline constexpr size_t kMaxArticleIdBytes = 256;
+inline constexpr size_t kMaxHeadlineBytes = 1024;
+inline constexpr size_t kMaxUrlBytes = 2048;
+inline constexpr size_t kMaxSectionBytes = 64;
+inline constexpr size_t kMaxLanguageBytes = 16;
+inline constexpr size_t kMaxTags = 32;
+inline constexpr size_t kMaxTagBytes = 64;
+
+// Why an event was rejected: `reason` is a short stable label used as a counter key
+// ("missing_id", "oversized_field", "bad_time", "bad_embedding", ...); `message` is for humans
+// and names the field.
+struct Rejection {
+  std::string reason;
+  std::string message;
+};
+
+// Returns the first problem found, or nullopt for a valid article. A tombstone (deleted = true)
+// needs only an id and a time.
+std::optional<Rejection> ValidateArticle(const v1::Article& article, int embedding_dimension);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_INGEST_ARTICLE_VALIDATOR_H_

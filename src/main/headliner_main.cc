@@ -1,0 +1,61 @@
+// The headliner server process: parse flags, load the config, serve until SIGTERM or SIGINT.
+#include <signal.h>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "common/config.h"
+#include "common/version.h"
+#include "serve/server.h"
+
+ABSL_FLAG(std::string, config, "", "Path of the YAML config file (optional).");
+ABSL_FLAG(std::string, data_dir, "",
+          "Data directory (overrides the config file and HEADLINER_DATA_DIR).");
+ABSL_FLAG(std::string, grpc_addr, "",
+          "Listen address, e.g. 0.0.0.0:50051 (overrides config and HEADLINER_GRPC_ADDR).");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("Headliner: ranked related headlines over gRPC.");
+  absl::ParseCommandLine(argc, argv);
+
+  // Block the stop signals in every thread (gRPC and RocksDB threads inherit this mask) and wait
+  // for them here, so that shutdown runs on the main thread, outside any signal handler.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  headliner::ConfigOverrides overrides;
+  // An empty flag means "not given": neither value may be empty in a valid config anyway.
+  if (std::string v = absl::GetFlag(FLAGS_data_dir); !v.empty()) overrides.data_dir = v;
+  if (std::string v = absl::GetFlag(FLAGS_grpc_addr); !v.empty()) overrides.grpc_addr = v;
+  absl::StatusOr<headliner::Config> config =
+      headliner::LoadConfig(absl::GetFlag(FLAGS_config), headliner::ProcessEnv(), overrides);
+  if (!config.ok()) {
+    std::fprintf(stderr, "headliner: bad configuration: %s\n",
+                 std::string(config.status().message()).c_str());
+    return 2;
+  }
+
+  std::fprintf(stderr, "headliner %s: opening %s\n", headliner::Version(),
+               config->data_dir.c_str());
+  auto server = headliner::HeadlinerServer::Start(*config);
+  if (!server.ok()) {
+    std::fprintf(stderr, "headliner: cannot start: %s\n",
+                 std::string(server.status().message()).c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "headliner: serving on port %d\n", (*server)->port());
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::fprintf(stderr, "headliner: signal %d, shutting down\n", signal_number);
+  (*server)->Shutdown();
+  std::fprintf(stderr, "headliner: stopped cleanly\n");
+  return 0;
+}

@@ -1,0 +1,76 @@
+// Ranking v1: turns an article id into an ordered list of related articles.
+//
+// Candidates are the source article's nearest neighbours in the content index. Each candidate
+// that passes the filter is scored
+//     score = content_weight * cosine(source, candidate)
+//           + freshness_weight * 2^(-age / freshness_half_life)
+// and the list is built greedily by score, dropping near-duplicates (cosine >= threshold) of the
+// source or of an item already chosen. An unknown source gives the freshest articles that pass the
+// filter, flagged as a fallback, so that a widget is never empty.
+//
+// Thread-safe: Rank() only reads the store and the index.
+#ifndef HEADLINER_RANK_RANKER_H_
+#define HEADLINER_RANK_RANKER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/config.h"
+#include "headliner/v1/article.pb.h"
+#include "index/vector_index.h"
+#include "rank/request_filter.h"
+#include "store/article_store.h"
+
+namespace headliner {
+
+struct RankRequest {
+  std::string article_id;
+  int limit = 10;
+  ArticleFilter filter;
+  bool explain = false;
+  absl::Time now;
+  // Ranking gives up with DeadlineExceeded past this time.
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+struct FeatureContribution {
+  std::string feature;
+  double value;
+  double contribution;
+};
+
+struct RankedArticle {
+  v1::Article article;
+  double score = 0;
+  std::vector<FeatureContribution> reasons;  // filled when explain is set
+};
+
+struct RankResult {
+  std::vector<RankedArticle> items;
+  bool fallback = false;
+};
+
+class Ranker {
+ public:
+  // `store` and `index` must outlive the ranker.
+  Ranker(ArticleStore& store, const VectorIndex& index, const RankingConfig& config)
+      : store_(store), index_(index), config_(config) {}
+
+  absl::StatusOr<RankResult> Rank(const RankRequest& request) const;
+
+ private:
+  absl::StatusOr<RankResult> RankByContent(const RankRequest& request, const v1::Article& source,
+                                           const std::vector<float>& query) const;
+  absl::StatusOr<RankResult> Freshest(const RankRequest& request) const;
+  double Freshness(const v1::Article& article, absl::Time now) const;
+
+  ArticleStore& store_;
+  const VectorIndex& index_;
+  const RankingConfig config_;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_RANK_RANKER_H_

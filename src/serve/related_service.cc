@@ -1,0 +1,79 @@
+#include "serve/related_service.h"
+
+#include <chrono>
+
+#include "absl/random/random.h"
+#include "absl/strings/escaping.h"
+#include "common/time_util.h"
+#include "headliner/v1/token.pb.h"
+#include "serve/grpc_status.h"
+#include "serve/request_limits.h"
+
+namespace headliner {
+
+std::string MakeRecommendationToken(const std::string& source_article_id,
+                                    const std::string& variant, absl::Time served_at) {
+  v1::RecommendationToken token;
+  token.set_source_article_id(source_article_id);
+  token.set_variant(variant);
+  token.set_served_at_ms(absl::ToUnixMillis(served_at));
+  absl::BitGen gen;
+  token.set_nonce(absl::Uniform<uint64_t>(gen));
+  return absl::WebSafeBase64Escape(token.SerializeAsString());
+}
+
+grpc::ServerUnaryReactor* RelatedHeadlinesService::GetRelated(
+    grpc::CallbackServerContext* context, const v1::GetRelatedRequest* request,
+    v1::GetRelatedResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(Handle(*context, *request, *response));
+  return reactor;
+}
+
+grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& context,
+                                             const v1::GetRelatedRequest& request,
+                                             v1::GetRelatedResponse& response) const {
+  if (!state_.ready()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "index is loading");
+  }
+  if (absl::Status s = ValidateGetRelated(request, config_.ranking); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  const absl::Time now = absl::Now();
+  RankRequest rank;
+  rank.article_id = request.article_id();
+  rank.limit = EffectiveLimit(request, config_.ranking);
+  rank.filter = ToArticleFilter(request.filter());
+  rank.explain = request.explain();
+  rank.now = now;
+  // A call without a deadline still gets one, so that no request can hold a thread forever.
+  const auto deadline = context.deadline();
+  rank.deadline = deadline == std::chrono::system_clock::time_point::max()
+                      ? now + config_.server.default_deadline
+                      : absl::FromChrono(deadline);
+
+  absl::StatusOr<RankResult> result = ranker_.Rank(rank);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+
+  for (RankedArticle& ranked : result->items) {
+    v1::RelatedItem* item = response.add_items();
+    item->set_article_id(ranked.article.id());
+    item->set_headline(ranked.article.headline());
+    item->set_url(ranked.article.url());
+    item->set_section(ranked.article.section());
+    *item->mutable_published_at() = ranked.article.published_at();
+    item->set_score(ranked.score);
+    for (const FeatureContribution& f : ranked.reasons) {
+      v1::Reason* reason = item->add_reasons();
+      reason->set_feature(f.feature);
+      reason->set_value(f.value);
+      reason->set_contribution(f.contribution);
+    }
+  }
+  response.set_fallback(result->fallback);
+  response.set_variant(config_.variant);
+  response.set_token(MakeRecommendationToken(request.article_id(), config_.variant, now));
+  return grpc::Status::OK;
+}
+
+}  // namespace headliner

@@ -1,0 +1,40 @@
+// headliner.v1.RelatedHeadlines on gRPC's callback API. Ranking is CPU-bound and short (well
+// under a millisecond), so it runs inline on the gRPC thread that received the call.
+#ifndef HEADLINER_SERVE_RELATED_SERVICE_H_
+#define HEADLINER_SERVE_RELATED_SERVICE_H_
+
+#include <string>
+
+#include "common/config.h"
+#include "headliner/v1/related.grpc.pb.h"
+#include "rank/ranker.h"
+#include "serve/serving_state.h"
+
+namespace headliner {
+
+class RelatedHeadlinesService final : public v1::RelatedHeadlines::CallbackService {
+ public:
+  // All references must outlive the service.
+  RelatedHeadlinesService(const Ranker& ranker, const ServingState& state, const Config& config)
+      : ranker_(ranker), state_(state), config_(config) {}
+
+  grpc::ServerUnaryReactor* GetRelated(grpc::CallbackServerContext* context,
+                                       const v1::GetRelatedRequest* request,
+                                       v1::GetRelatedResponse* response) override;
+
+ private:
+  grpc::Status Handle(grpc::CallbackServerContext& context, const v1::GetRelatedRequest& request,
+                      v1::GetRelatedResponse& response) const;
+
+  const Ranker& ranker_;
+  const ServingState& state_;
+  const Config& config_;
+};
+
+// The opaque token of one response (see proto/headliner/v1/token.proto).
+std::string MakeRecommendationToken(const std::string& source_article_id,
+                                    const std::string& variant, absl::Time served_at);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_SERVE_RELATED_SERVICE_H_

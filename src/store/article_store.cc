@@ -1,0 +1,188 @@
+#include "store/article_store.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/time_util.h"
+#include "store/keys.h"
+#include "store/uint64_add_operator.h"
+
+namespace headliner {
+namespace {
+
+constexpr char kNextDenseIdKey[] = "next_dense_id";
+constexpr char kLiveCountKey[] = "articles_live";
+constexpr char kDeletedCountKey[] = "articles_deleted";
+constexpr char kDocumentsKey[] = "documents";
+
+absl::StatusOr<v1::Article> ParseArticle(const std::string& bytes, uint64_t dense_id) {
+  v1::Article article;
+  if (!article.ParseFromString(bytes)) {
+    return absl::DataLossError(absl::StrCat("catalog entry ", dense_id, " does not parse"));
+  }
+  return article;
+}
+
+absl::StatusOr<uint64_t> ReadCounter(Database& db, const char* key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> v, db.Get(Column::kMeta, key));
+  if (!v) return 0;
+  auto decoded = DecodeU64(*v);
+  if (!decoded) return absl::DataLossError(absl::StrCat("meta counter ", key, " is malformed"));
+  return *decoded;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(Database& database) {
+  ASSIGN_OR_RETURN(uint64_t next, ReadCounter(database, kNextDenseIdKey));
+  return std::unique_ptr<ArticleStore>(new ArticleStore(database, next));
+}
+
+absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(
+    const std::string& id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> dense, db_.Get(Column::kIds, id));
+  if (!dense) return std::nullopt;
+  std::optional<uint64_t> dense_id = DecodeU64(*dense);
+  if (!dense_id) return absl::DataLossError("id mapping of " + id + " is malformed");
+  ASSIGN_OR_RETURN(std::optional<v1::Article> article, FindByDenseId(*dense_id));
+  if (!article) return absl::DataLossError("id " + id + " maps to a missing catalog entry");
+  return StoredArticle{*dense_id, std::move(*article)};
+}
+
+absl::StatusOr<std::optional<v1::Article>> ArticleStore::FindByDenseId(uint64_t dense_id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, db_.Get(Column::kCatalog, EncodeU64(dense_id)));
+  if (!bytes) return std::nullopt;
+  return ParseArticle(*bytes, dense_id);
+}
+
+absl::StatusOr<std::vector<std::optional<v1::Article>>> ArticleStore::FindByDenseIds(
+    std::span<const uint64_t> dense_ids) {
+  std::vector<std::string> keys;
+  keys.reserve(dense_ids.size());
+  for (uint64_t id : dense_ids) keys.push_back(EncodeU64(id));
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_.db().MultiGet(rocksdb::ReadOptions(), db_.handle(Column::kCatalog), slices.size(),
+                    slices.data(), values.data(), statuses.data());
+  std::vector<std::optional<v1::Article>> out(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return FromRocks(statuses[i], "catalog multi-get");
+    v1::Article article;
+    if (!article.ParseFromArray(values[i].data(), static_cast<int>(values[i].size()))) {
+      return absl::DataLossError(absl::StrCat("catalog entry ", dense_ids[i], " does not parse"));
+    }
+    out[i] = std::move(article);
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<std::vector<float>>> ArticleStore::FindEmbedding(uint64_t dense_id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   db_.Get(Column::kEmbeddings, EncodeU64(dense_id)));
+  if (!bytes) return std::nullopt;
+  auto floats = DecodeFloats(*bytes);
+  if (!floats) return absl::DataLossError(absl::StrCat("embedding ", dense_id, " is malformed"));
+  return floats;
+}
+
+absl::Status ArticleStore::ForEachNewest(
+    const std::function<bool(uint64_t dense_id, int64_t micros)>& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kByTime)));
+  for (it->SeekToLast(); it->Valid(); it->Prev()) {
+    int64_t micros = 0;
+    uint64_t dense_id = 0;
+    if (!DecodeTimeKey(it->key().ToStringView(), micros, dense_id)) continue;
+    if (!visit(dense_id, micros)) break;
+  }
+  return FromRocks(it->status(), "by-time scan");
+}
+
+absl::Status ArticleStore::ForEachEmbedding(
+    const std::function<void(uint64_t dense_id, std::vector<float> vector)>& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kEmbeddings)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto id = DecodeU64(it->key().ToStringView());
+    auto vec = DecodeFloats(it->value().ToStringView());
+    if (!id || !vec) return absl::DataLossError("malformed embedding entry");
+    visit(*id, std::move(*vec));
+  }
+  return FromRocks(it->status(), "embedding scan");
+}
+
+absl::StatusOr<uint64_t> ArticleStore::ForEachFrequency(
+    const std::function<void(uint32_t bucket, uint64_t count)>& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kFrequencies)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto bucket = DecodeU32(it->key().ToStringView());
+    auto count = DecodeU64(it->value().ToStringView());
+    if (!bucket || !count) return absl::DataLossError("malformed frequency entry");
+    if (*count != 0) visit(*bucket, *count);
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "frequency scan"));
+  return ReadCounter(db_, kDocumentsKey);
+}
+
+absl::StatusOr<CatalogCounts> ArticleStore::Counts() {
+  CatalogCounts counts;
+  ASSIGN_OR_RETURN(counts.live, ReadCounter(db_, kLiveCountKey));
+  ASSIGN_OR_RETURN(counts.deleted, ReadCounter(db_, kDeletedCountKey));
+  return counts;
+}
+
+uint64_t ArticleStore::AllocateDenseId(rocksdb::WriteBatch& batch) {
+  const uint64_t id = next_dense_id_++;
+  batch.Put(db_.handle(Column::kMeta), kNextDenseIdKey, EncodeU64(next_dense_id_));
+  return id;
+}
+
+void ArticleStore::StagePut(rocksdb::WriteBatch& batch, uint64_t dense_id,
+                            const v1::Article& article, const v1::Article* previous,
+                            std::span<const float> embedding) {
+  const std::string key = EncodeU64(dense_id);
+  v1::Article stripped = article;
+  stripped.clear_embedding();
+  batch.Put(db_.handle(Column::kCatalog), key, stripped.SerializeAsString());
+  if (previous == nullptr) batch.Put(db_.handle(Column::kIds), article.id(), key);
+
+  // Keep the by-time listing to live articles only.
+  if (previous != nullptr && !previous->deleted()) {
+    batch.Delete(db_.handle(Column::kByTime),
+                 EncodeTimeKey(ToMicros(previous->published_at()), dense_id));
+  }
+  if (!article.deleted()) {
+    batch.Put(db_.handle(Column::kByTime),
+              EncodeTimeKey(ToMicros(article.published_at()), dense_id), "");
+  }
+
+  if (article.deleted()) {
+    batch.Delete(db_.handle(Column::kEmbeddings), key);
+  } else if (!embedding.empty()) {
+    batch.Put(db_.handle(Column::kEmbeddings), key, EncodeFloats(embedding));
+  }
+
+  const int was_live = (previous != nullptr && !previous->deleted()) ? 1 : 0;
+  const int was_deleted = (previous != nullptr && previous->deleted()) ? 1 : 0;
+  const int is_live = article.deleted() ? 0 : 1;
+  if (is_live != was_live) {
+    batch.Merge(db_.handle(Column::kMeta), kLiveCountKey, UInt64AddOperand(is_live - was_live));
+  }
+  if ((1 - is_live) != was_deleted) {
+    batch.Merge(db_.handle(Column::kMeta), kDeletedCountKey,
+                UInt64AddOperand((1 - is_live) - was_deleted));
+  }
+}
+
+void ArticleStore::StageFrequencies(rocksdb::WriteBatch& batch,
+                                    std::span<const uint32_t> buckets, int delta) {
+  const std::string operand = UInt64AddOperand(delta);
+  for (uint32_t b : buckets) batch.Merge(db_.handle(Column::kFrequencies), EncodeU32(b), operand);
+  batch.Merge(db_.handle(Column::kMeta), kDocumentsKey, operand);
+}
+
+}  // namespace headliner

@@ -1,0 +1,81 @@
+// The article catalog in RocksDB: articles by dense id, the external-id mapping, embeddings, the
+// by-time listing of live articles, encoder document frequencies and catalog counters.
+//
+// Reads are thread-safe. Writes are staged into a caller-owned rocksdb::WriteBatch (so that the
+// ingest layer can add other state, e.g. Kafka offsets, to the same atomic write) and need a
+// single writer: the dense-id counter is not synchronised.
+#ifndef HEADLINER_STORE_ARTICLE_STORE_H_
+#define HEADLINER_STORE_ARTICLE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "headliner/v1/article.pb.h"
+#include "rocksdb/write_batch.h"
+#include "store/database.h"
+
+namespace headliner {
+
+// An article as stored: its dense id and the Article message without its embedding.
+struct StoredArticle {
+  uint64_t dense_id = 0;
+  v1::Article article;
+};
+
+struct CatalogCounts {
+  uint64_t live = 0;
+  uint64_t deleted = 0;
+};
+
+class ArticleStore {
+ public:
+  // Reads the dense-id counter; `database` must outlive the store.
+  static absl::StatusOr<std::unique_ptr<ArticleStore>> Open(Database& database);
+
+  // Lookups. An unknown id is an empty optional, not an error.
+  absl::StatusOr<std::optional<StoredArticle>> FindByExternalId(const std::string& id);
+  absl::StatusOr<std::optional<v1::Article>> FindByDenseId(uint64_t dense_id);
+  // One result per id, in order; missing ones are empty.
+  absl::StatusOr<std::vector<std::optional<v1::Article>>> FindByDenseIds(
+      std::span<const uint64_t> dense_ids);
+  absl::StatusOr<std::optional<std::vector<float>>> FindEmbedding(uint64_t dense_id);
+
+  // Visits live articles from the newest `published_at` backwards until `visit` returns false.
+  absl::Status ForEachNewest(const std::function<bool(uint64_t dense_id, int64_t micros)>& visit);
+  // Visits every stored embedding (start-up index restore).
+  absl::Status ForEachEmbedding(
+      const std::function<void(uint64_t dense_id, std::vector<float> vector)>& visit);
+  // Visits every non-zero document frequency and returns the document count.
+  absl::StatusOr<uint64_t> ForEachFrequency(
+      const std::function<void(uint32_t bucket, uint64_t count)>& visit);
+
+  absl::StatusOr<CatalogCounts> Counts();
+
+  // --- Staging writes (single writer) ---
+  // A new dense id, persisted by the batch that uses it.
+  uint64_t AllocateDenseId(rocksdb::WriteBatch& batch);
+  // Writes `article` (its embedding field is stripped and stored separately when non-empty).
+  // `previous` is the stored version or nullptr; the by-time listing and the live/deleted
+  // counters are kept consistent with it.
+  void StagePut(rocksdb::WriteBatch& batch, uint64_t dense_id, const v1::Article& article,
+                const v1::Article* previous, std::span<const float> embedding);
+  void StageFrequencies(rocksdb::WriteBatch& batch, std::span<const uint32_t> buckets, int delta);
+  // Commits a batch of staged writes atomically.
+  absl::Status Write(rocksdb::WriteBatch& batch) { return db_.Write(batch); }
+
+ private:
+  explicit ArticleStore(Database& database, uint64_t next_dense_id)
+      : db_(database), next_dense_id_(next_dense_id) {}
+
+  Database& db_;
+  uint64_t next_dense_id_;  // guarded by the single-writer contract
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_STORE_ARTICLE_STORE_H_

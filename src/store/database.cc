@@ -1,0 +1,87 @@
+#include "store/database.h"
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/table.h"
+#include "store/uint64_add_operator.h"
+
+namespace headliner {
+namespace {
+
+constexpr const char* kColumnNames[] = {
+    "default", "catalog", "ids", "embeddings", "by_time",
+    "frequencies", "meta"};
+static_assert(sizeof(kColumnNames) / sizeof(kColumnNames[0]) ==
+              static_cast<size_t>(Column::kCount));
+
+}  // namespace
+
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view context) {
+  if (s.ok()) return absl::OkStatus();
+  const std::string msg = absl::StrCat(context, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
+  if (s.IsBusy() || s.IsTryAgain() || s.IsIOError()) return absl::UnavailableError(msg);
+  return absl::InternalError(msg);
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                         const DatabaseOptions& options) {
+  std::unique_ptr<Database> database(new Database(path, options));
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.cache_index_and_filter_blocks = true;
+
+  rocksdb::ColumnFamilyOptions cf;
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf.merge_operator = std::make_shared<UInt64AddOperator>();
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kColumnNames) descriptors.emplace_back(name, cf);
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.keep_log_file_num = 4;
+
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::Open(db_options, path, descriptors, &database->handles_, &raw);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("open RocksDB at ", path));
+  database->db_.reset(raw);
+  return database;
+}
+
+Database::~Database() { (void)Close(); }
+
+absl::Status Database::Write(rocksdb::WriteBatch& batch) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  return FromRocks(db_->Write(wo, &batch), "RocksDB write");
+}
+
+absl::StatusOr<std::optional<std::string>> Database::Get(Column c, const rocksdb::Slice& key) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(c), key, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "RocksDB get");
+  return value;
+}
+
+absl::Status Database::Close() {
+  if (db_ == nullptr) return absl::OkStatus();
+  rocksdb::Status flushed = db_->FlushWAL(/*sync=*/true);
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    (void)db_->DestroyColumnFamilyHandle(h);
+  }
+  handles_.clear();
+  rocksdb::Status closed = db_->Close();
+  db_.reset();
+  if (!flushed.ok()) return FromRocks(flushed, "flush WAL");
+  return FromRocks(closed, "close RocksDB");
+}
+
+}  // namespace headliner

@@ -1,0 +1,76 @@
+// The embedded RocksDB instance and its column families. Owns the DB and every handle; the
+// tables (ArticleStore, and later click state and Kafka offsets) borrow it and encode their own
+// keys. Thread-safe, as rocksdb::DB is.
+#ifndef HEADLINER_STORE_DATABASE_H_
+#define HEADLINER_STORE_DATABASE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "rocksdb/db.h"
+
+namespace headliner {
+
+// Column families, in the order their handles are kept.
+enum class Column {
+  kDefault = 0,
+  kCatalog,     // dense id -> Article (without embedding)
+  kIds,         // external article id -> dense id
+  kEmbeddings,  // dense id -> float32[dimension]
+  kByTime,      // (published_at, dense id) of live articles -> ""
+  kFrequencies, // encoder feature bucket -> document count (merge: add)
+  kMeta,        // named counters and settings (merge: add)
+  kCount,
+};
+
+struct DatabaseOptions {
+  // fsync the WAL on every write. Off by default: the WAL survives a process crash (kill -9)
+  // either way; only a machine crash can lose the last writes without it.
+  bool sync_writes = false;
+  size_t block_cache_bytes = 256 << 20;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the database under `path`.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
+                                                        const DatabaseOptions& options);
+  ~Database();
+
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  rocksdb::DB& db() { return *db_; }
+  rocksdb::ColumnFamilyHandle* handle(Column c) { return handles_[static_cast<int>(c)]; }
+
+  // Applies `batch` atomically: every change in it is durable together, or none is.
+  absl::Status Write(rocksdb::WriteBatch& batch);
+
+  // Reads one value; NotFound is reported as an empty optional, other failures as errors.
+  absl::StatusOr<std::optional<std::string>> Get(Column c, const rocksdb::Slice& key);
+
+  // Flushes memtables and closes the DB. Called by the destructor if not before.
+  absl::Status Close();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  Database(std::string path, const DatabaseOptions& options) : path_(std::move(path)),
+                                                               options_(options) {}
+
+  std::string path_;
+  DatabaseOptions options_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; destroyed in Close()
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+// Converts a RocksDB status into the matching absl status, prefixing `context`.
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view context);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_STORE_DATABASE_H_
