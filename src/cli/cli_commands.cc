@@ -1,0 +1,197 @@
+#include "cli/cli_commands.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "cli/progress_bar.h"
+#include "cli/table_printer.h"
+#include "common/time_util.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/client_context.h"
+#include "headliner/v1/admin.grpc.pb.h"
+#include "headliner/v1/related.grpc.pb.h"
+#include "sample/sample_catalog.h"
+
+namespace headliner {
+namespace {
+
+void SetDeadline(grpc::ClientContext& context, const CliOptions& options) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options.timeout));
+}
+
+int Fail(const std::string& what, const grpc::Status& status) {
+  std::fprintf(stderr, "%s: %s (%d)\n", what.c_str(), status.error_message().c_str(),
+               static_cast<int>(status.error_code()));
+  return 1;
+}
+
+std::string ToJson(const google::protobuf::Message& message, bool pretty) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = pretty;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+  return out;
+}
+
+std::string Age(const google::protobuf::Timestamp& published) {
+  const absl::Duration age = absl::Now() - FromProto(published);
+  if (age < absl::Hours(1)) return absl::StrCat(absl::ToInt64Minutes(age), "m ago");
+  if (age < absl::Hours(48)) return absl::StrCat(absl::ToInt64Hours(age), "h ago");
+  return absl::StrCat(absl::ToInt64Hours(age) / 24, "d ago");
+}
+
+}  // namespace
+
+int RunRelated(grpc::Channel& channel, const CliOptions& options, const std::string& article_id) {
+  auto stub = v1::RelatedHeadlines::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+  v1::GetRelatedRequest request;
+  request.set_article_id(article_id);
+  request.set_limit(options.limit);
+  request.set_explain(options.explain);
+  request.set_user_id(options.user_id);
+  for (const auto& s : options.sections) request.mutable_filter()->add_sections(s);
+  for (const auto& l : options.languages) request.mutable_filter()->add_languages(l);
+  v1::GetRelatedResponse response;
+  grpc::ClientContext context;
+  SetDeadline(context, options);
+  grpc::Status status = stub->GetRelated(&context, request, &response);
+  if (!status.ok()) return Fail("related " + article_id, status);
+  if (options.json) {
+    std::printf("%s\n", ToJson(response, true).c_str());
+    return 0;
+  }
+  TablePrinter table({"#", "score", "section", "published", "headline", "id"},
+                     {0, 0, 14, 0, 72, 24});
+  int rank = 0;
+  for (const v1::RelatedItem& item : response.items()) {
+    table.AddRow({absl::StrCat(++rank), absl::StrFormat("%.3f", item.score()), item.section(),
+                  Age(item.published_at()), item.headline(), item.article_id()});
+  }
+  table.Print(stdout);
+  if (options.explain) {
+    for (const v1::RelatedItem& item : response.items()) {
+      std::string reasons;
+      for (const v1::Reason& r : item.reasons()) {
+        absl::StrAppendFormat(&reasons, " %s=%.3f(+%.3f)", r.feature(), r.value(),
+                              r.contribution());
+      }
+      std::printf("  %s:%s\n", item.article_id().c_str(), reasons.c_str());
+    }
+  }
+  if (response.fallback()) {
+    std::printf("(unknown article %s: showing the freshest articles instead)\n",
+                article_id.c_str());
+  }
+  std::printf("variant=%s token=%s\n", response.variant().c_str(), response.token().c_str());
+  return 0;
+}
+
+int RunLoad(grpc::Channel& channel, const CliOptions& options, const std::string& path) {
+  auto stub = v1::Admin::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "load: cannot read %s\n", path.c_str());
+    return 1;
+  }
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+
+  ProgressBar bar("load", lines.size());
+  uint64_t accepted = 0, unchanged = 0, rejected = 0, blank = 0;
+  constexpr int kMaxErrorsShown = 10;
+  auto report = [&](size_t line_number, const std::string& why) {
+    if (++rejected <= kMaxErrorsShown) {
+      std::fprintf(stderr, "%s:%zu: rejected: %s\n", path.c_str(), line_number, why.c_str());
+    }
+  };
+  for (size_t i = 0; i < lines.size(); ++i) {
+    bar.Update(i, "");
+    if (lines[i].find_first_not_of(" \t\r") == std::string::npos) {
+      ++blank;
+      continue;
+    }
+    v1::UpsertArticleRequest request;
+    auto parsed = google::protobuf::util::JsonStringToMessage(lines[i], request.mutable_article());
+    if (!parsed.ok()) {
+      report(i + 1, absl::StrCat("not an Article in JSON: ", parsed.message().as_string()));
+      continue;
+    }
+    v1::UpsertArticleResponse response;
+    grpc::ClientContext context;
+    SetDeadline(context, options);
+    grpc::Status status = stub->UpsertArticle(&context, request, &response);
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+      report(i + 1, status.error_message());
+    } else if (!status.ok()) {
+      bar.Finish(i, "");
+      return Fail(absl::StrCat(path, ":", i + 1), status);
+    } else if (response.applied()) {
+      ++accepted;
+    } else {
+      ++unchanged;
+    }
+  }
+  bar.Finish(lines.size(), "");
+  std::printf("loaded %s: %llu accepted, %llu unchanged (not newer), %llu rejected\n",
+              path.c_str(), static_cast<unsigned long long>(accepted),
+              static_cast<unsigned long long>(unchanged),
+              static_cast<unsigned long long>(rejected));
+  return 0;
+}
+
+int RunGet(grpc::Channel& channel, const CliOptions& options, const std::string& article_id) {
+  auto stub = v1::Admin::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+  v1::GetArticleRequest request;
+  request.set_article_id(article_id);
+  v1::Article article;
+  grpc::ClientContext context;
+  SetDeadline(context, options);
+  grpc::Status status = stub->GetArticle(&context, request, &article);
+  if (!status.ok()) return Fail("get " + article_id, status);
+  if (!options.json) article.clear_embedding();  // 256 numbers are noise in a terminal
+  std::printf("%s\n", ToJson(article, true).c_str());
+  return 0;
+}
+
+int RunDelete(grpc::Channel& channel, const CliOptions& options, const std::string& article_id) {
+  auto stub = v1::Admin::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+  v1::DeleteArticleRequest request;
+  request.set_article_id(article_id);
+  v1::DeleteArticleResponse response;
+  grpc::ClientContext context;
+  SetDeadline(context, options);
+  grpc::Status status = stub->DeleteArticle(&context, request, &response);
+  if (!status.ok()) return Fail("delete " + article_id, status);
+  std::printf("%s %s\n", article_id.c_str(), response.applied() ? "deleted" : "already deleted");
+  return 0;
+}
+
+int RunStats(grpc::Channel& channel, const CliOptions& options) {
+  auto stub = v1::Admin::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+  v1::StatsRequest request;
+  v1::StatsResponse response;
+  grpc::ClientContext context;
+  SetDeadline(context, options);
+  grpc::Status status = stub->Stats(&context, request, &response);
+  if (!status.ok()) return Fail("stats", status);
+  std::printf("%s\n", ToJson(response, true).c_str());
+  return 0;
+}
+
+int RunSample(int articles, uint64_t seed) {
+  SampleCatalogOptions options;
+  options.articles = articles;
+  options.seed = seed;
+  options.newest = absl::Now();
+  for (const SampleArticle& s : GenerateSampleCatalog(options)) {
+    std::printf("%s\n", ToJson(s.article, false).c_str());
+  }
+  return 0;
+}
+
+}  // namespace headliner

@@ -1,0 +1,88 @@
+// headliner-cli: query and administer a running headliner server.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "cli/cli_commands.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+ABSL_FLAG(std::string, addr, "", "Server address (default $HEADLINER_ADDR or 127.0.0.1:50051).");
+ABSL_FLAG(int, limit, 0, "related: how many items (0: server default).");
+ABSL_FLAG(bool, json, false, "Print JSON instead of a table.");
+ABSL_FLAG(bool, explain, false, "related: show each feature's contribution.");
+ABSL_FLAG(std::string, sections, "", "related: comma-separated sections to keep.");
+ABSL_FLAG(std::string, languages, "", "related: comma-separated languages to keep.");
+ABSL_FLAG(std::string, user, "", "related: user id.");
+ABSL_FLAG(int, count, 3000, "sample: how many articles.");
+ABSL_FLAG(uint64_t, seed, 42, "sample: random seed.");
+ABSL_FLAG(double, timeout_s, 10, "Deadline of each call, in seconds.");
+
+namespace {
+
+constexpr char kUsage[] =
+    "Usage: headliner-cli [flags] COMMAND [ARG]\n"
+    "Commands:\n"
+    "  related ID [--limit N] [--json] [--explain] [--sections a,b]\n"
+    "  load FILE          upsert articles from JSON lines (one headliner.v1.Article per line)\n"
+    "  get ID             print a stored article\n"
+    "  delete ID          delete an article\n"
+    "  stats              print server statistics\n"
+    "  sample [--count N] write a synthetic catalog as JSON lines to stdout\n";
+
+std::vector<std::string> SplitList(const std::string& s) {
+  if (s.empty()) return {};
+  return absl::StrSplit(s, ',', absl::SkipEmpty());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const std::string command = args[1];
+  const std::string arg = args.size() > 2 ? args[2] : "";
+
+  if (command == "sample") {
+    return headliner::RunSample(absl::GetFlag(FLAGS_count), absl::GetFlag(FLAGS_seed));
+  }
+
+  headliner::CliOptions options;
+  options.addr = absl::GetFlag(FLAGS_addr);
+  if (options.addr.empty()) {
+    const char* env = std::getenv("HEADLINER_ADDR");
+    options.addr = env != nullptr ? env : "127.0.0.1:50051";
+  }
+  options.timeout = absl::Seconds(absl::GetFlag(FLAGS_timeout_s));
+  options.json = absl::GetFlag(FLAGS_json);
+  options.limit = absl::GetFlag(FLAGS_limit);
+  options.explain = absl::GetFlag(FLAGS_explain);
+  options.sections = SplitList(absl::GetFlag(FLAGS_sections));
+  options.languages = SplitList(absl::GetFlag(FLAGS_languages));
+  options.user_id = absl::GetFlag(FLAGS_user);
+
+  auto channel = grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials());
+  const bool needs_arg = command == "related" || command == "load" || command == "get" ||
+                         command == "delete";
+  if (needs_arg && arg.empty()) {
+    std::fprintf(stderr, "%s needs an argument\n%s", command.c_str(), kUsage);
+    return 2;
+  }
+  if (command == "related") return headliner::RunRelated(*channel, options, arg);
+  if (command == "load") return headliner::RunLoad(*channel, options, arg);
+  if (command == "get") return headliner::RunGet(*channel, options, arg);
+  if (command == "delete") return headliner::RunDelete(*channel, options, arg);
+  if (command == "stats") return headliner::RunStats(*channel, options);
+  std::fprintf(stderr, "unknown command %s\n%s", command.c_str(), kUsage);
+  return 2;
+}

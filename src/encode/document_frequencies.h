@@ -16,10 +16,18 @@ class DocumentFrequencies {
  public:
   explicit DocumentFrequencies(int buckets) : counts_(buckets, 0) {}
 
-  // Adds `delta` (+1 or -1) to each bucket and to the document count.
-  void Add(std::span<const uint32_t> buckets, int delta) {
-    for (uint32_t b : buckets) counts_[b] = static_cast<uint32_t>(int64_t{counts_[b]} + delta);
-    documents_ = static_cast<uint64_t>(static_cast<int64_t>(documents_) + delta);
+  // Counts one more document containing `buckets` (distinct).
+  void AddDocument(std::span<const uint32_t> buckets) {
+    for (uint32_t b : buckets) ++counts_[b];
+    ++documents_;
+  }
+
+  // Forgets a document previously added with the same `buckets`.
+  void RemoveDocument(std::span<const uint32_t> buckets) {
+    for (uint32_t b : buckets) {
+      if (counts_[b] > 0) --counts_[b];
+    }
+    if (documents_ > 0) --documents_;
   }
 
   // Restores one bucket's count (start-up, from the store).

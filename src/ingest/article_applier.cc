@@ -87,18 +87,27 @@ absl::StatusOr<ApplyResult> ArticleApplier::ApplyLocked(const v1::Article& event
   const uint64_t dense_id = stored ? stored->dense_id : store_.AllocateDenseId(batch);
 
   // Document frequencies follow the text of live articles.
+  const bool was_live = previous != nullptr && !previous->deleted();
+  const bool is_live = !article.deleted();
   std::vector<uint32_t> old_buckets, new_buckets;
-  if (previous != nullptr && !previous->deleted()) {
+  if (was_live) {
     old_buckets = encoder_.Buckets(EncoderInput(previous->headline(),
                                                 {previous->tags().begin(), previous->tags().end()}));
+    store_.StageFrequencies(batch, old_buckets, -1);
+    frequencies_.RemoveDocument(old_buckets);
   }
   const std::string text =
       EncoderInput(article.headline(), {article.tags().begin(), article.tags().end()});
-  if (!article.deleted()) new_buckets = encoder_.Buckets(text);
-  if (!old_buckets.empty()) store_.StageFrequencies(batch, old_buckets, -1);
-  if (!new_buckets.empty()) store_.StageFrequencies(batch, new_buckets, +1);
-  frequencies_.Add(old_buckets, -1);
-  frequencies_.Add(new_buckets, +1);
+  if (is_live) {
+    new_buckets = encoder_.Buckets(text);
+    store_.StageFrequencies(batch, new_buckets, +1);
+    frequencies_.AddDocument(new_buckets);
+  }
+  // Undoes the in-memory half if the write fails.
+  auto undo_frequencies = [&] {
+    if (is_live) frequencies_.RemoveDocument(new_buckets);
+    if (was_live) frequencies_.AddDocument(old_buckets);
+  };
 
   std::vector<float> embedding;
   if (!article.deleted()) {
@@ -107,8 +116,7 @@ absl::StatusOr<ApplyResult> ArticleApplier::ApplyLocked(const v1::Article& event
   }
   store_.StagePut(batch, dense_id, article, previous, embedding);
   if (absl::Status s = store_.Write(batch); !s.ok()) {
-    frequencies_.Add(new_buckets, -1);  // undo the in-memory half
-    frequencies_.Add(old_buckets, +1);
+    undo_frequencies();
     return s;
   }
 

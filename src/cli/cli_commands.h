@@ -1,0 +1,36 @@
+// The headliner-cli subcommands. Each returns the process exit code: 0 success, 1 failure,
+// 2 bad usage.
+#ifndef HEADLINER_CLI_CLI_COMMANDS_H_
+#define HEADLINER_CLI_CLI_COMMANDS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+
+namespace headliner {
+
+struct CliOptions {
+  std::string addr;
+  absl::Duration timeout = absl::Seconds(10);
+  bool json = false;
+  int limit = 0;
+  bool explain = false;
+  std::vector<std::string> sections;
+  std::vector<std::string> languages;
+  std::string user_id;
+};
+
+int RunRelated(grpc::Channel& channel, const CliOptions& options, const std::string& article_id);
+int RunLoad(grpc::Channel& channel, const CliOptions& options, const std::string& path);
+int RunGet(grpc::Channel& channel, const CliOptions& options, const std::string& article_id);
+int RunDelete(grpc::Channel& channel, const CliOptions& options, const std::string& article_id);
+int RunStats(grpc::Channel& channel, const CliOptions& options);
+// Writes a synthetic catalog (src/sample) as JSON lines to stdout; needs no server.
+int RunSample(int articles, uint64_t seed);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_CLI_CLI_COMMANDS_H_

@@ -1,0 +1,49 @@
+// Helpers shared by the tests: a self-removing temporary directory and article builders.
+#ifndef HEADLINER_TESTS_TEST_UTIL_H_
+#define HEADLINER_TESTS_TEST_UTIL_H_
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include "absl/time/time.h"
+#include "headliner/v1/article.pb.h"
+
+namespace headliner::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "headliner-test-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+inline v1::Article MakeArticle(const std::string& id, const std::string& headline,
+                               absl::Time published, const std::string& section = "world") {
+  v1::Article a;
+  a.set_id(id);
+  a.set_headline(headline);
+  a.set_section(section);
+  a.set_language("en");
+  a.set_url("https://news.example.com/" + id);
+  a.mutable_published_at()->set_seconds(absl::ToUnixSeconds(published));
+  return a;
+}
+
+inline void SetUpdatedAt(v1::Article& a, absl::Time t) {
+  a.mutable_updated_at()->set_seconds(absl::ToUnixSeconds(t));
+}
+
+}  // namespace headliner::testing
+
+#endif  // HEADLINER_TESTS_TEST_UTIL_H_

@@ -1,0 +1,130 @@
+#include "store/article_store.h"
+
+#include "gtest/gtest.h"
+#include "test_util.h"
+
+namespace headliner {
+namespace {
+
+using testing::MakeArticle;
+using testing::TempDir;
+
+class ArticleStoreTest : public ::testing::Test {
+ protected:
+  void Open() {
+    auto db = Database::Open(dir_.path(), DatabaseOptions{});
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    auto store = ArticleStore::Open(*db_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+  }
+  void Close() {
+    store_.reset();
+    db_.reset();
+  }
+  uint64_t Put(const v1::Article& a, std::vector<float> embedding = {1, 0}) {
+    auto previous = store_->FindByExternalId(a.id());
+    EXPECT_TRUE(previous.ok());
+    rocksdb::WriteBatch batch;
+    uint64_t id = *previous ? (*previous)->dense_id : store_->AllocateDenseId(batch);
+    store_->StagePut(batch, id, a, *previous ? &(*previous)->article : nullptr, embedding);
+    EXPECT_TRUE(store_->Write(batch).ok());
+    return id;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<ArticleStore> store_;
+};
+
+TEST_F(ArticleStoreTest, PutFindAndDenseIdsSurviveReopen) {
+  Open();
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  uint64_t a = Put(MakeArticle("a", "First", t));
+  uint64_t b = Put(MakeArticle("b", "Second", t + absl::Hours(1)));
+  EXPECT_NE(a, b);
+  Close();
+  Open();
+  auto found = store_->FindByExternalId("b");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->dense_id, b);
+  EXPECT_EQ((*found)->article.headline(), "Second");
+  // A new article after reopening never reuses an id.
+  uint64_t c = Put(MakeArticle("c", "Third", t));
+  EXPECT_GT(c, b);
+  auto embedding = store_->FindEmbedding(a);
+  ASSERT_TRUE(embedding.ok() && embedding->has_value());
+  EXPECT_EQ(**embedding, (std::vector<float>{1, 0}));
+}
+
+TEST_F(ArticleStoreTest, TombstoneLeavesListingAndCounts) {
+  Open();
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  Put(MakeArticle("a", "First", t));
+  Put(MakeArticle("b", "Second", t + absl::Hours(1)));
+  v1::Article dead = MakeArticle("a", "First", t);
+  dead.set_deleted(true);
+  uint64_t a = Put(dead, {});
+  auto counts = store_->Counts();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->live, 1u);
+  EXPECT_EQ(counts->deleted, 1u);
+  std::vector<uint64_t> listed;
+  ASSERT_TRUE(store_->ForEachNewest([&](uint64_t id, int64_t) {
+                      listed.push_back(id);
+                      return true;
+                    })
+                  .ok());
+  EXPECT_EQ(listed.size(), 1u);
+  auto embedding = store_->FindEmbedding(a);
+  ASSERT_TRUE(embedding.ok());
+  EXPECT_FALSE(embedding->has_value());
+}
+
+TEST_F(ArticleStoreTest, ListingIsNewestFirst) {
+  Open();
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  uint64_t old_id = Put(MakeArticle("old", "Old", t));
+  uint64_t new_id = Put(MakeArticle("new", "New", t + absl::Hours(5)));
+  uint64_t mid_id = Put(MakeArticle("mid", "Mid", t + absl::Hours(2)));
+  std::vector<uint64_t> listed;
+  ASSERT_TRUE(store_->ForEachNewest([&](uint64_t id, int64_t) {
+                      listed.push_back(id);
+                      return true;
+                    })
+                  .ok());
+  EXPECT_EQ(listed, (std::vector<uint64_t>{new_id, mid_id, old_id}));
+}
+
+TEST_F(ArticleStoreTest, UnknownIdIsEmptyNotError) {
+  Open();
+  auto found = store_->FindByExternalId("nope");
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->has_value());
+  auto many = store_->FindByDenseIds(std::vector<uint64_t>{99});
+  ASSERT_TRUE(many.ok());
+  EXPECT_FALSE((*many)[0].has_value());
+}
+
+TEST_F(ArticleStoreTest, FrequenciesAccumulateThroughMerges) {
+  Open();
+  rocksdb::WriteBatch batch;
+  std::vector<uint32_t> buckets = {3, 9};
+  store_->StageFrequencies(batch, buckets, +1);
+  store_->StageFrequencies(batch, buckets, +1);
+  std::vector<uint32_t> one = {9};
+  store_->StageFrequencies(batch, one, -1);
+  ASSERT_TRUE(store_->Write(batch).ok());
+  Close();
+  Open();
+  std::map<uint32_t, uint64_t> seen;
+  auto docs = store_->ForEachFrequency([&](uint32_t b, uint64_t n) { seen[b] = n; });
+  ASSERT_TRUE(docs.ok());
+  EXPECT_EQ(*docs, 1u);
+  EXPECT_EQ(seen[3], 2u);
+  EXPECT_EQ(seen[9], 1u);
+}
+
+}  // namespace
+}  // namespace headliner

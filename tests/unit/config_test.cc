@@ -1,0 +1,84 @@
+#include "common/config.h"
+
+#include <map>
+
+#include "gtest/gtest.h"
+
+namespace headliner {
+namespace {
+
+EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(ConfigTest, DefaultsAreValid) {
+  auto config = LoadConfig("", FakeEnv({}), {});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->ranking.default_limit, 10);
+  EXPECT_EQ(config->ranking.max_limit, 100);
+}
+
+TEST(ConfigTest, YamlOverridesDefaults) {
+  Config c;
+  ASSERT_TRUE(ApplyYaml("data_dir: /x\nranking:\n  freshness_half_life: 6h\n  default_limit: 5\n"
+                        "encoder:\n  dimension: 64\n",
+                        "test.yaml", c)
+                  .ok());
+  EXPECT_EQ(c.data_dir, "/x");
+  EXPECT_EQ(c.ranking.freshness_half_life, absl::Hours(6));
+  EXPECT_EQ(c.ranking.default_limit, 5);
+  EXPECT_EQ(c.encoder.dimension, 64);
+}
+
+TEST(ConfigTest, UnknownKeyIsAnErrorNamingIt) {
+  Config c;
+  absl::Status s = ApplyYaml("ranking:\n  freshnes_weight: 1\n", "test.yaml", c);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("ranking.freshnes_weight: unknown key"), absl::string_view::npos)
+      << s;
+}
+
+TEST(ConfigTest, BadValuesAreReadable) {
+  Config c;
+  EXPECT_NE(ApplyYaml("ranking:\n  default_limit: ten\n", "f.yaml", c).message().find(
+                "ranking.default_limit"),
+            absl::string_view::npos);
+  EXPECT_NE(ApplyYaml("ranking:\n  freshness_half_life: soon\n", "f.yaml", c)
+                .message()
+                .find("not a duration"),
+            absl::string_view::npos);
+  EXPECT_FALSE(ApplyYaml("a: [unclosed", "f.yaml", c).ok());
+}
+
+TEST(ConfigTest, ValidationNamesTheField) {
+  Config c;
+  c.ranking.default_limit = 0;
+  absl::Status s = ValidateConfig(c);
+  EXPECT_NE(s.message().find("ranking.default_limit"), absl::string_view::npos) << s;
+  c = Config();
+  c.encoder.feature_buckets = 1000;
+  EXPECT_FALSE(ValidateConfig(c).ok());
+}
+
+TEST(ConfigTest, PrecedenceIsYamlThenEnvThenFlags) {
+  ConfigOverrides flags;
+  auto from_env = LoadConfig("", FakeEnv({{"HEADLINER_DATA_DIR", "/env"}}), flags);
+  ASSERT_TRUE(from_env.ok());
+  EXPECT_EQ(from_env->data_dir, "/env");
+  flags.data_dir = "/flag";
+  auto from_flag = LoadConfig("", FakeEnv({{"HEADLINER_DATA_DIR", "/env"}}), flags);
+  ASSERT_TRUE(from_flag.ok());
+  EXPECT_EQ(from_flag->data_dir, "/flag");
+}
+
+TEST(ConfigTest, MissingFileIsNotFound) {
+  EXPECT_EQ(LoadConfig("/nonexistent/headliner.yaml", FakeEnv({}), {}).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace headliner

@@ -1,0 +1,134 @@
+#include "rank/ranker.h"
+
+#include "applier_fixture.h"
+#include "gtest/gtest.h"
+
+namespace headliner {
+namespace {
+
+using testing::MakeArticle;
+
+const absl::Time kNow = absl::FromUnixSeconds(1700000000);
+
+class RankerTest : public testing::ApplierFixture {
+ protected:
+  void Load() {
+    Open();
+    MustApply(MakeArticle("jp1", "Japan, Pakistan agree on better industrial cooperation",
+                          kNow - absl::Hours(1)));
+    MustApply(MakeArticle("jp2", "Pakistan and Japan sign industrial cooperation pact",
+                          kNow - absl::Hours(2)));
+    MustApply(MakeArticle("jp3", "Japan pledges closer industrial ties with Pakistan",
+                          kNow - absl::Hours(30), "business"));
+    MustApply(MakeArticle("jp1-copy", "Japan, Pakistan agree on better industrial cooperation",
+                          kNow - absl::Hours(1)));
+    MustApply(MakeArticle("apple", "Apple unveils new smartwatch at launch event",
+                          kNow - absl::Minutes(5), "technology"));
+    MustApply(MakeArticle("fifa", "Arsenal beat Chelsea to reach cup final",
+                          kNow - absl::Minutes(1), "sport"));
+    ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_);
+  }
+
+  RankResult Rank(const std::string& id, ArticleFilter filter = {}, int limit = 10) {
+    RankRequest r;
+    r.article_id = id;
+    r.limit = limit;
+    r.filter = std::move(filter);
+    r.now = kNow;
+    r.explain = true;
+    auto result = ranker_->Rank(r);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? *result : RankResult{};
+  }
+
+  static std::vector<std::string> Ids(const RankResult& r) {
+    std::vector<std::string> ids;
+    for (const auto& item : r.items) ids.push_back(item.article.id());
+    return ids;
+  }
+
+  RankingConfig ranking_;
+  std::unique_ptr<Ranker> ranker_;
+};
+
+TEST_F(RankerTest, RelatedFirstSelfAndDuplicatesExcluded) {
+  Load();
+  RankResult r = Rank("jp2");
+  ASSERT_GE(r.items.size(), 2u);
+  EXPECT_FALSE(r.fallback);
+  const auto ids = Ids(r);
+  EXPECT_TRUE(ids[0] == "jp1" || ids[0] == "jp1-copy") << ids[0];
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "jp2"), 0);
+  // jp1 and jp1-copy are near-duplicates: at most one of them is shown.
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "jp1") + std::count(ids.begin(), ids.end(),
+                                                                     "jp1-copy"),
+            1);
+  for (size_t i = 1; i < r.items.size(); ++i) EXPECT_GE(r.items[i - 1].score, r.items[i].score);
+}
+
+TEST_F(RankerTest, NearDuplicateOfSourceIsDropped) {
+  Load();
+  const auto ids = Ids(Rank("jp1"));
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "jp1-copy"), 0);
+}
+
+TEST_F(RankerTest, ExplainSumsToScore) {
+  Load();
+  for (const auto& item : Rank("jp1").items) {
+    double sum = 0;
+    for (const auto& reason : item.reasons) sum += reason.contribution;
+    EXPECT_NEAR(sum, item.score, 1e-9);
+  }
+}
+
+TEST_F(RankerTest, FiltersApply) {
+  Load();
+  ArticleFilter sections;
+  sections.sections = {"business"};
+  EXPECT_EQ(Ids(Rank("jp1", sections)), (std::vector<std::string>{"jp3"}));
+  ArticleFilter recent;
+  recent.max_age = absl::Hours(3);
+  for (const auto& id : Ids(Rank("jp1", recent))) EXPECT_NE(id, "jp3");
+  ArticleFilter excluded;
+  excluded.exclude_ids = {"jp2"};
+  for (const auto& id : Ids(Rank("jp1", excluded))) EXPECT_NE(id, "jp2");
+}
+
+TEST_F(RankerTest, FreshnessBreaksTiesTowardsNewer) {
+  ranking_.freshness_weight = 1.0;
+  ranking_.content_weight = 0.0;
+  Load();
+  const auto ids = Ids(Rank("jp1"));
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(ids[0], "fifa");  // the newest article wins when only freshness counts
+}
+
+TEST_F(RankerTest, UnknownArticleFallsBackToFreshest) {
+  Load();
+  RankResult r = Rank("no-such-article", {}, 3);
+  EXPECT_TRUE(r.fallback);
+  // jp1 and jp1-copy were published at the same instant; the later-ingested one lists first.
+  EXPECT_EQ(Ids(r), (std::vector<std::string>{"fifa", "apple", "jp1-copy"}));
+  ArticleFilter tech;
+  tech.sections = {"technology"};
+  EXPECT_EQ(Ids(Rank("no-such-article", tech)), (std::vector<std::string>{"apple"}));
+}
+
+TEST_F(RankerTest, DeletedSourceFallsBackAndDeletedNeverReturned) {
+  Load();
+  ASSERT_TRUE(applier_->Delete("jp2", kNow).ok());
+  for (const auto& id : Ids(Rank("jp1"))) EXPECT_NE(id, "jp2");
+  EXPECT_TRUE(Rank("jp2").fallback);
+}
+
+TEST_F(RankerTest, DeadlineInThePastFails) {
+  Load();
+  RankRequest r;
+  r.article_id = "jp1";
+  r.now = kNow;
+  r.deadline = absl::Now() - absl::Seconds(1);
+  EXPECT_EQ(ranker_->Rank(r).status().code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+}  // namespace
+}  // namespace headliner

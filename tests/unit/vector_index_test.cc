@@ -1,0 +1,157 @@
+#include "index/vector_index.h"
+
+#include <atomic>
+#include <cmath>
+#include <random>
+#include <thread>
+
+#include "gtest/gtest.h"
+
+namespace headliner {
+namespace {
+
+constexpr int kDim = 16;
+
+std::vector<float> RandomUnit(std::mt19937& rng) {
+  std::normal_distribution<float> normal;
+  std::vector<float> v(kDim);
+  float norm = 0;
+  for (float& x : v) {
+    x = normal(rng);
+    norm += x * x;
+  }
+  for (float& x : v) x /= std::sqrt(norm);
+  return v;
+}
+
+IndexConfig SmallConfig() {
+  IndexConfig c;
+  c.min_main_segment = 64;
+  c.compaction_threshold = 32;
+  return c;
+}
+
+TEST(VectorIndexTest, UpsertIsSearchableAtOnce) {
+  VectorIndex index(kDim, SmallConfig());
+  std::mt19937 rng(1);
+  auto v = RandomUnit(rng);
+  ASSERT_TRUE(index.Upsert(7, v).ok());
+  auto hits = index.Search(v, 5);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, 7u);
+  EXPECT_NEAR(hits[0].score, 1.0, 1e-5);
+}
+
+TEST(VectorIndexTest, WrongDimensionRejected) {
+  VectorIndex index(kDim, SmallConfig());
+  std::vector<float> v(kDim + 1, 0.1f);
+  EXPECT_EQ(index.Upsert(1, v).code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Updates and removals must be visible in both segments, before and after compaction.
+TEST(VectorIndexTest, UpdateAndRemoveAcrossCompaction) {
+  VectorIndex index(kDim, SmallConfig());
+  std::mt19937 rng(2);
+  std::vector<std::vector<float>> vs;
+  for (uint64_t i = 0; i < 200; ++i) {
+    vs.push_back(RandomUnit(rng));
+    ASSERT_TRUE(index.Upsert(i, vs.back()).ok());
+  }
+  index.Compact();
+  EXPECT_GT(index.Stats().main_segment, 0u);
+  EXPECT_EQ(index.Stats().live, 200u);
+
+  // Update 5 to a new vector: searching the old vector must not return 5 with the old score.
+  auto fresh = RandomUnit(rng);
+  ASSERT_TRUE(index.Upsert(5, fresh).ok());
+  auto hits = index.Search(fresh, 1);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, 5u);
+  for (const auto& h : index.Search(vs[5], 10)) {
+    if (h.id == 5) {
+      EXPECT_LT(h.score, 0.99f);
+    }
+  }
+  // Remove 9 (in main): gone from search and Vector().
+  index.Remove(9);
+  for (const auto& h : index.Search(vs[9], 50)) EXPECT_NE(h.id, 9u);
+  EXPECT_FALSE(index.Vector(9).has_value());
+  EXPECT_EQ(index.Stats().live, 199u);
+
+  index.Compact();
+  EXPECT_EQ(index.Stats().live, 199u);
+  EXPECT_EQ(index.Stats().masked, 0u);
+  EXPECT_EQ(index.Search(fresh, 1)[0].id, 5u);
+  for (const auto& h : index.Search(vs[9], 50)) EXPECT_NE(h.id, 9u);
+}
+
+TEST(VectorIndexTest, RestoreBuildsMainSegment) {
+  VectorIndex index(kDim, SmallConfig());
+  std::mt19937 rng(3);
+  std::vector<uint64_t> ids;
+  std::vector<float> flat;
+  for (uint64_t i = 0; i < 100; ++i) {
+    ids.push_back(i * 10);
+    auto v = RandomUnit(rng);
+    flat.insert(flat.end(), v.begin(), v.end());
+  }
+  ASSERT_TRUE(index.Restore(ids, flat).ok());
+  EXPECT_EQ(index.Stats().main_segment, 100u);
+  std::vector<float> q(flat.begin() + 42 * kDim, flat.begin() + 43 * kDim);
+  EXPECT_EQ(index.Search(q, 1)[0].id, 420u);
+}
+
+TEST(VectorIndexTest, ExactBelowMainSegmentThreshold) {
+  IndexConfig config = SmallConfig();
+  config.min_main_segment = 1000;
+  VectorIndex index(kDim, config);
+  std::mt19937 rng(4);
+  std::vector<std::vector<float>> vs;
+  for (uint64_t i = 0; i < 300; ++i) {
+    vs.push_back(RandomUnit(rng));
+    ASSERT_TRUE(index.Upsert(i, vs.back()).ok());
+  }
+  index.CompactIfDue();
+  EXPECT_EQ(index.Stats().main_segment, 0u);
+  // Exact search: the top hit of each stored vector is itself.
+  for (uint64_t i = 0; i < 300; i += 37) EXPECT_EQ(index.Search(vs[i], 1)[0].id, i);
+}
+
+// Readers search while a writer upserts, removes and compacts; run under TSan in CI-like setups.
+TEST(VectorIndexTest, ConcurrentReadersAndWriter) {
+  VectorIndex index(kDim, SmallConfig());
+  index.StartBackgroundCompaction();
+  std::atomic<bool> stop{false};
+  std::atomic<int> searches{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 2; ++r) {
+    readers.emplace_back([&, r] {
+      std::mt19937 rng(100 + r);
+      while (!stop.load()) {
+        auto hits = index.Search(RandomUnit(rng), 10);
+        for (size_t i = 1; i < hits.size(); ++i) ASSERT_GE(hits[i - 1].score, hits[i].score);
+        ++searches;
+      }
+    });
+  }
+  std::mt19937 rng(5);
+  for (uint64_t i = 0; i < 2000; ++i) {
+    ASSERT_TRUE(index.Upsert(i % 700, RandomUnit(rng)).ok());
+    if (i % 7 == 0) index.Remove((i * 13) % 700);
+    if (i % 500 == 0) index.Compact();
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_GT(searches.load(), 0);
+  // Every live id is found as its own nearest neighbour.
+  const IndexStats stats = index.Stats();
+  EXPECT_EQ(stats.live, stats.main_segment - stats.masked + stats.delta_segment);
+  for (uint64_t id = 0; id < 700; id += 50) {
+    if (auto v = index.Vector(id)) {
+      EXPECT_EQ(index.Search(*v, 1)[0].id, id);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace headliner
