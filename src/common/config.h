@@ -30,9 +30,9 @@ struct IndexConfig {
   int hnsw_ef_search = 128;
   // The delta (flat) segment is compacted into a new main segment once it holds this many
   // vectors, or the main segment has this many masked (stale or deleted) entries.
-  int compaction_threshold = 20000;
+  int compaction_threshold = 2000;
   // Below this many vectors everything stays in the flat segment: exact and fast enough.
-  int min_main_segment = 20000;
+  int min_main_segment = 2000;
 };
 
 // Ranking parameters (src/rank). Experiments will vary these per variant.
