@@ -94,8 +94,8 @@ int Run() {
                 labels.data());
   });
   const Latency served = Time(queries, [&](int q) {
-    auto hits = index.Search({vectors.data() + static_cast<size_t>(query_rows[q]) * dim,
-                              static_cast<size_t>(dim)}, k);
+    auto hits = index.Search(
+        {vectors.data() + static_cast<size_t>(query_rows[q]) * dim, static_cast<size_t>(dim)}, k);
     (void)hits;
   });
   // Recall@k of the served index against exact search, on a subset.

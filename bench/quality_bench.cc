@@ -89,13 +89,14 @@ int Run() {
   exact_config.min_main_segment = 100000000;
   VectorIndex exact(config.encoder.dimension, exact_config);
   (void)exact.Restore(ids, vectors);
-  std::printf("UCI headlines: %zu, stories: %zu, dimension %d\n", catalog->size(),
-              [&] {
-                absl::flat_hash_set<std::string> s;
-                for (auto& [id, story] : story_of) s.insert(story);
-                return s.size();
-              }(),
-              config.encoder.dimension);
+  std::printf(
+      "UCI headlines: %zu, stories: %zu, dimension %d\n", catalog->size(),
+      [&] {
+        absl::flat_hash_set<std::string> s;
+        for (auto& [id, story] : story_of) s.insert(story);
+        return s.size();
+      }(),
+      config.encoder.dimension);
   std::printf("%-44s %10s %8s %10s\n", "index", "P@10", "MRR", "p50 (us)");
   const Metrics e = Evaluate(Ranker(**store, exact, config.ranking), *catalog, story_of, now);
   std::printf("%-44s %10.4f %8.4f %10.1f\n", "exact brute force (baseline)", e.precision, e.mrr,

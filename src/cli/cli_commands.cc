@@ -137,9 +137,8 @@ int RunLoad(grpc::Channel& channel, const CliOptions& options, const std::string
     }
   }
   bar.Finish(lines.size(), "");
-  std::printf("loaded %s: %llu accepted, %llu unchanged (not newer), %llu rejected\n",
-              path.c_str(), static_cast<unsigned long long>(accepted),
-              static_cast<unsigned long long>(unchanged),
+  std::printf("loaded %s: %llu accepted, %llu unchanged (not newer), %llu rejected\n", path.c_str(),
+              static_cast<unsigned long long>(accepted), static_cast<unsigned long long>(unchanged),
               static_cast<unsigned long long>(rejected));
   return 0;
 }

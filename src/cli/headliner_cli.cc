@@ -72,8 +72,8 @@ int main(int argc, char** argv) {
   options.user_id = absl::GetFlag(FLAGS_user);
 
   auto channel = grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials());
-  const bool needs_arg = command == "related" || command == "load" || command == "get" ||
-                         command == "delete";
+  const bool needs_arg =
+      command == "related" || command == "load" || command == "get" || command == "delete";
   if (needs_arg && arg.empty()) {
     std::fprintf(stderr, "%s needs an argument\n%s", command.c_str(), kUsage);
     return 2;

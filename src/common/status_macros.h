@@ -8,11 +8,11 @@
 #define HL_STATUS_CONCAT(a, b) HL_STATUS_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                                          \
-  do {                                                                 \
-    if (::absl::Status hl_status = (expr); !hl_status.ok()) {          \
-      return hl_status;                                                \
-    }                                                                  \
+#define RETURN_IF_ERROR(expr)                                 \
+  do {                                                        \
+    if (::absl::Status hl_status = (expr); !hl_status.ok()) { \
+      return hl_status;                                       \
+    }                                                         \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, MakeX());` declares x from a StatusOr, or returns its error.

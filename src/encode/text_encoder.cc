@@ -67,9 +67,9 @@ std::vector<float> TextEncoder::Encode(std::string_view text, const DocumentFreq
   std::vector<float> out(dimension_, 0.0f);
   for (const TextFeature& f : Features(text)) {
     const float w = f.weight * static_cast<float>(df.Idf(f.bucket));
-    uint64_t h = StableHash(std::string_view(reinterpret_cast<const char*>(&f.bucket),
-                                             sizeof(f.bucket)),
-                            kProjectionSeed);
+    uint64_t h =
+        StableHash(std::string_view(reinterpret_cast<const char*>(&f.bucket), sizeof(f.bucket)),
+                   kProjectionSeed);
     for (int p = 0; p < kProjectionsPerBucket; ++p) {
       const int coordinate = static_cast<int>((h >> 1) % static_cast<uint64_t>(dimension_));
       out[coordinate] += (h & 1) ? w : -w;

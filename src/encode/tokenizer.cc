@@ -8,16 +8,16 @@ namespace {
 
 // Sorted, so that IsStopWord can binary-search it.
 constexpr std::array<std::string_view, 92> kStopWords = {
-    "a", "about", "after", "against", "all", "also", "amid", "an", "and", "any",
-    "are", "as", "at", "be", "been", "being", "but", "by", "can", "could",
-    "did", "do", "does", "for", "from", "had", "has", "have", "he", "her",
-    "his", "how", "i", "if", "in", "into", "is", "it", "its", "just",
-    "more", "most", "new", "no", "not", "now", "of", "off", "on", "one",
-    "or", "our", "out", "over", "s", "say", "says", "she", "so", "than",
-    "that", "the", "their", "them", "then", "there", "these", "they", "this", "to",
-    "too", "up", "us", "vs", "was", "we", "were", "what", "when", "where",
-    "which", "while", "who", "why", "will", "with", "would", "year", "years", "yet",
-    "you", "your",
+    "a",     "about", "after", "against", "all",  "also",  "amid",  "an",   "and",   "any",
+    "are",   "as",    "at",    "be",      "been", "being", "but",   "by",   "can",   "could",
+    "did",   "do",    "does",  "for",     "from", "had",   "has",   "have", "he",    "her",
+    "his",   "how",   "i",     "if",      "in",   "into",  "is",    "it",   "its",   "just",
+    "more",  "most",  "new",   "no",      "not",  "now",   "of",    "off",  "on",    "one",
+    "or",    "our",   "out",   "over",    "s",    "say",   "says",  "she",  "so",    "than",
+    "that",  "the",   "their", "them",    "then", "there", "these", "they", "this",  "to",
+    "too",   "up",    "us",    "vs",      "was",  "we",    "were",  "what", "when",  "where",
+    "which", "while", "who",   "why",     "will", "with",  "would", "year", "years", "yet",
+    "you",   "your",
 };
 
 bool IsWordByte(unsigned char c) {

@@ -120,8 +120,8 @@ absl::Status VectorIndex::Restore(std::span<const uint64_t> ids, std::span<const
 
 absl::Status VectorIndex::Upsert(uint64_t id, std::span<const float> vector) {
   if (vector.size() != static_cast<size_t>(dimension_)) {
-    return absl::InvalidArgumentError(absl::StrCat("vector of dimension ", vector.size(),
-                                                   ", index dimension is ", dimension_));
+    return absl::InvalidArgumentError(
+        absl::StrCat("vector of dimension ", vector.size(), ", index dimension is ", dimension_));
   }
   bool due = false;
   {

@@ -44,8 +44,8 @@ struct SearchHit {
 
 struct IndexStats {
   uint64_t live = 0;
-  uint64_t main_segment = 0;    // entries in the main segment, masked ones included
-  uint64_t masked = 0;          // stale or removed entries of the main segment
+  uint64_t main_segment = 0;  // entries in the main segment, masked ones included
+  uint64_t masked = 0;        // stale or removed entries of the main segment
   uint64_t delta_segment = 0;
   uint64_t compactions = 0;
 };
@@ -100,7 +100,7 @@ class VectorIndex {
   std::shared_ptr<const MainSegment> main_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<int64_t> masked_labels_ ABSL_GUARDED_BY(mu_);  // labels of main_
   std::unique_ptr<faiss::IndexFlatIP> delta_ ABSL_GUARDED_BY(mu_);
-  std::vector<uint64_t> delta_ids_ ABSL_GUARDED_BY(mu_);               // row -> id
+  std::vector<uint64_t> delta_ids_ ABSL_GUARDED_BY(mu_);                    // row -> id
   absl::flat_hash_map<uint64_t, int64_t> delta_rows_ ABSL_GUARDED_BY(mu_);  // id -> row
   // While a compaction builds, the ids written meanwhile: they must not be taken from its
   // snapshot.

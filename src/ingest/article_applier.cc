@@ -66,8 +66,7 @@ absl::StatusOr<ApplyResult> ArticleApplier::ApplyLocked(const v1::Article& event
 
   ASSIGN_OR_RETURN(std::optional<StoredArticle> stored, store_.FindByExternalId(article.id()));
   const v1::Article* previous = stored ? &stored->article : nullptr;
-  if (previous != nullptr &&
-      FromProto(previous->updated_at()) >= FromProto(article.updated_at())) {
+  if (previous != nullptr && FromProto(previous->updated_at()) >= FromProto(article.updated_at())) {
     return ApplyResult{false, stored->dense_id};  // older or same version: idempotent no-op
   }
   if (article.deleted() && previous == nullptr) {
@@ -91,8 +90,8 @@ absl::StatusOr<ApplyResult> ArticleApplier::ApplyLocked(const v1::Article& event
   const bool is_live = !article.deleted();
   std::vector<uint32_t> old_buckets, new_buckets;
   if (was_live) {
-    old_buckets = encoder_.Buckets(EncoderInput(previous->headline(),
-                                                {previous->tags().begin(), previous->tags().end()}));
+    old_buckets = encoder_.Buckets(
+        EncoderInput(previous->headline(), {previous->tags().begin(), previous->tags().end()}));
     store_.StageFrequencies(batch, old_buckets, -1);
     frequencies_.RemoveDocument(old_buckets);
   }
@@ -128,8 +127,7 @@ absl::StatusOr<ApplyResult> ArticleApplier::ApplyLocked(const v1::Article& event
   return ApplyResult{true, dense_id};
 }
 
-absl::StatusOr<ApplyResult> ArticleApplier::Delete(const std::string& article_id,
-                                                   absl::Time when) {
+absl::StatusOr<ApplyResult> ArticleApplier::Delete(const std::string& article_id, absl::Time when) {
   absl::MutexLock lock(&mu_);
   ASSIGN_OR_RETURN(std::optional<StoredArticle> stored, store_.FindByExternalId(article_id));
   if (!stored) return absl::NotFoundError(absl::StrCat("article ", article_id, " is unknown"));
@@ -149,9 +147,9 @@ absl::Status ArticleApplier::RestoreIndex() {
   absl::Status bad;
   RETURN_IF_ERROR(store_.ForEachEmbedding([&](uint64_t id, std::vector<float> v) {
     if (v.size() != dimension) {
-      bad = absl::FailedPreconditionError(absl::StrCat(
-          "stored embedding of dimension ", v.size(), " but encoder.dimension is ", dimension,
-          "; the dimension cannot change for an existing data dir"));
+      bad = absl::FailedPreconditionError(
+          absl::StrCat("stored embedding of dimension ", v.size(), " but encoder.dimension is ",
+                       dimension, "; the dimension cannot change for an existing data dir"));
       return;
     }
     ids.push_back(id);

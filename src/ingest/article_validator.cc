@@ -18,8 +18,7 @@ std::optional<Rejection> Oversized(const char* field, size_t size, size_t limit)
 }
 
 std::optional<Rejection> CheckTime(const char* field, const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() < 0 || ts.seconds() >= kMaxSeconds || ts.nanos() < 0 ||
-      ts.nanos() > 999999999) {
+  if (ts.seconds() < 0 || ts.seconds() >= kMaxSeconds || ts.nanos() < 0 || ts.nanos() > 999999999) {
     return Rejection{"bad_time", absl::StrCat(field, " is out of range (seconds ", ts.seconds(),
                                               ", nanos ", ts.nanos(), ")")};
   }

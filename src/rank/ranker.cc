@@ -36,12 +36,14 @@ absl::Status CheckDeadline(const RankRequest& request) {
 }  // namespace
 
 double Ranker::Freshness(const v1::Article& article, absl::Time now) const {
-  const absl::Duration age = std::max(absl::ZeroDuration(), now - FromProto(article.published_at()));
+  const absl::Duration age =
+      std::max(absl::ZeroDuration(), now - FromProto(article.published_at()));
   return std::exp2(-absl::FDivDuration(age, config_.freshness_half_life));
 }
 
 absl::StatusOr<RankResult> Ranker::Rank(const RankRequest& request) const {
-  ASSIGN_OR_RETURN(std::optional<StoredArticle> source, store_.FindByExternalId(request.article_id));
+  ASSIGN_OR_RETURN(std::optional<StoredArticle> source,
+                   store_.FindByExternalId(request.article_id));
   if (!source || source->article.deleted()) return Freshest(request);
   std::optional<std::vector<float>> query = index_.Vector(source->dense_id);
   if (!query || IsZero(*query)) return Freshest(request);
@@ -81,9 +83,8 @@ absl::StatusOr<RankResult> Ranker::RankByContent(const RankRequest& request,
     }
     std::vector<size_t> order(candidates.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return candidates[a].score > candidates[b].score;
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return candidates[a].score > candidates[b].score; });
 
     // Greedy selection with near-duplicate suppression against the source and chosen items.
     result.items.clear();
@@ -103,9 +104,8 @@ absl::StatusOr<RankResult> Ranker::RankByContent(const RankRequest& request,
       RankedArticle item;
       item.score = c.score;
       if (request.explain) {
-        item.reasons = {
-            {"content_similarity", c.similarity, config_.content_weight * c.similarity},
-            {"freshness", c.freshness, config_.freshness_weight * c.freshness}};
+        item.reasons = {{"content_similarity", c.similarity, config_.content_weight * c.similarity},
+                        {"freshness", c.freshness, config_.freshness_weight * c.freshness}};
       }
       item.article = std::move(c.article);
       result.items.push_back(std::move(item));

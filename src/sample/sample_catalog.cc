@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <random>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/string_view.h"
 
 namespace headliner {
 namespace {
@@ -27,9 +27,10 @@ struct Section {
 const std::vector<Section>& Sections() {
   static const auto* const kSections = new std::vector<Section>{
       {"world",
-       {"Japan", "Pakistan", "India", "Brazil", "Germany", "France", "Kenya", "Nigeria",
-        "Canada", "Mexico", "Australia", "Indonesia", "Egypt", "Turkey", "Vietnam", "Chile",
-        "Norway", "Poland", "Argentina", "South Korea", "Ghana", "Peru", "Spain", "Thailand"},
+       {"Japan",     "Pakistan",    "India",   "Brazil", "Germany",   "France",
+        "Kenya",     "Nigeria",     "Canada",  "Mexico", "Australia", "Indonesia",
+        "Egypt",     "Turkey",      "Vietnam", "Chile",  "Norway",    "Poland",
+        "Argentina", "South Korea", "Ghana",   "Peru",   "Spain",     "Thailand"},
        {{{"{A}, {B} agree on better {T} cooperation", "{A} and {B} sign {T} cooperation pact",
           "{A} pledges closer {T} ties with {B}", "Talks between {A} and {B} focus on {T} links",
           "{B} welcomes {A} offer of {T} partnership", "{A}-{B} {T} accord hailed as milestone",
@@ -46,12 +47,14 @@ const std::vector<Section>& Sections() {
           "Aid arrives as {A} {T} floodwaters recede"},
          {"northern", "southern", "coastal", "river"}}}},
       {"business",
-       {"Toyota", "Siemens", "Unilever", "Nestle", "Boeing", "Airbus", "Tata", "Vodafone",
-        "Shell", "BP", "Walmart", "Heineken", "Maersk", "Ikea", "Volkswagen", "Danone",
-        "Rio Tinto", "Barclays", "HSBC", "Nissan", "Carrefour", "Philips"},
-       {{{"{A} profit beats forecasts as {T} sales rise", "{A} shares jump after strong {T} results",
-          "{A} quarterly earnings lifted by {T} demand", "{A} raises outlook on robust {T} business",
-          "Analysts upgrade {A} after {T} surprise", "{A} reports record {T} revenue"},
+       {"Toyota", "Siemens",  "Unilever",   "Nestle", "Boeing",    "Airbus",
+        "Tata",   "Vodafone", "Shell",      "BP",     "Walmart",   "Heineken",
+        "Maersk", "Ikea",     "Volkswagen", "Danone", "Rio Tinto", "Barclays",
+        "HSBC",   "Nissan",   "Carrefour",  "Philips"},
+       {{{"{A} profit beats forecasts as {T} sales rise",
+          "{A} shares jump after strong {T} results", "{A} quarterly earnings lifted by {T} demand",
+          "{A} raises outlook on robust {T} business", "Analysts upgrade {A} after {T} surprise",
+          "{A} reports record {T} revenue"},
          {"European", "Asian", "online", "premium", "wholesale"}},
         {{"{A} agrees to buy {B} in {T} deal", "{A} in talks to acquire {B}",
           "{B} board backs {A} takeover bid", "Regulators review {A} bid for {B}",
@@ -62,8 +65,8 @@ const std::vector<Section>& Sections() {
           "Unions protest {A} {T} job cuts", "{A} restructuring to hit {T} plants"},
          {"global", "European", "factory", "office"}}}},
       {"technology",
-       {"Apple", "Google", "Microsoft", "Samsung", "Nvidia", "Intel", "Sony", "Huawei",
-        "Amazon", "Meta", "Netflix", "Spotify", "Nokia", "Ericsson", "Tesla", "IBM"},
+       {"Apple", "Google", "Microsoft", "Samsung", "Nvidia", "Intel", "Sony", "Huawei", "Amazon",
+        "Meta", "Netflix", "Spotify", "Nokia", "Ericsson", "Tesla", "IBM"},
        {{{"{A} unveils new {T} at launch event", "{A} {T} goes on sale next month",
           "Hands-on with the new {A} {T}", "{A} bets on {T} to revive growth",
           "Reviewers praise battery life of new {A} {T}", "{A} {T} launch draws long queues"},
@@ -75,8 +78,8 @@ const std::vector<Section>& Sections() {
           "{B} to supply {T} to {A}", "{A}, {B} alliance targets {T} market"},
          {"cloud", "AI", "chip", "streaming", "satellite"}}}},
       {"sport",
-       {"Arsenal", "Liverpool", "Barcelona", "Juventus", "Bayern Munich", "Real Madrid",
-        "Ajax", "Celtic", "Benfica", "Porto", "Inter Milan", "Chelsea", "Napoli", "Lyon"},
+       {"Arsenal", "Liverpool", "Barcelona", "Juventus", "Bayern Munich", "Real Madrid", "Ajax",
+        "Celtic", "Benfica", "Porto", "Inter Milan", "Chelsea", "Napoli", "Lyon"},
        {{{"{A} beat {B} to reach {T} final", "{A} edge past {B} in {T} semi-final",
           "{B} knocked out of {T} by {A}", "Late goal sends {A} through against {B}",
           "{A} coach hails win over {B}", "{A} v {B}: {T} match report"},
@@ -95,9 +98,8 @@ const std::vector<Section>& Sections() {
           "{T} outbreak prompts {A} alert", "{A} urges vigilance as {T} spreads"},
          {"measles", "flu", "dengue", "cholera", "tuberculosis"}}}},
       {"entertainment",
-       {"Beyonce", "Taylor Swift", "Tom Hanks", "Adele", "Rihanna", "Brad Pitt",
-        "Meryl Streep", "Ed Sheeran", "Lady Gaga", "Leonardo DiCaprio", "Kanye West",
-        "Emma Stone"},
+       {"Beyonce", "Taylor Swift", "Tom Hanks", "Adele", "Rihanna", "Brad Pitt", "Meryl Streep",
+        "Ed Sheeran", "Lady Gaga", "Leonardo DiCaprio", "Kanye West", "Emma Stone"},
        {{{"{A} announces {T} world tour", "{A} {T} tour dates revealed",
           "Fans queue for {A} {T} tour tickets", "{A} adds extra {T} shows after sell-out"},
          {"stadium", "farewell", "anniversary", "summer"}},
@@ -129,9 +131,9 @@ std::string Slug(absl::string_view headline) {
 // Outlets rewrite wire headlines in small ways.
 std::string Decorate(std::string headline, std::mt19937_64& rng) {
   static constexpr std::array<absl::string_view, 3> kPrefixes = {"UPDATE 1-", "WRAPUP-",
-                                                                "ANALYSIS-"};
+                                                                 "ANALYSIS-"};
   static constexpr std::array<absl::string_view, 4> kSuffixes = {" - report", " | Live updates",
-                                                                " (video)", " - sources"};
+                                                                 " (video)", " - sources"};
   const uint64_t r = rng() % 10;
   if (r == 0) return absl::StrCat(kPrefixes[rng() % kPrefixes.size()], headline);
   if (r == 1) return absl::StrCat(headline, kSuffixes[rng() % kSuffixes.size()]);
@@ -167,8 +169,8 @@ std::vector<SampleArticle> GenerateSampleCatalog(const SampleCatalogOptions& opt
       v1::Article& article = s.article;
       article.set_id(absl::StrCat(options.id_prefix, n));
       article.set_headline(headline);
-      article.set_url(absl::StrCat("https://news.example.com/", section.name, "/", Slug(headline),
-                                   "-", n));
+      article.set_url(
+          absl::StrCat("https://news.example.com/", section.name, "/", Slug(headline), "-", n));
       article.set_section(std::string(section.name));
       article.set_language("en");
       const absl::Duration later = absl::Minutes(static_cast<int64_t>(rng() % (24 * 60)));

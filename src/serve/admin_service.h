@@ -17,7 +17,10 @@ class AdminService final : public v1::Admin::CallbackService {
   // All references must outlive the service.
   AdminService(ArticleApplier& applier, ArticleStore& store, const VectorIndex& index,
                const ServingState& state, std::string data_dir)
-      : applier_(applier), store_(store), index_(index), state_(state),
+      : applier_(applier),
+        store_(store),
+        index_(index),
+        state_(state),
         data_dir_(std::move(data_dir)) {}
 
   grpc::ServerUnaryReactor* UpsertArticle(grpc::CallbackServerContext* context,

@@ -22,9 +22,9 @@ std::string MakeRecommendationToken(const std::string& source_article_id,
   return absl::WebSafeBase64Escape(token.SerializeAsString());
 }
 
-grpc::ServerUnaryReactor* RelatedHeadlinesService::GetRelated(
-    grpc::CallbackServerContext* context, const v1::GetRelatedRequest* request,
-    v1::GetRelatedResponse* response) {
+grpc::ServerUnaryReactor* RelatedHeadlinesService::GetRelated(grpc::CallbackServerContext* context,
+                                                              const v1::GetRelatedRequest* request,
+                                                              v1::GetRelatedResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(Handle(*context, *request, *response));
   return reactor;

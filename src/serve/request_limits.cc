@@ -6,8 +6,9 @@
 namespace headliner {
 namespace {
 
-absl::Status CheckValues(const char* field, const google::protobuf::RepeatedPtrField<std::string>& v,
-                         int max_values, size_t max_bytes) {
+absl::Status CheckValues(const char* field,
+                         const google::protobuf::RepeatedPtrField<std::string>& v, int max_values,
+                         size_t max_bytes) {
   if (v.size() > max_values) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, " has ", v.size(), " values, at most ", max_values, " allowed"));
@@ -38,13 +39,12 @@ absl::Status ValidateGetRelated(const v1::GetRelatedRequest& r, const RankingCon
         absl::StrCat("user_id and session_id may have at most ", kMaxIdBytes, " bytes"));
   }
   const v1::Filter& f = r.filter();
-  if (auto s = CheckValues("filter.sections", f.sections(), kMaxFilterValues,
-                           kMaxFilterValueBytes);
+  if (auto s = CheckValues("filter.sections", f.sections(), kMaxFilterValues, kMaxFilterValueBytes);
       !s.ok()) {
     return s;
   }
-  if (auto s = CheckValues("filter.languages", f.languages(), kMaxFilterValues,
-                           kMaxFilterValueBytes);
+  if (auto s =
+          CheckValues("filter.languages", f.languages(), kMaxFilterValues, kMaxFilterValueBytes);
       !s.ok()) {
     return s;
   }

@@ -27,7 +27,8 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   s->index_ = std::make_unique<VectorIndex>(config.encoder.dimension, config.index);
   ASSIGN_OR_RETURN(s->applier_, ArticleApplier::Create(*s->store_, *s->index_, config.encoder));
   s->ranker_ = std::make_unique<Ranker>(*s->store_, *s->index_, config.ranking);
-  s->related_service_ = std::make_unique<RelatedHeadlinesService>(*s->ranker_, s->state_, s->config_);
+  s->related_service_ =
+      std::make_unique<RelatedHeadlinesService>(*s->ranker_, s->state_, s->config_);
   s->admin_service_ = std::make_unique<AdminService>(*s->applier_, *s->store_, *s->index_,
                                                      s->state_, config.data_dir);
 

@@ -39,8 +39,7 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(Database& datab
   return std::unique_ptr<ArticleStore>(new ArticleStore(database, next));
 }
 
-absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(
-    const std::string& id) {
+absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(const std::string& id) {
   ASSIGN_OR_RETURN(std::optional<std::string> dense, db_.Get(Column::kIds, id));
   if (!dense) return std::nullopt;
   std::optional<uint64_t> dense_id = DecodeU64(*dense);
@@ -51,7 +50,8 @@ absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(
 }
 
 absl::StatusOr<std::optional<v1::Article>> ArticleStore::FindByDenseId(uint64_t dense_id) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes, db_.Get(Column::kCatalog, EncodeU64(dense_id)));
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                   db_.Get(Column::kCatalog, EncodeU64(dense_id)));
   if (!bytes) return std::nullopt;
   return ParseArticle(*bytes, dense_id);
 }
@@ -178,8 +178,8 @@ void ArticleStore::StagePut(rocksdb::WriteBatch& batch, uint64_t dense_id,
   }
 }
 
-void ArticleStore::StageFrequencies(rocksdb::WriteBatch& batch,
-                                    std::span<const uint32_t> buckets, int delta) {
+void ArticleStore::StageFrequencies(rocksdb::WriteBatch& batch, std::span<const uint32_t> buckets,
+                                    int delta) {
   const std::string operand = UInt64AddOperand(delta);
   for (uint32_t b : buckets) batch.Merge(db_.handle(Column::kFrequencies), EncodeU32(b), operand);
   batch.Merge(db_.handle(Column::kMeta), kDocumentsKey, operand);

@@ -8,9 +8,8 @@
 namespace headliner {
 namespace {
 
-constexpr const char* kColumnNames[] = {
-    "default", "catalog", "ids", "embeddings", "by_time",
-    "frequencies", "meta"};
+constexpr const char* kColumnNames[] = {"default", "catalog",     "ids", "embeddings",
+                                        "by_time", "frequencies", "meta"};
 static_assert(sizeof(kColumnNames) / sizeof(kColumnNames[0]) ==
               static_cast<size_t>(Column::kCount));
 
@@ -48,8 +47,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   db_options.keep_log_file_num = 4;
 
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      rocksdb::DB::Open(db_options, path, descriptors, &database->handles_, &raw);
+  rocksdb::Status s = rocksdb::DB::Open(db_options, path, descriptors, &database->handles_, &raw);
   if (!s.ok()) return FromRocks(s, absl::StrCat("open RocksDB at ", path));
   database->db_.reset(raw);
   return database;

@@ -18,12 +18,12 @@ namespace headliner {
 // Column families, in the order their handles are kept.
 enum class Column {
   kDefault = 0,
-  kCatalog,     // dense id -> Article (without embedding)
-  kIds,         // external article id -> dense id
-  kEmbeddings,  // dense id -> float32[dimension]
-  kByTime,      // (published_at, dense id) of live articles -> ""
-  kFrequencies, // encoder feature bucket -> document count (merge: add)
-  kMeta,        // named counters and settings (merge: add)
+  kCatalog,      // dense id -> Article (without embedding)
+  kIds,          // external article id -> dense id
+  kEmbeddings,   // dense id -> float32[dimension]
+  kByTime,       // (published_at, dense id) of live articles -> ""
+  kFrequencies,  // encoder feature bucket -> document count (merge: add)
+  kMeta,         // named counters and settings (merge: add)
   kCount,
 };
 
@@ -59,8 +59,8 @@ class Database {
   const std::string& path() const { return path_; }
 
  private:
-  Database(std::string path, const DatabaseOptions& options) : path_(std::move(path)),
-                                                               options_(options) {}
+  Database(std::string path, const DatabaseOptions& options)
+      : path_(std::move(path)), options_(options) {}
 
   std::string path_;
   DatabaseOptions options_;

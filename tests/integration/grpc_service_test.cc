@@ -1,6 +1,7 @@
 // The gRPC services through a real client over a TCP socket on 127.0.0.1.
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
@@ -8,7 +9,6 @@
 #include "headliner/v1/admin.grpc.pb.h"
 #include "headliner/v1/related.grpc.pb.h"
 #include "headliner/v1/token.pb.h"
-#include "absl/strings/escaping.h"
 #include "serve/server.h"
 #include "test_util.h"
 
@@ -223,8 +223,9 @@ TEST_F(GrpcServiceTest, ConcurrentClientsWhileWriting) {
     });
   }
   for (int i = 0; i < 100; ++i) {
-    ASSERT_TRUE(Upsert(MakeArticle("w" + std::to_string(i), "Japan industrial news " +
-                                   std::to_string(i), absl::Now())).ok());
+    ASSERT_TRUE(Upsert(MakeArticle("w" + std::to_string(i),
+                                   "Japan industrial news " + std::to_string(i), absl::Now()))
+                    .ok());
   }
   for (auto& t : clients) t.join();
   EXPECT_EQ(failures.load(), 0);

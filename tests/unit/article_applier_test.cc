@@ -93,7 +93,8 @@ TEST_F(ArticleApplierTest, StateSurvivesReopenWithSameVectors) {
     std::vector<uint32_t> buckets = encoder.Buckets(text);
     df.AddDocument(buckets);
   }
-  EXPECT_EQ(*index_->Vector(c.dense_id), encoder.Encode("eBay shareholders back PayPal spin-off", df));
+  EXPECT_EQ(*index_->Vector(c.dense_id),
+            encoder.Encode("eBay shareholders back PayPal spin-off", df));
 }
 
 }  // namespace

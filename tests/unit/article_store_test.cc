@@ -71,10 +71,11 @@ TEST_F(ArticleStoreTest, TombstoneLeavesListingAndCounts) {
   EXPECT_EQ(counts->live, 1u);
   EXPECT_EQ(counts->deleted, 1u);
   std::vector<uint64_t> listed;
-  ASSERT_TRUE(store_->ForEachNewest([&](uint64_t id, int64_t) {
-                      listed.push_back(id);
-                      return true;
-                    })
+  ASSERT_TRUE(store_
+                  ->ForEachNewest([&](uint64_t id, int64_t) {
+                    listed.push_back(id);
+                    return true;
+                  })
                   .ok());
   EXPECT_EQ(listed.size(), 1u);
   auto embedding = store_->FindEmbedding(a);
@@ -89,10 +90,11 @@ TEST_F(ArticleStoreTest, ListingIsNewestFirst) {
   uint64_t new_id = Put(MakeArticle("new", "New", t + absl::Hours(5)));
   uint64_t mid_id = Put(MakeArticle("mid", "Mid", t + absl::Hours(2)));
   std::vector<uint64_t> listed;
-  ASSERT_TRUE(store_->ForEachNewest([&](uint64_t id, int64_t) {
-                      listed.push_back(id);
-                      return true;
-                    })
+  ASSERT_TRUE(store_
+                  ->ForEachNewest([&](uint64_t id, int64_t) {
+                    listed.push_back(id);
+                    return true;
+                  })
                   .ok());
   EXPECT_EQ(listed, (std::vector<uint64_t>{new_id, mid_id, old_id}));
 }

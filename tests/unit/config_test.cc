@@ -38,14 +38,14 @@ TEST(ConfigTest, UnknownKeyIsAnErrorNamingIt) {
   Config c;
   absl::Status s = ApplyYaml("ranking:\n  freshnes_weight: 1\n", "test.yaml", c);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("ranking.freshnes_weight: unknown key"), absl::string_view::npos)
-      << s;
+  EXPECT_NE(s.message().find("ranking.freshnes_weight: unknown key"), absl::string_view::npos) << s;
 }
 
 TEST(ConfigTest, BadValuesAreReadable) {
   Config c;
-  EXPECT_NE(ApplyYaml("ranking:\n  default_limit: ten\n", "f.yaml", c).message().find(
-                "ranking.default_limit"),
+  EXPECT_NE(ApplyYaml("ranking:\n  default_limit: ten\n", "f.yaml", c)
+                .message()
+                .find("ranking.default_limit"),
             absl::string_view::npos);
   EXPECT_NE(ApplyYaml("ranking:\n  freshness_half_life: soon\n", "f.yaml", c)
                 .message()

@@ -60,9 +60,9 @@ TEST_F(RankerTest, RelatedFirstSelfAndDuplicatesExcluded) {
   EXPECT_TRUE(ids[0] == "jp1" || ids[0] == "jp1-copy") << ids[0];
   EXPECT_EQ(std::count(ids.begin(), ids.end(), "jp2"), 0);
   // jp1 and jp1-copy are near-duplicates: at most one of them is shown.
-  EXPECT_EQ(std::count(ids.begin(), ids.end(), "jp1") + std::count(ids.begin(), ids.end(),
-                                                                     "jp1-copy"),
-            1);
+  EXPECT_EQ(
+      std::count(ids.begin(), ids.end(), "jp1") + std::count(ids.begin(), ids.end(), "jp1-copy"),
+      1);
   for (size_t i = 1; i < r.items.size(); ++i) EXPECT_GE(r.items[i - 1].score, r.items[i].score);
 }
 
