@@ -47,8 +47,9 @@ std::string Age(const google::protobuf::Timestamp& published) {
 
 }  // namespace
 
-int RunRelated(grpc::Channel& channel, const CliOptions& options, const std::string& article_id) {
-  auto stub = v1::RelatedHeadlines::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+int RunRelated(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+               const std::string& article_id) {
+  auto stub = v1::RelatedHeadlines::NewStub(channel);
   v1::GetRelatedRequest request;
   request.set_article_id(article_id);
   request.set_limit(options.limit);
@@ -91,8 +92,9 @@ int RunRelated(grpc::Channel& channel, const CliOptions& options, const std::str
   return 0;
 }
 
-int RunLoad(grpc::Channel& channel, const CliOptions& options, const std::string& path) {
-  auto stub = v1::Admin::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+int RunLoad(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+            const std::string& path) {
+  auto stub = v1::Admin::NewStub(channel);
   std::ifstream in(path);
   if (!in) {
     std::fprintf(stderr, "load: cannot read %s\n", path.c_str());
@@ -143,8 +145,9 @@ int RunLoad(grpc::Channel& channel, const CliOptions& options, const std::string
   return 0;
 }
 
-int RunGet(grpc::Channel& channel, const CliOptions& options, const std::string& article_id) {
-  auto stub = v1::Admin::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+int RunGet(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+           const std::string& article_id) {
+  auto stub = v1::Admin::NewStub(channel);
   v1::GetArticleRequest request;
   request.set_article_id(article_id);
   v1::Article article;
@@ -157,8 +160,9 @@ int RunGet(grpc::Channel& channel, const CliOptions& options, const std::string&
   return 0;
 }
 
-int RunDelete(grpc::Channel& channel, const CliOptions& options, const std::string& article_id) {
-  auto stub = v1::Admin::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+int RunDelete(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+              const std::string& article_id) {
+  auto stub = v1::Admin::NewStub(channel);
   v1::DeleteArticleRequest request;
   request.set_article_id(article_id);
   v1::DeleteArticleResponse response;
@@ -170,8 +174,8 @@ int RunDelete(grpc::Channel& channel, const CliOptions& options, const std::stri
   return 0;
 }
 
-int RunStats(grpc::Channel& channel, const CliOptions& options) {
-  auto stub = v1::Admin::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+int RunStats(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options) {
+  auto stub = v1::Admin::NewStub(channel);
   v1::StatsRequest request;
   v1::StatsResponse response;
   grpc::ClientContext context;

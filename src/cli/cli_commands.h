@@ -23,11 +23,15 @@ struct CliOptions {
   std::string user_id;
 };
 
-int RunRelated(grpc::Channel& channel, const CliOptions& options, const std::string& article_id);
-int RunLoad(grpc::Channel& channel, const CliOptions& options, const std::string& path);
-int RunGet(grpc::Channel& channel, const CliOptions& options, const std::string& article_id);
-int RunDelete(grpc::Channel& channel, const CliOptions& options, const std::string& article_id);
-int RunStats(grpc::Channel& channel, const CliOptions& options);
+int RunRelated(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+               const std::string& article_id);
+int RunLoad(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+            const std::string& path);
+int RunGet(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+           const std::string& article_id);
+int RunDelete(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+              const std::string& article_id);
+int RunStats(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options);
 // Writes a synthetic catalog (src/sample) as JSON lines to stdout; needs no server.
 int RunSample(int articles, uint64_t seed);
 

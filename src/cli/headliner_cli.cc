@@ -78,11 +78,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s needs an argument\n%s", command.c_str(), kUsage);
     return 2;
   }
-  if (command == "related") return headliner::RunRelated(*channel, options, arg);
-  if (command == "load") return headliner::RunLoad(*channel, options, arg);
-  if (command == "get") return headliner::RunGet(*channel, options, arg);
-  if (command == "delete") return headliner::RunDelete(*channel, options, arg);
-  if (command == "stats") return headliner::RunStats(*channel, options);
+  if (command == "related") return headliner::RunRelated(channel, options, arg);
+  if (command == "load") return headliner::RunLoad(channel, options, arg);
+  if (command == "get") return headliner::RunGet(channel, options, arg);
+  if (command == "delete") return headliner::RunDelete(channel, options, arg);
+  if (command == "stats") return headliner::RunStats(channel, options);
   std::fprintf(stderr, "unknown command %s\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -172,7 +172,7 @@ absl::Status ValidateConfig(const Config& c) {
   RETURN_IF_ERROR(Range("ranking.max_limit", c.ranking.max_limit, 1, 1000));
   RETURN_IF_ERROR(Range("ranking.default_limit", c.ranking.default_limit, 1, c.ranking.max_limit));
   RETURN_IF_ERROR(
-      Range("ranking.candidate_pool", c.ranking.candidate_pool, c.ranking.max_limit, 100000));
+      Range("ranking.candidate_pool", c.ranking.candidate_pool, 1, 100000));
   RETURN_IF_ERROR(Range("server.max_message_bytes", c.server.max_message_bytes, 1024, 1 << 30));
   RETURN_IF_ERROR(Positive("server.shutdown_grace", c.server.shutdown_grace));
   RETURN_IF_ERROR(Positive("server.default_deadline", c.server.default_deadline));

@@ -44,7 +44,7 @@ struct RankingConfig {
   // near-duplicate and is dropped.
   double near_duplicate_threshold = 0.97;
   // How many nearest neighbours are fetched before filtering and re-ranking.
-  int candidate_pool = 200;
+  int candidate_pool = 50;
   int default_limit = 10;
   int max_limit = 100;
 };

@@ -64,8 +64,13 @@ std::vector<uint32_t> TextEncoder::Buckets(std::string_view text) const {
 }
 
 std::vector<float> TextEncoder::Encode(std::string_view text, const DocumentFrequencies& df) const {
+  return Encode(Features(text), df);
+}
+
+std::vector<float> TextEncoder::Encode(const std::vector<TextFeature>& features,
+                                       const DocumentFrequencies& df) const {
   std::vector<float> out(dimension_, 0.0f);
-  for (const TextFeature& f : Features(text)) {
+  for (const TextFeature& f : features) {
     const float w = f.weight * static_cast<float>(df.Idf(f.bucket));
     uint64_t h =
         StableHash(std::string_view(reinterpret_cast<const char*>(&f.bucket), sizeof(f.bucket)),

@@ -40,6 +40,9 @@ class TextEncoder {
   // The embedding of `text` under the given document frequencies. A text with no features (only
   // punctuation or stop words) gives the zero vector.
   std::vector<float> Encode(std::string_view text, const DocumentFrequencies& df) const;
+  // The same from features already computed with Features().
+  std::vector<float> Encode(const std::vector<TextFeature>& features,
+                            const DocumentFrequencies& df) const;
 
   int dimension() const { return dimension_; }
 

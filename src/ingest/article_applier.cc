@@ -97,8 +97,10 @@ absl::StatusOr<ApplyResult> ArticleApplier::ApplyLocked(const v1::Article& event
   }
   const std::string text =
       EncoderInput(article.headline(), {article.tags().begin(), article.tags().end()});
+  std::vector<TextFeature> features;
   if (is_live) {
-    new_buckets = encoder_.Buckets(text);
+    features = encoder_.Features(text);
+    for (const TextFeature& f : features) new_buckets.push_back(f.bucket);
     store_.StageFrequencies(batch, new_buckets, +1);
     frequencies_.AddDocument(new_buckets);
   }
@@ -111,7 +113,7 @@ absl::StatusOr<ApplyResult> ArticleApplier::ApplyLocked(const v1::Article& event
   std::vector<float> embedding;
   if (!article.deleted()) {
     embedding = article.embedding_size() > 0 ? Normalized(article.embedding())
-                                             : encoder_.Encode(text, frequencies_);
+                                             : encoder_.Encode(features, frequencies_);
   }
   store_.StagePut(batch, dense_id, article, previous, embedding);
   if (absl::Status s = store_.Write(batch); !s.ok()) {

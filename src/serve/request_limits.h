@@ -6,11 +6,13 @@
 #include "absl/status/status.h"
 #include "common/config.h"
 #include "headliner/v1/related.pb.h"
+#include "ingest/article_validator.h"
 #include "rank/request_filter.h"
 
 namespace headliner {
 
-inline constexpr size_t kMaxIdBytes = 256;
+// Article, user and session ids share the limit of the wire contract's article id.
+inline constexpr size_t kMaxIdBytes = kMaxArticleIdBytes;
 inline constexpr int kMaxFilterValues = 32;
 inline constexpr size_t kMaxFilterValueBytes = 64;
 inline constexpr int kMaxExcludeIds = 1000;

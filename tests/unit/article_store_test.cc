@@ -33,6 +33,17 @@ class ArticleStoreTest : public ::testing::Test {
     return id;
   }
 
+  std::vector<uint64_t> Newest() {
+    std::vector<uint64_t> listed;
+    EXPECT_TRUE(store_
+                    ->ForEachNewest([&](uint64_t id, int64_t) {
+                      listed.push_back(id);
+                      return true;
+                    })
+                    .ok());
+    return listed;
+  }
+
   TempDir dir_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<ArticleStore> store_;
@@ -70,13 +81,7 @@ TEST_F(ArticleStoreTest, TombstoneLeavesListingAndCounts) {
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->live, 1u);
   EXPECT_EQ(counts->deleted, 1u);
-  std::vector<uint64_t> listed;
-  ASSERT_TRUE(store_
-                  ->ForEachNewest([&](uint64_t id, int64_t) {
-                    listed.push_back(id);
-                    return true;
-                  })
-                  .ok());
+  const std::vector<uint64_t> listed = Newest();
   EXPECT_EQ(listed.size(), 1u);
   auto embedding = store_->FindEmbedding(a);
   ASSERT_TRUE(embedding.ok());
@@ -89,13 +94,7 @@ TEST_F(ArticleStoreTest, ListingIsNewestFirst) {
   uint64_t old_id = Put(MakeArticle("old", "Old", t));
   uint64_t new_id = Put(MakeArticle("new", "New", t + absl::Hours(5)));
   uint64_t mid_id = Put(MakeArticle("mid", "Mid", t + absl::Hours(2)));
-  std::vector<uint64_t> listed;
-  ASSERT_TRUE(store_
-                  ->ForEachNewest([&](uint64_t id, int64_t) {
-                    listed.push_back(id);
-                    return true;
-                  })
-                  .ok());
+  const std::vector<uint64_t> listed = Newest();
   EXPECT_EQ(listed, (std::vector<uint64_t>{new_id, mid_id, old_id}));
 }
 
