@@ -11,6 +11,7 @@
 #include "faiss/impl/AuxIndexStructures.h"
 #include "faiss/impl/FaissException.h"
 #include "faiss/impl/IDSelector.h"
+#include "index/inner_product.h"
 
 namespace headliner {
 
@@ -22,7 +23,9 @@ class MainSegment {
  public:
   MainSegment(int dimension, const IndexConfig& config, std::vector<uint64_t> ids,
               std::span<const float> vectors)
-      : hnsw_(dimension, config.hnsw_m, faiss::METRIC_INNER_PRODUCT), ids_(std::move(ids)) {
+      : storage_(std::make_unique<FastInnerProductStorage>(dimension)),
+        hnsw_(storage_.get(), config.hnsw_m),
+        ids_(std::move(ids)) {
     hnsw_.hnsw.efConstruction = config.hnsw_ef_construction;
     hnsw_.hnsw.efSearch = config.hnsw_ef_search;
     hnsw_.add(static_cast<Label>(ids_.size()), vectors.data());
@@ -30,7 +33,7 @@ class MainSegment {
     for (size_t i = 0; i < ids_.size(); ++i) labels_[ids_[i]] = static_cast<Label>(i);
   }
 
-  const faiss::IndexHNSWFlat& hnsw() const { return hnsw_; }
+  const faiss::IndexHNSW& hnsw() const { return hnsw_; }
   uint64_t IdOf(Label label) const { return ids_[label]; }
   std::optional<Label> LabelOf(uint64_t id) const {
     auto it = labels_.find(id);
@@ -40,7 +43,8 @@ class MainSegment {
   size_t size() const { return ids_.size(); }
 
  private:
-  faiss::IndexHNSWFlat hnsw_;
+  std::unique_ptr<FastInnerProductStorage> storage_;  // vectors; outlives hnsw_, which borrows it
+  faiss::IndexHNSW hnsw_;
   std::vector<uint64_t> ids_;
   absl::flat_hash_map<uint64_t, Label> labels_;
 };
@@ -81,6 +85,7 @@ void MergeHits(std::vector<SearchHit>& hits, int k) {
 VectorIndex::VectorIndex(int dimension, const IndexConfig& config)
     : dimension_(dimension),
       config_(config),
+      ef_search_(config.hnsw_ef_search),
       delta_(std::make_unique<faiss::IndexFlatIP>(dimension)) {}
 
 VectorIndex::~VectorIndex() {
@@ -178,22 +183,14 @@ std::vector<SearchHit> VectorIndex::Search(std::span<const float> query, int k) 
   SingleThreadedOpenMp single_thread;
   absl::ReaderMutexLock lock(&mu_);
 
-  const int64_t delta_k = std::min<int64_t>(k, delta_->ntotal);
-  if (delta_k > 0) {
-    std::vector<float> scores(delta_k);
-    std::vector<Label> rows(delta_k);
-    delta_->search(1, query.data(), delta_k, scores.data(), rows.data());
-    for (int64_t i = 0; i < delta_k; ++i) {
-      if (rows[i] >= 0) hits.push_back({delta_ids_[rows[i]], scores[i]});
-    }
-  }
+  ScanDeltaLocked(query.data(), k, hits);
   if (main_ != nullptr && main_->size() > masked_labels_.size()) {
     const int64_t main_k = std::min<int64_t>(k, main_->size());
     std::vector<float> scores(main_k);
     std::vector<Label> labels(main_k, -1);
     UnmaskedSelector selector(masked_labels_);
     faiss::SearchParametersHNSW params;
-    params.efSearch = std::max(config_.hnsw_ef_search, k);
+    params.efSearch = std::max(ef_search_.load(std::memory_order_relaxed), k);
     if (!masked_labels_.empty()) params.sel = &selector;
     main_->hnsw().search(1, query.data(), main_k, scores.data(), labels.data(), &params);
     for (int64_t i = 0; i < main_k; ++i) {
@@ -220,6 +217,27 @@ std::optional<std::vector<float>> VectorIndex::Vector(uint64_t id) const {
     }
   }
   return std::nullopt;
+}
+
+void VectorIndex::ScanDeltaLocked(const float* query, int k, std::vector<SearchHit>& hits) const {
+  // Exact scan with a size-k min-heap on score. FAISS's own flat search would use its scalar
+  // kernel (see inner_product.h).
+  const float* xb = delta_->get_xb();
+  auto worse = [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; };
+  std::vector<SearchHit> heap;
+  heap.reserve(k);
+  for (size_t row = 0; row < delta_ids_.size(); ++row) {
+    const float score = InnerProduct(query, xb + row * dimension_, dimension_);
+    if (heap.size() < static_cast<size_t>(k)) {
+      heap.push_back({delta_ids_[row], score});
+      std::push_heap(heap.begin(), heap.end(), worse);
+    } else if (score > heap.front().score) {
+      std::pop_heap(heap.begin(), heap.end(), worse);
+      heap.back() = {delta_ids_[row], score};
+      std::push_heap(heap.begin(), heap.end(), worse);
+    }
+  }
+  hits.insert(hits.end(), heap.begin(), heap.end());
 }
 
 bool VectorIndex::Contains(uint64_t id) const {
@@ -300,11 +318,10 @@ void VectorIndex::Compact() {
   if (new_main == nullptr) {  // too few vectors for a graph: keep one exact segment
     changed_during_compaction_.clear();
     if (main_ == nullptr) return;
-    // Move the old main's live vectors into the delta segment.
+    // Move the old main's still-unmasked vectors into the delta segment.
     for (size_t i = 0; i < ids.size(); ++i) {
-      if (delta_rows_.contains(ids[i]) || !main_->LabelOf(ids[i])) continue;
       std::optional<Label> label = main_->LabelOf(ids[i]);
-      if (masked_labels_.contains(*label)) continue;
+      if (!label || masked_labels_.contains(*label) || delta_rows_.contains(ids[i])) continue;
       AddToDeltaLocked(ids[i], vectors.data() + i * dimension_);
     }
     main_.reset();

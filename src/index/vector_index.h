@@ -1,7 +1,8 @@
 // Nearest-neighbour search over article vectors (inner product of L2-normalised vectors, i.e.
 // cosine similarity), updated online.
 //
-// Structure: an immutable HNSW "main" segment plus a mutable exact "delta" segment.
+// Structure: an immutable HNSW "main" segment plus a mutable exact "delta" segment. Distances use
+// InnerProduct (inner_product.h), not FAISS's scalar kernels.
 //  - Upsert puts the vector in the delta segment and masks the id's old entry in main, if any;
 //    Remove masks or drops it. Neither rebuilds anything, so an update is searchable at once.
 //  - Search queries both segments and merges the results, skipping masked main entries.
@@ -16,6 +17,7 @@
 #ifndef HEADLINER_INDEX_VECTOR_INDEX_H_
 #define HEADLINER_INDEX_VECTOR_INDEX_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -78,6 +80,10 @@ class VectorIndex {
   IndexStats Stats() const;
   int dimension() const { return dimension_; }
 
+  // HNSW search breadth; a search for k neighbours uses max(ef_search, k). Takes effect for the
+  // next search.
+  void set_ef_search(int ef_search) { ef_search_.store(ef_search, std::memory_order_relaxed); }
+
   // Starts the background compaction thread (not started by the constructor so that tests and
   // benchmarks can drive compaction by hand).
   void StartBackgroundCompaction();
@@ -91,10 +97,14 @@ class VectorIndex {
   void AddToDeltaLocked(uint64_t id, const float* vector) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RemoveFromDeltaLocked(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void MaskInMainLocked(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Appends the k best delta rows for `query` to `hits`.
+  void ScanDeltaLocked(const float* query, int k, std::vector<SearchHit>& hits) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void CompactionLoop();
 
   const int dimension_;
   const IndexConfig config_;
+  std::atomic<int> ef_search_;
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const MainSegment> main_ ABSL_GUARDED_BY(mu_);

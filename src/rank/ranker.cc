@@ -5,6 +5,7 @@
 
 #include "common/status_macros.h"
 #include "common/time_util.h"
+#include "index/inner_product.h"
 
 namespace headliner {
 namespace {
@@ -17,9 +18,7 @@ constexpr int kMaxFallbackScan = 20000;
 constexpr int kFallbackChunk = 256;
 
 float Dot(const std::vector<float>& a, const std::vector<float>& b) {
-  float s = 0;
-  for (size_t i = 0; i < a.size() && i < b.size(); ++i) s += a[i] * b[i];
-  return s;
+  return InnerProduct(a.data(), b.data(), std::min(a.size(), b.size()));
 }
 
 bool IsZero(const std::vector<float>& v) {

@@ -1,0 +1,85 @@
+#include "index/inner_product.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "faiss/IndexHNSW.h"
+#include "gtest/gtest.h"
+
+namespace headliner {
+namespace {
+
+std::vector<float> Random(std::mt19937& rng, size_t n) {
+  std::uniform_real_distribution<float> u(-1, 1);
+  std::vector<float> v(n);
+  for (float& x : v) x = u(rng);
+  return v;
+}
+
+TEST(InnerProductTest, MatchesDoublePrecisionSumForEveryLength) {
+  std::mt19937 rng(1);
+  for (size_t d : {0, 1, 7, 8, 15, 16, 17, 64, 255, 256, 1000}) {
+    auto a = Random(rng, d), b = Random(rng, d);
+    double expected = 0;
+    for (size_t i = 0; i < d; ++i) expected += double{a[i]} * b[i];
+    EXPECT_NEAR(InnerProduct(a.data(), b.data(), d), expected, 1e-4) << "d=" << d;
+  }
+}
+
+std::vector<float> RandomUnit(std::mt19937& rng, size_t n) {
+  std::vector<float> v = Random(rng, n);
+  float norm = 0;
+  for (float x : v) norm += x * x;
+  for (float& x : v) x /= std::sqrt(norm);
+  return v;
+}
+
+// HNSW over the fast storage scores by inner product (not negated, not L2) and finds the exact
+// nearest neighbours of normalised vectors as well as HNSW over FAISS's own storage does.
+TEST(InnerProductTest, FastStorageHnswFindsExactNeighbours) {
+  constexpr int kDim = 32, kN = 500, kK = 5, kQueries = 50;
+  std::mt19937 rng(2);
+  std::vector<float> data;
+  for (int i = 0; i < kN; ++i) {
+    auto v = RandomUnit(rng, kDim);
+    data.insert(data.end(), v.begin(), v.end());
+  }
+  FastInnerProductStorage storage(kDim);
+  faiss::IndexHNSW fast(&storage, 16);
+  fast.add(kN, data.data());
+  faiss::IndexHNSWFlat reference(kDim, 16, faiss::METRIC_INNER_PRODUCT);
+  reference.add(kN, data.data());
+  int fast_found = 0, reference_found = 0;
+  for (int q = 0; q < kQueries; ++q) {
+    auto query = RandomUnit(rng, kDim);
+    std::vector<std::pair<float, int>> exact;
+    for (int i = 0; i < kN; ++i) {
+      exact.push_back({-InnerProduct(query.data(), &data[i * kDim], kDim), i});
+    }
+    std::sort(exact.begin(), exact.end());
+    std::set<faiss::Index::idx_t> truth;
+    for (int i = 0; i < kK; ++i) truth.insert(exact[i].second);
+    float d1[kK], d2[kK];
+    faiss::Index::idx_t l1[kK], l2[kK];
+    fast.search(1, query.data(), kK, d1, l1);
+    reference.search(1, query.data(), kK, d2, l2);
+    for (int i = 0; i < kK; ++i) {
+      ASSERT_GE(l1[i], 0);
+      EXPECT_NEAR(d1[i], InnerProduct(query.data(), &data[l1[i] * kDim], kDim), 1e-5);
+      if (i > 0) {
+        EXPECT_GE(d1[i - 1], d1[i]);
+      }
+      fast_found += truth.count(l1[i]);
+      reference_found += truth.count(l2[i]);
+    }
+  }
+  EXPECT_GE(fast_found, reference_found - kQueries * kK / 50);  // within 2 points of recall
+  EXPECT_GE(fast_found, kQueries * kK * 9 / 10);
+}
+
+}  // namespace
+}  // namespace headliner
