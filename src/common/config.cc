@@ -90,6 +90,7 @@ absl::Status ApplyYamlNode(const YAML::Node& root, Config& c) {
   RETURN_IF_ERROR(idx.Read("hnsw_ef_search", c.index.hnsw_ef_search));
   RETURN_IF_ERROR(idx.Read("compaction_threshold", c.index.compaction_threshold));
   RETURN_IF_ERROR(idx.Read("min_main_segment", c.index.min_main_segment));
+  RETURN_IF_ERROR(idx.Read("quantize_main_segment", c.index.quantize_main_segment));
   RETURN_IF_ERROR(idx.CheckNoUnknownKeys());
 
   YamlSection rank = top.Child("ranking");
@@ -171,8 +172,7 @@ absl::Status ValidateConfig(const Config& c) {
       Range("ranking.near_duplicate_threshold", c.ranking.near_duplicate_threshold, 0, 1.0001));
   RETURN_IF_ERROR(Range("ranking.max_limit", c.ranking.max_limit, 1, 1000));
   RETURN_IF_ERROR(Range("ranking.default_limit", c.ranking.default_limit, 1, c.ranking.max_limit));
-  RETURN_IF_ERROR(
-      Range("ranking.candidate_pool", c.ranking.candidate_pool, 1, 100000));
+  RETURN_IF_ERROR(Range("ranking.candidate_pool", c.ranking.candidate_pool, 1, 100000));
   RETURN_IF_ERROR(Range("server.max_message_bytes", c.server.max_message_bytes, 1024, 1 << 30));
   RETURN_IF_ERROR(Positive("server.shutdown_grace", c.server.shutdown_grace));
   RETURN_IF_ERROR(Positive("server.default_deadline", c.server.default_deadline));

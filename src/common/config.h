@@ -33,6 +33,9 @@ struct IndexConfig {
   int compaction_threshold = 2000;
   // Below this many vectors everything stays in the flat segment: exact and fast enough.
   int min_main_segment = 2000;
+  // Store the main segment's vectors as 8-bit scalar-quantised codes (a quarter of the memory
+  // traffic per HNSW hop); the delta segment always keeps float32.
+  bool quantize_main_segment = true;
 };
 
 // Ranking parameters (src/rank). Experiments will vary these per variant.

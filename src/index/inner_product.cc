@@ -2,6 +2,13 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <vector>
+
 namespace headliner {
 namespace {
 
@@ -37,13 +44,84 @@ __attribute__((target("avx2,fma"))) float InnerProductAvx2(const float* a, const
   return sum;
 }
 
-using InnerProductFn = float (*)(const float*, const float*, size_t);
-
-InnerProductFn Select() {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return InnerProductAvx2;
-  return InnerProductPortable;
+float InnerProductInt8Portable(const float* q, const int8_t* c, size_t d) {
+  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    for (int j = 0; j < 8; ++j) acc[j] += q[i + j] * static_cast<float>(c[i + j]);
+  }
+  float sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  for (; i < d; ++i) sum += q[i] * static_cast<float>(c[i]);
+  return sum;
 }
+
+__attribute__((target("avx2,fma"))) float InnerProductInt8Avx2(const float* q, const int8_t* c,
+                                                               size_t d) {
+  __m256 acc0 = _mm256_setzero_ps();
+  __m256 acc1 = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= d; i += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c + i));
+    const __m256 lo = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes));
+    const __m256 hi = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(bytes, 8)));
+    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), lo, acc0);
+    acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8), hi, acc1);
+  }
+  const __m256 acc = _mm256_add_ps(acc0, acc1);
+  __m128 sum4 = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+  sum4 = _mm_add_ps(sum4, _mm_movehl_ps(sum4, sum4));
+  sum4 = _mm_add_ss(sum4, _mm_shuffle_ps(sum4, sum4, 1));
+  float sum = _mm_cvtss_f32(sum4);
+  for (; i < d; ++i) sum += q[i] * static_cast<float>(c[i]);
+  return sum;
+}
+
+using InnerProductFn = float (*)(const float*, const float*, size_t);
+using InnerProductInt8Fn = float (*)(const float*, const int8_t*, size_t);
+
+bool HasAvx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+InnerProductFn Select() { return HasAvx2() ? InnerProductAvx2 : InnerProductPortable; }
+InnerProductInt8Fn SelectInt8() {
+  return HasAvx2() ? InnerProductInt8Avx2 : InnerProductInt8Portable;
+}
+
+// Code layout of Int8InnerProductStorage: float scale, then d int8 values.
+float ScaleOf(const uint8_t* code) {
+  float scale;
+  std::memcpy(&scale, code, sizeof(scale));
+  return scale;
+}
+const int8_t* ValuesOf(const uint8_t* code) {
+  return reinterpret_cast<const int8_t*>(code + sizeof(float));
+}
+
+class Int8InnerProductComputer : public faiss::FlatCodesDistanceComputer {
+ public:
+  explicit Int8InnerProductComputer(const Int8InnerProductStorage& storage)
+      : faiss::FlatCodesDistanceComputer(storage.codes.data(), storage.code_size),
+        d_(static_cast<size_t>(storage.d)),
+        decoded_(d_) {}
+
+  void set_query(const float* x) override { query_ = x; }
+  float distance_to_code(const uint8_t* code) override {
+    return ScaleOf(code) * InnerProductInt8(query_, ValuesOf(code), d_);
+  }
+  float symmetric_dis(idx_t i, idx_t j) override {
+    const uint8_t* a = codes + i * code_size;
+    const uint8_t* b = codes + j * code_size;
+    for (size_t k = 0; k < d_; ++k) decoded_[k] = static_cast<float>(ValuesOf(a)[k]);
+    return ScaleOf(a) * ScaleOf(b) * InnerProductInt8(decoded_.data(), ValuesOf(b), d_);
+  }
+
+ private:
+  size_t d_;
+  std::vector<float> decoded_;
+  const float* query_ = nullptr;
+};
 
 // Computes inner products between one query and the stored vectors of an IndexFlatIP. FAISS's
 // HNSW negates them itself for inner-product storage, so this returns plain inner products.
@@ -69,6 +147,58 @@ class FastInnerProductComputer : public faiss::FlatCodesDistanceComputer {
 };
 
 }  // namespace
+
+float InnerProductInt8(const float* query, const int8_t* code, size_t d) {
+  static const InnerProductInt8Fn kImpl = SelectInt8();
+  return kImpl(query, code, d);
+}
+
+Int8InnerProductStorage::Int8InnerProductStorage(faiss::Index::idx_t d)
+    : faiss::IndexFlatCodes(static_cast<size_t>(d) + sizeof(float), d,
+                            faiss::METRIC_INNER_PRODUCT) {}
+
+void Int8InnerProductStorage::sa_encode(idx_t n, const float* x, uint8_t* bytes) const {
+  for (idx_t v = 0; v < n; ++v) {
+    const float* in = x + v * d;
+    uint8_t* out = bytes + v * code_size;
+    float max_abs = 0;
+    for (idx_t i = 0; i < d; ++i) max_abs = std::max(max_abs, std::fabs(in[i]));
+    const float scale = max_abs > 0 ? max_abs / 127.0f : 1.0f;
+    std::memcpy(out, &scale, sizeof(scale));
+    int8_t* values = reinterpret_cast<int8_t*>(out + sizeof(float));
+    for (idx_t i = 0; i < d; ++i) {
+      values[i] = static_cast<int8_t>(std::lround(std::clamp(in[i] / scale, -127.0f, 127.0f)));
+    }
+  }
+}
+
+void Int8InnerProductStorage::sa_decode(idx_t n, const uint8_t* bytes, float* x) const {
+  for (idx_t v = 0; v < n; ++v) {
+    const uint8_t* code = bytes + v * code_size;
+    for (idx_t i = 0; i < d; ++i) x[v * d + i] = ScaleOf(code) * ValuesOf(code)[i];
+  }
+}
+
+void Int8InnerProductStorage::search(idx_t n, const float* x, idx_t k, float* distances,
+                                     idx_t* labels, const faiss::SearchParameters*) const {
+  std::unique_ptr<faiss::FlatCodesDistanceComputer> dc(get_FlatCodesDistanceComputer());
+  for (idx_t q = 0; q < n; ++q) {
+    dc->set_query(x + q * d);
+    std::vector<std::pair<float, idx_t>> scored;
+    scored.reserve(ntotal);
+    for (idx_t i = 0; i < ntotal; ++i) scored.push_back({-(*dc)(i), i});
+    const idx_t kept = std::min(k, ntotal);
+    std::partial_sort(scored.begin(), scored.begin() + kept, scored.end());
+    for (idx_t i = 0; i < k; ++i) {
+      distances[q * k + i] = i < kept ? -scored[i].first : -std::numeric_limits<float>::max();
+      labels[q * k + i] = i < kept ? scored[i].second : -1;
+    }
+  }
+}
+
+faiss::FlatCodesDistanceComputer* Int8InnerProductStorage::get_FlatCodesDistanceComputer() const {
+  return new Int8InnerProductComputer(*this);  // FAISS takes ownership
+}
 
 float InnerProduct(const float* a, const float* b, size_t d) {
   static const InnerProductFn kImpl = Select();  // chosen once; immutable afterwards

@@ -8,8 +8,10 @@
 #define HEADLINER_INDEX_INNER_PRODUCT_H_
 
 #include <cstddef>
+#include <cstdint>
 
 #include "faiss/IndexFlat.h"
+#include "faiss/IndexFlatCodes.h"
 
 namespace headliner {
 
@@ -20,6 +22,23 @@ float InnerProduct(const float* a, const float* b, size_t d);
 // InnerProduct instead of FAISS's scalar kernel. Storage and results are unchanged.
 struct FastInnerProductStorage : faiss::IndexFlatIP {
   explicit FastInnerProductStorage(faiss::Index::idx_t d) : faiss::IndexFlatIP(d) {}
+  faiss::FlatCodesDistanceComputer* get_FlatCodesDistanceComputer() const override;
+};
+
+// Sum of query[i] * code[i] for i < d, with int8 codes.
+float InnerProductInt8(const float* query, const int8_t* code, size_t d);
+
+// Flat storage of 8-bit scalar-quantised vectors: per vector a float scale (max |x_i| / 127) and
+// d int8 codes, a quarter of the float32 size. HNSW search over a million vectors is bound by
+// fetching vectors from memory, so this is what makes it fast; the error it adds to an inner
+// product of unit vectors is about 1e-3. Reconstruction returns the dequantised vector.
+struct Int8InnerProductStorage : faiss::IndexFlatCodes {
+  explicit Int8InnerProductStorage(faiss::Index::idx_t d);
+  void sa_encode(idx_t n, const float* x, uint8_t* bytes) const override;
+  void sa_decode(idx_t n, const uint8_t* bytes, float* x) const override;
+  // Exact scan over the quantised vectors (HNSW does not call it; faiss::Index requires it).
+  void search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
+              const faiss::SearchParameters* params = nullptr) const override;
   faiss::FlatCodesDistanceComputer* get_FlatCodesDistanceComputer() const override;
 };
 

@@ -23,7 +23,10 @@ class MainSegment {
  public:
   MainSegment(int dimension, const IndexConfig& config, std::vector<uint64_t> ids,
               std::span<const float> vectors)
-      : storage_(std::make_unique<FastInnerProductStorage>(dimension)),
+      : storage_(config.quantize_main_segment
+                     ? std::unique_ptr<faiss::IndexFlatCodes>(
+                           std::make_unique<Int8InnerProductStorage>(dimension))
+                     : std::make_unique<FastInnerProductStorage>(dimension)),
         hnsw_(storage_.get(), config.hnsw_m),
         ids_(std::move(ids)) {
     hnsw_.hnsw.efConstruction = config.hnsw_ef_construction;
@@ -43,7 +46,7 @@ class MainSegment {
   size_t size() const { return ids_.size(); }
 
  private:
-  std::unique_ptr<FastInnerProductStorage> storage_;  // vectors; outlives hnsw_, which borrows it
+  std::unique_ptr<faiss::IndexFlatCodes> storage_;  // vectors; outlives hnsw_, which borrows it
   faiss::IndexHNSW hnsw_;
   std::vector<uint64_t> ids_;
   absl::flat_hash_map<uint64_t, Label> labels_;

@@ -44,7 +44,9 @@ absl::StatusOr<RankResult> Ranker::Rank(const RankRequest& request) const {
   ASSIGN_OR_RETURN(std::optional<StoredArticle> source,
                    store_.FindByExternalId(request.article_id));
   if (!source || source->article.deleted()) return Freshest(request);
-  std::optional<std::vector<float>> query = index_.Vector(source->dense_id);
+  // The query is the stored full-precision vector (the index may hold a quantised copy).
+  if (!index_.Contains(source->dense_id)) return Freshest(request);
+  ASSIGN_OR_RETURN(std::optional<std::vector<float>> query, store_.FindEmbedding(source->dense_id));
   if (!query || IsZero(*query)) return Freshest(request);
   return RankByContent(request, source->article, *query);
 }

@@ -81,5 +81,48 @@ TEST(InnerProductTest, FastStorageHnswFindsExactNeighbours) {
   EXPECT_GE(fast_found, kQueries * kK * 9 / 10);
 }
 
+TEST(InnerProductTest, Int8KernelMatchesFloat) {
+  std::mt19937 rng(3);
+  for (size_t d : {0, 5, 16, 33, 256}) {
+    auto q = Random(rng, d);
+    std::vector<int8_t> c(d);
+    double expected = 0;
+    for (size_t i = 0; i < d; ++i) {
+      c[i] = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+      expected += double{q[i]} * c[i];
+    }
+    EXPECT_NEAR(InnerProductInt8(q.data(), c.data(), d), expected, 1e-3 * (1 + d)) << d;
+  }
+}
+
+TEST(InnerProductTest, Int8StorageKeepsInnerProductsOfUnitVectors) {
+  constexpr int kDim = 256, kN = 200;
+  std::mt19937 rng(4);
+  std::vector<float> data;
+  for (int i = 0; i < kN; ++i) {
+    auto v = RandomUnit(rng, kDim);
+    data.insert(data.end(), v.begin(), v.end());
+  }
+  Int8InnerProductStorage storage(kDim);
+  storage.add(kN, data.data());
+  std::vector<float> decoded(kDim);
+  storage.reconstruct(7, decoded.data());
+  EXPECT_NEAR(InnerProduct(decoded.data(), &data[7 * kDim], kDim), 1.0, 2e-3);
+  std::unique_ptr<faiss::FlatCodesDistanceComputer> dc(storage.get_FlatCodesDistanceComputer());
+  auto query = RandomUnit(rng, kDim);
+  dc->set_query(query.data());
+  for (int i = 0; i < kN; i += 17) {
+    EXPECT_NEAR((*dc)(i), InnerProduct(query.data(), &data[i * kDim], kDim), 2e-3);
+    EXPECT_NEAR(dc->symmetric_dis(i, 3), InnerProduct(&data[i * kDim], &data[3 * kDim], kDim),
+                2e-3);
+  }
+  // Exact scan over the codes returns the best match first.
+  float d[3];
+  faiss::Index::idx_t l[3];
+  storage.search(1, &data[42 * kDim], 3, d, l);
+  EXPECT_EQ(l[0], 42);
+  EXPECT_GE(d[0], d[1]);
+}
+
 }  // namespace
 }  // namespace headliner
