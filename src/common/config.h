@@ -27,7 +27,7 @@ struct IndexConfig {
   // HNSW graph degree and search/construction breadth of the main segment.
   int hnsw_m = 32;
   int hnsw_ef_construction = 64;
-  int hnsw_ef_search = 128;
+  int hnsw_ef_search = 64;
   // The delta (flat) segment is compacted into a new main segment once it holds this many
   // vectors, or the main segment has this many masked (stale or deleted) entries.
   int compaction_threshold = 2000;

@@ -1,5 +1,7 @@
 #include "index/inner_product.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -48,6 +50,7 @@ TEST(InnerProductTest, FastStorageHnswFindsExactNeighbours) {
     auto v = RandomUnit(rng, kDim);
     data.insert(data.end(), v.begin(), v.end());
   }
+  omp_set_num_threads(1);  // parallel HNSW insertion would make the graphs differ run to run
   FastInnerProductStorage storage(kDim);
   faiss::IndexHNSW fast(&storage, 16);
   fast.add(kN, data.data());
