@@ -19,14 +19,15 @@ using Label = faiss::Index::idx_t;
 
 // An immutable HNSW graph over a fixed set of vectors. HNSW labels are positions 0..n-1; `ids_`
 // maps them back to article ids.
+// Above this share of masked entries a compaction rebuilds the graph from the live vectors
+// instead of extending it: masked entries still cost search time.
+constexpr double kMaxMaskedFraction = 0.1;
+
 class MainSegment {
  public:
   MainSegment(int dimension, const IndexConfig& config, std::vector<uint64_t> ids,
               std::span<const float> vectors)
-      : storage_(config.quantize_main_segment
-                     ? std::unique_ptr<faiss::IndexFlatCodes>(
-                           std::make_unique<Int8InnerProductStorage>(dimension))
-                     : std::make_unique<FastInnerProductStorage>(dimension)),
+      : storage_(NewStorage(config, dimension)),
         hnsw_(storage_.get(), config.hnsw_m),
         ids_(std::move(ids)) {
     hnsw_.hnsw.efConstruction = config.hnsw_ef_construction;
@@ -34,6 +35,26 @@ class MainSegment {
     hnsw_.add(static_cast<Label>(ids_.size()), vectors.data());
     labels_.reserve(ids_.size());
     for (size_t i = 0; i < ids_.size(); ++i) labels_[ids_[i]] = static_cast<Label>(i);
+  }
+
+  // A copy of `base` with `ids` appended: the graph is copied and the new vectors inserted into
+  // it, which costs a copy plus O(new vectors) instead of a full build. An id already in `base`
+  // gets a new label; its old label must be masked by the caller.
+  MainSegment(const MainSegment& base, const IndexConfig& config, std::span<const uint64_t> ids,
+              std::span<const float> vectors)
+      : storage_(NewStorage(config, base.hnsw_.d)),
+        hnsw_(storage_.get(), config.hnsw_m),
+        ids_(base.ids_),
+        labels_(base.labels_) {
+    storage_->codes = base.storage_->codes;
+    storage_->ntotal = base.storage_->ntotal;
+    hnsw_.hnsw = base.hnsw_.hnsw;
+    hnsw_.ntotal = base.hnsw_.ntotal;
+    hnsw_.add(static_cast<Label>(ids.size()), vectors.data());
+    for (uint64_t id : ids) {
+      labels_[id] = static_cast<Label>(ids_.size());
+      ids_.push_back(id);
+    }
   }
 
   const faiss::IndexHNSW& hnsw() const { return hnsw_; }
@@ -46,6 +67,12 @@ class MainSegment {
   size_t size() const { return ids_.size(); }
 
  private:
+  static std::unique_ptr<faiss::IndexFlatCodes> NewStorage(const IndexConfig& config,
+                                                           int dimension) {
+    if (config.quantize_main_segment) return std::make_unique<Int8InnerProductStorage>(dimension);
+    return std::make_unique<FastInnerProductStorage>(dimension);
+  }
+
   std::unique_ptr<faiss::IndexFlatCodes> storage_;  // vectors; outlives hnsw_, which borrows it
   faiss::IndexHNSW hnsw_;
   std::vector<uint64_t> ids_;
@@ -268,7 +295,7 @@ bool VectorIndex::CompactionDueLocked() const {
   if (main_ == nullptr) {
     return delta_ids_.size() >= static_cast<size_t>(config_.min_main_segment);
   }
-  return delta_ids_.size() >= threshold || masked_labels_.size() >= threshold;
+  return delta_ids_.size() >= threshold || TooManyMasked(*main_, masked_labels_.size());
 }
 
 bool VectorIndex::CompactIfDue() {
@@ -276,11 +303,13 @@ bool VectorIndex::CompactIfDue() {
     absl::ReaderMutexLock lock(&mu_);
     if (!CompactionDueLocked()) return false;
   }
-  Compact();
+  Compact(CompactionMode::kExtendIfCheap);
   return true;
 }
 
-void VectorIndex::Compact() {
+void VectorIndex::Compact() { Compact(CompactionMode::kRebuild); }
+
+void VectorIndex::Compact(CompactionMode mode) {
   std::lock_guard<std::mutex> one_build(compaction_mu_);
 
   // 1. Snapshot under the lock: cheap (pointer copy, masked set and the small delta segment).
@@ -298,19 +327,22 @@ void VectorIndex::Compact() {
     vectors.assign(delta_->get_xb(), delta_->get_xb() + delta_ids_.size() * dimension_);
   }
 
-  // 2. Gather and build without the lock; searches and writes go on meanwhile.
-  if (old_main != nullptr) {
-    std::vector<float> row(dimension_);
-    for (size_t label = 0; label < old_main->size(); ++label) {
-      if (old_masked.contains(static_cast<Label>(label))) continue;
-      old_main->hnsw().reconstruct(static_cast<Label>(label), row.data());
-      ids.push_back(old_main->IdOf(static_cast<Label>(label)));
-      vectors.insert(vectors.end(), row.begin(), row.end());
-    }
-  }
+  // 2. Build without the lock; searches and writes go on meanwhile. While few main entries are
+  //    masked, extend a copy of the graph with the delta rows; otherwise rebuild from live vectors.
+  const bool incremental = mode == CompactionMode::kExtendIfCheap && old_main != nullptr &&
+                           !ids.empty() && !TooManyMasked(*old_main, old_masked.size());
   std::shared_ptr<const MainSegment> new_main;
-  if (ids.size() >= static_cast<size_t>(config_.min_main_segment)) {
-    new_main = std::make_shared<const MainSegment>(dimension_, config_, ids, vectors);
+  std::vector<Label> superseded;  // old labels of ids the incremental build re-adds
+  if (incremental) {
+    for (uint64_t id : ids) {
+      if (std::optional<Label> label = old_main->LabelOf(id)) superseded.push_back(*label);
+    }
+    new_main = std::make_shared<const MainSegment>(*old_main, config_, ids, vectors);
+  } else {
+    if (old_main != nullptr) AppendLiveVectors(*old_main, old_masked, ids, vectors);
+    if (ids.size() >= static_cast<size_t>(config_.min_main_segment)) {
+      new_main = std::make_shared<const MainSegment>(dimension_, config_, ids, vectors);
+    }
   }
 
   // 3. Swap. Everything written during the build is current in the delta segment (or removed),
@@ -318,23 +350,55 @@ void VectorIndex::Compact() {
   absl::MutexLock lock(&mu_);
   compacting_ = false;
   ++compactions_;
-  if (new_main == nullptr) {  // too few vectors for a graph: keep one exact segment
-    changed_during_compaction_.clear();
-    if (main_ == nullptr) return;
-    // Move the old main's still-unmasked vectors into the delta segment.
-    for (size_t i = 0; i < ids.size(); ++i) {
-      std::optional<Label> label = main_->LabelOf(ids[i]);
-      if (!label || masked_labels_.contains(*label) || delta_rows_.contains(ids[i])) continue;
-      AddToDeltaLocked(ids[i], vectors.data() + i * dimension_);
-    }
-    main_.reset();
-    masked_labels_.clear();
+  if (new_main == nullptr) {
+    FoldMainIntoDeltaLocked(ids, vectors);
     return;
   }
+  // An incremental main keeps the old labels, so the masks set meanwhile still apply.
   absl::flat_hash_set<int64_t> new_masked;
+  if (incremental) new_masked = std::move(masked_labels_);
+  new_masked.insert(superseded.begin(), superseded.end());
   for (uint64_t id : changed_during_compaction_) {
     if (std::optional<Label> label = new_main->LabelOf(id)) new_masked.insert(*label);
   }
+  KeepOnlyChangedInDeltaLocked();
+  main_ = std::move(new_main);
+  masked_labels_ = std::move(new_masked);
+  changed_during_compaction_.clear();
+}
+
+bool VectorIndex::TooManyMasked(const MainSegment& main, size_t masked) const {
+  return masked >= std::max<size_t>(config_.compaction_threshold, main.size() * kMaxMaskedFraction);
+}
+
+void VectorIndex::AppendLiveVectors(const MainSegment& main,
+                                    const absl::flat_hash_set<int64_t>& masked,
+                                    std::vector<uint64_t>& ids, std::vector<float>& vectors) const {
+  std::vector<float> row(dimension_);
+  for (size_t label = 0; label < main.size(); ++label) {
+    if (masked.contains(static_cast<Label>(label))) continue;
+    main.hnsw().reconstruct(static_cast<Label>(label), row.data());
+    ids.push_back(main.IdOf(static_cast<Label>(label)));
+    vectors.insert(vectors.end(), row.begin(), row.end());
+  }
+}
+
+void VectorIndex::FoldMainIntoDeltaLocked(std::span<const uint64_t> ids,
+                                          std::span<const float> vectors) {
+  // Too few vectors for a graph: keep one exact segment, moving the old main's still-unmasked
+  // vectors into it.
+  changed_during_compaction_.clear();
+  if (main_ == nullptr) return;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    std::optional<Label> label = main_->LabelOf(ids[i]);
+    if (!label || masked_labels_.contains(*label) || delta_rows_.contains(ids[i])) continue;
+    AddToDeltaLocked(ids[i], vectors.data() + i * dimension_);
+  }
+  main_.reset();
+  masked_labels_.clear();
+}
+
+void VectorIndex::KeepOnlyChangedInDeltaLocked() {
   std::vector<uint64_t> keep_ids;
   std::vector<float> keep_vectors;
   for (size_t row = 0; row < delta_ids_.size(); ++row) {
@@ -349,9 +413,6 @@ void VectorIndex::Compact() {
   for (size_t i = 0; i < keep_ids.size(); ++i) {
     AddToDeltaLocked(keep_ids[i], keep_vectors.data() + i * dimension_);
   }
-  main_ = std::move(new_main);
-  masked_labels_ = std::move(new_masked);
-  changed_during_compaction_.clear();
 }
 
 void VectorIndex::StartBackgroundCompaction() {

@@ -6,10 +6,12 @@
 //  - Upsert puts the vector in the delta segment and masks the id's old entry in main, if any;
 //    Remove masks or drops it. Neither rebuilds anything, so an update is searchable at once.
 //  - Search queries both segments and merges the results, skipping masked main entries.
-//  - When the delta segment or the masked set grows past `compaction_threshold`, a background
-//    thread builds a new main segment from all live vectors without holding the lock, then swaps
-//    it in; writes that raced with the build stay in the delta segment and are masked in the new
-//    main. Below `min_main_segment` live vectors everything stays in the (exact) delta segment.
+//  - When the delta segment reaches `compaction_threshold`, a background thread builds a new main
+//    segment without holding the lock and swaps it in: a copy of the old graph extended with the
+//    delta rows while under 10% of the main entries are masked, else a rebuild from all live
+//    vectors (also triggered by masks alone). Writes that raced with the build stay in the delta
+//    segment and are masked in the new main. Below `min_main_segment` live vectors everything stays
+//    in the (exact) delta segment.
 //
 // Thread safety: every public method may be called from any thread. `mu_` guards the segments;
 // searches take it shared, writers exclusively and only for O(dimension) work (absl::Mutex does
@@ -87,12 +89,16 @@ class VectorIndex {
   // Starts the background compaction thread (not started by the constructor so that tests and
   // benchmarks can drive compaction by hand).
   void StartBackgroundCompaction();
-  // Compacts now if due; returns whether it did. Safe to call concurrently with everything.
+  // Compacts now if due, extending the graph when that is cheap; returns whether it did. Safe to
+  // call concurrently with everything.
   bool CompactIfDue();
-  // Compacts unconditionally (into a main segment if there are enough vectors).
+  // Rebuilds the main segment from all live vectors now (none left masked), or folds everything
+  // into the delta segment if there are too few for a graph.
   void Compact();
 
  private:
+  enum class CompactionMode { kRebuild, kExtendIfCheap };
+  void Compact(CompactionMode mode);
   bool CompactionDueLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void AddToDeltaLocked(uint64_t id, const float* vector) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RemoveFromDeltaLocked(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -101,6 +107,14 @@ class VectorIndex {
   void ScanDeltaLocked(const float* query, int k, std::vector<SearchHit>& hits) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void CompactionLoop();
+  bool TooManyMasked(const MainSegment& main, size_t masked) const;
+  // Appends the unmasked vectors of `main` (full rebuild).
+  void AppendLiveVectors(const MainSegment& main, const absl::flat_hash_set<int64_t>& masked,
+                         std::vector<uint64_t>& ids, std::vector<float>& vectors) const;
+  void FoldMainIntoDeltaLocked(std::span<const uint64_t> ids, std::span<const float> vectors)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Drops delta rows that the new main segment now holds: all but those changed meanwhile.
+  void KeepOnlyChangedInDeltaLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const int dimension_;
   const IndexConfig config_;

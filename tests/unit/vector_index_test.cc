@@ -85,6 +85,50 @@ TEST(VectorIndexTest, UpdateAndRemoveAcrossCompaction) {
   for (const auto& h : index.Search(vs[9], 50)) EXPECT_NE(h.id, 9u);
 }
 
+// Background compaction extends a copy of the graph with the delta rows while few entries are
+// masked: updated and removed ids stay correct, and old labels stay masked.
+TEST(VectorIndexTest, IncrementalCompactionKeepsUpdatesAndRemovals) {
+  VectorIndex index(kDim, SmallConfig());
+  std::mt19937 rng(6);
+  std::vector<std::vector<float>> vs;
+  for (uint64_t i = 0; i < 400; ++i) {
+    vs.push_back(RandomUnit(rng));
+    ASSERT_TRUE(index.Upsert(i, vs.back()).ok());
+  }
+  index.Compact();
+  ASSERT_EQ(index.Stats().main_segment, 400u);
+  // 42 writes: 30 new ids, 10 updates of ids in main, 2 removals; 39 rows end in the delta.
+  for (uint64_t i = 400; i < 430; ++i) {
+    vs.push_back(RandomUnit(rng));
+    ASSERT_TRUE(index.Upsert(i, vs.back()).ok());
+  }
+  for (uint64_t i = 0; i < 10; ++i) {
+    vs[i] = RandomUnit(rng);
+    ASSERT_TRUE(index.Upsert(i, vs[i]).ok());
+  }
+  index.Remove(100);
+  index.Remove(410);
+  ASSERT_TRUE(index.CompactIfDue());
+  const IndexStats stats = index.Stats();
+  EXPECT_EQ(stats.main_segment, 439u);  // extended, not rebuilt: old copies are still there
+  EXPECT_EQ(stats.delta_segment, 0u);
+  EXPECT_EQ(stats.live, 428u);
+  for (uint64_t i : {0, 5, 9, 400, 419}) {
+    auto hits = index.Search(vs[i], 1);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].id, i);
+    EXPECT_NEAR(hits[0].score, 1.0, 0.01);  // the new vector, not the superseded one
+  }
+  for (uint64_t gone : {100, 410}) {
+    EXPECT_FALSE(index.Contains(gone));
+    for (const auto& h : index.Search(vs[gone], 20)) EXPECT_NE(h.id, gone);
+  }
+  // A full rebuild drops the masked copies.
+  index.Compact();
+  EXPECT_EQ(index.Stats().main_segment, 428u);
+  EXPECT_EQ(index.Stats().masked, 0u);
+}
+
 TEST(VectorIndexTest, RestoreBuildsMainSegment) {
   VectorIndex index(kDim, SmallConfig());
   std::mt19937 rng(3);
