@@ -21,7 +21,7 @@
 ABSL_FLAG(int, articles, 10000, "Catalog size.");
 ABSL_FLAG(int, queries, 2000, "Queries timed per index.");
 ABSL_FLAG(std::string, k, "10,50,100,200", "Neighbours per query (the ranker's candidate pool).");
-ABSL_FLAG(std::string, ef_search, "64,128", "HNSW efSearch values to measure (k raises it).");
+ABSL_FLAG(int, ef_search, 64, "HNSW efSearch (index.hnsw_ef_search; k raises it).");
 ABSL_FLAG(int, baseline_queries, 200, "Queries for the exact baseline and recall.");
 
 namespace headliner {
@@ -47,14 +47,12 @@ int Run() {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress is visible when redirected
   const int n = absl::GetFlag(FLAGS_articles);
   const int queries = absl::GetFlag(FLAGS_queries);
-  std::vector<int> ks, efs;
+  std::vector<int> ks;
   for (absl::string_view v : absl::StrSplit(absl::GetFlag(FLAGS_k), ',')) {
     ks.push_back(std::stoi(std::string(v)));
   }
-  for (absl::string_view v : absl::StrSplit(absl::GetFlag(FLAGS_ef_search), ',')) {
-    efs.push_back(std::stoi(std::string(v)));
-  }
   Config config;
+  config.index.hnsw_ef_search = absl::GetFlag(FLAGS_ef_search);
   const int dim = config.encoder.dimension;
 
   const absl::Time t_gen = absl::Now();
@@ -118,8 +116,8 @@ int Run() {
               exact.p50_us, exact.p99_us, baseline_queries);
   std::printf("%6s %9s %10s %10s %9s %12s\n", "k", "efSearch", "p50 (us)", "p99 (us)", "recall@k",
               "p50 speed-up");
-  for (int ef : efs) {
-    index.set_ef_search(ef);
+  const int ef = config.index.hnsw_ef_search;
+  {
     for (int k : ks) {
       const Latency served = Time(queries, [&](int q) { (void)index.Search(query(q), k); });
       double recall = 0;

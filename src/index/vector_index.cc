@@ -115,7 +115,6 @@ void MergeHits(std::vector<SearchHit>& hits, int k) {
 VectorIndex::VectorIndex(int dimension, const IndexConfig& config)
     : dimension_(dimension),
       config_(config),
-      ef_search_(config.hnsw_ef_search),
       delta_(std::make_unique<faiss::IndexFlatIP>(dimension)) {}
 
 VectorIndex::~VectorIndex() {
@@ -220,7 +219,7 @@ std::vector<SearchHit> VectorIndex::Search(std::span<const float> query, int k) 
     std::vector<Label> labels(main_k, -1);
     UnmaskedSelector selector(masked_labels_);
     faiss::SearchParametersHNSW params;
-    params.efSearch = std::max(ef_search_.load(std::memory_order_relaxed), k);
+    params.efSearch = std::max(config_.hnsw_ef_search, k);
     if (!masked_labels_.empty()) params.sel = &selector;
     main_->hnsw().search(1, query.data(), main_k, scores.data(), labels.data(), &params);
     for (int64_t i = 0; i < main_k; ++i) {

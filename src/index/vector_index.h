@@ -19,7 +19,6 @@
 #ifndef HEADLINER_INDEX_VECTOR_INDEX_H_
 #define HEADLINER_INDEX_VECTOR_INDEX_H_
 
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -82,10 +81,6 @@ class VectorIndex {
   IndexStats Stats() const;
   int dimension() const { return dimension_; }
 
-  // HNSW search breadth; a search for k neighbours uses max(ef_search, k). Takes effect for the
-  // next search.
-  void set_ef_search(int ef_search) { ef_search_.store(ef_search, std::memory_order_relaxed); }
-
   // Starts the background compaction thread (not started by the constructor so that tests and
   // benchmarks can drive compaction by hand).
   void StartBackgroundCompaction();
@@ -118,7 +113,6 @@ class VectorIndex {
 
   const int dimension_;
   const IndexConfig config_;
-  std::atomic<int> ef_search_;
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const MainSegment> main_ ABSL_GUARDED_BY(mu_);
