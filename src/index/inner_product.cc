@@ -12,15 +12,25 @@
 namespace headliner {
 namespace {
 
-float InnerProductPortable(const float* a, const float* b, size_t d) {
+// Eight independent accumulators: the compiler vectorises this with plain SSE2, where a single
+// running sum would serialise on its dependency chain. T is float or int8_t.
+template <typename T>
+float InnerProductPortable(const float* a, const T* b, size_t d) {
   float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   size_t i = 0;
   for (; i + 8 <= d; i += 8) {
-    for (int j = 0; j < 8; ++j) acc[j] += a[i + j] * b[i + j];
+    for (int j = 0; j < 8; ++j) acc[j] += a[i + j] * static_cast<float>(b[i + j]);
   }
   float sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-  for (; i < d; ++i) sum += a[i] * b[i];
+  for (; i < d; ++i) sum += a[i] * static_cast<float>(b[i]);
   return sum;
+}
+
+__attribute__((target("avx2,fma"))) float HorizontalSum(__m256 v) {
+  __m128 sum4 = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  sum4 = _mm_add_ps(sum4, _mm_movehl_ps(sum4, sum4));
+  sum4 = _mm_add_ss(sum4, _mm_shuffle_ps(sum4, sum4, 1));
+  return _mm_cvtss_f32(sum4);
 }
 
 __attribute__((target("avx2,fma"))) float InnerProductAvx2(const float* a, const float* b,
@@ -32,26 +42,8 @@ __attribute__((target("avx2,fma"))) float InnerProductAvx2(const float* a, const
     acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
     acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), acc1);
   }
-  for (; i + 8 <= d; i += 8) {
-    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
-  }
-  const __m256 acc = _mm256_add_ps(acc0, acc1);
-  __m128 sum4 = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-  sum4 = _mm_add_ps(sum4, _mm_movehl_ps(sum4, sum4));
-  sum4 = _mm_add_ss(sum4, _mm_shuffle_ps(sum4, sum4, 1));
-  float sum = _mm_cvtss_f32(sum4);
+  float sum = HorizontalSum(_mm256_add_ps(acc0, acc1));
   for (; i < d; ++i) sum += a[i] * b[i];
-  return sum;
-}
-
-float InnerProductInt8Portable(const float* q, const int8_t* c, size_t d) {
-  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  size_t i = 0;
-  for (; i + 8 <= d; i += 8) {
-    for (int j = 0; j < 8; ++j) acc[j] += q[i + j] * static_cast<float>(c[i + j]);
-  }
-  float sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-  for (; i < d; ++i) sum += q[i] * static_cast<float>(c[i]);
   return sum;
 }
 
@@ -67,11 +59,7 @@ __attribute__((target("avx2,fma"))) float InnerProductInt8Avx2(const float* q, c
     acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), lo, acc0);
     acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8), hi, acc1);
   }
-  const __m256 acc = _mm256_add_ps(acc0, acc1);
-  __m128 sum4 = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
-  sum4 = _mm_add_ps(sum4, _mm_movehl_ps(sum4, sum4));
-  sum4 = _mm_add_ss(sum4, _mm_shuffle_ps(sum4, sum4, 1));
-  float sum = _mm_cvtss_f32(sum4);
+  float sum = HorizontalSum(_mm256_add_ps(acc0, acc1));
   for (; i < d; ++i) sum += q[i] * static_cast<float>(c[i]);
   return sum;
 }
@@ -84,9 +72,9 @@ bool HasAvx2() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-InnerProductFn Select() { return HasAvx2() ? InnerProductAvx2 : InnerProductPortable; }
+InnerProductFn Select() { return HasAvx2() ? InnerProductAvx2 : InnerProductPortable<float>; }
 InnerProductInt8Fn SelectInt8() {
-  return HasAvx2() ? InnerProductInt8Avx2 : InnerProductInt8Portable;
+  return HasAvx2() ? InnerProductInt8Avx2 : InnerProductPortable<int8_t>;
 }
 
 // Code layout of Int8InnerProductStorage: float scale, then d int8 values.
