@@ -15,7 +15,7 @@ namespace {
 // Eight independent accumulators: the compiler vectorises this with plain SSE2, where a single
 // running sum would serialise on its dependency chain. T is float or int8_t.
 template <typename T>
-float InnerProductPortable(const float* a, const T* b, size_t d) {
+float InnerProductPortableT(const float* a, const T* b, size_t d) {
   float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   size_t i = 0;
   for (; i + 8 <= d; i += 8) {
@@ -72,9 +72,9 @@ bool HasAvx2() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-InnerProductFn Select() { return HasAvx2() ? InnerProductAvx2 : InnerProductPortable<float>; }
+InnerProductFn Select() { return HasAvx2() ? InnerProductAvx2 : InnerProductPortableT<float>; }
 InnerProductInt8Fn SelectInt8() {
-  return HasAvx2() ? InnerProductInt8Avx2 : InnerProductPortable<int8_t>;
+  return HasAvx2() ? InnerProductInt8Avx2 : InnerProductPortableT<int8_t>;
 }
 
 // Code layout of Int8InnerProductStorage: float scale, then d int8 values.
@@ -135,6 +135,15 @@ class FastInnerProductComputer : public faiss::FlatCodesDistanceComputer {
 };
 
 }  // namespace
+
+namespace internal {
+float InnerProductPortable(const float* a, const float* b, size_t d) {
+  return InnerProductPortableT<float>(a, b, d);
+}
+float InnerProductInt8Portable(const float* query, const int8_t* code, size_t d) {
+  return InnerProductPortableT<int8_t>(query, code, d);
+}
+}  // namespace internal
 
 float InnerProductInt8(const float* query, const int8_t* code, size_t d) {
   static const InnerProductInt8Fn kImpl = SelectInt8();

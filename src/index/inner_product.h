@@ -28,6 +28,12 @@ struct FastInnerProductStorage : faiss::IndexFlatIP {
 // Sum of query[i] * code[i] for i < d, with int8 codes.
 float InnerProductInt8(const float* query, const int8_t* code, size_t d);
 
+namespace internal {
+// The kernels used when the CPU lacks AVX2 or FMA, exposed so that tests cover them on any CPU.
+float InnerProductPortable(const float* a, const float* b, size_t d);
+float InnerProductInt8Portable(const float* query, const int8_t* code, size_t d);
+}  // namespace internal
+
 // Flat storage of 8-bit scalar-quantised vectors: per vector a float scale (max |x_i| / 127) and
 // d int8 codes, a quarter of the float32 size. HNSW search over a million vectors is bound by
 // fetching vectors from memory, so this is what makes it fast; the error it adds to an inner

@@ -29,6 +29,7 @@ TEST(InnerProductTest, MatchesDoublePrecisionSumForEveryLength) {
     double expected = 0;
     for (size_t i = 0; i < d; ++i) expected += double{a[i]} * b[i];
     EXPECT_NEAR(InnerProduct(a.data(), b.data(), d), expected, 1e-4) << "d=" << d;
+    EXPECT_NEAR(internal::InnerProductPortable(a.data(), b.data(), d), expected, 1e-4) << d;
   }
 }
 
@@ -95,6 +96,8 @@ TEST(InnerProductTest, Int8KernelMatchesFloat) {
       expected += double{q[i]} * c[i];
     }
     EXPECT_NEAR(InnerProductInt8(q.data(), c.data(), d), expected, 1e-3 * (1 + d)) << d;
+    EXPECT_NEAR(internal::InnerProductInt8Portable(q.data(), c.data(), d), expected, 1e-3 * (1 + d))
+        << d;
   }
 }
 
