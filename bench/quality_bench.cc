@@ -8,7 +8,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "index/vector_index.h"
-#include "ingest/article_applier.h"
+#include "ingest/event_applier.h"
+#include "store/click_store.h"
 #include "rank/ranker.h"
 #include "sample/uci_news.h"
 
@@ -68,11 +69,12 @@ int Run() {
   auto db = Database::Open(scratch, DatabaseOptions{});
   auto store = ArticleStore::Open(**db);
   VectorIndex served(config.encoder.dimension, config.index);
-  auto applier = ArticleApplier::Create(**store, served, config.encoder);
+  ClickStore clicks(**db);
+  auto applier = EventApplier::Create(**db, **store, clicks, served, config);
   absl::flat_hash_map<std::string, std::string> story_of;
   absl::Time now = absl::InfinitePast();
   for (const SampleArticle& s : *catalog) {
-    if (!(*applier)->Apply(s.article).ok()) return 1;
+    if (!(*applier)->ApplyArticle(s.article).ok()) return 1;
     story_of[s.article.id()] = s.story;
     now = std::max(now, absl::FromUnixSeconds(s.article.published_at().seconds()));
   }

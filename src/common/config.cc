@@ -1,11 +1,14 @@
 #include "common/config.h"
 
 #include <cstdlib>
+#include <unistd.h>
 #include <fstream>
 #include <sstream>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -41,6 +44,19 @@ class YamlSection {
       return absl::InvalidArgumentError(
           absl::StrCat(Name(key), ": not a duration like \"24h\" or \"90s\": \"", text, "\""));
     }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadFormat(const std::string& key, WireFormat& out) {
+    std::string text;
+    if (auto s = Read(key, text); !s.ok()) return s;
+    if (text.empty()) return absl::OkStatus();
+    std::optional<WireFormat> f = ParseWireFormat(text);
+    if (!f) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Name(key), ": must be \"protobuf\" or \"json\", got \"", text, "\""));
+    }
+    out = *f;
     return absl::OkStatus();
   }
 
@@ -103,6 +119,27 @@ absl::Status ApplyYamlNode(const YAML::Node& root, Config& c) {
   RETURN_IF_ERROR(rank.Read("max_limit", c.ranking.max_limit));
   RETURN_IF_ERROR(rank.CheckNoUnknownKeys());
 
+  YamlSection clk = top.Child("clicks");
+  RETURN_IF_ERROR(clk.Read("session_max_clicks", c.clicks.session_max_clicks));
+  RETURN_IF_ERROR(clk.ReadDuration("session_idle_timeout", c.clicks.session_idle_timeout));
+  RETURN_IF_ERROR(clk.ReadDuration("dedup_window", c.clicks.dedup_window));
+  RETURN_IF_ERROR(clk.ReadDuration("popularity_half_life", c.clicks.popularity_half_life));
+  RETURN_IF_ERROR(clk.CheckNoUnknownKeys());
+
+  YamlSection kafka = top.Child("kafka");
+  RETURN_IF_ERROR(kafka.Read("brokers", c.kafka.brokers));
+  RETURN_IF_ERROR(kafka.Read("group_id", c.kafka.group_id));
+  RETURN_IF_ERROR(kafka.Read("articles_topic", c.kafka.articles_topic));
+  RETURN_IF_ERROR(kafka.Read("clicks_topic", c.kafka.clicks_topic));
+  RETURN_IF_ERROR(kafka.ReadFormat("articles_format", c.kafka.articles_format));
+  RETURN_IF_ERROR(kafka.ReadFormat("clicks_format", c.kafka.clicks_format));
+  RETURN_IF_ERROR(kafka.Read("articles_dead_letter_topic", c.kafka.articles_dead_letter_topic));
+  RETURN_IF_ERROR(kafka.Read("clicks_dead_letter_topic", c.kafka.clicks_dead_letter_topic));
+  RETURN_IF_ERROR(kafka.Read("batch_max_events", c.kafka.batch_max_events));
+  RETURN_IF_ERROR(kafka.ReadDuration("batch_max_wait", c.kafka.batch_max_wait));
+  RETURN_IF_ERROR(kafka.Read("properties", c.kafka.properties));
+  RETURN_IF_ERROR(kafka.CheckNoUnknownKeys());
+
   YamlSection srv = top.Child("server");
   RETURN_IF_ERROR(srv.Read("grpc_addr", c.server.grpc_addr));
   RETURN_IF_ERROR(srv.Read("max_message_bytes", c.server.max_message_bytes));
@@ -126,6 +163,23 @@ absl::Status Positive(const char* name, absl::Duration d) {
 }
 
 }  // namespace
+
+std::optional<WireFormat> ParseWireFormat(absl::string_view text) {
+  if (text == "protobuf") return WireFormat::kProtobuf;
+  if (text == "json") return WireFormat::kJson;
+  return std::nullopt;
+}
+
+EnvList ProcessEnvNames() {
+  return [](const std::string& prefix) {
+    std::vector<std::string> names;
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string entry(*e);
+      if (entry.rfind(prefix, 0) == 0) names.push_back(entry.substr(0, entry.find('=')));
+    }
+    return names;
+  };
+}
 
 EnvLookup ProcessEnv() {
   return [](const std::string& name) -> std::optional<std::string> {
@@ -173,6 +227,22 @@ absl::Status ValidateConfig(const Config& c) {
   RETURN_IF_ERROR(Range("ranking.max_limit", c.ranking.max_limit, 1, 1000));
   RETURN_IF_ERROR(Range("ranking.default_limit", c.ranking.default_limit, 1, c.ranking.max_limit));
   RETURN_IF_ERROR(Range("ranking.candidate_pool", c.ranking.candidate_pool, 1, 100000));
+  RETURN_IF_ERROR(Range("clicks.session_max_clicks", c.clicks.session_max_clicks, 1, 10000));
+  RETURN_IF_ERROR(Positive("clicks.session_idle_timeout", c.clicks.session_idle_timeout));
+  RETURN_IF_ERROR(Positive("clicks.dedup_window", c.clicks.dedup_window));
+  RETURN_IF_ERROR(Positive("clicks.popularity_half_life", c.clicks.popularity_half_life));
+  if (!c.kafka.brokers.empty()) {
+    if (c.kafka.group_id.empty()) return absl::InvalidArgumentError("kafka.group_id: is empty");
+    if (c.kafka.articles_topic.empty() || c.kafka.clicks_topic.empty()) {
+      return absl::InvalidArgumentError("kafka.articles_topic, kafka.clicks_topic: must be set");
+    }
+    if (c.kafka.articles_topic == c.kafka.clicks_topic) {
+      return absl::InvalidArgumentError(
+          "kafka.clicks_topic: must differ from kafka.articles_topic");
+    }
+  }
+  RETURN_IF_ERROR(Range("kafka.batch_max_events", c.kafka.batch_max_events, 1, 1000000));
+  RETURN_IF_ERROR(Positive("kafka.batch_max_wait", c.kafka.batch_max_wait));
   RETURN_IF_ERROR(Range("server.max_message_bytes", c.server.max_message_bytes, 1024, 1 << 30));
   RETURN_IF_ERROR(Positive("server.shutdown_grace", c.server.shutdown_grace));
   RETURN_IF_ERROR(Positive("server.default_deadline", c.server.default_deadline));
@@ -180,7 +250,7 @@ absl::Status ValidateConfig(const Config& c) {
 }
 
 absl::StatusOr<Config> LoadConfig(const std::string& yaml_path, const EnvLookup& env,
-                                  const ConfigOverrides& overrides) {
+                                  const ConfigOverrides& overrides, const EnvList& env_names) {
   Config config;
   if (!yaml_path.empty()) {
     std::ifstream in(yaml_path);
@@ -192,7 +262,15 @@ absl::StatusOr<Config> LoadConfig(const std::string& yaml_path, const EnvLookup&
   if (auto v = env("HEADLINER_DATA_DIR")) config.data_dir = *v;
   if (auto v = env("HEADLINER_GRPC_ADDR")) config.server.grpc_addr = *v;
   if (auto v = env("HEADLINER_VARIANT")) config.variant = *v;
+  if (auto v = env("HEADLINER_KAFKA_BROKERS")) config.kafka.brokers = *v;
+  if (auto v = env("HEADLINER_KAFKA_GROUP_ID")) config.kafka.group_id = *v;
+  for (const std::string& name : env_names(kKafkaPropertyEnvPrefix)) {
+    std::string property = absl::AsciiStrToLower(name.substr(sizeof(kKafkaPropertyEnvPrefix) - 1));
+    absl::c_replace(property, '_', '.');
+    if (auto v = env(name)) config.kafka.properties[property] = *v;
+  }
   if (overrides.data_dir) config.data_dir = *overrides.data_dir;
+  if (overrides.kafka_brokers) config.kafka.brokers = *overrides.kafka_brokers;
   if (overrides.grpc_addr) config.server.grpc_addr = *overrides.grpc_addr;
   if (absl::Status s = ValidateConfig(config); !s.ok()) {
     const std::string where = yaml_path.empty() ? "config" : yaml_path;

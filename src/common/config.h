@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -52,6 +54,42 @@ struct RankingConfig {
   int max_limit = 100;
 };
 
+// Click state (src/ingest/click_applier).
+struct ClicksConfig {
+  // A session keeps at most this many recent clicks...
+  int session_max_clicks = 50;
+  // ...and starts afresh after this long without a click.
+  absl::Duration session_idle_timeout = absl::Minutes(30);
+  // A click whose event_id was seen within this window is a duplicate and ignored.
+  absl::Duration dedup_window = absl::Hours(24);
+  // Half-life of article and section popularity.
+  absl::Duration popularity_half_life = absl::Hours(6);
+};
+
+// Message format of a topic; a `content-type` header on a message overrides it.
+enum class WireFormat { kProtobuf, kJson };
+
+// Kafka ingestion (src/ingest/kafka_ingestor). No brokers: no ingestion (Admin RPCs only).
+struct KafkaConfig {
+  // "host:port,..." of a real cluster, "embedded" for an in-process mock cluster (demo), or empty.
+  std::string brokers;
+  std::string group_id = "headliner";
+  std::string articles_topic = "articles";
+  std::string clicks_topic = "clicks";
+  WireFormat articles_format = WireFormat::kProtobuf;
+  WireFormat clicks_format = WireFormat::kProtobuf;
+  // Dead-letter topics for rejected messages; empty disables dead-lettering (still counted).
+  std::string articles_dead_letter_topic = "articles-dlq";
+  std::string clicks_dead_letter_topic = "clicks-dlq";
+  // A micro-batch is applied when it holds this many events or is this old, whichever is first.
+  int batch_max_events = 1000;
+  absl::Duration batch_max_wait = absl::Milliseconds(20);
+  // Extra librdkafka properties (security.protocol, sasl.*, ssl.*, ...), applied to the consumer
+  // and the dead-letter producer. From YAML `kafka.properties` and HEADLINER_KAFKA_PROPERTY_<NAME>
+  // (NAME upper-case with '.' as '_', e.g. HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD).
+  std::map<std::string, std::string> properties;
+};
+
 struct ServerConfig {
   std::string grpc_addr = "127.0.0.1:50051";
   int max_message_bytes = 4 << 20;
@@ -68,6 +106,8 @@ struct Config {
   EncoderConfig encoder;
   IndexConfig index;
   RankingConfig ranking;
+  ClicksConfig clicks;
+  KafkaConfig kafka;
   ServerConfig server;
 };
 
@@ -75,17 +115,28 @@ struct Config {
 struct ConfigOverrides {
   std::optional<std::string> data_dir;
   std::optional<std::string> grpc_addr;
+  std::optional<std::string> kafka_brokers;
 };
+
+// Environment-variable prefix of extra librdkafka properties.
+inline constexpr char kKafkaPropertyEnvPrefix[] = "HEADLINER_KAFKA_PROPERTY_";
 
 // Returns the value of an environment variable, or nullopt. Injected for tests.
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup ProcessEnv();
+// Names of the environment variables that start with `prefix`. Injected for tests.
+using EnvList = std::function<std::vector<std::string>(const std::string& prefix)>;
+EnvList ProcessEnvNames();
+
+// "protobuf" or "json".
+std::optional<WireFormat> ParseWireFormat(absl::string_view text);
 
 // Loads defaults < `yaml_path` (if non-empty) < environment < `overrides`, then validates.
 // Errors name the file, key and reason, e.g. "config.yaml: ranking.default_limit: must be in
 // [1, 100], got 0".
 absl::StatusOr<Config> LoadConfig(const std::string& yaml_path, const EnvLookup& env,
-                                  const ConfigOverrides& overrides);
+                                  const ConfigOverrides& overrides,
+                                  const EnvList& env_names = ProcessEnvNames());
 
 // Parses YAML text into `config` (on top of its current values). Unknown keys are errors.
 absl::Status ApplyYaml(const std::string& yaml_text, const std::string& source, Config& config);

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
-#include "ingest/article_validator.h"
+#include "ingest/event_validator.h"
 
 namespace headliner {
 namespace {
@@ -30,7 +30,6 @@ absl::StatusOr<std::unique_ptr<ArticleApplier>> ArticleApplier::Create(
                                                    encoder.dimension));
   }
   std::unique_ptr<ArticleApplier> applier(new ArticleApplier(store, index, encoder));
-  absl::MutexLock lock(&applier->mu_);
   DocumentFrequencies& df = applier->frequencies_;
   absl::Status bad_bucket;
   ASSIGN_OR_RETURN(uint64_t documents, store.ForEachFrequency([&](uint32_t bucket, uint64_t n) {
@@ -47,27 +46,19 @@ absl::StatusOr<std::unique_ptr<ArticleApplier>> ArticleApplier::Create(
   return applier;
 }
 
-absl::Status ArticleApplier::Reject(const std::string& reason, const std::string& message) {
-  ++rejected_[reason];
-  return absl::InvalidArgumentError(message);
-}
-
-absl::StatusOr<ApplyResult> ArticleApplier::Apply(const v1::Article& article) {
-  absl::MutexLock lock(&mu_);
-  return ApplyLocked(article);
-}
-
-absl::StatusOr<ApplyResult> ArticleApplier::ApplyLocked(const v1::Article& event) {
+absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, ApplyContext& ctx) {
   if (std::optional<Rejection> r = ValidateArticle(event, encoder_.dimension())) {
-    return Reject(r->reason, r->message);
+    return EventOutcome::Rejected(r->reason, r->message);
   }
   v1::Article article = event;
   if (!article.has_updated_at()) *article.mutable_updated_at() = article.published_at();
 
-  ASSIGN_OR_RETURN(std::optional<StoredArticle> stored, store_.FindByExternalId(article.id()));
+  StagedBatch& batch = ctx.writes;
+  ASSIGN_OR_RETURN(std::optional<StoredArticle> stored,
+                   store_.FindByExternalId(article.id(), &batch));
   const v1::Article* previous = stored ? &stored->article : nullptr;
   if (previous != nullptr && FromProto(previous->updated_at()) >= FromProto(article.updated_at())) {
-    return ApplyResult{false, stored->dense_id};  // older or same version: idempotent no-op
+    return EventOutcome::Ignored(stored->dense_id, "stale_version");  // idempotent no-op
   }
   if (article.deleted() && previous == nullptr) {
     // A tombstone for an article never seen: keep it so that an older upsert arriving later
@@ -82,10 +73,10 @@ absl::StatusOr<ApplyResult> ArticleApplier::ApplyLocked(const v1::Article& event
     article = std::move(tombstone);
   }
 
-  rocksdb::WriteBatch batch;
   const uint64_t dense_id = stored ? stored->dense_id : store_.AllocateDenseId(batch);
 
-  // Document frequencies follow the text of live articles.
+  // Document frequencies follow the text of live articles. The in-memory copy changes now (a
+  // later article of the same batch is encoded with it) and is restored if the batch is dropped.
   const bool was_live = previous != nullptr && !previous->deleted();
   const bool is_live = !article.deleted();
   std::vector<uint32_t> old_buckets, new_buckets;
@@ -95,51 +86,27 @@ absl::StatusOr<ApplyResult> ArticleApplier::ApplyLocked(const v1::Article& event
     store_.StageFrequencies(batch, old_buckets, -1);
     frequencies_.RemoveDocument(old_buckets);
   }
-  const std::string text =
-      EncoderInput(article.headline(), {article.tags().begin(), article.tags().end()});
   std::vector<TextFeature> features;
   if (is_live) {
-    features = encoder_.Features(text);
+    features = encoder_.Features(
+        EncoderInput(article.headline(), {article.tags().begin(), article.tags().end()}));
     for (const TextFeature& f : features) new_buckets.push_back(f.bucket);
     store_.StageFrequencies(batch, new_buckets, +1);
     frequencies_.AddDocument(new_buckets);
   }
-  // Undoes the in-memory half if the write fails.
-  auto undo_frequencies = [&] {
+  ctx.undo.push_back([this, is_live, was_live, old_buckets, new_buckets] {
     if (is_live) frequencies_.RemoveDocument(new_buckets);
     if (was_live) frequencies_.AddDocument(old_buckets);
-  };
+  });
 
   std::vector<float> embedding;
-  if (!article.deleted()) {
+  if (is_live) {
     embedding = article.embedding_size() > 0 ? Normalized(article.embedding())
                                              : encoder_.Encode(features, frequencies_);
   }
   store_.StagePut(batch, dense_id, article, previous, embedding);
-  if (absl::Status s = store_.Write(batch); !s.ok()) {
-    undo_frequencies();
-    return s;
-  }
-
-  if (article.deleted()) {
-    index_.Remove(dense_id);
-  } else {
-    RETURN_IF_ERROR(index_.Upsert(dense_id, embedding));
-  }
-  return ApplyResult{true, dense_id};
-}
-
-absl::StatusOr<ApplyResult> ArticleApplier::Delete(const std::string& article_id, absl::Time when) {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(std::optional<StoredArticle> stored, store_.FindByExternalId(article_id));
-  if (!stored) return absl::NotFoundError(absl::StrCat("article ", article_id, " is unknown"));
-  if (stored->article.deleted()) return ApplyResult{false, stored->dense_id};
-  v1::Article tombstone;
-  tombstone.set_id(article_id);
-  tombstone.set_deleted(true);
-  const absl::Time after_stored = FromProto(stored->article.updated_at()) + absl::Microseconds(1);
-  *tombstone.mutable_updated_at() = ToProtoTimestamp(std::max(when, after_stored));
-  return ApplyLocked(tombstone);
+  ctx.index_changes.push_back({dense_id, std::move(embedding)});
+  return EventOutcome::Applied(dense_id);
 }
 
 absl::Status ArticleApplier::RestoreIndex() {
@@ -159,11 +126,6 @@ absl::Status ArticleApplier::RestoreIndex() {
   }));
   RETURN_IF_ERROR(bad);
   return index_.Restore(ids, vectors);
-}
-
-std::map<std::string, uint64_t> ArticleApplier::RejectedCounts() const {
-  absl::MutexLock lock(&mu_);
-  return rejected_;
 }
 
 }  // namespace headliner

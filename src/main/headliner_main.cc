@@ -17,6 +17,9 @@ ABSL_FLAG(std::string, data_dir, "",
           "Data directory (overrides the config file and HEADLINER_DATA_DIR).");
 ABSL_FLAG(std::string, grpc_addr, "",
           "Listen address, e.g. 0.0.0.0:50051 (overrides config and HEADLINER_GRPC_ADDR).");
+ABSL_FLAG(std::string, kafka_brokers, "",
+          "Kafka bootstrap servers, or \"embedded\" for an in-process test cluster (overrides "
+          "config and HEADLINER_KAFKA_BROKERS).");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Headliner: ranked related headlines over gRPC.");
@@ -34,6 +37,7 @@ int main(int argc, char** argv) {
   // An empty flag means "not given": neither value may be empty in a valid config anyway.
   if (std::string v = absl::GetFlag(FLAGS_data_dir); !v.empty()) overrides.data_dir = v;
   if (std::string v = absl::GetFlag(FLAGS_grpc_addr); !v.empty()) overrides.grpc_addr = v;
+  if (std::string v = absl::GetFlag(FLAGS_kafka_brokers); !v.empty()) overrides.kafka_brokers = v;
   absl::StatusOr<headliner::Config> config =
       headliner::LoadConfig(absl::GetFlag(FLAGS_config), headliner::ProcessEnv(), overrides);
   if (!config.ok()) {

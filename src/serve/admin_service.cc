@@ -43,8 +43,8 @@ uint64_t DirectoryBytes(const std::string& dir) {
 grpc::ServerUnaryReactor* AdminService::UpsertArticle(grpc::CallbackServerContext* context,
                                                       const v1::UpsertArticleRequest* request,
                                                       v1::UpsertArticleResponse* response) {
-  if (!state_.ready()) return Finish(context, kLoading);
-  absl::StatusOr<ApplyResult> r = applier_.Apply(request->article());
+  if (!deps_.state.ready()) return Finish(context, kLoading);
+  absl::StatusOr<ArticleApplyResult> r = deps_.applier.ApplyArticle(request->article());
   if (!r.ok()) return Finish(context, ToGrpcStatus(r.status()));
   response->set_applied(r->applied);
   response->set_internal_id(r->dense_id);
@@ -54,9 +54,9 @@ grpc::ServerUnaryReactor* AdminService::UpsertArticle(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* AdminService::DeleteArticle(grpc::CallbackServerContext* context,
                                                       const v1::DeleteArticleRequest* request,
                                                       v1::DeleteArticleResponse* response) {
-  if (!state_.ready()) return Finish(context, kLoading);
+  if (!deps_.state.ready()) return Finish(context, kLoading);
   if (grpc::Status s = CheckId(request->article_id()); !s.ok()) return Finish(context, s);
-  absl::StatusOr<ApplyResult> r = applier_.Delete(request->article_id(), absl::Now());
+  absl::StatusOr<ArticleApplyResult> r = deps_.applier.DeleteArticle(request->article_id(), absl::Now());
   if (!r.ok()) return Finish(context, ToGrpcStatus(r.status()));
   response->set_applied(r->applied);
   return Finish(context, grpc::Status::OK);
@@ -67,14 +67,14 @@ grpc::ServerUnaryReactor* AdminService::GetArticle(grpc::CallbackServerContext* 
                                                    v1::Article* response) {
   if (grpc::Status s = CheckId(request->article_id()); !s.ok()) return Finish(context, s);
   absl::StatusOr<std::optional<StoredArticle>> found =
-      store_.FindByExternalId(request->article_id());
+      deps_.articles.FindByExternalId(request->article_id());
   if (!found.ok()) return Finish(context, ToGrpcStatus(found.status()));
   if (!*found || (*found)->article.deleted()) {
     return Finish(context, grpc::Status(grpc::StatusCode::NOT_FOUND,
                                         "article " + request->article_id() + " is unknown"));
   }
   *response = std::move((*found)->article);
-  if (auto embedding = store_.FindEmbedding((*found)->dense_id); embedding.ok() && *embedding) {
+  if (auto embedding = deps_.articles.FindEmbedding((*found)->dense_id); embedding.ok() && *embedding) {
     response->mutable_embedding()->Add((*embedding)->begin(), (*embedding)->end());
   }
   return Finish(context, grpc::Status::OK);
@@ -83,20 +83,89 @@ grpc::ServerUnaryReactor* AdminService::GetArticle(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* AdminService::Stats(grpc::CallbackServerContext* context,
                                               const v1::StatsRequest* /*request*/,
                                               v1::StatsResponse* response) {
-  absl::StatusOr<CatalogCounts> counts = store_.Counts();
+  absl::StatusOr<CatalogCounts> counts = deps_.articles.Counts();
   if (!counts.ok()) return Finish(context, ToGrpcStatus(counts.status()));
   response->set_articles(counts->live);
   response->set_deleted_articles(counts->deleted);
-  const IndexStats index = index_.Stats();
+  const IndexStats index = deps_.index.Stats();
   response->set_index_vectors(index.live);
   response->set_index_main_segment(index.main_segment);
   response->set_index_delta_segment(index.delta_segment);
   response->set_index_compactions(index.compactions);
-  response->set_data_dir_bytes(DirectoryBytes(data_dir_));
-  *response->mutable_uptime() = ToProtoDuration(state_.uptime());
+  response->set_data_dir_bytes(DirectoryBytes(deps_.data_dir));
+  *response->mutable_uptime() = ToProtoDuration(deps_.state.uptime());
   response->set_version(Version());
-  for (const auto& [reason, n] : applier_.RejectedCounts()) {
-    (*response->mutable_rejected())[reason] = n;
+  absl::StatusOr<std::map<std::string, uint64_t>> rejected = deps_.rejections.All();
+  if (!rejected.ok()) return Finish(context, ToGrpcStatus(rejected.status()));
+  for (const auto& [reason, n] : *rejected) (*response->mutable_rejected())[reason] = n;
+  absl::StatusOr<uint64_t> clicks = deps_.clicks.TotalClicks();
+  if (!clicks.ok()) return Finish(context, ToGrpcStatus(clicks.status()));
+  response->set_clicks(*clicks);
+  FillIngestStats(*response->mutable_ingest());
+  return Finish(context, grpc::Status::OK);
+}
+
+void AdminService::FillIngestStats(v1::IngestStats& out) const {
+  const KafkaIngestor* ingestor = ingestor_.load();
+  if (ingestor == nullptr) return;
+  const IngestStatus s = ingestor->Status();
+  out.set_enabled(true);
+  out.set_brokers(s.brokers);
+  out.set_connected(s.connected);
+  out.set_last_error(s.last_error);
+  out.set_clicks_flowing(s.clicks_flowing);
+  out.set_events_applied(s.applied);
+  out.set_events_ignored(s.ignored);
+  out.set_events_rejected(s.rejected);
+  out.set_dead_lettered(s.dead_lettered);
+  out.set_batches(s.batches);
+  int64_t total = 0;
+  for (const PartitionStatus& p : s.partitions) {
+    v1::PartitionLag* lag = out.add_partitions();
+    lag->set_topic(p.topic);
+    lag->set_partition(p.partition);
+    lag->set_next_offset(p.next_offset);
+    lag->set_high_watermark(p.high_watermark);
+    const int64_t behind = p.high_watermark < 0 ? 0 : std::max<int64_t>(0, p.high_watermark - p.next_offset);
+    lag->set_lag(behind);
+    total += behind;
+  }
+  out.set_total_lag(total);
+}
+
+grpc::ServerUnaryReactor* AdminService::GetActivity(grpc::CallbackServerContext* context,
+                                                    const v1::GetActivityRequest* request,
+                                                    v1::GetActivityResponse* response) {
+  constexpr int kMaxKeys = 1000;
+  if (request->article_ids_size() + request->sections_size() > kMaxKeys) {
+    return Finish(context, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                        "at most 1000 article ids and sections per request"));
+  }
+  const std::optional<int64_t> as_of =
+      request->has_as_of() ? std::optional<int64_t>(ToMicros(request->as_of())) : std::nullopt;
+  auto fill = [&](const std::string& key, const Activity& a, v1::Activity& out) {
+    out.set_key(key);
+    out.set_clicks(a.clicks);
+    const int64_t at = as_of.value_or(a.popularity.as_of_micros);
+    out.set_popularity(a.popularity.ValueAt(at, deps_.popularity_half_life));
+    *out.mutable_popularity_as_of() = ToProtoTimestamp(absl::FromUnixMicros(std::max(at, a.popularity.as_of_micros)));
+  };
+  for (const std::string& id : request->article_ids()) {
+    if (grpc::Status s = CheckId(id); !s.ok()) return Finish(context, s);
+    absl::StatusOr<std::optional<StoredArticle>> found = deps_.articles.FindByExternalId(id);
+    if (!found.ok()) return Finish(context, ToGrpcStatus(found.status()));
+    if (!*found) {
+      return Finish(context,
+                    grpc::Status(grpc::StatusCode::NOT_FOUND, "article " + id + " is unknown"));
+    }
+    absl::StatusOr<Activity> a = deps_.clicks.FindArticleActivity((*found)->dense_id);
+    if (!a.ok()) return Finish(context, ToGrpcStatus(a.status()));
+    fill(id, *a, *response->add_articles());
+  }
+  for (const std::string& section : request->sections()) {
+    absl::StatusOr<Activity> a = deps_.clicks.FindSectionActivity(section);
+    if (!a.ok()) return Finish(context, ToGrpcStatus(a.status()));
+    fill(section, *a, *response->add_sections());
   }
   return Finish(context, grpc::Status::OK);
 }

@@ -6,7 +6,7 @@
 #include "absl/status/status.h"
 #include "common/config.h"
 #include "headliner/v1/related.pb.h"
-#include "ingest/article_validator.h"
+#include "ingest/event_validator.h"
 #include "rank/request_filter.h"
 
 namespace headliner {

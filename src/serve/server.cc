@@ -1,5 +1,6 @@
 #include "serve/server.h"
 
+#include <cstdio>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -24,13 +25,18 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
                    Database::Open((std::filesystem::path(config.data_dir) / "rocksdb").string(),
                                   DatabaseOptions{}));
   ASSIGN_OR_RETURN(s->store_, ArticleStore::Open(*s->database_));
+  s->clicks_ = std::make_unique<ClickStore>(*s->database_);
+  s->offsets_ = std::make_unique<OffsetStore>(*s->database_);
+  s->rejections_ = std::make_unique<RejectionCounters>(*s->database_);
   s->index_ = std::make_unique<VectorIndex>(config.encoder.dimension, config.index);
-  ASSIGN_OR_RETURN(s->applier_, ArticleApplier::Create(*s->store_, *s->index_, config.encoder));
+  ASSIGN_OR_RETURN(s->applier_, EventApplier::Create(*s->database_, *s->store_, *s->clicks_,
+                                                     *s->index_, config));
   s->ranker_ = std::make_unique<Ranker>(*s->store_, *s->index_, config.ranking);
   s->related_service_ =
       std::make_unique<RelatedHeadlinesService>(*s->ranker_, s->state_, s->config_);
-  s->admin_service_ = std::make_unique<AdminService>(*s->applier_, *s->store_, *s->index_,
-                                                     s->state_, config.data_dir);
+  s->admin_service_ = std::make_unique<AdminService>(AdminService::Dependencies{
+      *s->applier_, *s->store_, *s->clicks_, *s->rejections_, *s->index_, s->state_,
+      config.data_dir, config.clicks.popularity_half_life});
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -51,10 +57,30 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
 
   RETURN_IF_ERROR(s->applier_->RestoreIndex());
   s->index_->StartBackgroundCompaction();
+  RETURN_IF_ERROR(s->StartIngestion());
   s->state_.set_ready(true);
   health->SetServingStatus(true);
   health->SetServingStatus(kRelatedServiceName, true);
   return s;
+}
+
+absl::Status HeadlinerServer::StartIngestion() {
+  const KafkaConfig& kafka = config_.kafka;
+  if (kafka.brokers.empty()) return absl::OkStatus();
+  std::string brokers = kafka.brokers;
+  if (brokers == kEmbeddedKafka) {
+    std::vector<std::string> topics = {kafka.articles_topic, kafka.clicks_topic};
+    for (const std::string& t : {kafka.articles_dead_letter_topic, kafka.clicks_dead_letter_topic}) {
+      if (!t.empty()) topics.push_back(t);
+    }
+    ASSIGN_OR_RETURN(embedded_kafka_, EmbeddedKafka::Start(topics, /*partitions=*/3));
+    brokers = embedded_kafka_->bootstrap_servers();
+    std::fprintf(stderr, "embedded Kafka cluster (in-process, not persistent) at %s\n",
+                 brokers.c_str());
+  }
+  ASSIGN_OR_RETURN(ingestor_, KafkaIngestor::Start(kafka, brokers, *applier_, *offsets_));
+  admin_service_->set_ingestor(ingestor_.get());
+  return absl::OkStatus();
 }
 
 HeadlinerServer::~HeadlinerServer() { Shutdown(); }
@@ -68,6 +94,7 @@ void HeadlinerServer::Shutdown() {
     grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + config_.server.shutdown_grace));
     grpc_server_->Wait();
   }
+  if (ingestor_ != nullptr) ingestor_->Stop();  // applies its pending batch
   index_.reset();  // joins the compaction thread
   if (database_ != nullptr) (void)database_->Close();
 }

@@ -39,19 +39,21 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(Database& datab
   return std::unique_ptr<ArticleStore>(new ArticleStore(database, next));
 }
 
-absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(const std::string& id) {
-  ASSIGN_OR_RETURN(std::optional<std::string> dense, db_.Get(Column::kIds, id));
+absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(const std::string& id,
+                                                                            StagedBatch* pending) {
+  ASSIGN_OR_RETURN(std::optional<std::string> dense, Get(Column::kIds, id, pending));
   if (!dense) return std::nullopt;
   std::optional<uint64_t> dense_id = DecodeU64(*dense);
   if (!dense_id) return absl::DataLossError("id mapping of " + id + " is malformed");
-  ASSIGN_OR_RETURN(std::optional<v1::Article> article, FindByDenseId(*dense_id));
+  ASSIGN_OR_RETURN(std::optional<v1::Article> article, FindByDenseId(*dense_id, pending));
   if (!article) return absl::DataLossError("id " + id + " maps to a missing catalog entry");
   return StoredArticle{*dense_id, std::move(*article)};
 }
 
-absl::StatusOr<std::optional<v1::Article>> ArticleStore::FindByDenseId(uint64_t dense_id) {
+absl::StatusOr<std::optional<v1::Article>> ArticleStore::FindByDenseId(uint64_t dense_id,
+                                                                     StagedBatch* pending) {
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   db_.Get(Column::kCatalog, EncodeU64(dense_id)));
+                   Get(Column::kCatalog, EncodeU64(dense_id), pending));
   if (!bytes) return std::nullopt;
   return ParseArticle(*bytes, dense_id);
 }
@@ -135,54 +137,54 @@ absl::StatusOr<CatalogCounts> ArticleStore::Counts() {
   return counts;
 }
 
-uint64_t ArticleStore::AllocateDenseId(rocksdb::WriteBatch& batch) {
+uint64_t ArticleStore::AllocateDenseId(StagedBatch& batch) {
   const uint64_t id = next_dense_id_++;
-  batch.Put(db_.handle(Column::kMeta), kNextDenseIdKey, EncodeU64(next_dense_id_));
+  batch.Put(Column::kMeta, kNextDenseIdKey, EncodeU64(next_dense_id_));
   return id;
 }
 
-void ArticleStore::StagePut(rocksdb::WriteBatch& batch, uint64_t dense_id,
+void ArticleStore::StagePut(StagedBatch& batch, uint64_t dense_id,
                             const v1::Article& article, const v1::Article* previous,
                             std::span<const float> embedding) {
   const std::string key = EncodeU64(dense_id);
   v1::Article stripped = article;
   stripped.clear_embedding();
-  batch.Put(db_.handle(Column::kCatalog), key, stripped.SerializeAsString());
-  if (previous == nullptr) batch.Put(db_.handle(Column::kIds), article.id(), key);
+  batch.Put(Column::kCatalog, key, stripped.SerializeAsString());
+  if (previous == nullptr) batch.Put(Column::kIds, article.id(), key);
 
   // Keep the by-time listing to live articles only.
   if (previous != nullptr && !previous->deleted()) {
-    batch.Delete(db_.handle(Column::kByTime),
+    batch.Delete(Column::kByTime,
                  EncodeTimeKey(ToMicros(previous->published_at()), dense_id));
   }
   if (!article.deleted()) {
-    batch.Put(db_.handle(Column::kByTime),
+    batch.Put(Column::kByTime,
               EncodeTimeKey(ToMicros(article.published_at()), dense_id), "");
   }
 
   if (article.deleted()) {
-    batch.Delete(db_.handle(Column::kEmbeddings), key);
+    batch.Delete(Column::kEmbeddings, key);
   } else if (!embedding.empty()) {
-    batch.Put(db_.handle(Column::kEmbeddings), key, EncodeFloats(embedding));
+    batch.Put(Column::kEmbeddings, key, EncodeFloats(embedding));
   }
 
   const int was_live = (previous != nullptr && !previous->deleted()) ? 1 : 0;
   const int was_deleted = (previous != nullptr && previous->deleted()) ? 1 : 0;
   const int is_live = article.deleted() ? 0 : 1;
   if (is_live != was_live) {
-    batch.Merge(db_.handle(Column::kMeta), kLiveCountKey, UInt64AddOperand(is_live - was_live));
+    batch.Merge(Column::kMeta, kLiveCountKey, UInt64AddOperand(is_live - was_live));
   }
   if ((1 - is_live) != was_deleted) {
-    batch.Merge(db_.handle(Column::kMeta), kDeletedCountKey,
+    batch.Merge(Column::kMeta, kDeletedCountKey,
                 UInt64AddOperand((1 - is_live) - was_deleted));
   }
 }
 
-void ArticleStore::StageFrequencies(rocksdb::WriteBatch& batch, std::span<const uint32_t> buckets,
+void ArticleStore::StageFrequencies(StagedBatch& batch, std::span<const uint32_t> buckets,
                                     int delta) {
   const std::string operand = UInt64AddOperand(delta);
-  for (uint32_t b : buckets) batch.Merge(db_.handle(Column::kFrequencies), EncodeU32(b), operand);
-  batch.Merge(db_.handle(Column::kMeta), kDocumentsKey, operand);
+  for (uint32_t b : buckets) batch.Merge(Column::kFrequencies, EncodeU32(b), operand);
+  batch.Merge(Column::kMeta, kDocumentsKey, operand);
 }
 
 }  // namespace headliner

@@ -1,9 +1,10 @@
 // The article catalog in RocksDB: articles by dense id, the external-id mapping, embeddings, the
 // by-time listing of live articles, encoder document frequencies and catalog counters.
 //
-// Reads are thread-safe. Writes are staged into a caller-owned rocksdb::WriteBatch (so that the
-// ingest layer can add other state, e.g. Kafka offsets, to the same atomic write) and need a
-// single writer: the dense-id counter is not synchronised.
+// Reads are thread-safe. Writes are staged into a caller-owned StagedBatch (so that the ingest
+// layer can add other state, e.g. clicks and Kafka offsets, to the same atomic write) and need a
+// single writer: the dense-id counter is not synchronised. A read given the writer's batch sees
+// what the batch has staged.
 #ifndef HEADLINER_STORE_ARTICLE_STORE_H_
 #define HEADLINER_STORE_ARTICLE_STORE_H_
 
@@ -16,8 +17,8 @@
 
 #include "absl/status/statusor.h"
 #include "headliner/v1/article.pb.h"
-#include "rocksdb/write_batch.h"
 #include "store/database.h"
+#include "store/staged_batch.h"
 
 namespace headliner {
 
@@ -37,9 +38,12 @@ class ArticleStore {
   // Reads the dense-id counter; `database` must outlive the store.
   static absl::StatusOr<std::unique_ptr<ArticleStore>> Open(Database& database);
 
-  // Lookups. An unknown id is an empty optional, not an error.
-  absl::StatusOr<std::optional<StoredArticle>> FindByExternalId(const std::string& id);
-  absl::StatusOr<std::optional<v1::Article>> FindByDenseId(uint64_t dense_id);
+  // Lookups. An unknown id is an empty optional, not an error. With `pending`, staged writes
+  // are visible.
+  absl::StatusOr<std::optional<StoredArticle>> FindByExternalId(const std::string& id,
+                                                                StagedBatch* pending = nullptr);
+  absl::StatusOr<std::optional<v1::Article>> FindByDenseId(uint64_t dense_id,
+                                                           StagedBatch* pending = nullptr);
   // One result per id, in order; missing ones are empty.
   absl::StatusOr<std::vector<std::optional<v1::Article>>> FindByDenseIds(
       std::span<const uint64_t> dense_ids);
@@ -58,19 +62,22 @@ class ArticleStore {
 
   // --- Staging writes (single writer) ---
   // A new dense id, persisted by the batch that uses it.
-  uint64_t AllocateDenseId(rocksdb::WriteBatch& batch);
+  uint64_t AllocateDenseId(StagedBatch& batch);
   // Writes `article` (its embedding field is stripped and stored separately when non-empty).
   // `previous` is the stored version or nullptr; the by-time listing and the live/deleted
   // counters are kept consistent with it.
-  void StagePut(rocksdb::WriteBatch& batch, uint64_t dense_id, const v1::Article& article,
+  void StagePut(StagedBatch& batch, uint64_t dense_id, const v1::Article& article,
                 const v1::Article* previous, std::span<const float> embedding);
-  void StageFrequencies(rocksdb::WriteBatch& batch, std::span<const uint32_t> buckets, int delta);
-  // Commits a batch of staged writes atomically.
-  absl::Status Write(rocksdb::WriteBatch& batch) { return db_.Write(batch); }
+  void StageFrequencies(StagedBatch& batch, std::span<const uint32_t> buckets, int delta);
 
  private:
   explicit ArticleStore(Database& database, uint64_t next_dense_id)
       : db_(database), next_dense_id_(next_dense_id) {}
+
+  absl::StatusOr<std::optional<std::string>> Get(Column c, const std::string& key,
+                                                 StagedBatch* pending) {
+    return pending != nullptr ? pending->Get(c, key) : db_.Get(c, key);
+  }
 
   Database& db_;
   uint64_t next_dense_id_;  // guarded by the single-writer contract

@@ -1,5 +1,5 @@
 // The embedded RocksDB instance and its column families. Owns the DB and every handle; the
-// tables (ArticleStore, and later click state and Kafka offsets) borrow it and encode their own
+// tables (ArticleStore, ClickStore, OffsetStore) borrow it and encode their own
 // keys. Thread-safe, as rocksdb::DB is.
 #ifndef HEADLINER_STORE_DATABASE_H_
 #define HEADLINER_STORE_DATABASE_H_
@@ -24,6 +24,10 @@ enum class Column {
   kByTime,       // (published_at, dense id) of live articles -> ""
   kFrequencies,  // encoder feature bucket -> document count (merge: add)
   kMeta,         // named counters and settings (merge: add)
+  kOffsets,      // (topic, partition) -> next Kafka offset to consume
+  kSessions,     // session or user key -> recent clicks
+  kActivity,     // article dense id or section -> click count and decayed popularity
+  kClickEvents,  // click event id -> event time (duplicate detection)
   kCount,
 };
 

@@ -2,7 +2,8 @@
 // path and the served index. Skips when the file is absent (a user's fresh machine).
 #include "gtest/gtest.h"
 #include "index/vector_index.h"
-#include "ingest/article_applier.h"
+#include "ingest/event_applier.h"
+#include "store/click_store.h"
 #include "rank/ranker.h"
 #include "sample/uci_news.h"
 #include "test_util.h"
@@ -25,12 +26,13 @@ TEST(UciQualityTest, SameStoryPrecisionAt10) {
   auto store = ArticleStore::Open(**db);
   ASSERT_TRUE(store.ok());
   VectorIndex index(config.encoder.dimension, config.index);
-  auto applier = ArticleApplier::Create(**store, index, config.encoder);
+  ClickStore clicks(**db);
+  auto applier = EventApplier::Create(**db, **store, clicks, index, config);
   ASSERT_TRUE(applier.ok());
   absl::flat_hash_map<std::string, std::string> story_of;
   absl::Time newest = absl::InfinitePast();
   for (const SampleArticle& s : *catalog) {
-    ASSERT_TRUE((*applier)->Apply(s.article).ok()) << s.article.id();
+    ASSERT_TRUE((*applier)->ApplyArticle(s.article).ok()) << s.article.id();
     story_of[s.article.id()] = s.story;
     newest = std::max(newest, absl::FromUnixSeconds(s.article.published_at().seconds()));
   }

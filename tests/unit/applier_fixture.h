@@ -6,7 +6,8 @@
 
 #include "gtest/gtest.h"
 #include "index/vector_index.h"
-#include "ingest/article_applier.h"
+#include "ingest/event_applier.h"
+#include "store/click_store.h"
 #include "store/article_store.h"
 #include "test_util.h"
 
@@ -14,7 +15,7 @@ namespace headliner::testing {
 
 class ApplierFixture : public ::testing::Test {
  protected:
-  ApplierFixture() { config_.dimension = 64; }
+  ApplierFixture() { config_.encoder.dimension = 64; }
 
   void Open() {
     auto db = Database::Open(dir_.path(), DatabaseOptions{});
@@ -23,8 +24,9 @@ class ApplierFixture : public ::testing::Test {
     auto store = ArticleStore::Open(*db_);
     ASSERT_TRUE(store.ok());
     store_ = std::move(*store);
-    index_ = std::make_unique<VectorIndex>(config_.dimension, IndexConfig{});
-    auto applier = ArticleApplier::Create(*store_, *index_, config_);
+    clicks_ = std::make_unique<ClickStore>(*db_);
+    index_ = std::make_unique<VectorIndex>(config_.encoder.dimension, IndexConfig{});
+    auto applier = EventApplier::Create(*db_, *store_, *clicks_, *index_, config_);
     ASSERT_TRUE(applier.ok()) << applier.status();
     applier_ = std::move(*applier);
     ASSERT_TRUE(applier_->RestoreIndex().ok());
@@ -32,22 +34,24 @@ class ApplierFixture : public ::testing::Test {
   void Close() {
     applier_.reset();
     index_.reset();
+    clicks_.reset();
     store_.reset();
     db_.reset();
   }
 
-  ApplyResult MustApply(const v1::Article& a) {
-    auto r = applier_->Apply(a);
+  ArticleApplyResult MustApply(const v1::Article& a) {
+    auto r = applier_->ApplyArticle(a);
     EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? *r : ApplyResult{};
+    return r.ok() ? *r : ArticleApplyResult{};
   }
 
-  EncoderConfig config_;
+  Config config_;
   TempDir dir_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<ArticleStore> store_;
+  std::unique_ptr<ClickStore> clicks_;
   std::unique_ptr<VectorIndex> index_;
-  std::unique_ptr<ArticleApplier> applier_;
+  std::unique_ptr<EventApplier> applier_;
 };
 
 }  // namespace headliner::testing

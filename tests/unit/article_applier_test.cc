@@ -1,6 +1,7 @@
 #include "ingest/article_applier.h"
 
 #include "applier_fixture.h"
+#include "store/rejection_counters.h"
 #include "gtest/gtest.h"
 
 namespace headliner {
@@ -15,7 +16,7 @@ const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
 
 TEST_F(ArticleApplierTest, UpsertIsSearchable) {
   Open();
-  ApplyResult r = MustApply(MakeArticle("a", "Japan and Pakistan agree on cooperation", kT0));
+  ArticleApplyResult r = MustApply(MakeArticle("a", "Japan and Pakistan agree on cooperation", kT0));
   EXPECT_TRUE(r.applied);
   EXPECT_TRUE(index_->Contains(r.dense_id));
 }
@@ -36,8 +37,8 @@ TEST_F(ArticleApplierTest, OlderVersionNeverOverwritesNewer) {
 
 TEST_F(ArticleApplierTest, DeleteLeavesIndexAndOlderUpsertCannotResurrect) {
   Open();
-  ApplyResult r = MustApply(MakeArticle("a", "Some headline", kT0));
-  auto del = applier_->Delete("a", kT0 + absl::Hours(1));
+  ArticleApplyResult r = MustApply(MakeArticle("a", "Some headline", kT0));
+  auto del = applier_->DeleteArticle("a", kT0 + absl::Hours(1));
   ASSERT_TRUE(del.ok());
   EXPECT_TRUE(del->applied);
   EXPECT_FALSE(index_->Contains(r.dense_id));
@@ -45,27 +46,28 @@ TEST_F(ArticleApplierTest, DeleteLeavesIndexAndOlderUpsertCannotResurrect) {
   SetUpdatedAt(stale, kT0 + absl::Minutes(30));
   EXPECT_FALSE(MustApply(stale).applied);
   EXPECT_FALSE(index_->Contains(r.dense_id));
-  EXPECT_EQ(applier_->Delete("never-seen", kT0).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(applier_->DeleteArticle("never-seen", kT0).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(ArticleApplierTest, InvalidEventsAreCountedByReason) {
   Open();
   v1::Article bad = MakeArticle("", "x", kT0);
-  EXPECT_EQ(applier_->Apply(bad).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(applier_->ApplyArticle(bad).status().code(), absl::StatusCode::kInvalidArgument);
   v1::Article wrong_dim = MakeArticle("b", "x", kT0);
   wrong_dim.add_embedding(1.0f);
-  auto status = applier_->Apply(wrong_dim).status();
+  auto status = applier_->ApplyArticle(wrong_dim).status();
   EXPECT_NE(status.message().find("dimension 1"), absl::string_view::npos) << status;
-  auto counts = applier_->RejectedCounts();
-  EXPECT_EQ(counts["missing_id"], 1u);
-  EXPECT_EQ(counts["bad_embedding"], 1u);
+  auto counts = RejectionCounters(*db_).All();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ((*counts)["articles/missing_id"], 1u);
+  EXPECT_EQ((*counts)["articles/bad_embedding"], 1u);
 }
 
 TEST_F(ArticleApplierTest, EventEmbeddingIsUsedNormalised) {
   Open();
   v1::Article a = MakeArticle("a", "Text that would encode differently", kT0);
-  for (int i = 0; i < config_.dimension; ++i) a.add_embedding(i == 3 ? 5.0f : 0.0f);
-  ApplyResult r = MustApply(a);
+  for (int i = 0; i < config_.encoder.dimension; ++i) a.add_embedding(i == 3 ? 5.0f : 0.0f);
+  ArticleApplyResult r = MustApply(a);
   auto v = index_->Vector(r.dense_id);
   ASSERT_TRUE(v.has_value());
   EXPECT_FLOAT_EQ((*v)[3], 1.0f);
@@ -73,7 +75,7 @@ TEST_F(ArticleApplierTest, EventEmbeddingIsUsedNormalised) {
 
 TEST_F(ArticleApplierTest, StateSurvivesReopenWithSameVectors) {
   Open();
-  ApplyResult a = MustApply(MakeArticle("a", "Icahn presses eBay over PayPal", kT0));
+  ArticleApplyResult a = MustApply(MakeArticle("a", "Icahn presses eBay over PayPal", kT0));
   MustApply(MakeArticle("b", "Apple unveils smartwatch", kT0));
   auto before = index_->Vector(a.dense_id);
   Close();
@@ -85,9 +87,9 @@ TEST_F(ArticleApplierTest, StateSurvivesReopenWithSameVectors) {
 
   // Document frequencies were restored: a new article encodes exactly as with the frequencies of
   // all three headlines.
-  ApplyResult c = MustApply(MakeArticle("c", "eBay shareholders back PayPal spin-off", kT0));
-  TextEncoder encoder(config_);
-  DocumentFrequencies df(config_.feature_buckets);
+  ArticleApplyResult c = MustApply(MakeArticle("c", "eBay shareholders back PayPal spin-off", kT0));
+  TextEncoder encoder(config_.encoder);
+  DocumentFrequencies df(config_.encoder.feature_buckets);
   for (const char* text : {"Icahn presses eBay over PayPal", "Apple unveils smartwatch",
                            "eBay shareholders back PayPal spin-off"}) {
     std::vector<uint32_t> buckets = encoder.Buckets(text);

@@ -26,10 +26,10 @@ class ArticleStoreTest : public ::testing::Test {
   uint64_t Put(const v1::Article& a, std::vector<float> embedding = {1, 0}) {
     auto previous = store_->FindByExternalId(a.id());
     EXPECT_TRUE(previous.ok());
-    rocksdb::WriteBatch batch;
+    StagedBatch batch(*db_);
     uint64_t id = *previous ? (*previous)->dense_id : store_->AllocateDenseId(batch);
     store_->StagePut(batch, id, a, *previous ? &(*previous)->article : nullptr, embedding);
-    EXPECT_TRUE(store_->Write(batch).ok());
+    EXPECT_TRUE(batch.Commit().ok());
     return id;
   }
 
@@ -110,13 +110,13 @@ TEST_F(ArticleStoreTest, UnknownIdIsEmptyNotError) {
 
 TEST_F(ArticleStoreTest, FrequenciesAccumulateThroughMerges) {
   Open();
-  rocksdb::WriteBatch batch;
+  StagedBatch batch(*db_);
   std::vector<uint32_t> buckets = {3, 9};
   store_->StageFrequencies(batch, buckets, +1);
   store_->StageFrequencies(batch, buckets, +1);
   std::vector<uint32_t> one = {9};
   store_->StageFrequencies(batch, one, -1);
-  ASSERT_TRUE(store_->Write(batch).ok());
+  ASSERT_TRUE(batch.Commit().ok());
   Close();
   Open();
   std::map<uint32_t, uint64_t> seen;

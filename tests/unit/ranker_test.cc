@@ -116,7 +116,7 @@ TEST_F(RankerTest, UnknownArticleFallsBackToFreshest) {
 
 TEST_F(RankerTest, DeletedSourceFallsBackAndDeletedNeverReturned) {
   Load();
-  ASSERT_TRUE(applier_->Delete("jp2", kNow).ok());
+  ASSERT_TRUE(applier_->DeleteArticle("jp2", kNow).ok());
   for (const auto& id : Ids(Rank("jp1"))) EXPECT_NE(id, "jp2");
   EXPECT_TRUE(Rank("jp2").fallback);
 }

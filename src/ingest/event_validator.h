@@ -1,5 +1,5 @@
-// Checks an article event before anything is stored. Every event source (Admin RPC, bulk loader,
-// Kafka) goes through it via ArticleApplier.
+// Checks article and click events before anything is stored. Every event source (Admin RPC, bulk
+// loader, Kafka) goes through it via the appliers.
 #ifndef HEADLINER_INGEST_ARTICLE_VALIDATOR_H_
 #define HEADLINER_INGEST_ARTICLE_VALIDATOR_H_
 
@@ -7,6 +7,7 @@
 #include <string>
 
 #include "headliner/v1/article.pb.h"
+#include "headliner/v1/click.pb.h"
 
 namespace headliner {
 
@@ -18,6 +19,9 @@ inline constexpr size_t kMaxSectionBytes = 64;
 inline constexpr size_t kMaxLanguageBytes = 16;
 inline constexpr size_t kMaxTags = 32;
 inline constexpr size_t kMaxTagBytes = 64;
+// Click event ids, user and session ids.
+inline constexpr size_t kMaxClickIdBytes = 256;
+inline constexpr size_t kMaxTokenBytes = 2048;
 
 // Why an event was rejected: `reason` is a short stable label used as a counter key
 // ("missing_id", "oversized_field", "bad_time", "bad_embedding", ...); `message` is for humans
@@ -30,6 +34,10 @@ struct Rejection {
 // Returns the first problem found, or nullopt for a valid article. A tombstone (deleted = true)
 // needs only an id and a time.
 std::optional<Rejection> ValidateArticle(const v1::Article& article, int embedding_dimension);
+
+// Returns the first problem of a click, or nullopt. Whether its article exists is checked when it
+// is applied.
+std::optional<Rejection> ValidateClick(const v1::ClickEvent& click);
 
 }  // namespace headliner
 

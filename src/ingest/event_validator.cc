@@ -1,4 +1,4 @@
-#include "ingest/article_validator.h"
+#include "ingest/event_validator.h"
 
 #include <cmath>
 
@@ -71,6 +71,26 @@ std::optional<Rejection> ValidateArticle(const v1::Article& a, int embedding_dim
     }
     if (norm == 0) return Rejection{"bad_embedding", "embedding is all zeros"};
   }
+  return std::nullopt;
+}
+
+std::optional<Rejection> ValidateClick(const v1::ClickEvent& c) {
+  if (c.event_id().empty()) return Rejection{"missing_event_id", "event_id is empty"};
+  if (auto r = Oversized("event_id", c.event_id().size(), kMaxClickIdBytes)) return r;
+  if (c.user_id().empty() && c.session_id().empty()) {
+    return Rejection{"missing_reader", "one of user_id and session_id is required"};
+  }
+  if (auto r = Oversized("user_id", c.user_id().size(), kMaxClickIdBytes)) return r;
+  if (auto r = Oversized("session_id", c.session_id().size(), kMaxClickIdBytes)) return r;
+  if (c.article_id().empty()) return Rejection{"missing_article", "article_id is empty"};
+  if (auto r = Oversized("article_id", c.article_id().size(), kMaxArticleIdBytes)) return r;
+  if (auto r = Oversized("source_article_id", c.source_article_id().size(), kMaxArticleIdBytes)) {
+    return r;
+  }
+  if (auto r = Oversized("token", c.token().size(), kMaxTokenBytes)) return r;
+  if (!c.has_occurred_at()) return Rejection{"bad_time", "occurred_at is missing"};
+  if (auto r = CheckTime("occurred_at", c.occurred_at())) return r;
+  if (c.position() < 0) return Rejection{"bad_position", "position is negative"};
   return std::nullopt;
 }
 

@@ -1,4 +1,4 @@
-#include "ingest/article_validator.h"
+#include "ingest/event_validator.h"
 
 #include "gtest/gtest.h"
 #include "test_util.h"

@@ -1,0 +1,57 @@
+// What one micro-batch of events accumulates before it is committed: the RocksDB writes (readable
+// by later events of the same batch), the index changes to make once the writes are durable, and
+// how to undo in-memory changes if the batch is abandoned.
+//
+// Owned by EventApplier for the duration of one batch; never shared between threads.
+#ifndef HEADLINER_INGEST_APPLY_CONTEXT_H_
+#define HEADLINER_INGEST_APPLY_CONTEXT_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "store/staged_batch.h"
+
+namespace headliner {
+
+// One change of the vector index; an empty vector removes the id.
+struct IndexChange {
+  uint64_t dense_id = 0;
+  std::vector<float> vector;
+};
+
+// How one event ended.
+struct EventOutcome {
+  enum class Kind { kApplied, kIgnored, kRejected };
+  Kind kind = Kind::kApplied;
+  // The article the event concerned, when known.
+  uint64_t dense_id = 0;
+  // Rejected: a stable label used as a counter key ("bad_time", "unknown_article", ...).
+  // Ignored: why ("stale_version", "duplicate_event").
+  std::string reason;
+  // For humans; names the field.
+  std::string message;
+
+  static EventOutcome Applied(uint64_t dense_id) { return {Kind::kApplied, dense_id, "", ""}; }
+  static EventOutcome Ignored(uint64_t dense_id, std::string why) {
+    return {Kind::kIgnored, dense_id, std::move(why), ""};
+  }
+  static EventOutcome Rejected(std::string reason, std::string message) {
+    return {Kind::kRejected, 0, std::move(reason), std::move(message)};
+  }
+};
+
+struct ApplyContext {
+  explicit ApplyContext(Database& database) : writes(database) {}
+
+  StagedBatch writes;
+  // Applied in order after the writes commit (the index is derived state).
+  std::vector<IndexChange> index_changes;
+  // Run in reverse order when the batch is abandoned instead of committed.
+  std::vector<std::function<void()>> undo;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_INGEST_APPLY_CONTEXT_H_

@@ -1,0 +1,41 @@
+// A behavioural signal maintained from the click stream: popularity today; co-visitation and
+// behaviour embeddings next. ClickApplier calls every signal, in order, for each accepted click,
+// inside the same micro-batch as the click's other state and its Kafka offset, so every signal is
+// exactly-once too.
+#ifndef HEADLINER_INGEST_CLICK_SIGNAL_H_
+#define HEADLINER_INGEST_CLICK_SIGNAL_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "absl/status/status.h"
+#include "headliner/v1/article.pb.h"
+#include "headliner/v1/click.pb.h"
+#include "ingest/apply_context.h"
+#include "store/click_store.h"
+
+namespace headliner {
+
+// A validated click whose article is known.
+struct ResolvedClick {
+  const v1::ClickEvent& event;
+  const v1::Article& article;  // the clicked article as stored (or staged)
+  uint64_t dense_id = 0;
+  int64_t micros = 0;  // occurred_at
+  std::string session_key;
+};
+
+class ClickSignal {
+ public:
+  virtual ~ClickSignal() = default;
+
+  // Stages the signal's update for `click`. `history` is the session's earlier clicks, oldest
+  // first, expired ones removed. A non-OK status is a storage failure and abandons the batch.
+  virtual absl::Status Stage(const ResolvedClick& click, std::span<const SessionClick> history,
+                             ApplyContext& context) = 0;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_INGEST_CLICK_SIGNAL_H_

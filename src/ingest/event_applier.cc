@@ -1,0 +1,125 @@
+#include "ingest/event_applier.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/time_util.h"
+#include "ingest/popularity_signal.h"
+#include "store/offset_store.h"
+#include "store/rejection_counters.h"
+
+namespace headliner {
+
+absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(Database& database,
+                                                                   ArticleStore& articles,
+                                                                   ClickStore& clicks,
+                                                                   VectorIndex& index,
+                                                                   const Config& config) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ArticleApplier> article_applier,
+                   ArticleApplier::Create(articles, index, config.encoder));
+  auto click_applier = std::make_unique<ClickApplier>(articles, clicks, config.clicks);
+  click_applier->AddSignal(
+      std::make_unique<PopularitySignal>(clicks, config.clicks.popularity_half_life));
+  return std::unique_ptr<EventApplier>(new EventApplier(
+      database, articles, index, std::move(article_applier), std::move(click_applier)));
+}
+
+const char* EventApplier::SourceOf(const IngestEvent& event) {
+  if (std::holds_alternative<v1::Article>(event)) return "articles";
+  if (std::holds_alternative<v1::ClickEvent>(event)) return "clicks";
+  return std::get<UndecodableEvent>(event).source == "articles" ? "articles" : "clicks";
+}
+
+absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatch(
+    std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
+    const BeforeCommit& before_commit) {
+  absl::MutexLock lock(&mu_);
+  return ApplyBatchLocked(events, positions, before_commit);
+}
+
+absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
+    std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
+    const BeforeCommit& before_commit) {
+  ApplyContext ctx(database_);
+  // Runs the undo steps unless the batch commits.
+  auto abandon = [&ctx](absl::Status why) {
+    for (auto it = ctx.undo.rbegin(); it != ctx.undo.rend(); ++it) (*it)();
+    return why;
+  };
+
+  std::vector<EventOutcome> outcomes;
+  outcomes.reserve(events.size());
+  for (const IngestEvent& event : events) {
+    absl::StatusOr<EventOutcome> outcome;
+    if (const auto* article = std::get_if<v1::Article>(&event)) {
+      outcome = article_applier_->Stage(*article, ctx);
+    } else if (const auto* click = std::get_if<v1::ClickEvent>(&event)) {
+      outcome = click_applier_->Stage(*click, ctx);
+    } else {
+      const auto& bad = std::get<UndecodableEvent>(event);
+      outcome = EventOutcome::Rejected(bad.reason, bad.message);
+    }
+    if (!outcome.ok()) return abandon(outcome.status());
+    if (outcome->kind == EventOutcome::Kind::kRejected) {
+      RejectionCounters::Stage(ctx.writes, SourceOf(event), outcome->reason);
+    }
+    outcomes.push_back(*std::move(outcome));
+  }
+  for (const PartitionPosition& p : positions) {
+    OffsetStore::Stage(ctx.writes, p.topic, p.partition, p.next_offset);
+  }
+  if (before_commit) {
+    if (absl::Status s = before_commit(outcomes); !s.ok()) return abandon(s);
+  }
+  if (ctx.writes.size() > 0) {
+    if (absl::Status s = ctx.writes.Commit(); !s.ok()) return abandon(s);
+  }
+  for (IndexChange& change : ctx.index_changes) {
+    if (change.vector.empty()) {
+      index_.Remove(change.dense_id);
+    } else {
+      RETURN_IF_ERROR(index_.Upsert(change.dense_id, change.vector));
+    }
+  }
+  return outcomes;
+}
+
+absl::StatusOr<ArticleApplyResult> EventApplier::ApplyArticle(const v1::Article& article) {
+  const IngestEvent event = article;
+  ASSIGN_OR_RETURN(std::vector<EventOutcome> outcomes, ApplyBatch({&event, 1}));
+  const EventOutcome& o = outcomes.front();
+  if (o.kind == EventOutcome::Kind::kRejected) return absl::InvalidArgumentError(o.message);
+  return ArticleApplyResult{o.kind == EventOutcome::Kind::kApplied, o.dense_id};
+}
+
+absl::StatusOr<ArticleApplyResult> EventApplier::DeleteArticle(const std::string& article_id,
+                                                               absl::Time when) {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(std::optional<StoredArticle> stored, articles_.FindByExternalId(article_id));
+  if (!stored) return absl::NotFoundError(absl::StrCat("article ", article_id, " is unknown"));
+  if (stored->article.deleted()) return ArticleApplyResult{false, stored->dense_id};
+  v1::Article tombstone;
+  tombstone.set_id(article_id);
+  tombstone.set_deleted(true);
+  const absl::Time after_stored = FromProto(stored->article.updated_at()) + absl::Microseconds(1);
+  *tombstone.mutable_updated_at() = ToProtoTimestamp(std::max(when, after_stored));
+  const IngestEvent event = tombstone;
+  ASSIGN_OR_RETURN(std::vector<EventOutcome> outcomes, ApplyBatchLocked({&event, 1}, {}, nullptr));
+  const EventOutcome& o = outcomes.front();
+  if (o.kind == EventOutcome::Kind::kRejected) return absl::InvalidArgumentError(o.message);
+  return ArticleApplyResult{o.kind == EventOutcome::Kind::kApplied, o.dense_id};
+}
+
+absl::StatusOr<EventOutcome> EventApplier::ApplyClick(const v1::ClickEvent& click) {
+  const IngestEvent event = click;
+  ASSIGN_OR_RETURN(std::vector<EventOutcome> outcomes, ApplyBatch({&event, 1}));
+  return outcomes.front();
+}
+
+absl::Status EventApplier::RestoreIndex() {
+  absl::MutexLock lock(&mu_);
+  return article_applier_->RestoreIndex();
+}
+
+}  // namespace headliner

@@ -1,0 +1,118 @@
+// The single writer of Headliner's state. Every change (Kafka micro-batches, Admin RPCs, the bulk
+// loader) goes through ApplyBatch, which stages each event with ArticleApplier or ClickApplier,
+// adds the consumed Kafka positions and the rejection counters, writes it all as one RocksDB
+// WriteBatch, and then updates the index. A crash at any point leaves RocksDB either before or
+// after the whole batch, and the index is rebuilt from RocksDB on start, so every event is
+// applied exactly once.
+//
+// Thread safety: every public method may be called from any thread; batches are serialised by
+// `mu_`, which also guards the appliers' in-memory state (document frequencies).
+#ifndef HEADLINER_INGEST_EVENT_APPLIER_H_
+#define HEADLINER_INGEST_EVENT_APPLIER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/config.h"
+#include "headliner/v1/article.pb.h"
+#include "headliner/v1/click.pb.h"
+#include "index/vector_index.h"
+#include "ingest/apply_context.h"
+#include "ingest/article_applier.h"
+#include "ingest/click_applier.h"
+#include "store/article_store.h"
+#include "store/click_store.h"
+#include "store/database.h"
+
+namespace headliner {
+
+// A message that could not be decoded; it is counted (under `source`/`reason`) with its batch.
+struct UndecodableEvent {
+  std::string source;  // "articles" or "clicks"
+  std::string reason;
+  std::string message;
+};
+
+// One event of a batch.
+using IngestEvent = std::variant<v1::Article, v1::ClickEvent, UndecodableEvent>;
+
+// The next offset to consume of a partition, recorded with the batch that reached it.
+struct PartitionPosition {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t next_offset = 0;
+};
+
+// Called after staging and before the write, with one outcome per event; a non-OK status
+// abandons the batch (nothing is written). The Kafka ingestor uses it to dead-letter rejected
+// messages before their offsets are committed.
+using BeforeCommit = std::function<absl::Status(std::span<const EventOutcome>)>;
+
+struct ArticleApplyResult {
+  // False when the stored version was as new or newer, so nothing changed.
+  bool applied = false;
+  uint64_t dense_id = 0;
+};
+
+class EventApplier {
+ public:
+  // References must outlive the applier. Loads the encoder's document frequencies.
+  static absl::StatusOr<std::unique_ptr<EventApplier>> Create(Database& database,
+                                                              ArticleStore& articles,
+                                                              ClickStore& clicks,
+                                                              VectorIndex& index,
+                                                              const Config& config);
+
+  // Applies `events` in order, and records `positions`, atomically. Returns one outcome per
+  // event; a non-OK status means nothing was written (storage failure or `before_commit`).
+  absl::StatusOr<std::vector<EventOutcome>> ApplyBatch(
+      std::span<const IngestEvent> events, std::span<const PartitionPosition> positions = {},
+      const BeforeCommit& before_commit = nullptr);
+
+  // One-event conveniences for the Admin RPCs and loaders. A rejected event is InvalidArgument
+  // (the message names the field).
+  absl::StatusOr<ArticleApplyResult> ApplyArticle(const v1::Article& article);
+  // Marks `article_id` deleted at `when` (or just after the stored version, if that is later).
+  // NotFound when the article was never seen.
+  absl::StatusOr<ArticleApplyResult> DeleteArticle(const std::string& article_id, absl::Time when);
+  absl::StatusOr<EventOutcome> ApplyClick(const v1::ClickEvent& click);
+
+  // Loads every stored embedding into the index (start-up).
+  absl::Status RestoreIndex();
+
+  // Source label of rejection counters ("articles", "clicks").
+  static const char* SourceOf(const IngestEvent& event);
+
+ private:
+  EventApplier(Database& database, ArticleStore& articles, VectorIndex& index,
+               std::unique_ptr<ArticleApplier> article_applier,
+               std::unique_ptr<ClickApplier> click_applier)
+      : database_(database),
+        articles_(articles),
+        index_(index),
+        article_applier_(std::move(article_applier)),
+        click_applier_(std::move(click_applier)) {}
+
+  absl::StatusOr<std::vector<EventOutcome>> ApplyBatchLocked(
+      std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
+      const BeforeCommit& before_commit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  Database& database_;
+  ArticleStore& articles_;
+  VectorIndex& index_;
+
+  absl::Mutex mu_;
+  const std::unique_ptr<ArticleApplier> article_applier_ ABSL_PT_GUARDED_BY(mu_);
+  const std::unique_ptr<ClickApplier> click_applier_ ABSL_PT_GUARDED_BY(mu_);
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_INGEST_EVENT_APPLIER_H_

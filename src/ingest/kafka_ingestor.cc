@@ -1,0 +1,406 @@
+#include "ingest/kafka_ingestor.h"
+
+#include <cstdio>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/time_util.h"
+#include "ingest/kafka_client_config.h"
+#include "ingest/message_codec.h"
+
+namespace headliner {
+namespace {
+
+constexpr int kMaxLogLinesPer10s = 10;
+constexpr absl::Duration kRefreshInterval = absl::Seconds(1);
+constexpr absl::Duration kConnectedWindow = absl::Seconds(3);
+constexpr absl::Duration kRetryBackoff = absl::Seconds(1);
+
+// Owns a list of librdkafka TopicPartition objects.
+struct PartitionList {
+  ~PartitionList() { RdKafka::TopicPartition::destroy(items); }
+  std::vector<RdKafka::TopicPartition*> items;
+};
+
+std::string HeaderValue(RdKafka::Message& message, const char* name) {
+  RdKafka::Headers* headers = message.headers();
+  if (headers == nullptr) return "";
+  RdKafka::Headers::Header h = headers->get_last(name);
+  if (h.err() != RdKafka::ERR_NO_ERROR || h.value() == nullptr) return "";
+  return std::string(static_cast<const char*>(h.value()), h.value_size());
+}
+
+}  // namespace
+
+// librdkafka callbacks; both run on the ingest thread, inside consume().
+class KafkaIngestor::Callbacks : public RdKafka::RebalanceCb, public RdKafka::EventCb {
+ public:
+  explicit Callbacks(KafkaIngestor& owner) : owner_(owner) {}
+
+  void rebalance_cb(RdKafka::KafkaConsumer* /*consumer*/, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      owner_.OnAssign(partitions);
+    } else {
+      owner_.OnRevoke();
+    }
+  }
+
+  void event_cb(RdKafka::Event& event) override {
+    if (event.type() != RdKafka::Event::EVENT_ERROR) return;
+    owner_.SetError(absl::StrCat(RdKafka::err2str(event.err()), ": ", event.str()));
+    if (event.err() == RdKafka::ERR__ALL_BROKERS_DOWN) {
+      absl::MutexLock lock(&owner_.status_mu_);
+      owner_.status_.connected = false;
+    }
+  }
+
+ private:
+  KafkaIngestor& owner_;
+};
+
+// Messages collected but not yet applied, with where each came from.
+struct KafkaIngestor::Batch {
+  struct Source {
+    std::string topic;
+    int32_t partition = 0;
+    int64_t offset = 0;
+    std::string key;
+    std::string payload;
+  };
+  std::vector<IngestEvent> events;
+  std::vector<Source> sources;
+  std::map<TopicPartition, int64_t> first;  // first offset per partition (rewind target)
+  std::map<TopicPartition, int64_t> next;   // offset after the last one per partition
+  absl::Time started;
+
+  bool empty() const { return events.empty(); }
+  void Clear() { *this = Batch(); }
+};
+
+KafkaIngestor::KafkaIngestor(const KafkaConfig& config, std::string brokers,
+                             EventApplier& applier, OffsetStore& offsets)
+    : config_(config), brokers_(std::move(brokers)), applier_(applier), offsets_(offsets) {
+  status_.brokers = brokers_;
+}
+
+absl::StatusOr<std::unique_ptr<KafkaIngestor>> KafkaIngestor::Start(const KafkaConfig& config,
+                                                                    const std::string& brokers,
+                                                                    EventApplier& applier,
+                                                                    OffsetStore& offsets) {
+  std::unique_ptr<KafkaIngestor> k(new KafkaIngestor(config, brokers, applier, offsets));
+  k->callbacks_ = std::make_unique<Callbacks>(*k);
+  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf,
+                   MakeKafkaConf(brokers,
+                                 {{"group.id", config.group_id},
+                                  {"client.id", "headliner"},
+                                  {"enable.auto.commit", "false"},
+                                  {"enable.auto.offset.store", "false"},
+                                  {"auto.offset.reset", "earliest"},
+                                  {"fetch.wait.max.ms", "100"},
+                                  {"reconnect.backoff.max.ms", "1000"}},
+                                 config.properties));
+  std::string error;
+  if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(k->callbacks_.get()), error) !=
+          RdKafka::Conf::CONF_OK ||
+      conf->set("event_cb", static_cast<RdKafka::EventCb*>(k->callbacks_.get()), error) !=
+          RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(error);
+  }
+  k->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
+  if (k->consumer_ == nullptr) return absl::InvalidArgumentError("kafka consumer: " + error);
+  if (!config.articles_dead_letter_topic.empty() || !config.clicks_dead_letter_topic.empty()) {
+    ASSIGN_OR_RETURN(k->dead_letters_, DeadLetterProducer::Create(brokers, config.properties));
+  }
+  RdKafka::ErrorCode err = k->consumer_->subscribe({config.articles_topic, config.clicks_topic});
+  if (err != RdKafka::ERR_NO_ERROR) {
+    return absl::UnavailableError(absl::StrCat("kafka subscribe: ", RdKafka::err2str(err)));
+  }
+  k->thread_ = std::thread([raw = k.get()] { raw->Run(); });
+  return k;
+}
+
+KafkaIngestor::~KafkaIngestor() { Stop(); }
+
+void KafkaIngestor::Stop() {
+  if (stopping_.exchange(true)) return;
+  if (thread_.joinable()) thread_.join();
+}
+
+IngestStatus KafkaIngestor::Status() const {
+  absl::MutexLock lock(&status_mu_);
+  return status_;
+}
+
+void KafkaIngestor::SetError(const std::string& error) {
+  std::fprintf(stderr, "kafka: %s\n", error.c_str());
+  absl::MutexLock lock(&status_mu_);
+  status_.last_error = error;
+}
+
+void KafkaIngestor::Run() {
+  Batch batch;
+  while (!stopping_.load()) {
+    RefreshWatermarks();
+    int timeout_ms = 100;
+    if (!batch.empty()) {
+      const absl::Duration left = batch.started + config_.batch_max_wait - absl::Now();
+      timeout_ms = static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(left)));
+    }
+    std::unique_ptr<RdKafka::Message> message(consumer_->consume(timeout_ms));
+    if (discard_batch_) {
+      batch.Clear();
+      discard_batch_ = false;
+    }
+    switch (message->err()) {
+      case RdKafka::ERR_NO_ERROR:
+        last_message_ = absl::Now();
+        Add(*message, batch);
+        break;
+      case RdKafka::ERR__TIMED_OUT:
+      case RdKafka::ERR__PARTITION_EOF:
+        break;
+      default:
+        SetError(absl::StrCat(message->errstr(), " (", message->topic_name(), ")"));
+        break;
+    }
+    if (!batch.empty() &&
+        (static_cast<int>(batch.events.size()) >= config_.batch_max_events ||
+         absl::Now() - batch.started >= config_.batch_max_wait)) {
+      Apply(batch);
+    }
+  }
+  if (!batch.empty() && !discard_batch_) Apply(batch);
+  consumer_->close();
+}
+
+void KafkaIngestor::Add(RdKafka::Message& message, Batch& batch) {
+  const TopicPartition tp{message.topic_name(), message.partition()};
+  auto assigned = next_offset_.find(tp);
+  if (assigned == next_offset_.end()) return;  // not ours (any more)
+  auto pending = batch.next.find(tp);
+  const int64_t expected = pending != batch.next.end() ? pending->second : assigned->second;
+  if (message.offset() < expected) return;  // already applied or already in this batch
+
+  const bool articles = IsArticles(tp.first);
+  const std::string source = articles ? "articles" : "clicks";
+  std::string payload;
+  if (message.payload() != nullptr) {
+    payload.assign(static_cast<const char*>(message.payload()), message.len());
+  }
+  std::string key = message.key() != nullptr ? *message.key() : "";
+
+  IngestEvent event;
+  if (articles && message.payload() == nullptr) {
+    // A compaction tombstone (null value): delete the article named by the key.
+    v1::Article tombstone;
+    tombstone.set_id(key);
+    tombstone.set_deleted(true);
+    const RdKafka::MessageTimestamp ts = message.timestamp();
+    *tombstone.mutable_updated_at() =
+        ToProtoTimestamp(ts.type != RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE
+                             ? absl::FromUnixMillis(ts.timestamp)
+                             : absl::Now());
+    event = std::move(tombstone);
+  } else {
+    const std::string content_type = HeaderValue(message, kContentTypeHeader);
+    std::optional<WireFormat> format = FormatOfContentType(content_type);
+    if (!format) format = articles ? config_.articles_format : config_.clicks_format;
+    absl::Status decoded;
+    if (articles) {
+      v1::Article article;
+      decoded = DecodeMessage(payload, *format, article);
+      event = std::move(article);
+    } else {
+      v1::ClickEvent click;
+      decoded = DecodeMessage(payload, *format, click);
+      event = std::move(click);
+    }
+    if (!decoded.ok()) event = UndecodableEvent{source, "undecodable", decoded.ToString()};
+  }
+
+  if (batch.empty()) batch.started = absl::Now();
+  batch.events.push_back(std::move(event));
+  batch.sources.push_back({tp.first, tp.second, message.offset(), std::move(key),
+                           std::move(payload)});
+  batch.first.emplace(tp, message.offset());
+  batch.next[tp] = message.offset() + 1;
+}
+
+absl::Status KafkaIngestor::DeadLetter(const Batch& batch,
+                                       std::span<const EventOutcome> outcomes) {
+  const absl::Time now = absl::Now();
+  if (now - log_window_ > absl::Seconds(10)) {
+    log_window_ = now;
+    logged_in_window_ = 0;
+  }
+  bool sent = false;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].kind != EventOutcome::Kind::kRejected) continue;
+    const Batch::Source& src = batch.sources[i];
+    if (++logged_in_window_ <= kMaxLogLinesPer10s) {
+      std::fprintf(stderr, "rejected %s/%d@%lld: %s: %s\n", src.topic.c_str(), src.partition,
+                   static_cast<long long>(src.offset), outcomes[i].reason.c_str(),
+                   outcomes[i].message.c_str());
+    }
+    const std::string& dlq = IsArticles(src.topic) ? config_.articles_dead_letter_topic
+                                                   : config_.clicks_dead_letter_topic;
+    if (dlq.empty() || dead_letters_ == nullptr) continue;
+    RETURN_IF_ERROR(dead_letters_->Send({dlq, src.key, src.payload, outcomes[i].reason,
+                                         outcomes[i].message, src.topic, src.partition,
+                                         src.offset}));
+    sent = true;
+  }
+  if (!sent) return absl::OkStatus();
+  return dead_letters_->Flush(absl::Seconds(10));
+}
+
+void KafkaIngestor::Apply(Batch& batch) {
+  std::vector<PartitionPosition> positions;
+  for (const auto& [tp, next] : batch.next) positions.push_back({tp.first, tp.second, next});
+  absl::StatusOr<std::vector<EventOutcome>> outcomes = applier_.ApplyBatch(
+      batch.events, positions,
+      [&](std::span<const EventOutcome> o) { return DeadLetter(batch, o); });
+  if (!outcomes.ok()) {
+    // Nothing was written: consume the same messages again after a pause.
+    SetError(absl::StrCat("batch not applied, retrying: ", outcomes.status().ToString()));
+    for (const auto& [tp, first] : batch.first) {
+      std::unique_ptr<RdKafka::TopicPartition> p(
+          RdKafka::TopicPartition::create(tp.first, tp.second, first));
+      (void)consumer_->seek(*p, 5000);
+    }
+    batch.Clear();
+    for (absl::Time until = absl::Now() + kRetryBackoff; absl::Now() < until && !stopping_;) {
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return;
+  }
+  uint64_t applied = 0, ignored = 0, rejected = 0;
+  for (const EventOutcome& o : *outcomes) {
+    if (o.kind == EventOutcome::Kind::kApplied) ++applied;
+    if (o.kind == EventOutcome::Kind::kIgnored) ++ignored;
+    if (o.kind == EventOutcome::Kind::kRejected) ++rejected;
+  }
+  PartitionList commit;
+  for (const auto& [tp, next] : batch.next) {
+    next_offset_[tp] = next;
+    commit.items.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, next));
+  }
+  (void)consumer_->commitAsync(commit.items);  // for lag tools only
+  {
+    absl::MutexLock lock(&status_mu_);
+    status_.applied += applied;
+    status_.ignored += ignored;
+    status_.rejected += rejected;
+    if (dead_letters_ != nullptr) status_.dead_lettered += rejected;
+    ++status_.batches;
+    status_.connected = true;
+  }
+  batch.Clear();
+  PublishPartitions();
+  MaybeOpenClicksGate();
+}
+
+void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) {
+  next_offset_.clear();
+  articles_target_.clear();
+  std::vector<RdKafka::TopicPartition*> clicks;
+  for (RdKafka::TopicPartition* p : partitions) {
+    absl::StatusOr<std::optional<int64_t>> stored = offsets_.Find(p->topic(), p->partition());
+    if (!stored.ok()) SetError(stored.status().ToString());
+    const int64_t next = stored.ok() && *stored ? **stored : 0;
+    p->set_offset(stored.ok() && *stored ? next : RdKafka::Topic::OFFSET_BEGINNING);
+    next_offset_[{p->topic(), p->partition()}] = next;
+    if (!IsArticles(p->topic())) clicks.push_back(p);
+  }
+  (void)consumer_->assign(partitions);
+  clicks_paused_ = !clicks.empty();
+  if (clicks_paused_) (void)consumer_->pause(clicks);
+  discard_batch_ = true;
+  last_refresh_ = absl::InfinitePast();  // fetch the gate's targets now
+  {
+    absl::MutexLock lock(&status_mu_);
+    status_.clicks_flowing = !clicks_paused_;
+  }
+  PublishPartitions();
+}
+
+void KafkaIngestor::OnRevoke() {
+  (void)consumer_->unassign();
+  next_offset_.clear();
+  articles_target_.clear();
+  clicks_paused_ = false;
+  discard_batch_ = true;
+  PublishPartitions();
+}
+
+void KafkaIngestor::RefreshWatermarks() {
+  const absl::Time now = absl::Now();
+  if (now - last_refresh_ < kRefreshInterval || next_offset_.empty()) return;
+  last_refresh_ = now;
+  bool answered = true;
+  std::map<TopicPartition, int64_t> highs;
+  for (const auto& [tp, next] : next_offset_) {
+    int64_t low = 0, high = 0;
+    if (consumer_->query_watermark_offsets(tp.first, tp.second, &low, &high, 500) !=
+        RdKafka::ERR_NO_ERROR) {
+      answered = false;
+      break;
+    }
+    highs[tp] = high;
+  }
+  {
+    absl::MutexLock lock(&status_mu_);
+    for (const auto& [tp, high] : highs) high_watermark_[tp] = high;
+    status_.connected = answered || now - last_message_ < kConnectedWindow;
+  }
+  if (answered && clicks_paused_ && articles_target_.empty()) {
+    for (const auto& [tp, high] : highs) {
+      if (IsArticles(tp.first)) articles_target_[tp.second] = high;
+    }
+    articles_target_[-1] = 0;  // marks the targets as known even with no articles partitions
+  }
+  PublishPartitions();
+  MaybeOpenClicksGate();
+}
+
+void KafkaIngestor::MaybeOpenClicksGate() {
+  if (!clicks_paused_ || articles_target_.empty()) return;
+  for (const auto& [partition, target] : articles_target_) {
+    if (partition < 0) continue;
+    const TopicPartition tp{config_.articles_topic, partition};
+    auto it = next_offset_.find(tp);
+    int64_t reached = it == next_offset_.end() ? target : it->second;
+    // The application position also moves past offsets that hold no message (transaction
+    // markers), which next_offset_ cannot see.
+    PartitionList owned;
+    owned.items.push_back(RdKafka::TopicPartition::create(tp.first, tp.second));
+    if (consumer_->position(owned.items) == RdKafka::ERR_NO_ERROR) {
+      reached = std::max(reached, owned.items[0]->offset());
+    }
+    if (reached < target) return;
+  }
+  PartitionList clicks;
+  for (const auto& [tp, next] : next_offset_) {
+    if (!IsArticles(tp.first)) {
+      clicks.items.push_back(RdKafka::TopicPartition::create(tp.first, tp.second));
+    }
+  }
+  (void)consumer_->resume(clicks.items);
+  clicks_paused_ = false;
+  absl::MutexLock lock(&status_mu_);
+  status_.clicks_flowing = true;
+}
+
+void KafkaIngestor::PublishPartitions() {
+  absl::MutexLock lock(&status_mu_);
+  status_.partitions.clear();
+  for (const auto& [tp, next] : next_offset_) {
+    auto high = high_watermark_.find(tp);
+    status_.partitions.push_back(
+        {tp.first, tp.second, next, high == high_watermark_.end() ? -1 : high->second});
+  }
+}
+
+}  // namespace headliner

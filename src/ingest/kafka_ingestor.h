@@ -1,0 +1,127 @@
+// Consumes the `articles` and `clicks` topics and applies them exactly once through EventApplier.
+//
+// How exactly-once works: messages are collected into micro-batches (bounded by count and age);
+// each batch is applied as one RocksDB WriteBatch together with the next offset of every
+// partition it covers. On every partition assignment the consumer seeks to the offsets stored in
+// RocksDB, never to Kafka's committed offsets (those are committed after each batch only so that
+// lag tools see them). A crash before the write loses the batch and its offsets together, so it
+// is consumed again; a crash after it keeps both.
+//
+// Articles before clicks: after an assignment the clicks partitions stay paused until the
+// articles partitions have caught up with their end offsets as of the assignment, so that a
+// replica replaying history does not reject clicks on articles it has not read yet.
+//
+// Bad messages are counted (in the same batch), logged (rate-limited) and sent to a dead-letter
+// topic before the batch commits; consumption goes on.
+//
+// Threads: one ingest thread owns the consumer, the dead-letter producer and all fields below
+// `thread_`; `Status()` may be called from any thread and reads a snapshot under `status_mu_`.
+#ifndef HEADLINER_INGEST_KAFKA_INGESTOR_H_
+#define HEADLINER_INGEST_KAFKA_INGESTOR_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/config.h"
+#include "ingest/dead_letter_producer.h"
+#include "ingest/event_applier.h"
+#include "librdkafka/rdkafkacpp.h"
+#include "store/offset_store.h"
+
+namespace headliner {
+
+struct PartitionStatus {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t next_offset = 0;      // next offset to apply
+  int64_t high_watermark = -1;  // broker end offset when last seen, -1 if never
+};
+
+struct IngestStatus {
+  std::string brokers;
+  bool connected = false;
+  std::string last_error;
+  std::vector<PartitionStatus> partitions;
+  bool clicks_flowing = false;
+  uint64_t applied = 0;
+  uint64_t ignored = 0;
+  uint64_t rejected = 0;
+  uint64_t dead_lettered = 0;
+  uint64_t batches = 0;
+};
+
+class KafkaIngestor {
+ public:
+  // Creates the consumer (subscribing to both topics) and starts the ingest thread. `brokers` is
+  // the bootstrap list to use (the embedded cluster's when configured "embedded"). References
+  // must outlive the ingestor.
+  static absl::StatusOr<std::unique_ptr<KafkaIngestor>> Start(const KafkaConfig& config,
+                                                              const std::string& brokers,
+                                                              EventApplier& applier,
+                                                              OffsetStore& offsets);
+  ~KafkaIngestor();
+
+  // Applies the pending batch, leaves the group and joins the thread. Idempotent.
+  void Stop();
+
+  IngestStatus Status() const;
+
+ private:
+  class Callbacks;
+  struct Batch;
+
+  KafkaIngestor(const KafkaConfig& config, std::string brokers, EventApplier& applier,
+                OffsetStore& offsets);
+
+  void Run();
+  void Add(RdKafka::Message& message, Batch& batch);
+  // Applies `batch`; on failure rewinds its partitions so it is consumed again.
+  void Apply(Batch& batch);
+  absl::Status DeadLetter(const Batch& batch, std::span<const EventOutcome> outcomes);
+  void OnAssign(std::vector<RdKafka::TopicPartition*>& partitions);
+  void OnRevoke();
+  // At most once a second: asks the broker for end offsets (lag, liveness) and opens the clicks
+  // gate when the articles have caught up.
+  void RefreshWatermarks();
+  void MaybeOpenClicksGate();
+  void SetError(const std::string& error);
+  // Copies the ingest thread's view of the partitions into `status_`.
+  void PublishPartitions();
+  bool IsArticles(const std::string& topic) const { return topic == config_.articles_topic; }
+
+  const KafkaConfig config_;
+  const std::string brokers_;
+  EventApplier& applier_;
+  OffsetStore& offsets_;
+  std::unique_ptr<Callbacks> callbacks_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::unique_ptr<DeadLetterProducer> dead_letters_;  // null when dead-lettering is off
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+
+  // Owned by the ingest thread.
+  std::map<TopicPartition, int64_t> next_offset_;  // assigned partitions -> next to apply
+  std::map<int32_t, int64_t> articles_target_;     // gate: end offsets at assignment
+  bool clicks_paused_ = false;
+  bool discard_batch_ = false;  // set by a rebalance: the pending batch is re-read
+  absl::Time last_refresh_ = absl::InfinitePast();
+  absl::Time last_message_ = absl::InfinitePast();
+  absl::Time log_window_ = absl::InfinitePast();
+  int logged_in_window_ = 0;
+
+  mutable absl::Mutex status_mu_;
+  IngestStatus status_ ABSL_GUARDED_BY(status_mu_);
+  std::map<TopicPartition, int64_t> high_watermark_ ABSL_GUARDED_BY(status_mu_);
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_INGEST_KAFKA_INGESTOR_H_

@@ -1,0 +1,127 @@
+#include "store/click_store.h"
+
+#include <cstring>
+
+#include "common/status_macros.h"
+#include "store/keys.h"
+#include "store/uint64_add_operator.h"
+
+namespace headliner {
+namespace {
+
+// Activity keys: 'a' + big-endian dense id for articles, 's' + name for sections.
+std::string ArticleKey(uint64_t dense_id) { return "a" + EncodeU64(dense_id); }
+std::string SectionKey(const std::string& section) { return "s" + section; }
+
+// Fixed little-endian layouts (every supported target is little-endian, as for embeddings).
+template <typename T>
+void Append(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+template <typename T>
+T Read(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+constexpr char kTotalClicksKey[] = "clicks_applied";
+
+// Activity: u64 clicks, f64 popularity, i64 popularity reference time.
+constexpr size_t kActivityBytes = 24;
+// Session: repeated (u64 dense id, i64 micros).
+constexpr size_t kSessionEntryBytes = 16;
+
+}  // namespace
+
+absl::StatusOr<std::optional<int64_t>> ClickStore::FindEvent(const std::string& event_id,
+                                                            StagedBatch* pending) {
+  ASSIGN_OR_RETURN(std::optional<std::string> v, Get(Column::kClickEvents, event_id, pending));
+  if (!v) return std::nullopt;
+  if (v->size() != sizeof(int64_t)) return absl::DataLossError("malformed click event entry");
+  return Read<int64_t>(v->data());
+}
+
+void ClickStore::StageEvent(StagedBatch& batch, const std::string& event_id, int64_t micros) {
+  std::string value;
+  Append(value, micros);
+  batch.Put(Column::kClickEvents, event_id, value);
+}
+
+absl::StatusOr<std::vector<SessionClick>> ClickStore::FindSession(const std::string& session_key,
+                                                                  StagedBatch* pending) {
+  ASSIGN_OR_RETURN(std::optional<std::string> v, Get(Column::kSessions, session_key, pending));
+  std::vector<SessionClick> clicks;
+  if (!v) return clicks;
+  if (v->size() % kSessionEntryBytes != 0) return absl::DataLossError("malformed session entry");
+  for (size_t i = 0; i < v->size(); i += kSessionEntryBytes) {
+    clicks.push_back({Read<uint64_t>(v->data() + i), Read<int64_t>(v->data() + i + 8)});
+  }
+  return clicks;
+}
+
+void ClickStore::StageSession(StagedBatch& batch, const std::string& session_key,
+                              const std::vector<SessionClick>& clicks) {
+  std::string value;
+  value.reserve(clicks.size() * kSessionEntryBytes);
+  for (const SessionClick& c : clicks) {
+    Append(value, c.dense_id);
+    Append(value, c.micros);
+  }
+  batch.Put(Column::kSessions, session_key, value);
+}
+
+absl::StatusOr<Activity> ClickStore::FindActivity(const std::string& key, StagedBatch* pending) {
+  ASSIGN_OR_RETURN(std::optional<std::string> v, Get(Column::kActivity, key, pending));
+  Activity a;
+  if (!v) return a;
+  if (v->size() != kActivityBytes) return absl::DataLossError("malformed activity entry");
+  a.clicks = Read<uint64_t>(v->data());
+  a.popularity.value = Read<double>(v->data() + 8);
+  a.popularity.as_of_micros = Read<int64_t>(v->data() + 16);
+  return a;
+}
+
+absl::StatusOr<Activity> ClickStore::FindArticleActivity(uint64_t dense_id, StagedBatch* pending) {
+  return FindActivity(ArticleKey(dense_id), pending);
+}
+
+absl::StatusOr<Activity> ClickStore::FindSectionActivity(const std::string& section,
+                                                         StagedBatch* pending) {
+  return FindActivity(SectionKey(section), pending);
+}
+
+namespace {
+std::string EncodeActivity(const Activity& a) {
+  std::string value;
+  value.reserve(kActivityBytes);
+  Append(value, a.clicks);
+  Append(value, a.popularity.value);
+  Append(value, a.popularity.as_of_micros);
+  return value;
+}
+}  // namespace
+
+void ClickStore::StageArticleActivity(StagedBatch& batch, uint64_t dense_id,
+                                      const Activity& activity) {
+  batch.Put(Column::kActivity, ArticleKey(dense_id), EncodeActivity(activity));
+}
+
+void ClickStore::StageSectionActivity(StagedBatch& batch, const std::string& section,
+                                      const Activity& activity) {
+  batch.Put(Column::kActivity, SectionKey(section), EncodeActivity(activity));
+}
+
+absl::StatusOr<uint64_t> ClickStore::TotalClicks() {
+  ASSIGN_OR_RETURN(std::optional<std::string> v, db_.Get(Column::kMeta, kTotalClicksKey));
+  if (!v) return 0;
+  std::optional<uint64_t> n = DecodeU64(*v);
+  if (!n) return absl::DataLossError("malformed click counter");
+  return *n;
+}
+
+void ClickStore::StageClickCounted(StagedBatch& batch) {
+  batch.Merge(Column::kMeta, kTotalClicksKey, UInt64AddOperand(1));
+}
+
+}  // namespace headliner

@@ -1,0 +1,72 @@
+// Reader-behaviour state in RocksDB: recent clicks per session, click counts and decayed
+// popularity per article and per section, and the click event ids seen recently (duplicate
+// detection). Values are small fixed-layout records (see click_store.cc).
+//
+// Reads are thread-safe; with `pending` they see the writer's staged batch. Writes are staged
+// into a StagedBatch by the single ingest writer.
+#ifndef HEADLINER_STORE_CLICK_STORE_H_
+#define HEADLINER_STORE_CLICK_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/decayed_count.h"
+#include "store/database.h"
+#include "store/staged_batch.h"
+
+namespace headliner {
+
+struct SessionClick {
+  uint64_t dense_id = 0;
+  int64_t micros = 0;
+};
+
+struct Activity {
+  uint64_t clicks = 0;
+  DecayedCount popularity;
+};
+
+class ClickStore {
+ public:
+  // `database` must outlive the store.
+  explicit ClickStore(Database& database) : db_(database) {}
+
+  // Time of a stored click event id, if seen.
+  absl::StatusOr<std::optional<int64_t>> FindEvent(const std::string& event_id,
+                                                   StagedBatch* pending = nullptr);
+  void StageEvent(StagedBatch& batch, const std::string& event_id, int64_t micros);
+
+  // A session's recent clicks, oldest first (empty when unknown).
+  absl::StatusOr<std::vector<SessionClick>> FindSession(const std::string& session_key,
+                                                        StagedBatch* pending = nullptr);
+  void StageSession(StagedBatch& batch, const std::string& session_key,
+                    const std::vector<SessionClick>& clicks);
+
+  // Activity of an article or a section; zero when never clicked.
+  absl::StatusOr<Activity> FindArticleActivity(uint64_t dense_id, StagedBatch* pending = nullptr);
+  absl::StatusOr<Activity> FindSectionActivity(const std::string& section,
+                                               StagedBatch* pending = nullptr);
+  void StageArticleActivity(StagedBatch& batch, uint64_t dense_id, const Activity& activity);
+  void StageSectionActivity(StagedBatch& batch, const std::string& section,
+                            const Activity& activity);
+
+  // Clicks ever applied (a counter staged with each one).
+  absl::StatusOr<uint64_t> TotalClicks();
+  static void StageClickCounted(StagedBatch& batch);
+
+ private:
+  absl::StatusOr<std::optional<std::string>> Get(Column c, const std::string& key,
+                                                 StagedBatch* pending) {
+    return pending != nullptr ? pending->Get(c, key) : db_.Get(c, key);
+  }
+  absl::StatusOr<Activity> FindActivity(const std::string& key, StagedBatch* pending);
+
+  Database& db_;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_STORE_CLICK_STORE_H_

@@ -1,0 +1,46 @@
+// A RocksDB write batch that can be read back before it is written. The ingest layer stages a
+// whole micro-batch of events (and the Kafka offsets they came from) into one StagedBatch, and an
+// event later in the batch must see what an earlier one staged (an article created and then
+// clicked, a session clicked twice). Reads go to the batch first, then to the database.
+//
+// Not thread-safe: one writer builds a batch, then commits it.
+#ifndef HEADLINER_STORE_STAGED_BATCH_H_
+#define HEADLINER_STORE_STAGED_BATCH_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+#include "store/database.h"
+
+namespace headliner {
+
+class StagedBatch {
+ public:
+  // `database` must outlive the batch.
+  explicit StagedBatch(Database& database) : db_(database) {}
+
+  void Put(Column c, const rocksdb::Slice& key, const rocksdb::Slice& value);
+  void Merge(Column c, const rocksdb::Slice& key, const rocksdb::Slice& value);
+  void Delete(Column c, const rocksdb::Slice& key);
+
+  // The value as it will be once the batch is written (merge operands included); an empty
+  // optional when absent.
+  absl::StatusOr<std::optional<std::string>> Get(Column c, const rocksdb::Slice& key);
+
+  // Writes every staged change atomically. The batch is empty afterwards.
+  absl::Status Commit();
+
+  // Number of staged operations.
+  int size() { return batch_.GetWriteBatch()->Count(); }
+  Database& database() { return db_; }
+
+ private:
+  Database& db_;
+  rocksdb::WriteBatchWithIndex batch_;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_STORE_STAGED_BATCH_H_
