@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "headliner/v1/article.pb.h"
+#include "headliner/v1/click.pb.h"
 
 namespace headliner::testing {
 
@@ -42,6 +43,18 @@ inline v1::Article MakeArticle(const std::string& id, const std::string& headlin
 
 inline void SetUpdatedAt(v1::Article& a, absl::Time t) {
   a.mutable_updated_at()->set_seconds(absl::ToUnixSeconds(t));
+}
+
+inline v1::ClickEvent MakeClick(const std::string& event_id, const std::string& session,
+                                const std::string& article_id, absl::Time when) {
+  v1::ClickEvent c;
+  c.set_event_id(event_id);
+  c.set_session_id(session);
+  c.set_article_id(article_id);
+  const int64_t micros = absl::ToUnixMicros(when);
+  c.mutable_occurred_at()->set_seconds(micros / 1000000);
+  c.mutable_occurred_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  return c;
 }
 
 }  // namespace headliner::testing

@@ -138,6 +138,7 @@ absl::Status ApplyYamlNode(const YAML::Node& root, Config& c) {
   RETURN_IF_ERROR(kafka.Read("batch_max_events", c.kafka.batch_max_events));
   RETURN_IF_ERROR(kafka.ReadDuration("batch_max_wait", c.kafka.batch_max_wait));
   RETURN_IF_ERROR(kafka.Read("properties", c.kafka.properties));
+  RETURN_IF_ERROR(kafka.Read("consumer_properties", c.kafka.consumer_properties));
   RETURN_IF_ERROR(kafka.CheckNoUnknownKeys());
 
   YamlSection srv = top.Child("server");

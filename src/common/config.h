@@ -88,6 +88,9 @@ struct KafkaConfig {
   // and the dead-letter producer. From YAML `kafka.properties` and HEADLINER_KAFKA_PROPERTY_<NAME>
   // (NAME upper-case with '.' as '_', e.g. HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD).
   std::map<std::string, std::string> properties;
+  // librdkafka properties for the consumer only (session.timeout.ms, fetch.*, ...), from YAML
+  // `kafka.consumer_properties`.
+  std::map<std::string, std::string> consumer_properties;
 };
 
 struct ServerConfig {

@@ -31,6 +31,13 @@ std::string HeaderValue(RdKafka::Message& message, const char* name) {
   return std::string(static_cast<const char*>(h.value()), h.value_size());
 }
 
+// Shared properties, then consumer-only ones on top.
+std::map<std::string, std::string> ConsumerProperties(const KafkaConfig& config) {
+  std::map<std::string, std::string> all = config.properties;
+  for (const auto& [k, v] : config.consumer_properties) all[k] = v;
+  return all;
+}
+
 }  // namespace
 
 // librdkafka callbacks; both run on the ingest thread, inside consume().
@@ -100,7 +107,7 @@ absl::StatusOr<std::unique_ptr<KafkaIngestor>> KafkaIngestor::Start(const KafkaC
                                   {"auto.offset.reset", "earliest"},
                                   {"fetch.wait.max.ms", "100"},
                                   {"reconnect.backoff.max.ms", "1000"}},
-                                 config.properties));
+                                 ConsumerProperties(config)));
   std::string error;
   if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(k->callbacks_.get()), error) !=
           RdKafka::Conf::CONF_OK ||

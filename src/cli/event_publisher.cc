@@ -1,0 +1,78 @@
+#include "cli/event_publisher.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "ingest/kafka_client_config.h"
+#include "ingest/message_codec.h"
+
+namespace headliner {
+
+void EventPublisher::Reports::dr_cb(RdKafka::Message& message) {
+  if (message.err() == RdKafka::ERR_NO_ERROR) {
+    delivered.fetch_add(1);
+  } else {
+    failed.fetch_add(1);
+    last_error = message.errstr();
+  }
+}
+
+absl::StatusOr<std::unique_ptr<EventPublisher>> EventPublisher::Create(
+    const std::string& brokers, const std::map<std::string, std::string>& properties) {
+  std::unique_ptr<EventPublisher> p(new EventPublisher());
+  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf,
+                   MakeKafkaConf(brokers,
+                                 {{"enable.idempotence", "true"},
+                                  {"linger.ms", "5"},
+                                  {"queue.buffering.max.messages", "200000"}},
+                                 properties));
+  std::string error;
+  if (conf->set("dr_cb", &p->reports_, error) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(error);
+  }
+  p->producer_.reset(RdKafka::Producer::create(conf.get(), error));
+  if (p->producer_ == nullptr) return absl::InvalidArgumentError("kafka producer: " + error);
+  return p;
+}
+
+EventPublisher::~EventPublisher() {
+  if (producer_ != nullptr) producer_->flush(5000);
+}
+
+absl::Status EventPublisher::Publish(const std::string& topic, const std::string& key,
+                                     const std::string* payload,
+                                     const std::string& content_type) {
+  for (int attempt = 0;; ++attempt) {
+    std::unique_ptr<RdKafka::Headers> headers;
+    if (!content_type.empty()) {
+      headers.reset(RdKafka::Headers::create());
+      headers->add(kContentTypeHeader, content_type);
+    }
+    const RdKafka::ErrorCode err = producer_->produce(
+        topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+        payload != nullptr ? const_cast<char*>(payload->data()) : nullptr,
+        payload != nullptr ? payload->size() : 0, key.empty() ? nullptr : key.data(), key.size(),
+        0, headers.get(), nullptr);
+    if (err == RdKafka::ERR_NO_ERROR) {
+      (void)headers.release();  // owned by librdkafka now
+      producer_->poll(0);
+      return absl::OkStatus();
+    }
+    if (err != RdKafka::ERR__QUEUE_FULL || attempt > 600) {
+      return absl::UnavailableError(absl::StrCat("produce to ", topic, ": ", RdKafka::err2str(err)));
+    }
+    producer_->poll(100);  // let deliveries drain the queue
+  }
+}
+
+absl::Status EventPublisher::Flush(absl::Duration timeout) {
+  producer_->flush(static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  if (producer_->outq_len() > 0) {
+    return absl::UnavailableError(absl::StrCat(producer_->outq_len(), " messages not delivered"));
+  }
+  if (failed() > 0) {
+    return absl::UnavailableError(absl::StrCat(failed(), " messages failed: ", last_error()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace headliner

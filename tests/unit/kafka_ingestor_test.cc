@@ -1,0 +1,170 @@
+// The Kafka ingestor against librdkafka's in-process mock cluster (fast; the real-broker tests
+// are in tests/e2e).
+#include "ingest/kafka_ingestor.h"
+
+#include "applier_fixture.h"
+#include "cli/event_publisher.h"
+#include "gtest/gtest.h"
+#include "ingest/embedded_kafka.h"
+#include "ingest/message_codec.h"
+#include "kafka_test_util.h"
+#include "store/offset_store.h"
+#include "store/rejection_counters.h"
+
+namespace headliner {
+namespace {
+
+using testing::MakeArticle;
+using testing::MakeClick;
+using testing::WaitFor;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
+
+class KafkaIngestorTest : public testing::ApplierFixture {
+ protected:
+  void SetUp() override {
+    auto kafka = EmbeddedKafka::Start({"articles", "clicks", "articles-dlq", "clicks-dlq"}, 3);
+    ASSERT_TRUE(kafka.ok()) << kafka.status();
+    kafka_ = std::move(*kafka);
+    auto publisher = EventPublisher::Create(kafka_->bootstrap_servers());
+    ASSERT_TRUE(publisher.ok()) << publisher.status();
+    publisher_ = std::move(*publisher);
+    config_.kafka.brokers = kafka_->bootstrap_servers();
+    config_.kafka.consumer_properties["session.timeout.ms"] = "6000";
+    config_.kafka.consumer_properties["heartbeat.interval.ms"] = "500";
+    Open();
+    offsets_ = std::make_unique<OffsetStore>(*db_);
+  }
+  void TearDown() override {
+    if (ingestor_) ingestor_->Stop();
+  }
+
+  void StartIngestor() {
+    auto ingestor = KafkaIngestor::Start(config_.kafka, kafka_->bootstrap_servers(), *applier_,
+                                         *offsets_);
+    ASSERT_TRUE(ingestor.ok()) << ingestor.status();
+    ingestor_ = std::move(*ingestor);
+  }
+  void Publish(const std::string& topic, const std::string& key, const std::string& payload,
+               const std::string& content_type = "") {
+    ASSERT_TRUE(publisher_->Publish(topic, key, &payload, content_type).ok());
+  }
+  void PublishArticle(const v1::Article& a) { Publish("articles", a.id(), a.SerializeAsString()); }
+  void PublishClick(const v1::ClickEvent& c) {
+    Publish("clicks", c.session_id(), c.SerializeAsString());
+  }
+  uint64_t Handled() {
+    IngestStatus s = ingestor_->Status();
+    return s.applied + s.ignored + s.rejected;
+  }
+  std::string Describe() {
+    IngestStatus s = ingestor_->Status();
+    std::string out = "handled " + std::to_string(s.applied + s.ignored + s.rejected) +
+                      " flowing " + std::to_string(s.clicks_flowing) + " error " + s.last_error;
+    for (const auto& p : s.partitions) {
+      out += " " + p.topic + "/" + std::to_string(p.partition) + "@" +
+             std::to_string(p.next_offset) + "/" + std::to_string(p.high_watermark);
+    }
+    return out;
+  }
+  uint64_t ClicksOf(const std::string& id) {
+    auto stored = store_->FindByExternalId(id);
+    if (!stored.ok() || !*stored) return 0;
+    return clicks_->FindArticleActivity((*stored)->dense_id)->clicks;
+  }
+
+  std::unique_ptr<EmbeddedKafka> kafka_;
+  std::unique_ptr<EventPublisher> publisher_;
+  std::unique_ptr<OffsetStore> offsets_;
+  std::unique_ptr<KafkaIngestor> ingestor_;
+};
+
+TEST_F(KafkaIngestorTest, AppliesEveryEventOnceAndDeadLettersTheBadOnes) {
+  for (int i = 0; i < 20; ++i) {
+    PublishArticle(MakeArticle("a" + std::to_string(i), "Headline number " + std::to_string(i),
+                               kT0));
+  }
+  // JSON, selected by header; then three bad articles.
+  Publish("articles", "j1",
+          R"({"id":"j1","headline":"Markets rally","publishedAt":"2023-11-14T22:13:20Z"})",
+          kJsonContentType);
+  Publish("articles", "junk", "\xff\xff\xff", kProtobufContentType);
+  Publish("articles", "nohl", MakeArticle("nohl", "", kT0).SerializeAsString());
+  Publish("articles", "typo", R"({"id":"typo","headlin":"x"})", kJsonContentType);
+  // 60 clicks, 3 per article, one duplicate, one on an unknown article.
+  for (int i = 0; i < 60; ++i) {
+    PublishClick(MakeClick("c" + std::to_string(i), "s" + std::to_string(i % 7),
+                           "a" + std::to_string(i % 20), kT0 + absl::Seconds(i)));
+  }
+  PublishClick(MakeClick("c0", "s0", "a0", kT0));
+  PublishClick(MakeClick("c-unknown", "s1", "missing", kT0));
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+  const uint64_t total = 20 + 4 + 60 + 2;
+
+  StartIngestor();
+  ASSERT_TRUE(WaitFor([&] { return Handled() == total; }, absl::Seconds(30)))
+      << "handled " << Handled() << " of " << total;
+  IngestStatus status = ingestor_->Status();
+  EXPECT_EQ(status.applied, 21u + 60u);
+  EXPECT_EQ(status.ignored, 1u);
+  EXPECT_EQ(status.rejected, 4u);
+  EXPECT_TRUE(status.connected);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(ClicksOf("a" + std::to_string(i)), 3u) << i;
+  EXPECT_EQ(store_->Counts()->live, 21u);
+
+  auto dead = testing::ReadTopic(kafka_->bootstrap_servers(), "articles-dlq", 3, 3,
+                                 absl::Seconds(10));
+  std::multiset<std::string> reasons;
+  for (const auto& m : dead) reasons.insert(m.headers.at("reason"));
+  EXPECT_EQ(reasons, (std::multiset<std::string>{"undecodable", "undecodable",
+                                                 "missing_headline"}));
+  auto dead_clicks =
+      testing::ReadTopic(kafka_->bootstrap_servers(), "clicks-dlq", 3, 1, absl::Seconds(10));
+  ASSERT_EQ(dead_clicks.size(), 1u);
+  EXPECT_EQ(dead_clicks[0].headers.at("reason"), "unknown_article");
+  EXPECT_EQ(dead_clicks[0].headers.at("source-topic"), "clicks");
+
+  // A restart resumes from the offsets in RocksDB: nothing is applied twice.
+  ingestor_->Stop();
+  StartIngestor();
+  PublishClick(MakeClick("late", "s1", "a1", kT0 + absl::Hours(1)));
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+  ASSERT_TRUE(WaitFor([&] { return Handled() == 1; }, absl::Seconds(30))) << Describe();
+  EXPECT_EQ(ClicksOf("a1"), 4u);
+  EXPECT_EQ(ClicksOf("a2"), 3u);
+  auto rejected = RejectionCounters(*db_).All();
+  EXPECT_EQ((*rejected)["articles/undecodable"], 2u);
+  EXPECT_EQ((*rejected)["clicks/unknown_article"], 1u);
+}
+
+TEST_F(KafkaIngestorTest, ClicksWaitForTheArticlesTheyReferTo) {
+  // Clicks are published first, so a consumer without the gate would see many of them before
+  // their articles and reject them.
+  for (int i = 0; i < 200; ++i) {
+    PublishClick(MakeClick("c" + std::to_string(i), "s", "a" + std::to_string(i % 50), kT0));
+  }
+  for (int i = 0; i < 50; ++i) {
+    PublishArticle(MakeArticle("a" + std::to_string(i), "Headline " + std::to_string(i), kT0));
+  }
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+  StartIngestor();
+  ASSERT_TRUE(WaitFor([&] { return Handled() == 250; }, absl::Seconds(30))) << Handled();
+  EXPECT_EQ(ingestor_->Status().rejected, 0u);
+  EXPECT_TRUE(ingestor_->Status().clicks_flowing);
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(ClicksOf("a" + std::to_string(i)), 4u);
+}
+
+TEST_F(KafkaIngestorTest, ATombstoneOnTheArticlesTopicDeletesTheArticle) {
+  PublishArticle(MakeArticle("gone", "Soon deleted", kT0));
+  ASSERT_TRUE(publisher_->Publish("articles", "gone", nullptr).ok());
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+  StartIngestor();
+  ASSERT_TRUE(WaitFor([&] { return Handled() == 2; }, absl::Seconds(30)));
+  auto stored = store_->FindByExternalId("gone");
+  ASSERT_TRUE(stored.ok() && *stored);
+  EXPECT_TRUE((*stored)->article.deleted());
+  EXPECT_EQ(index_->Stats().live, 0u);
+}
+
+}  // namespace
+}  // namespace headliner
