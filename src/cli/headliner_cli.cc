@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "cli/cli_commands.h"
+#include "cli/kafka_commands.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -23,6 +24,17 @@ ABSL_FLAG(std::string, user, "", "related: user id.");
 ABSL_FLAG(int, count, 3000, "sample: how many articles.");
 ABSL_FLAG(uint64_t, seed, 42, "sample: random seed.");
 ABSL_FLAG(double, timeout_s, 10, "Deadline of each call, in seconds.");
+ABSL_FLAG(std::string, topic, "", "produce: topic to publish to (articles, clicks, ...).");
+ABSL_FLAG(std::string, brokers, "",
+          "produce: Kafka bootstrap servers (default $HEADLINER_KAFKA_BROKERS, else the server's, "
+          "else 127.0.0.1:9092).");
+ABSL_FLAG(std::string, format, "protobuf", "produce: protobuf or json on the wire.");
+ABSL_FLAG(bool, raw, false, "produce: send lines verbatim, unchecked (dead-letter testing).");
+ABSL_FLAG(std::string, kind, "", "produce: article or click (default: from the topic name).");
+ABSL_FLAG(std::string, uci, "", "simulate: UCI News CSV to use as the catalog.");
+ABSL_FLAG(int, sessions, 1000, "simulate: how many reader sessions.");
+ABSL_FLAG(uint64_t, click_seed, 7, "simulate: random seed of the click stream.");
+ABSL_FLAG(double, span_h, 24, "simulate: hours covered by the clicks (ending at the newest article).");
 
 namespace {
 
@@ -34,7 +46,10 @@ constexpr char kUsage[] =
     "  get ID             print a stored article\n"
     "  delete ID          delete an article\n"
     "  stats              print server statistics\n"
-    "  sample [--count N] write a synthetic catalog as JSON lines to stdout\n";
+    "  sample [--count N] write a synthetic catalog as JSON lines to stdout\n"
+    "  produce --topic T FILE   publish JSON lines (Article or ClickEvent) to Kafka ('-': stdin)\n"
+    "  simulate [--count N --seed S | --uci CSV] [--sessions N]\n"
+    "                     write a simulated click stream over that catalog as JSON lines\n";
 
 std::vector<std::string> SplitList(const std::string& s) {
   if (s.empty()) return {};
@@ -56,6 +71,16 @@ int main(int argc, char** argv) {
   if (command == "sample") {
     return headliner::RunSample(absl::GetFlag(FLAGS_count), absl::GetFlag(FLAGS_seed));
   }
+  if (command == "simulate") {
+    headliner::SimulateOptions sim;
+    sim.uci_path = absl::GetFlag(FLAGS_uci);
+    sim.sample_count = absl::GetFlag(FLAGS_count);
+    sim.sample_seed = absl::GetFlag(FLAGS_seed);
+    sim.sessions = absl::GetFlag(FLAGS_sessions);
+    sim.seed = absl::GetFlag(FLAGS_click_seed);
+    sim.span = absl::Hours(absl::GetFlag(FLAGS_span_h));
+    return headliner::RunSimulate(sim);
+  }
 
   headliner::CliOptions options;
   options.addr = absl::GetFlag(FLAGS_addr);
@@ -72,8 +97,8 @@ int main(int argc, char** argv) {
   options.user_id = absl::GetFlag(FLAGS_user);
 
   auto channel = grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials());
-  const bool needs_arg =
-      command == "related" || command == "load" || command == "get" || command == "delete";
+  const bool needs_arg = command == "related" || command == "load" || command == "get" ||
+                         command == "delete" || command == "produce";
   if (needs_arg && arg.empty()) {
     std::fprintf(stderr, "%s needs an argument\n%s", command.c_str(), kUsage);
     return 2;
@@ -83,6 +108,15 @@ int main(int argc, char** argv) {
   if (command == "get") return headliner::RunGet(channel, options, arg);
   if (command == "delete") return headliner::RunDelete(channel, options, arg);
   if (command == "stats") return headliner::RunStats(channel, options);
+  if (command == "produce") {
+    headliner::ProduceOptions produce;
+    produce.topic = absl::GetFlag(FLAGS_topic);
+    produce.brokers = absl::GetFlag(FLAGS_brokers);
+    produce.format = absl::GetFlag(FLAGS_format);
+    produce.raw = absl::GetFlag(FLAGS_raw);
+    produce.kind = absl::GetFlag(FLAGS_kind);
+    return headliner::RunProduce(channel, produce, arg);
+  }
   std::fprintf(stderr, "unknown command %s\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -265,7 +265,9 @@ absl::Status KafkaIngestor::DeadLetter(const Batch& batch,
 
 void KafkaIngestor::Apply(Batch& batch) {
   std::vector<PartitionPosition> positions;
-  for (const auto& [tp, next] : batch.next) positions.push_back({tp.first, tp.second, next});
+  for (const auto& [tp, next] : batch.next) {
+    positions.push_back({OffsetTopic(tp.first), tp.second, next});
+  }
   absl::StatusOr<std::vector<EventOutcome>> outcomes = applier_.ApplyBatch(
       batch.events, positions,
       [&](std::span<const EventOutcome> o) { return DeadLetter(batch, o); });
@@ -312,9 +314,12 @@ void KafkaIngestor::Apply(Batch& batch) {
 void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) {
   next_offset_.clear();
   articles_target_.clear();
+  // Known once the group is joined, so this does not wait.
+  cluster_id_ = consumer_->clusterid(5000);
   std::vector<RdKafka::TopicPartition*> clicks;
   for (RdKafka::TopicPartition* p : partitions) {
-    absl::StatusOr<std::optional<int64_t>> stored = offsets_.Find(p->topic(), p->partition());
+    absl::StatusOr<std::optional<int64_t>> stored =
+        offsets_.Find(OffsetTopic(p->topic()), p->partition());
     if (!stored.ok()) SetError(stored.status().ToString());
     const int64_t next = stored.ok() && *stored ? **stored : 0;
     p->set_offset(stored.ok() && *stored ? next : RdKafka::Topic::OFFSET_BEGINNING);

@@ -7,6 +7,10 @@
 // lag tools see them). A crash before the write loses the batch and its offsets together, so it
 // is consumed again; a crash after it keeps both.
 //
+// Offsets are stored under the Kafka cluster id: a data dir consumed from one cluster never
+// skips messages of another (a recreated cluster, or the embedded demo cluster after a restart).
+// Articles replay idempotently by version and clicks are de-duplicated by event id.
+//
 // Articles before clicks: after an assignment the clicks partitions stay paused until the
 // articles partitions have caught up with their end offsets as of the assignment, so that a
 // replica replaying history does not reject clicks on articles it has not read yet.
@@ -96,6 +100,8 @@ class KafkaIngestor {
   // Copies the ingest thread's view of the partitions into `status_`.
   void PublishPartitions();
   bool IsArticles(const std::string& topic) const { return topic == config_.articles_topic; }
+  // The key offsets of `topic` are stored under: "<cluster id>/<topic>".
+  std::string OffsetTopic(const std::string& topic) const { return cluster_id_ + "/" + topic; }
 
   const KafkaConfig config_;
   const std::string brokers_;
@@ -108,6 +114,7 @@ class KafkaIngestor {
   std::thread thread_;
 
   // Owned by the ingest thread.
+  std::string cluster_id_;
   std::map<TopicPartition, int64_t> next_offset_;  // assigned partitions -> next to apply
   std::map<int32_t, int64_t> articles_target_;     // gate: end offsets at assignment
   bool clicks_paused_ = false;

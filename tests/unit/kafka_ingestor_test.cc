@@ -132,6 +132,15 @@ TEST_F(KafkaIngestorTest, AppliesEveryEventOnceAndDeadLettersTheBadOnes) {
   ASSERT_TRUE(WaitFor([&] { return Handled() == 1; }, absl::Seconds(30))) << Describe();
   EXPECT_EQ(ClicksOf("a1"), 4u);
   EXPECT_EQ(ClicksOf("a2"), 3u);
+  // Offsets are stored under the cluster id.
+  auto stored = offsets_->All();
+  ASSERT_TRUE(stored.ok());
+  int64_t total_clicks_offsets = 0;
+  for (const auto& [tp, next] : *stored) {
+    EXPECT_NE(tp.first.find("/"), std::string::npos) << tp.first;
+    if (tp.first.ends_with("/clicks")) total_clicks_offsets += next;
+  }
+  EXPECT_EQ(total_clicks_offsets, 63);
   auto rejected = RejectionCounters(*db_).All();
   EXPECT_EQ((*rejected)["articles/undecodable"], 2u);
   EXPECT_EQ((*rejected)["clicks/unknown_article"], 1u);

@@ -1,0 +1,143 @@
+#include "sample/click_simulator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+
+namespace headliner {
+namespace {
+
+// Articles with popularity weights, drawable among those published before a time.
+class WeightedPool {
+ public:
+  void Add(size_t article, double weight, absl::Time published) {
+    items_.push_back({article, weight, published});
+  }
+  // Draws an article published at or before `now`, excluding `skip`; returns false if none.
+  bool Draw(std::mt19937_64& rng, absl::Time now, const std::vector<size_t>& skip,
+            size_t& out) const {
+    double total = 0;
+    for (const Item& i : items_) {
+      if (i.published <= now && !Contains(skip, i.article)) total += i.weight;
+    }
+    if (total <= 0) return false;
+    double r = std::uniform_real_distribution<double>(0, total)(rng);
+    for (const Item& i : items_) {
+      if (i.published > now || Contains(skip, i.article)) continue;
+      r -= i.weight;
+      if (r <= 0) {
+        out = i.article;
+        return true;
+      }
+    }
+    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {  // rounding: take the last
+      if (it->published <= now && !Contains(skip, it->article)) {
+        out = it->article;
+        return true;
+      }
+    }
+    return false;
+  }
+
+ private:
+  struct Item {
+    size_t article;
+    double weight;
+    absl::Time published;
+  };
+  static bool Contains(const std::vector<size_t>& v, size_t x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  }
+  std::vector<Item> items_;
+};
+
+}  // namespace
+
+std::vector<v1::ClickEvent> SimulateClicks(std::span<const SampleArticle> catalog,
+                                           const ClickSimulatorOptions& o) {
+  std::vector<v1::ClickEvent> clicks;
+  if (catalog.empty()) return clicks;
+  std::mt19937_64 rng(o.seed);
+
+  // Popularity: Zipf over a random ranking.
+  std::vector<size_t> rank(catalog.size());
+  std::iota(rank.begin(), rank.end(), 0);
+  std::shuffle(rank.begin(), rank.end(), rng);
+  std::vector<double> weight(catalog.size());
+  for (size_t r = 0; r < rank.size(); ++r) {
+    weight[rank[r]] = 1.0 / std::pow(static_cast<double>(r + 1), o.popularity_skew);
+  }
+
+  auto published = [&](size_t i) {
+    const auto& ts = catalog[i].article.published_at();
+    return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+  };
+  absl::flat_hash_map<std::string, WeightedPool> by_story, by_section;
+  WeightedPool everything;
+  absl::Time newest = absl::InfinitePast();
+  for (size_t i = 0; i < catalog.size(); ++i) {
+    const std::string story =
+        catalog[i].story.empty() ? catalog[i].article.id() : catalog[i].story;
+    by_story[story].Add(i, weight[i], published(i));
+    by_section[catalog[i].article.section()].Add(i, weight[i], published(i));
+    everything.Add(i, weight[i], published(i));
+    newest = std::max(newest, published(i));
+  }
+  const absl::Time start = o.start == absl::InfinitePast() ? newest - o.span : o.start;
+
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::exponential_distribution<double> gap(1.0 / absl::ToDoubleSeconds(o.mean_gap));
+  std::geometric_distribution<int> extra(1.0 / std::max(1.0, o.mean_clicks));
+  for (int s = 0; s < o.sessions; ++s) {
+    absl::Time now = start + o.span * unit(rng);
+    const std::string session = absl::StrCat(o.id_prefix, "-s", o.seed, "-", s);
+    const std::string user =
+        unit(rng) < o.logged_in ? absl::StrCat(o.id_prefix, "-u", s % 997) : "";
+    std::vector<size_t> seen;
+    size_t current = 0;
+    if (!everything.Draw(rng, now, seen, current)) continue;
+    const int n = 1 + extra(rng);
+    for (int k = 0; k < n; ++k) {
+      if (k > 0) {
+        now += absl::Seconds(gap(rng));
+        const double r = unit(rng);
+        const SampleArticle& from = catalog[seen.back()];
+        const std::string story = from.story.empty() ? from.article.id() : from.story;
+        size_t next = 0;
+        bool found = false;
+        if (r < o.same_story) found = by_story[story].Draw(rng, now, seen, next);
+        if (!found && r < o.same_story + o.same_section) {
+          found = by_section[from.article.section()].Draw(rng, now, seen, next);
+        }
+        if (!found) found = everything.Draw(rng, now, seen, next);
+        if (!found) break;
+        current = next;
+      }
+      v1::ClickEvent c;
+      c.set_event_id(absl::StrCat(session, "-", k));
+      c.set_session_id(session);
+      c.set_user_id(user);
+      c.set_article_id(catalog[current].article.id());
+      if (!seen.empty()) {
+        c.set_source_article_id(catalog[seen.back()].article.id());
+        c.set_position(static_cast<int32_t>(unit(rng) * 10));
+      }
+      const int64_t micros = absl::ToUnixMicros(now);
+      c.mutable_occurred_at()->set_seconds(micros / 1000000);
+      c.mutable_occurred_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+      clicks.push_back(std::move(c));
+      seen.push_back(current);
+    }
+  }
+  std::stable_sort(clicks.begin(), clicks.end(), [](const auto& a, const auto& b) {
+    return std::make_pair(a.occurred_at().seconds(), a.occurred_at().nanos()) <
+           std::make_pair(b.occurred_at().seconds(), b.occurred_at().nanos());
+  });
+  return clicks;
+}
+
+}  // namespace headliner
