@@ -186,6 +186,22 @@ int RunStats(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& op
   return 0;
 }
 
+int RunActivity(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+                const std::vector<std::string>& article_ids, std::optional<absl::Time> as_of) {
+  auto stub = v1::Admin::NewStub(channel);
+  v1::GetActivityRequest request;
+  for (const std::string& id : article_ids) request.add_article_ids(id);
+  for (const std::string& section : options.sections) request.add_sections(section);
+  if (as_of) *request.mutable_as_of() = ToProtoTimestamp(*as_of);
+  v1::GetActivityResponse response;
+  grpc::ClientContext context;
+  SetDeadline(context, options);
+  grpc::Status status = stub->GetActivity(&context, request, &response);
+  if (!status.ok()) return Fail("activity", status);
+  std::printf("%s\n", ToJson(response, !options.json).c_str());
+  return 0;
+}
+
 int RunSample(int articles, uint64_t seed) {
   SampleCatalogOptions options;
   options.articles = articles;

@@ -4,6 +4,7 @@
 #define HEADLINER_CLI_CLI_COMMANDS_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ int RunGet(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& opti
 int RunDelete(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
               const std::string& article_id);
 int RunStats(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options);
+// Prints click counts and popularity of articles (and sections given with --sections) as JSON;
+// popularity is decayed to `as_of` when set.
+int RunActivity(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+                const std::vector<std::string>& article_ids, std::optional<absl::Time> as_of);
 // Writes a synthetic catalog (src/sample) as JSON lines to stdout; needs no server.
 int RunSample(int articles, uint64_t seed);
 

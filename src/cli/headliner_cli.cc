@@ -31,6 +31,9 @@ ABSL_FLAG(std::string, brokers, "",
 ABSL_FLAG(std::string, format, "protobuf", "produce: protobuf or json on the wire.");
 ABSL_FLAG(bool, raw, false, "produce: send lines verbatim, unchecked (dead-letter testing).");
 ABSL_FLAG(std::string, kind, "", "produce: article or click (default: from the topic name).");
+ABSL_FLAG(int, max, 1000000, "consume: stop after this many messages.");
+ABSL_FLAG(double, idle_s, 3, "consume: stop after this many seconds without a message.");
+ABSL_FLAG(double, as_of, 0, "activity: decay popularity to this Unix time (seconds).");
 ABSL_FLAG(std::string, uci, "", "simulate: UCI News CSV to use as the catalog.");
 ABSL_FLAG(int, sessions, 1000, "simulate: how many reader sessions.");
 ABSL_FLAG(uint64_t, click_seed, 7, "simulate: random seed of the click stream.");
@@ -48,6 +51,8 @@ constexpr char kUsage[] =
     "  stats              print server statistics\n"
     "  sample [--count N] write a synthetic catalog as JSON lines to stdout\n"
     "  produce --topic T FILE   publish JSON lines (Article or ClickEvent) to Kafka ('-': stdin)\n"
+    "  consume --topic T  print a topic's messages (e.g. a dead-letter topic) as JSON lines\n"
+    "  activity ID...     click counts and popularity of articles (and --sections)\n"
     "  simulate [--count N --seed S | --uci CSV] [--sessions N]\n"
     "                     write a simulated click stream over that catalog as JSON lines\n";
 
@@ -82,6 +87,12 @@ int main(int argc, char** argv) {
     return headliner::RunSimulate(sim);
   }
 
+  if (command == "consume") {
+    return headliner::RunConsume(absl::GetFlag(FLAGS_brokers), absl::GetFlag(FLAGS_topic),
+                                 absl::GetFlag(FLAGS_max),
+                                 absl::Seconds(absl::GetFlag(FLAGS_idle_s)));
+  }
+
   headliner::CliOptions options;
   options.addr = absl::GetFlag(FLAGS_addr);
   if (options.addr.empty()) {
@@ -108,6 +119,14 @@ int main(int argc, char** argv) {
   if (command == "get") return headliner::RunGet(channel, options, arg);
   if (command == "delete") return headliner::RunDelete(channel, options, arg);
   if (command == "stats") return headliner::RunStats(channel, options);
+  if (command == "activity") {
+    std::vector<std::string> ids(args.begin() + 2, args.end());
+    const double as_of = absl::GetFlag(FLAGS_as_of);
+    return headliner::RunActivity(
+        channel, options, ids,
+        as_of > 0 ? std::optional<absl::Time>(absl::FromUnixMicros(static_cast<int64_t>(as_of * 1e6)))
+                  : std::nullopt);
+  }
   if (command == "produce") {
     headliner::ProduceOptions produce;
     produce.topic = absl::GetFlag(FLAGS_topic);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cli/event_publisher.h"
@@ -129,6 +130,74 @@ int RunProduce(const std::shared_ptr<grpc::Channel>& channel, const ProduceOptio
     return 1;
   }
   return bad == 0 ? 0 : 1;
+}
+
+int RunConsume(const std::string& brokers_flag, const std::string& topic, int max,
+               absl::Duration timeout) {
+  const char* env = std::getenv("HEADLINER_KAFKA_BROKERS");
+  const std::string brokers =
+      !brokers_flag.empty() ? brokers_flag : (env != nullptr && *env ? env : kDefaultBrokers);
+  std::string error;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  if (conf->set("bootstrap.servers", brokers, error) != RdKafka::Conf::CONF_OK ||
+      conf->set("group.id", "headliner-cli-consume", error) != RdKafka::Conf::CONF_OK ||
+      conf->set("enable.auto.commit", "false", error) != RdKafka::Conf::CONF_OK) {
+    std::fprintf(stderr, "consume: %s\n", error.c_str());
+    return 1;
+  }
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf.get(), error));
+  if (consumer == nullptr) {
+    std::fprintf(stderr, "consume: %s\n", error.c_str());
+    return 1;
+  }
+  // Assign every partition from the beginning: no group membership, nothing committed.
+  RdKafka::Metadata* raw_metadata = nullptr;
+  std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(consumer.get(), topic, nullptr, error));
+  if (consumer->metadata(false, handle.get(), &raw_metadata, 10000) != RdKafka::ERR_NO_ERROR) {
+    std::fprintf(stderr, "consume: no metadata for %s at %s\n", topic.c_str(), brokers.c_str());
+    return 1;
+  }
+  std::unique_ptr<RdKafka::Metadata> metadata(raw_metadata);
+  std::vector<RdKafka::TopicPartition*> assignment;
+  for (const RdKafka::TopicMetadata* t : *metadata->topics()) {
+    for (const RdKafka::PartitionMetadata* p : *t->partitions()) {
+      assignment.push_back(
+          RdKafka::TopicPartition::create(topic, p->id(), RdKafka::Topic::OFFSET_BEGINNING));
+    }
+  }
+  consumer->assign(assignment);
+  RdKafka::TopicPartition::destroy(assignment);
+  int printed = 0;
+  absl::Time last = absl::Now();
+  while (printed < max && absl::Now() - last < timeout) {
+    std::unique_ptr<RdKafka::Message> m(consumer->consume(100));
+    if (m->err() != RdKafka::ERR_NO_ERROR) continue;
+    last = absl::Now();
+    std::string line = absl::StrCat("{\"partition\":", m->partition(), ",\"offset\":", m->offset());
+    if (m->key() != nullptr) absl::StrAppend(&line, ",\"key\":\"", absl::CEscape(*m->key()), "\"");
+    absl::StrAppend(&line, ",\"headers\":{");
+    if (RdKafka::Headers* headers = m->headers()) {
+      bool first = true;
+      for (const RdKafka::Headers::Header& h : headers->get_all()) {
+        absl::StrAppend(&line, first ? "" : ",", "\"", absl::CEscape(h.key()), "\":\"",
+                        absl::CEscape(std::string(static_cast<const char*>(h.value()),
+                                                  h.value_size())),
+                        "\"");
+        first = false;
+      }
+    }
+    std::string payload;
+    if (m->payload() != nullptr) {
+      absl::Base64Escape(
+          std::string(static_cast<const char*>(m->payload()), m->len()), &payload);
+    }
+    absl::StrAppend(&line, "},\"payload_base64\":\"", payload, "\"}");
+    std::printf("%s\n", line.c_str());
+    ++printed;
+  }
+  consumer->close();
+  return 0;
 }
 
 int RunSimulate(const SimulateOptions& options) {

@@ -29,6 +29,11 @@ struct ProduceOptions {
 int RunProduce(const std::shared_ptr<grpc::Channel>& channel, const ProduceOptions& options,
                const std::string& path);
 
+// Prints the messages of a topic from the beginning as JSON lines (key, headers, payload in
+// base64, source position), stopping after `max` messages or `timeout` without one.
+int RunConsume(const std::string& brokers, const std::string& topic, int max,
+               absl::Duration timeout);
+
 struct SimulateOptions {
   // The catalog: a UCI News CSV path, or the synthetic one of `sample` (same count and seed).
   std::string uci_path;

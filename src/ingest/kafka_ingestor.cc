@@ -57,6 +57,7 @@ class KafkaIngestor::Callbacks : public RdKafka::RebalanceCb, public RdKafka::Ev
   void event_cb(RdKafka::Event& event) override {
     if (event.type() != RdKafka::Event::EVENT_ERROR) return;
     owner_.SetError(absl::StrCat(RdKafka::err2str(event.err()), ": ", event.str()));
+    if (event.fatal()) owner_.fatal_ = true;  // e.g. a static member fenced
     if (event.err() == RdKafka::ERR__ALL_BROKERS_DOWN) {
       absl::MutexLock lock(&owner_.status_mu_);
       owner_.status_.connected = false;
@@ -98,34 +99,53 @@ absl::StatusOr<std::unique_ptr<KafkaIngestor>> KafkaIngestor::Start(const KafkaC
                                                                     OffsetStore& offsets) {
   std::unique_ptr<KafkaIngestor> k(new KafkaIngestor(config, brokers, applier, offsets));
   k->callbacks_ = std::make_unique<Callbacks>(*k);
+  RETURN_IF_ERROR(k->CreateConsumer());
+  if (!config.articles_dead_letter_topic.empty() || !config.clicks_dead_letter_topic.empty()) {
+    ASSIGN_OR_RETURN(k->dead_letters_, DeadLetterProducer::Create(brokers, config.properties));
+  }
+  k->thread_ = std::thread([raw = k.get()] { raw->Run(); });
+  return k;
+}
+
+absl::Status KafkaIngestor::CreateConsumer() {
   ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf,
-                   MakeKafkaConf(brokers,
-                                 {{"group.id", config.group_id},
+                   MakeKafkaConf(brokers_,
+                                 {{"group.id", config_.group_id},
                                   {"client.id", "headliner"},
                                   {"enable.auto.commit", "false"},
                                   {"enable.auto.offset.store", "false"},
                                   {"auto.offset.reset", "earliest"},
                                   {"fetch.wait.max.ms", "100"},
                                   {"reconnect.backoff.max.ms", "1000"}},
-                                 ConsumerProperties(config)));
+                                 ConsumerProperties(config_)));
   std::string error;
-  if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(k->callbacks_.get()), error) !=
+  if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(callbacks_.get()), error) !=
           RdKafka::Conf::CONF_OK ||
-      conf->set("event_cb", static_cast<RdKafka::EventCb*>(k->callbacks_.get()), error) !=
+      conf->set("event_cb", static_cast<RdKafka::EventCb*>(callbacks_.get()), error) !=
           RdKafka::Conf::CONF_OK) {
     return absl::InternalError(error);
   }
-  k->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
-  if (k->consumer_ == nullptr) return absl::InvalidArgumentError("kafka consumer: " + error);
-  if (!config.articles_dead_letter_topic.empty() || !config.clicks_dead_letter_topic.empty()) {
-    ASSIGN_OR_RETURN(k->dead_letters_, DeadLetterProducer::Create(brokers, config.properties));
-  }
-  RdKafka::ErrorCode err = k->consumer_->subscribe({config.articles_topic, config.clicks_topic});
+  consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
+  if (consumer_ == nullptr) return absl::InvalidArgumentError("kafka consumer: " + error);
+  RdKafka::ErrorCode err = consumer_->subscribe({config_.articles_topic, config_.clicks_topic});
   if (err != RdKafka::ERR_NO_ERROR) {
     return absl::UnavailableError(absl::StrCat("kafka subscribe: ", RdKafka::err2str(err)));
   }
-  k->thread_ = std::thread([raw = k.get()] { raw->Run(); });
-  return k;
+  return absl::OkStatus();
+}
+
+void KafkaIngestor::RecreateConsumer() {
+  SetError("consumer hit a fatal error; creating a new one");
+  (void)consumer_->close();
+  consumer_.reset();
+  OnRevoke();
+  fatal_ = false;
+  while (!stopping_.load()) {
+    absl::Status s = CreateConsumer();
+    if (s.ok()) return;
+    SetError(s.ToString());
+    absl::SleepFor(kRetryBackoff);
+  }
 }
 
 KafkaIngestor::~KafkaIngestor() { Stop(); }
@@ -149,6 +169,11 @@ void KafkaIngestor::SetError(const std::string& error) {
 void KafkaIngestor::Run() {
   Batch batch;
   while (!stopping_.load()) {
+    if (fatal_) {
+      batch.Clear();
+      RecreateConsumer();
+      if (consumer_ == nullptr) break;
+    }
     RefreshWatermarks();
     int timeout_ms = 100;
     if (!batch.empty()) {
@@ -178,6 +203,7 @@ void KafkaIngestor::Run() {
       Apply(batch);
     }
   }
+  if (consumer_ == nullptr) return;
   if (!batch.empty() && !discard_batch_) Apply(batch);
   consumer_->close();
 }
@@ -339,7 +365,7 @@ void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) 
 }
 
 void KafkaIngestor::OnRevoke() {
-  (void)consumer_->unassign();
+  if (consumer_ != nullptr) (void)consumer_->unassign();
   next_offset_.clear();
   articles_target_.clear();
   clicks_paused_ = false;

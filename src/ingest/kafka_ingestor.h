@@ -85,6 +85,9 @@ class KafkaIngestor {
   KafkaIngestor(const KafkaConfig& config, std::string brokers, EventApplier& applier,
                 OffsetStore& offsets);
 
+  absl::Status CreateConsumer();
+  // After a fatal consumer error (librdkafka cannot recover such a handle).
+  void RecreateConsumer();
   void Run();
   void Add(RdKafka::Message& message, Batch& batch);
   // Applies `batch`; on failure rewinds its partitions so it is consumed again.
@@ -119,6 +122,7 @@ class KafkaIngestor {
   std::map<int32_t, int64_t> articles_target_;     // gate: end offsets at assignment
   bool clicks_paused_ = false;
   bool discard_batch_ = false;  // set by a rebalance: the pending batch is re-read
+  bool fatal_ = false;          // set by the event callback
   absl::Time last_refresh_ = absl::InfinitePast();
   absl::Time last_message_ = absl::InfinitePast();
   absl::Time log_window_ = absl::InfinitePast();
