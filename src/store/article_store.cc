@@ -172,19 +172,17 @@ void ArticleStore::StagePut(StagedBatch& batch, uint64_t dense_id,
   const int was_deleted = (previous != nullptr && previous->deleted()) ? 1 : 0;
   const int is_live = article.deleted() ? 0 : 1;
   if (is_live != was_live) {
-    batch.Merge(Column::kMeta, kLiveCountKey, UInt64AddOperand(is_live - was_live));
+    batch.Add(Column::kMeta, kLiveCountKey, is_live - was_live);
   }
   if ((1 - is_live) != was_deleted) {
-    batch.Merge(Column::kMeta, kDeletedCountKey,
-                UInt64AddOperand((1 - is_live) - was_deleted));
+    batch.Add(Column::kMeta, kDeletedCountKey, (1 - is_live) - was_deleted);
   }
 }
 
 void ArticleStore::StageFrequencies(StagedBatch& batch, std::span<const uint32_t> buckets,
                                     int delta) {
-  const std::string operand = UInt64AddOperand(delta);
-  for (uint32_t b : buckets) batch.Merge(Column::kFrequencies, EncodeU32(b), operand);
-  batch.Merge(Column::kMeta, kDocumentsKey, operand);
+  for (uint32_t b : buckets) batch.Add(Column::kFrequencies, EncodeU32(b), delta);
+  batch.Add(Column::kMeta, kDocumentsKey, delta);
 }
 
 }  // namespace headliner

@@ -121,7 +121,7 @@ absl::StatusOr<uint64_t> ClickStore::TotalClicks() {
 }
 
 void ClickStore::StageClickCounted(StagedBatch& batch) {
-  batch.Merge(Column::kMeta, kTotalClicksKey, UInt64AddOperand(1));
+  batch.Add(Column::kMeta, kTotalClicksKey, 1);
 }
 
 }  // namespace headliner

@@ -15,7 +15,7 @@ constexpr char kPrefix[] = "rejected/";
 
 void RejectionCounters::Stage(StagedBatch& batch, const std::string& source,
                               const std::string& reason) {
-  batch.Merge(Column::kMeta, absl::StrCat(kPrefix, source, "/", reason), UInt64AddOperand(1));
+  batch.Add(Column::kMeta, absl::StrCat(kPrefix, source, "/", reason), 1);
 }
 
 absl::StatusOr<std::map<std::string, uint64_t>> RejectionCounters::All() {

@@ -7,9 +7,11 @@
 #ifndef HEADLINER_STORE_STAGED_BATCH_H_
 #define HEADLINER_STORE_STAGED_BATCH_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "store/database.h"
@@ -19,11 +21,17 @@ namespace headliner {
 class StagedBatch {
  public:
   // `database` must outlive the batch.
-  explicit StagedBatch(Database& database) : db_(database) {}
+  explicit StagedBatch(Database& database)
+      : db_(database), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
 
   void Put(Column c, const rocksdb::Slice& key, const rocksdb::Slice& value);
   void Merge(Column c, const rocksdb::Slice& key, const rocksdb::Slice& value);
   void Delete(Column c, const rocksdb::Slice& key);
+  // Adds `delta` to a counter kept with the UInt64 add merge operator. Deltas to one key are
+  // summed in memory and staged as a single merge at commit: a batch of thousands of events then
+  // holds one operand per counter instead of thousands (each extra operand of a key makes every
+  // later write of that key in the batch slower). Not visible to Get() before Commit().
+  void Add(Column c, const std::string& key, int64_t delta);
 
   // The value as it will be once the batch is written (merge operands included); an empty
   // optional when absent.
@@ -33,12 +41,13 @@ class StagedBatch {
   absl::Status Commit();
 
   // Number of staged operations.
-  int size() { return batch_.GetWriteBatch()->Count(); }
+  int size() { return batch_.GetWriteBatch()->Count() + static_cast<int>(counters_.size()); }
   Database& database() { return db_; }
 
  private:
   Database& db_;
   rocksdb::WriteBatchWithIndex batch_;
+  absl::flat_hash_map<std::pair<Column, std::string>, int64_t> counters_;
 };
 
 }  // namespace headliner

@@ -1,5 +1,6 @@
 #include "common/config.h"
 
+#include <fstream>
 #include <map>
 
 #include "gtest/gtest.h"
@@ -78,6 +79,56 @@ TEST(ConfigTest, PrecedenceIsYamlThenEnvThenFlags) {
 TEST(ConfigTest, MissingFileIsNotFound) {
   EXPECT_EQ(LoadConfig("/nonexistent/headliner.yaml", FakeEnv({}), {}).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST(ConfigTest, KafkaSectionAndPropertiesFromYamlAndEnvironment) {
+  const std::string path = ::testing::TempDir() + "/kafka.yaml";
+  {
+    std::ofstream out(path);
+    out << "kafka:\n  brokers: k1:9092,k2:9092\n  clicks_format: json\n"
+           "  batch_max_wait: 50ms\n  properties:\n    security.protocol: SASL_SSL\n"
+           "  consumer_properties:\n    session.timeout.ms: \"10000\"\n"
+           "clicks:\n  dedup_window: 2h\n  session_max_clicks: 20\n";
+  }
+  auto names = [](const std::string& prefix) {
+    EXPECT_EQ(prefix, kKafkaPropertyEnvPrefix);
+    return std::vector<std::string>{"HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD"};
+  };
+  auto config = LoadConfig(path,
+                           FakeEnv({{"HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD", "s3cret"},
+                                    {"HEADLINER_KAFKA_GROUP_ID", "replica-7"}}),
+                           {}, names);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->kafka.brokers, "k1:9092,k2:9092");
+  EXPECT_EQ(config->kafka.group_id, "replica-7");
+  EXPECT_EQ(config->kafka.clicks_format, WireFormat::kJson);
+  EXPECT_EQ(config->kafka.articles_format, WireFormat::kProtobuf);
+  EXPECT_EQ(config->kafka.batch_max_wait, absl::Milliseconds(50));
+  EXPECT_EQ(config->kafka.properties.at("security.protocol"), "SASL_SSL");
+  EXPECT_EQ(config->kafka.properties.at("sasl.password"), "s3cret");
+  EXPECT_EQ(config->kafka.consumer_properties.at("session.timeout.ms"), "10000");
+  EXPECT_EQ(config->clicks.dedup_window, absl::Hours(2));
+  EXPECT_EQ(config->clicks.session_max_clicks, 20);
+
+  ConfigOverrides flags;
+  flags.kafka_brokers = "embedded";
+  EXPECT_EQ(LoadConfig(path, FakeEnv({}), flags, names)->kafka.brokers, "embedded");
+}
+
+TEST(ConfigTest, BadKafkaSettingsAreReadable) {
+  Config c;
+  absl::Status s = ApplyYaml("kafka:\n  articles_format: avro\n", "test.yaml", c);
+  EXPECT_NE(s.message().find("kafka.articles_format"), absl::string_view::npos) << s;
+  s = ApplyYaml("kafka:\n  brokerz: x\n", "test.yaml", c);
+  EXPECT_NE(s.message().find("kafka.brokerz: unknown key"), absl::string_view::npos) << s;
+  Config same;
+  same.kafka.brokers = "k:9092";
+  same.kafka.clicks_topic = same.kafka.articles_topic;
+  EXPECT_NE(ValidateConfig(same).message().find("kafka.clicks_topic"), absl::string_view::npos);
+  Config zero;
+  zero.clicks.session_idle_timeout = absl::ZeroDuration();
+  EXPECT_NE(ValidateConfig(zero).message().find("clicks.session_idle_timeout"),
+            absl::string_view::npos);
 }
 
 }  // namespace
