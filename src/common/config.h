@@ -81,7 +81,8 @@ struct KafkaConfig {
   // Dead-letter topics for rejected messages; empty disables dead-lettering (still counted).
   std::string articles_dead_letter_topic = "articles-dlq";
   std::string clicks_dead_letter_topic = "clicks-dlq";
-  // A micro-batch is applied when it holds this many events or is this old, whichever is first.
+  // A micro-batch is applied when the consumer's local queue runs dry, or when it holds this many
+  // events, or is this old, whichever is first.
   int batch_max_events = 1000;
   absl::Duration batch_max_wait = absl::Milliseconds(20);
   // Extra librdkafka properties (security.protocol, sasl.*, ssl.*, ...), applied to the consumer

@@ -175,16 +175,15 @@ void KafkaIngestor::Run() {
       if (consumer_ == nullptr) break;
     }
     RefreshWatermarks();
-    int timeout_ms = 100;
-    if (!batch.empty()) {
-      const absl::Duration left = batch.started + config_.batch_max_wait - absl::Now();
-      timeout_ms = static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(left)));
-    }
+    // With a batch pending, only take what is already fetched: when the local queue runs dry the
+    // batch is applied at once, so a lone event is not held back for batch_max_wait.
+    const int timeout_ms = batch.empty() ? 100 : 0;
     std::unique_ptr<RdKafka::Message> message(consumer_->consume(timeout_ms));
     if (discard_batch_) {
       batch.Clear();
       discard_batch_ = false;
     }
+    bool drained = false;
     switch (message->err()) {
       case RdKafka::ERR_NO_ERROR:
         last_message_ = absl::Now();
@@ -192,13 +191,14 @@ void KafkaIngestor::Run() {
         break;
       case RdKafka::ERR__TIMED_OUT:
       case RdKafka::ERR__PARTITION_EOF:
+        drained = true;
         break;
       default:
         SetError(absl::StrCat(message->errstr(), " (", message->topic_name(), ")"));
         break;
     }
     if (!batch.empty() &&
-        (static_cast<int>(batch.events.size()) >= config_.batch_max_events ||
+        (drained || static_cast<int>(batch.events.size()) >= config_.batch_max_events ||
          absl::Now() - batch.started >= config_.batch_max_wait)) {
       Apply(batch);
     }

@@ -1,6 +1,7 @@
 // Consumes the `articles` and `clicks` topics and applies them exactly once through EventApplier.
 //
-// How exactly-once works: messages are collected into micro-batches (bounded by count and age);
+// How exactly-once works: messages are collected into micro-batches (applied when the fetched
+// messages run out, or at a bound on count or age);
 // each batch is applied as one RocksDB WriteBatch together with the next offset of every
 // partition it covers. On every partition assignment the consumer seeks to the offsets stored in
 // RocksDB, never to Kafka's committed offsets (those are committed after each batch only so that
