@@ -265,11 +265,16 @@ absl::StatusOr<Config> LoadConfig(const std::string& yaml_path, const EnvLookup&
   if (auto v = env("HEADLINER_VARIANT")) config.variant = *v;
   if (auto v = env("HEADLINER_KAFKA_BROKERS")) config.kafka.brokers = *v;
   if (auto v = env("HEADLINER_KAFKA_GROUP_ID")) config.kafka.group_id = *v;
-  for (const std::string& name : env_names(kKafkaPropertyEnvPrefix)) {
-    std::string property = absl::AsciiStrToLower(name.substr(sizeof(kKafkaPropertyEnvPrefix) - 1));
-    absl::c_replace(property, '_', '.');
-    if (auto v = env(name)) config.kafka.properties[property] = *v;
-  }
+  // HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD=x sets sasl.password=x.
+  auto read_properties = [&](const std::string& prefix, std::map<std::string, std::string>& out) {
+    for (const std::string& name : env_names(prefix)) {
+      std::string property = absl::AsciiStrToLower(name.substr(prefix.size()));
+      absl::c_replace(property, '_', '.');
+      if (auto v = env(name)) out[property] = *v;
+    }
+  };
+  read_properties(kKafkaPropertyEnvPrefix, config.kafka.properties);
+  read_properties(kKafkaConsumerPropertyEnvPrefix, config.kafka.consumer_properties);
   if (overrides.data_dir) config.data_dir = *overrides.data_dir;
   if (overrides.kafka_brokers) config.kafka.brokers = *overrides.kafka_brokers;
   if (overrides.grpc_addr) config.server.grpc_addr = *overrides.grpc_addr;

@@ -89,8 +89,8 @@ struct KafkaConfig {
   // and the dead-letter producer. From YAML `kafka.properties` and HEADLINER_KAFKA_PROPERTY_<NAME>
   // (NAME upper-case with '.' as '_', e.g. HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD).
   std::map<std::string, std::string> properties;
-  // librdkafka properties for the consumer only (session.timeout.ms, fetch.*, ...), from YAML
-  // `kafka.consumer_properties`.
+  // librdkafka properties for the consumer only (group.instance.id, session.timeout.ms, ...),
+  // from YAML `kafka.consumer_properties` and HEADLINER_KAFKA_CONSUMER_PROPERTY_<NAME>.
   std::map<std::string, std::string> consumer_properties;
 };
 
@@ -124,6 +124,7 @@ struct ConfigOverrides {
 
 // Environment-variable prefix of extra librdkafka properties.
 inline constexpr char kKafkaPropertyEnvPrefix[] = "HEADLINER_KAFKA_PROPERTY_";
+inline constexpr char kKafkaConsumerPropertyEnvPrefix[] = "HEADLINER_KAFKA_CONSUMER_PROPERTY_";
 
 // Returns the value of an environment variable, or nullopt. Injected for tests.
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -146,9 +146,11 @@ grpc::ServerUnaryReactor* AdminService::GetActivity(grpc::CallbackServerContext*
   auto fill = [&](const std::string& key, const Activity& a, v1::Activity& out) {
     out.set_key(key);
     out.set_clicks(a.clicks);
-    const int64_t at = as_of.value_or(a.popularity.as_of_micros);
+    if (a.clicks == 0 && !as_of) return;  // no popularity and no time to report it at
+    const int64_t at = std::max(as_of.value_or(a.popularity.as_of_micros),
+                                a.popularity.as_of_micros);
     out.set_popularity(a.popularity.ValueAt(at, deps_.popularity_half_life));
-    *out.mutable_popularity_as_of() = ToProtoTimestamp(absl::FromUnixMicros(std::max(at, a.popularity.as_of_micros)));
+    *out.mutable_popularity_as_of() = ToProtoTimestamp(absl::FromUnixMicros(at));
   };
   for (const std::string& id : request->article_ids()) {
     if (grpc::Status s = CheckId(id); !s.ok()) return Finish(context, s);

@@ -91,11 +91,14 @@ TEST(ConfigTest, KafkaSectionAndPropertiesFromYamlAndEnvironment) {
            "clicks:\n  dedup_window: 2h\n  session_max_clicks: 20\n";
   }
   auto names = [](const std::string& prefix) {
-    EXPECT_EQ(prefix, kKafkaPropertyEnvPrefix);
-    return std::vector<std::string>{"HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD"};
+    if (prefix == kKafkaPropertyEnvPrefix) {
+      return std::vector<std::string>{"HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD"};
+    }
+    return std::vector<std::string>{"HEADLINER_KAFKA_CONSUMER_PROPERTY_GROUP_INSTANCE_ID"};
   };
   auto config = LoadConfig(path,
                            FakeEnv({{"HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD", "s3cret"},
+                                    {"HEADLINER_KAFKA_CONSUMER_PROPERTY_GROUP_INSTANCE_ID", "pod-0"},
                                     {"HEADLINER_KAFKA_GROUP_ID", "replica-7"}}),
                            {}, names);
   ASSERT_TRUE(config.ok()) << config.status();
@@ -107,6 +110,7 @@ TEST(ConfigTest, KafkaSectionAndPropertiesFromYamlAndEnvironment) {
   EXPECT_EQ(config->kafka.properties.at("security.protocol"), "SASL_SSL");
   EXPECT_EQ(config->kafka.properties.at("sasl.password"), "s3cret");
   EXPECT_EQ(config->kafka.consumer_properties.at("session.timeout.ms"), "10000");
+  EXPECT_EQ(config->kafka.consumer_properties.at("group.instance.id"), "pod-0");
   EXPECT_EQ(config->clicks.dedup_window, absl::Hours(2));
   EXPECT_EQ(config->clicks.session_max_clicks, 20);
 
