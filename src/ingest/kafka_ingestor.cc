@@ -7,6 +7,8 @@
 #include "common/status_macros.h"
 #include "common/time_util.h"
 #include "ingest/kafka_client_config.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "ingest/message_codec.h"
 
 namespace headliner {
@@ -55,10 +57,12 @@ class KafkaIngestor::Callbacks : public RdKafka::RebalanceCb, public RdKafka::Ev
   }
 
   void event_cb(RdKafka::Event& event) override {
+    if (event.type() == RdKafka::Event::EVENT_STATS) owner_.OnStatistics(event.str());
     if (event.type() != RdKafka::Event::EVENT_ERROR) return;
     owner_.SetError(absl::StrCat(RdKafka::err2str(event.err()), ": ", event.str()));
     if (event.fatal()) owner_.fatal_ = true;  // e.g. a static member fenced
     if (event.err() == RdKafka::ERR__ALL_BROKERS_DOWN) {
+      owner_.brokers_up_ = false;
       absl::MutexLock lock(&owner_.status_mu_);
       owner_.status_.connected = false;
     }
@@ -116,7 +120,8 @@ absl::Status KafkaIngestor::CreateConsumer() {
                                   {"enable.auto.offset.store", "false"},
                                   {"auto.offset.reset", "earliest"},
                                   {"fetch.wait.max.ms", "100"},
-                                  {"reconnect.backoff.max.ms", "1000"}},
+                                  {"reconnect.backoff.max.ms", "1000"},
+                                  {"statistics.interval.ms", "1000"}},
                                  ConsumerProperties(config_)));
   std::string error;
   if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(callbacks_.get()), error) !=
@@ -377,30 +382,60 @@ void KafkaIngestor::RefreshWatermarks() {
   const absl::Time now = absl::Now();
   if (now - last_refresh_ < kRefreshInterval || next_offset_.empty()) return;
   last_refresh_ = now;
-  bool answered = true;
+  // End offsets come from librdkafka's cache, which every fetch response updates. No call here
+  // waits for the broker: a broker query queues behind the long-polling fetch (stalling
+  // consumption) and can block far past its timeout while the broker is down.
   std::map<TopicPartition, int64_t> highs;
   for (const auto& [tp, next] : next_offset_) {
-    int64_t low = 0, high = 0;
-    if (consumer_->query_watermark_offsets(tp.first, tp.second, &low, &high, 500) !=
-        RdKafka::ERR_NO_ERROR) {
-      answered = false;
-      break;
+    int64_t low = 0, high = -1;
+    if (consumer_->get_watermark_offsets(tp.first, tp.second, &low, &high) ==
+            RdKafka::ERR_NO_ERROR &&
+        high >= 0) {
+      highs[tp] = high;
     }
-    highs[tp] = high;
   }
   {
     absl::MutexLock lock(&status_mu_);
     for (const auto& [tp, high] : highs) high_watermark_[tp] = high;
-    status_.connected = answered || now - last_message_ < kConnectedWindow;
+    status_.connected = brokers_up_ || now - last_message_ < kConnectedWindow;
   }
-  if (answered && clicks_paused_ && articles_target_.empty()) {
-    for (const auto& [tp, high] : highs) {
-      if (IsArticles(tp.first)) articles_target_[tp.second] = high;
+  // The clicks gate waits for the articles partitions' end offsets as first seen after the
+  // assignment (they are fetched; the paused clicks partitions are not).
+  if (clicks_paused_ && articles_target_.empty()) {
+    std::map<int32_t, int64_t> targets;
+    for (const auto& [tp, next] : next_offset_) {
+      if (!IsArticles(tp.first)) continue;
+      auto high = highs.find(tp);
+      if (high == highs.end()) return;  // not fetched yet
+      targets[tp.second] = high->second;
     }
+    articles_target_ = std::move(targets);
     articles_target_[-1] = 0;  // marks the targets as known even with no articles partitions
   }
   PublishPartitions();
   MaybeOpenClicksGate();
+}
+
+void KafkaIngestor::OnStatistics(const std::string& json) {
+  // librdkafka's statistics: brokers.<name>.{nodeid, state}. Bootstrap entries have nodeid -1.
+  google::protobuf::Struct stats;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  if (!google::protobuf::util::JsonStringToMessage(json, &stats, options).ok()) return;
+  bool up = false;
+  auto brokers = stats.fields().find("brokers");
+  if (brokers != stats.fields().end()) {
+    for (const auto& [name, broker] : brokers->second.struct_value().fields()) {
+      const auto& f = broker.struct_value().fields();
+      auto nodeid = f.find("nodeid");
+      auto state = f.find("state");
+      if (nodeid != f.end() && nodeid->second.number_value() >= 0 && state != f.end() &&
+          state->second.string_value() == "UP") {
+        up = true;
+      }
+    }
+  }
+  brokers_up_ = up;
 }
 
 void KafkaIngestor::MaybeOpenClicksGate() {

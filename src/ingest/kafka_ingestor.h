@@ -96,10 +96,12 @@ class KafkaIngestor {
   absl::Status DeadLetter(const Batch& batch, std::span<const EventOutcome> outcomes);
   void OnAssign(std::vector<RdKafka::TopicPartition*>& partitions);
   void OnRevoke();
-  // At most once a second: asks the broker for end offsets (lag, liveness) and opens the clicks
-  // gate when the articles have caught up.
+  // At most once a second: reads the cached end offsets (lag), sets the clicks gate's targets
+  // and opens it when the articles have caught up.
   void RefreshWatermarks();
   void MaybeOpenClicksGate();
+  // librdkafka's periodic statistics (JSON): whether any broker connection is up.
+  void OnStatistics(const std::string& json);
   void SetError(const std::string& error);
   // Copies the ingest thread's view of the partitions into `status_`.
   void PublishPartitions();
@@ -124,6 +126,7 @@ class KafkaIngestor {
   bool clicks_paused_ = false;
   bool discard_batch_ = false;  // set by a rebalance: the pending batch is re-read
   bool fatal_ = false;          // set by the event callback
+  bool brokers_up_ = false;     // from the statistics callback
   absl::Time last_refresh_ = absl::InfinitePast();
   absl::Time last_message_ = absl::InfinitePast();
   absl::Time log_window_ = absl::InfinitePast();
