@@ -71,8 +71,8 @@ int Run() {
   for (v1::ClickEvent& c : SimulateClicks(catalog, sim)) clicks.push_back(std::move(c));
   const size_t batch = static_cast<size_t>(absl::GetFlag(FLAGS_batch));
   const std::string scratch = absl::GetFlag(FLAGS_scratch);
-  std::printf("catalog %zu articles, %zu clicks; micro-batch %zu\n", articles.size(),
-              clicks.size(), batch);
+  std::printf("catalog %zu articles, %zu clicks; micro-batch %zu\n", articles.size(), clicks.size(),
+              batch);
 
   std::printf("%-10s %-22s %12s %12s %8s\n", "events", "mode", "events/s", "baseline/s", "ratio");
   Stack batched(scratch + "/batched");

@@ -9,9 +9,9 @@
 #include "absl/flags/parse.h"
 #include "index/vector_index.h"
 #include "ingest/event_applier.h"
-#include "store/click_store.h"
 #include "rank/ranker.h"
 #include "sample/uci_news.h"
+#include "store/click_store.h"
 
 ABSL_FLAG(std::string, csv, "", "UCI news CSV (default: found under ../shared/data).");
 ABSL_FLAG(std::string, scratch, "/tmp/headliner-quality-bench", "Scratch RocksDB directory.");

@@ -39,8 +39,7 @@ EventPublisher::~EventPublisher() {
 }
 
 absl::Status EventPublisher::Publish(const std::string& topic, const std::string& key,
-                                     const std::string* payload,
-                                     const std::string& content_type) {
+                                     const std::string* payload, const std::string& content_type) {
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<RdKafka::Headers> headers;
     if (!content_type.empty()) {
@@ -50,15 +49,16 @@ absl::Status EventPublisher::Publish(const std::string& topic, const std::string
     const RdKafka::ErrorCode err = producer_->produce(
         topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
         payload != nullptr ? const_cast<char*>(payload->data()) : nullptr,
-        payload != nullptr ? payload->size() : 0, key.empty() ? nullptr : key.data(), key.size(),
-        0, headers.get(), nullptr);
+        payload != nullptr ? payload->size() : 0, key.empty() ? nullptr : key.data(), key.size(), 0,
+        headers.get(), nullptr);
     if (err == RdKafka::ERR_NO_ERROR) {
       (void)headers.release();  // owned by librdkafka now
       producer_->poll(0);
       return absl::OkStatus();
     }
     if (err != RdKafka::ERR__QUEUE_FULL || attempt > 600) {
-      return absl::UnavailableError(absl::StrCat("produce to ", topic, ": ", RdKafka::err2str(err)));
+      return absl::UnavailableError(
+          absl::StrCat("produce to ", topic, ": ", RdKafka::err2str(err)));
     }
     producer_->poll(100);  // let deliveries drain the queue
   }

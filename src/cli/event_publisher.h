@@ -27,8 +27,8 @@ class EventPublisher {
 
   // Queues one message (waiting for queue space if needed). An empty `content_type` sends no
   // header. A null `payload` is a compaction tombstone.
-  absl::Status Publish(const std::string& topic, const std::string& key,
-                       const std::string* payload, const std::string& content_type = "");
+  absl::Status Publish(const std::string& topic, const std::string& key, const std::string* payload,
+                       const std::string& content_type = "");
   // Waits for every queued message; Unavailable if some were not delivered.
   absl::Status Flush(absl::Duration timeout);
 

@@ -37,7 +37,8 @@ ABSL_FLAG(double, as_of, 0, "activity: decay popularity to this Unix time (secon
 ABSL_FLAG(std::string, uci, "", "simulate: UCI News CSV to use as the catalog.");
 ABSL_FLAG(int, sessions, 1000, "simulate: how many reader sessions.");
 ABSL_FLAG(uint64_t, click_seed, 7, "simulate: random seed of the click stream.");
-ABSL_FLAG(double, span_h, 24, "simulate: hours covered by the clicks (ending at the newest article).");
+ABSL_FLAG(double, span_h, 24,
+          "simulate: hours covered by the clicks (ending at the newest article).");
 
 namespace {
 
@@ -124,8 +125,9 @@ int main(int argc, char** argv) {
     const double as_of = absl::GetFlag(FLAGS_as_of);
     return headliner::RunActivity(
         channel, options, ids,
-        as_of > 0 ? std::optional<absl::Time>(absl::FromUnixMicros(static_cast<int64_t>(as_of * 1e6)))
-                  : std::nullopt);
+        as_of > 0
+            ? std::optional<absl::Time>(absl::FromUnixMicros(static_cast<int64_t>(as_of * 1e6)))
+            : std::nullopt);
   }
   if (command == "produce") {
     headliner::ProduceOptions produce;

@@ -26,8 +26,7 @@ namespace {
 constexpr char kDefaultBrokers[] = "127.0.0.1:9092";
 
 // Flag, environment, the server's own brokers, default.
-std::string ResolveBrokers(const std::shared_ptr<grpc::Channel>& channel,
-                           const std::string& flag) {
+std::string ResolveBrokers(const std::shared_ptr<grpc::Channel>& channel, const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("HEADLINER_KAFKA_BROKERS"); env != nullptr && *env != '\0') {
     return env;
@@ -65,8 +64,8 @@ int RunProduce(const std::shared_ptr<grpc::Channel>& channel, const ProduceOptio
     std::fprintf(stderr, "produce: --format must be protobuf or json\n");
     return 2;
   }
-  const bool click = options.kind.empty() ? absl::StrContains(options.topic, "click")
-                                          : options.kind == "click";
+  const bool click =
+      options.kind.empty() ? absl::StrContains(options.topic, "click") : options.kind == "click";
   std::ifstream file;
   if (path != "-") {
     file.open(path);
@@ -153,7 +152,8 @@ int RunConsume(const std::string& brokers_flag, const std::string& topic, int ma
   }
   // Assign every partition from the beginning: no group membership, nothing committed.
   RdKafka::Metadata* raw_metadata = nullptr;
-  std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(consumer.get(), topic, nullptr, error));
+  std::unique_ptr<RdKafka::Topic> handle(
+      RdKafka::Topic::create(consumer.get(), topic, nullptr, error));
   if (consumer->metadata(false, handle.get(), &raw_metadata, 10000) != RdKafka::ERR_NO_ERROR) {
     std::fprintf(stderr, "consume: no metadata for %s at %s\n", topic.c_str(), brokers.c_str());
     return 1;
@@ -180,17 +180,15 @@ int RunConsume(const std::string& brokers_flag, const std::string& topic, int ma
     if (RdKafka::Headers* headers = m->headers()) {
       bool first = true;
       for (const RdKafka::Headers::Header& h : headers->get_all()) {
-        absl::StrAppend(&line, first ? "" : ",", "\"", absl::CEscape(h.key()), "\":\"",
-                        absl::CEscape(std::string(static_cast<const char*>(h.value()),
-                                                  h.value_size())),
-                        "\"");
+        absl::StrAppend(
+            &line, first ? "" : ",", "\"", absl::CEscape(h.key()), "\":\"",
+            absl::CEscape(std::string(static_cast<const char*>(h.value()), h.value_size())), "\"");
         first = false;
       }
     }
     std::string payload;
     if (m->payload() != nullptr) {
-      absl::Base64Escape(
-          std::string(static_cast<const char*>(m->payload()), m->len()), &payload);
+      absl::Base64Escape(std::string(static_cast<const char*>(m->payload()), m->len()), &payload);
     }
     absl::StrAppend(&line, "},\"payload_base64\":\"", payload, "\"}");
     std::printf("%s\n", line.c_str());

@@ -1,7 +1,8 @@
 #include "common/config.h"
 
-#include <cstdlib>
 #include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <utility>

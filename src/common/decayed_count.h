@@ -12,7 +12,7 @@
 namespace headliner {
 
 struct DecayedCount {
-  double value = 0;       // the decayed count as of `as_of_micros`
+  double value = 0;  // the decayed count as of `as_of_micros`
   int64_t as_of_micros = 0;
 
   // Adds `weight` at time `micros`. An event older than the reference time is decayed to it; a

@@ -23,8 +23,8 @@ absl::StatusOr<EventOutcome> ClickApplier::Stage(const v1::ClickEvent& click, Ap
   ASSIGN_OR_RETURN(std::optional<StoredArticle> article,
                    articles_.FindByExternalId(click.article_id(), &batch));
   if (!article || article->article.deleted()) {
-    return EventOutcome::Rejected(
-        "unknown_article", absl::StrCat("article_id ", click.article_id(), " is not in the catalog"));
+    return EventOutcome::Rejected("unknown_article", absl::StrCat("article_id ", click.article_id(),
+                                                                  " is not in the catalog"));
   }
   const int64_t micros = ToMicros(click.occurred_at());
 

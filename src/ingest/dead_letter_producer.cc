@@ -9,12 +9,12 @@ namespace headliner {
 absl::StatusOr<std::unique_ptr<DeadLetterProducer>> DeadLetterProducer::Create(
     const std::string& brokers, const std::map<std::string, std::string>& properties) {
   std::unique_ptr<DeadLetterProducer> p(new DeadLetterProducer());
-  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf,
-                   MakeKafkaConf(brokers,
-                                 {{"enable.idempotence", "true"},
-                                  {"linger.ms", "5"},
-                                  {"message.timeout.ms", "30000"}},
-                                 properties));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<RdKafka::Conf> conf,
+      MakeKafkaConf(
+          brokers,
+          {{"enable.idempotence", "true"}, {"linger.ms", "5"}, {"message.timeout.ms", "30000"}},
+          properties));
   std::string error;
   if (conf->set("dr_cb", &p->reports_, error) != RdKafka::Conf::CONF_OK) {
     return absl::InternalError(error);
@@ -33,10 +33,11 @@ absl::Status DeadLetterProducer::Send(const DeadLetter& letter) {
   headers->add("source-topic", letter.source_topic);
   headers->add("source-partition", absl::StrCat(letter.source_partition));
   headers->add("source-offset", absl::StrCat(letter.source_offset));
-  const RdKafka::ErrorCode err = producer_->produce(
-      letter.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-      const_cast<char*>(letter.payload.data()), letter.payload.size(),
-      letter.key.empty() ? nullptr : letter.key.data(), letter.key.size(), 0, headers.get(), nullptr);
+  const RdKafka::ErrorCode err =
+      producer_->produce(letter.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                         const_cast<char*>(letter.payload.data()), letter.payload.size(),
+                         letter.key.empty() ? nullptr : letter.key.data(), letter.key.size(), 0,
+                         headers.get(), nullptr);
   if (err == RdKafka::ERR_NO_ERROR) (void)headers.release();  // librdkafka owns them now
   if (err != RdKafka::ERR_NO_ERROR) {
     return absl::UnavailableError(

@@ -6,9 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
-#include "ingest/kafka_client_config.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "ingest/kafka_client_config.h"
 #include "ingest/message_codec.h"
 
 namespace headliner {
@@ -91,8 +91,8 @@ struct KafkaIngestor::Batch {
   void Clear() { *this = Batch(); }
 };
 
-KafkaIngestor::KafkaIngestor(const KafkaConfig& config, std::string brokers,
-                             EventApplier& applier, OffsetStore& offsets)
+KafkaIngestor::KafkaIngestor(const KafkaConfig& config, std::string brokers, EventApplier& applier,
+                             OffsetStore& offsets)
     : config_(config), brokers_(std::move(brokers)), applier_(applier), offsets_(offsets) {
   status_.brokers = brokers_;
 }
@@ -260,14 +260,13 @@ void KafkaIngestor::Add(RdKafka::Message& message, Batch& batch) {
 
   if (batch.empty()) batch.started = absl::Now();
   batch.events.push_back(std::move(event));
-  batch.sources.push_back({tp.first, tp.second, message.offset(), std::move(key),
-                           std::move(payload)});
+  batch.sources.push_back(
+      {tp.first, tp.second, message.offset(), std::move(key), std::move(payload)});
   batch.first.emplace(tp, message.offset());
   batch.next[tp] = message.offset() + 1;
 }
 
-absl::Status KafkaIngestor::DeadLetter(const Batch& batch,
-                                       std::span<const EventOutcome> outcomes) {
+absl::Status KafkaIngestor::DeadLetter(const Batch& batch, std::span<const EventOutcome> outcomes) {
   const absl::Time now = absl::Now();
   if (now - log_window_ > absl::Seconds(10)) {
     log_window_ = now;
@@ -285,9 +284,9 @@ absl::Status KafkaIngestor::DeadLetter(const Batch& batch,
     const std::string& dlq = IsArticles(src.topic) ? config_.articles_dead_letter_topic
                                                    : config_.clicks_dead_letter_topic;
     if (dlq.empty() || dead_letters_ == nullptr) continue;
-    RETURN_IF_ERROR(dead_letters_->Send({dlq, src.key, src.payload, outcomes[i].reason,
-                                         outcomes[i].message, src.topic, src.partition,
-                                         src.offset}));
+    RETURN_IF_ERROR(
+        dead_letters_->Send({dlq, src.key, src.payload, outcomes[i].reason, outcomes[i].message,
+                             src.topic, src.partition, src.offset}));
     sent = true;
   }
   if (!sent) return absl::OkStatus();
@@ -299,9 +298,9 @@ void KafkaIngestor::Apply(Batch& batch) {
   for (const auto& [tp, next] : batch.next) {
     positions.push_back({OffsetTopic(tp.first), tp.second, next});
   }
-  absl::StatusOr<std::vector<EventOutcome>> outcomes = applier_.ApplyBatch(
-      batch.events, positions,
-      [&](std::span<const EventOutcome> o) { return DeadLetter(batch, o); });
+  absl::StatusOr<std::vector<EventOutcome>> outcomes =
+      applier_.ApplyBatch(batch.events, positions,
+                          [&](std::span<const EventOutcome> o) { return DeadLetter(batch, o); });
   if (!outcomes.ok()) {
     // Nothing was written: consume the same messages again after a pause.
     SetError(absl::StrCat("batch not applied, retrying: ", outcomes.status().ToString()));

@@ -34,9 +34,8 @@ absl::Status DecodeMessage(std::string_view payload, WireFormat format,
   const auto status = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(payload.data(), payload.size()), &out, options);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("not valid JSON for ",
-                                                   out.GetDescriptor()->full_name(), ": ",
-                                                   status.ToString()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "not valid JSON for ", out.GetDescriptor()->full_name(), ": ", status.ToString()));
   }
   return absl::OkStatus();
 }

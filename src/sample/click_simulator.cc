@@ -80,8 +80,7 @@ std::vector<v1::ClickEvent> SimulateClicks(std::span<const SampleArticle> catalo
   WeightedPool everything;
   absl::Time newest = absl::InfinitePast();
   for (size_t i = 0; i < catalog.size(); ++i) {
-    const std::string story =
-        catalog[i].story.empty() ? catalog[i].article.id() : catalog[i].story;
+    const std::string story = catalog[i].story.empty() ? catalog[i].article.id() : catalog[i].story;
     by_story[story].Add(i, weight[i], published(i));
     by_section[catalog[i].article.section()].Add(i, weight[i], published(i));
     everything.Add(i, weight[i], published(i));

@@ -56,7 +56,8 @@ grpc::ServerUnaryReactor* AdminService::DeleteArticle(grpc::CallbackServerContex
                                                       v1::DeleteArticleResponse* response) {
   if (!deps_.state.ready()) return Finish(context, kLoading);
   if (grpc::Status s = CheckId(request->article_id()); !s.ok()) return Finish(context, s);
-  absl::StatusOr<ArticleApplyResult> r = deps_.applier.DeleteArticle(request->article_id(), absl::Now());
+  absl::StatusOr<ArticleApplyResult> r =
+      deps_.applier.DeleteArticle(request->article_id(), absl::Now());
   if (!r.ok()) return Finish(context, ToGrpcStatus(r.status()));
   response->set_applied(r->applied);
   return Finish(context, grpc::Status::OK);
@@ -74,7 +75,8 @@ grpc::ServerUnaryReactor* AdminService::GetArticle(grpc::CallbackServerContext* 
                                         "article " + request->article_id() + " is unknown"));
   }
   *response = std::move((*found)->article);
-  if (auto embedding = deps_.articles.FindEmbedding((*found)->dense_id); embedding.ok() && *embedding) {
+  if (auto embedding = deps_.articles.FindEmbedding((*found)->dense_id);
+      embedding.ok() && *embedding) {
     response->mutable_embedding()->Add((*embedding)->begin(), (*embedding)->end());
   }
   return Finish(context, grpc::Status::OK);
@@ -126,7 +128,8 @@ void AdminService::FillIngestStats(v1::IngestStats& out) const {
     lag->set_partition(p.partition);
     lag->set_next_offset(p.next_offset);
     lag->set_high_watermark(p.high_watermark);
-    const int64_t behind = p.high_watermark < 0 ? 0 : std::max<int64_t>(0, p.high_watermark - p.next_offset);
+    const int64_t behind =
+        p.high_watermark < 0 ? 0 : std::max<int64_t>(0, p.high_watermark - p.next_offset);
     lag->set_lag(behind);
     total += behind;
   }
@@ -147,8 +150,8 @@ grpc::ServerUnaryReactor* AdminService::GetActivity(grpc::CallbackServerContext*
     out.set_key(key);
     out.set_clicks(a.clicks);
     if (a.clicks == 0 && !as_of) return;  // no popularity and no time to report it at
-    const int64_t at = std::max(as_of.value_or(a.popularity.as_of_micros),
-                                a.popularity.as_of_micros);
+    const int64_t at =
+        std::max(as_of.value_or(a.popularity.as_of_micros), a.popularity.as_of_micros);
     out.set_popularity(a.popularity.ValueAt(at, deps_.popularity_half_life));
     *out.mutable_popularity_as_of() = ToProtoTimestamp(absl::FromUnixMicros(at));
   };

@@ -34,9 +34,9 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   s->ranker_ = std::make_unique<Ranker>(*s->store_, *s->index_, config.ranking);
   s->related_service_ =
       std::make_unique<RelatedHeadlinesService>(*s->ranker_, s->state_, s->config_);
-  s->admin_service_ = std::make_unique<AdminService>(AdminService::Dependencies{
-      *s->applier_, *s->store_, *s->clicks_, *s->rejections_, *s->index_, s->state_,
-      config.data_dir, config.clicks.popularity_half_life});
+  s->admin_service_ = std::make_unique<AdminService>(
+      AdminService::Dependencies{*s->applier_, *s->store_, *s->clicks_, *s->rejections_, *s->index_,
+                                 s->state_, config.data_dir, config.clicks.popularity_half_life});
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -70,7 +70,8 @@ absl::Status HeadlinerServer::StartIngestion() {
   std::string brokers = kafka.brokers;
   if (brokers == kEmbeddedKafka) {
     std::vector<std::string> topics = {kafka.articles_topic, kafka.clicks_topic};
-    for (const std::string& t : {kafka.articles_dead_letter_topic, kafka.clicks_dead_letter_topic}) {
+    for (const std::string& t :
+         {kafka.articles_dead_letter_topic, kafka.clicks_dead_letter_topic}) {
       if (!t.empty()) topics.push_back(t);
     }
     ASSIGN_OR_RETURN(embedded_kafka_, EmbeddedKafka::Start(topics, /*partitions=*/3));
@@ -95,7 +96,7 @@ void HeadlinerServer::Shutdown() {
     grpc_server_->Wait();
   }
   if (ingestor_ != nullptr) ingestor_->Stop();  // applies its pending batch
-  index_.reset();  // joins the compaction thread
+  index_.reset();                               // joins the compaction thread
   if (database_ != nullptr) (void)database_->Close();
 }
 

@@ -20,9 +20,9 @@
 #include "serve/serving_state.h"
 #include "store/article_store.h"
 #include "store/click_store.h"
+#include "store/database.h"
 #include "store/offset_store.h"
 #include "store/rejection_counters.h"
-#include "store/database.h"
 
 namespace headliner {
 

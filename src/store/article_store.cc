@@ -51,7 +51,7 @@ absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(cons
 }
 
 absl::StatusOr<std::optional<v1::Article>> ArticleStore::FindByDenseId(uint64_t dense_id,
-                                                                     StagedBatch* pending) {
+                                                                       StagedBatch* pending) {
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                    Get(Column::kCatalog, EncodeU64(dense_id), pending));
   if (!bytes) return std::nullopt;
@@ -143,9 +143,8 @@ uint64_t ArticleStore::AllocateDenseId(StagedBatch& batch) {
   return id;
 }
 
-void ArticleStore::StagePut(StagedBatch& batch, uint64_t dense_id,
-                            const v1::Article& article, const v1::Article* previous,
-                            std::span<const float> embedding) {
+void ArticleStore::StagePut(StagedBatch& batch, uint64_t dense_id, const v1::Article& article,
+                            const v1::Article* previous, std::span<const float> embedding) {
   const std::string key = EncodeU64(dense_id);
   v1::Article stripped = article;
   stripped.clear_embedding();
@@ -154,12 +153,10 @@ void ArticleStore::StagePut(StagedBatch& batch, uint64_t dense_id,
 
   // Keep the by-time listing to live articles only.
   if (previous != nullptr && !previous->deleted()) {
-    batch.Delete(Column::kByTime,
-                 EncodeTimeKey(ToMicros(previous->published_at()), dense_id));
+    batch.Delete(Column::kByTime, EncodeTimeKey(ToMicros(previous->published_at()), dense_id));
   }
   if (!article.deleted()) {
-    batch.Put(Column::kByTime,
-              EncodeTimeKey(ToMicros(article.published_at()), dense_id), "");
+    batch.Put(Column::kByTime, EncodeTimeKey(ToMicros(article.published_at()), dense_id), "");
   }
 
   if (article.deleted()) {

@@ -35,7 +35,7 @@ constexpr size_t kSessionEntryBytes = 16;
 }  // namespace
 
 absl::StatusOr<std::optional<int64_t>> ClickStore::FindEvent(const std::string& event_id,
-                                                            StagedBatch* pending) {
+                                                             StagedBatch* pending) {
   ASSIGN_OR_RETURN(std::optional<std::string> v, Get(Column::kClickEvents, event_id, pending));
   if (!v) return std::nullopt;
   if (v->size() != sizeof(int64_t)) return absl::DataLossError("malformed click event entry");

@@ -8,9 +8,9 @@
 namespace headliner {
 namespace {
 
-constexpr const char* kColumnNames[] = {"default",  "catalog",  "ids",      "embeddings",
-                                        "by_time",  "frequencies", "meta",  "offsets",
-                                        "sessions", "activity", "click_events"};
+constexpr const char* kColumnNames[] = {"default",  "catalog",     "ids",         "embeddings",
+                                        "by_time",  "frequencies", "meta",        "offsets",
+                                        "sessions", "activity",    "click_events"};
 static_assert(sizeof(kColumnNames) / sizeof(kColumnNames[0]) ==
               static_cast<size_t>(Column::kCount));
 

@@ -17,12 +17,13 @@ std::string OffsetKey(const std::string& topic, int32_t partition) {
 }  // namespace
 
 absl::StatusOr<std::optional<int64_t>> OffsetStore::Find(const std::string& topic,
-                                                        int32_t partition) {
+                                                         int32_t partition) {
   ASSIGN_OR_RETURN(std::optional<std::string> v,
                    db_.Get(Column::kOffsets, OffsetKey(topic, partition)));
   if (!v) return std::nullopt;
   std::optional<uint64_t> offset = DecodeU64(*v);
-  if (!offset) return absl::DataLossError(absl::StrCat("stored offset of ", topic, " is malformed"));
+  if (!offset)
+    return absl::DataLossError(absl::StrCat("stored offset of ", topic, " is malformed"));
   return static_cast<int64_t>(*offset);
 }
 

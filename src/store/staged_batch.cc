@@ -22,8 +22,7 @@ void StagedBatch::Add(Column c, const std::string& key, int64_t delta) {
   counters_[{c, key}] += delta;
 }
 
-absl::StatusOr<std::optional<std::string>> StagedBatch::Get(Column c,
-                                                           const rocksdb::Slice& key) {
+absl::StatusOr<std::optional<std::string>> StagedBatch::Get(Column c, const rocksdb::Slice& key) {
   std::string value;
   rocksdb::Status s =
       batch_.GetFromBatchAndDB(&db_.db(), rocksdb::ReadOptions(), db_.handle(c), key, &value);
@@ -60,8 +59,7 @@ absl::Status StagedBatch::Commit() {
   }
   for (const auto& [column_key, delta] : counters_) {
     if (delta == 0) continue;
-    (void)coalesced.Merge(db_.handle(column_key.first), column_key.second,
-                          UInt64AddOperand(delta));
+    (void)coalesced.Merge(db_.handle(column_key.first), column_key.second, UInt64AddOperand(delta));
   }
   counters_.clear();
   batch_.Clear();

@@ -3,9 +3,9 @@
 #include "gtest/gtest.h"
 #include "index/vector_index.h"
 #include "ingest/event_applier.h"
-#include "store/click_store.h"
 #include "rank/ranker.h"
 #include "sample/uci_news.h"
+#include "store/click_store.h"
 #include "test_util.h"
 
 namespace headliner {

@@ -1,8 +1,8 @@
 #include "ingest/article_applier.h"
 
 #include "applier_fixture.h"
-#include "store/rejection_counters.h"
 #include "gtest/gtest.h"
+#include "store/rejection_counters.h"
 
 namespace headliner {
 namespace {
@@ -16,7 +16,8 @@ const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
 
 TEST_F(ArticleApplierTest, UpsertIsSearchable) {
   Open();
-  ArticleApplyResult r = MustApply(MakeArticle("a", "Japan and Pakistan agree on cooperation", kT0));
+  ArticleApplyResult r =
+      MustApply(MakeArticle("a", "Japan and Pakistan agree on cooperation", kT0));
   EXPECT_TRUE(r.applied);
   EXPECT_TRUE(index_->Contains(r.dense_id));
 }
@@ -46,7 +47,8 @@ TEST_F(ArticleApplierTest, DeleteLeavesIndexAndOlderUpsertCannotResurrect) {
   SetUpdatedAt(stale, kT0 + absl::Minutes(30));
   EXPECT_FALSE(MustApply(stale).applied);
   EXPECT_FALSE(index_->Contains(r.dense_id));
-  EXPECT_EQ(applier_->DeleteArticle("never-seen", kT0).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(applier_->DeleteArticle("never-seen", kT0).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(ArticleApplierTest, InvalidEventsAreCountedByReason) {

@@ -49,8 +49,7 @@ TEST_F(ClickApplierTest, CountsAndDecayedPopularityAreExact) {
   EXPECT_EQ(a.clicks, 4u);
   EXPECT_EQ(a.popularity.as_of_micros, absl::ToUnixMicros(kT0 + absl::Hours(12)));
   EXPECT_DOUBLE_EQ(a.popularity.value, 0.25 + 0.5 + 1 + 0.5);
-  EXPECT_DOUBLE_EQ(a.popularity.ValueAt(absl::ToUnixMicros(kT0 + absl::Hours(18)),
-                                        absl::Hours(6)),
+  EXPECT_DOUBLE_EQ(a.popularity.ValueAt(absl::ToUnixMicros(kT0 + absl::Hours(18)), absl::Hours(6)),
                    2.25 / 2);
   auto world = clicks_->FindSectionActivity("world");
   ASSERT_TRUE(world.ok());

@@ -96,11 +96,12 @@ TEST(ConfigTest, KafkaSectionAndPropertiesFromYamlAndEnvironment) {
     }
     return std::vector<std::string>{"HEADLINER_KAFKA_CONSUMER_PROPERTY_GROUP_INSTANCE_ID"};
   };
-  auto config = LoadConfig(path,
-                           FakeEnv({{"HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD", "s3cret"},
-                                    {"HEADLINER_KAFKA_CONSUMER_PROPERTY_GROUP_INSTANCE_ID", "pod-0"},
-                                    {"HEADLINER_KAFKA_GROUP_ID", "replica-7"}}),
-                           {}, names);
+  auto config =
+      LoadConfig(path,
+                 FakeEnv({{"HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD", "s3cret"},
+                          {"HEADLINER_KAFKA_CONSUMER_PROPERTY_GROUP_INSTANCE_ID", "pod-0"},
+                          {"HEADLINER_KAFKA_GROUP_ID", "replica-7"}}),
+                 {}, names);
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->kafka.brokers, "k1:9092,k2:9092");
   EXPECT_EQ(config->kafka.group_id, "replica-7");

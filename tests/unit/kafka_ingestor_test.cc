@@ -40,8 +40,8 @@ class KafkaIngestorTest : public testing::ApplierFixture {
   }
 
   void StartIngestor() {
-    auto ingestor = KafkaIngestor::Start(config_.kafka, kafka_->bootstrap_servers(), *applier_,
-                                         *offsets_);
+    auto ingestor =
+        KafkaIngestor::Start(config_.kafka, kafka_->bootstrap_servers(), *applier_, *offsets_);
     ASSERT_TRUE(ingestor.ok()) << ingestor.status();
     ingestor_ = std::move(*ingestor);
   }
@@ -81,8 +81,8 @@ class KafkaIngestorTest : public testing::ApplierFixture {
 
 TEST_F(KafkaIngestorTest, AppliesEveryEventOnceAndDeadLettersTheBadOnes) {
   for (int i = 0; i < 20; ++i) {
-    PublishArticle(MakeArticle("a" + std::to_string(i), "Headline number " + std::to_string(i),
-                               kT0));
+    PublishArticle(
+        MakeArticle("a" + std::to_string(i), "Headline number " + std::to_string(i), kT0));
   }
   // JSON, selected by header; then three bad articles.
   Publish("articles", "j1",
@@ -112,12 +112,12 @@ TEST_F(KafkaIngestorTest, AppliesEveryEventOnceAndDeadLettersTheBadOnes) {
   for (int i = 0; i < 20; ++i) EXPECT_EQ(ClicksOf("a" + std::to_string(i)), 3u) << i;
   EXPECT_EQ(store_->Counts()->live, 21u);
 
-  auto dead = testing::ReadTopic(kafka_->bootstrap_servers(), "articles-dlq", 3, 3,
-                                 absl::Seconds(10));
+  auto dead =
+      testing::ReadTopic(kafka_->bootstrap_servers(), "articles-dlq", 3, 3, absl::Seconds(10));
   std::multiset<std::string> reasons;
   for (const auto& m : dead) reasons.insert(m.headers.at("reason"));
-  EXPECT_EQ(reasons, (std::multiset<std::string>{"undecodable", "undecodable",
-                                                 "missing_headline"}));
+  EXPECT_EQ(reasons,
+            (std::multiset<std::string>{"undecodable", "undecodable", "missing_headline"}));
   auto dead_clicks =
       testing::ReadTopic(kafka_->bootstrap_servers(), "clicks-dlq", 3, 1, absl::Seconds(10));
   ASSERT_EQ(dead_clicks.size(), 1u);

@@ -32,7 +32,9 @@ TEST(MessageCodecTest, DecodesProtobufAndTheProtobufJsonMapping) {
   EXPECT_EQ(decoded.SerializeAsString(), click.SerializeAsString());
   // Field names as in the .proto are accepted too.
   ASSERT_TRUE(DecodeMessage(R"({"event_id":"e1","session_id":"s1","article_id":"a1",
-      "occurred_at":"2023-11-14T22:13:20Z"})", WireFormat::kJson, decoded).ok());
+      "occurred_at":"2023-11-14T22:13:20Z"})",
+                            WireFormat::kJson, decoded)
+                  .ok());
   EXPECT_EQ(decoded.SerializeAsString(), click.SerializeAsString());
 }
 
