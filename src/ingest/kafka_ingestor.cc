@@ -6,10 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "ingest/kafka_client_config.h"
-#include "ingest/message_codec.h"
+#include "ingest/kafka_message.h"
 
 namespace headliner {
 namespace {
@@ -24,14 +22,6 @@ struct PartitionList {
   ~PartitionList() { RdKafka::TopicPartition::destroy(items); }
   std::vector<RdKafka::TopicPartition*> items;
 };
-
-std::string HeaderValue(RdKafka::Message& message, const char* name) {
-  RdKafka::Headers* headers = message.headers();
-  if (headers == nullptr) return "";
-  RdKafka::Headers::Header h = headers->get_last(name);
-  if (h.err() != RdKafka::ERR_NO_ERROR || h.value() == nullptr) return "";
-  return std::string(static_cast<const char*>(h.value()), h.value_size());
-}
 
 // Shared properties, then consumer-only ones on top.
 std::map<std::string, std::string> ConsumerProperties(const KafkaConfig& config) {
@@ -221,42 +211,14 @@ void KafkaIngestor::Add(RdKafka::Message& message, Batch& batch) {
   const int64_t expected = pending != batch.next.end() ? pending->second : assigned->second;
   if (message.offset() < expected) return;  // already applied or already in this batch
 
-  const bool articles = IsArticles(tp.first);
-  const std::string source = articles ? "articles" : "clicks";
   std::string payload;
   if (message.payload() != nullptr) {
     payload.assign(static_cast<const char*>(message.payload()), message.len());
   }
   std::string key = message.key() != nullptr ? *message.key() : "";
-
-  IngestEvent event;
-  if (articles && message.payload() == nullptr) {
-    // A compaction tombstone (null value): delete the article named by the key.
-    v1::Article tombstone;
-    tombstone.set_id(key);
-    tombstone.set_deleted(true);
-    const RdKafka::MessageTimestamp ts = message.timestamp();
-    *tombstone.mutable_updated_at() =
-        ToProtoTimestamp(ts.type != RdKafka::MessageTimestamp::MSG_TIMESTAMP_NOT_AVAILABLE
-                             ? absl::FromUnixMillis(ts.timestamp)
-                             : absl::Now());
-    event = std::move(tombstone);
-  } else {
-    const std::string content_type = HeaderValue(message, kContentTypeHeader);
-    std::optional<WireFormat> format = FormatOfContentType(content_type);
-    if (!format) format = articles ? config_.articles_format : config_.clicks_format;
-    absl::Status decoded;
-    if (articles) {
-      v1::Article article;
-      decoded = DecodeMessage(payload, *format, article);
-      event = std::move(article);
-    } else {
-      v1::ClickEvent click;
-      decoded = DecodeMessage(payload, *format, click);
-      event = std::move(click);
-    }
-    if (!decoded.ok()) event = UndecodableEvent{source, "undecodable", decoded.ToString()};
-  }
+  const bool articles = IsArticles(tp.first);
+  IngestEvent event = DecodeKafkaMessage(
+      message, articles, articles ? config_.articles_format : config_.clicks_format);
 
   if (batch.empty()) batch.started = absl::Now();
   batch.events.push_back(std::move(event));
@@ -415,27 +377,7 @@ void KafkaIngestor::RefreshWatermarks() {
   MaybeOpenClicksGate();
 }
 
-void KafkaIngestor::OnStatistics(const std::string& json) {
-  // librdkafka's statistics: brokers.<name>.{nodeid, state}. Bootstrap entries have nodeid -1.
-  google::protobuf::Struct stats;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  if (!google::protobuf::util::JsonStringToMessage(json, &stats, options).ok()) return;
-  bool up = false;
-  auto brokers = stats.fields().find("brokers");
-  if (brokers != stats.fields().end()) {
-    for (const auto& [name, broker] : brokers->second.struct_value().fields()) {
-      const auto& f = broker.struct_value().fields();
-      auto nodeid = f.find("nodeid");
-      auto state = f.find("state");
-      if (nodeid != f.end() && nodeid->second.number_value() >= 0 && state != f.end() &&
-          state->second.string_value() == "UP") {
-        up = true;
-      }
-    }
-  }
-  brokers_up_ = up;
-}
+void KafkaIngestor::OnStatistics(const std::string& json) { brokers_up_ = AnyBrokerUp(json); }
 
 void KafkaIngestor::MaybeOpenClicksGate() {
   if (!clicks_paused_ || articles_target_.empty()) return;

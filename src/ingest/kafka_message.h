@@ -1,0 +1,30 @@
+// Turns one Kafka message of the `articles` or `clicks` topic into an IngestEvent, and reads
+// librdkafka's statistics. Decoding never fails: a message that does not decode becomes an
+// UndecodableEvent, which the apply step counts and dead-letters like any invalid event.
+#ifndef HEADLINER_INGEST_KAFKA_MESSAGE_H_
+#define HEADLINER_INGEST_KAFKA_MESSAGE_H_
+
+#include <string>
+
+#include "common/config.h"
+#include "ingest/event_applier.h"
+#include "librdkafka/rdkafkacpp.h"
+
+namespace headliner {
+
+// The value of the last header `name`, or empty.
+std::string HeaderValue(RdKafka::Message& message, const char* name);
+
+// `topic_format` applies unless the message has a content-type header. On the articles topic a
+// null value is a compaction tombstone: a deletion of the article named by the key, at the
+// message's timestamp.
+IngestEvent DecodeKafkaMessage(RdKafka::Message& message, bool articles_topic,
+                               WireFormat topic_format);
+
+// Whether librdkafka's statistics JSON (statistics.interval.ms) shows a broker connection up.
+// Bootstrap entries (nodeid -1) do not count.
+bool AnyBrokerUp(const std::string& statistics_json);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_INGEST_KAFKA_MESSAGE_H_
