@@ -21,9 +21,11 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
     return absl::FailedPreconditionError(
         absl::StrCat("cannot create data_dir ", config.data_dir, ": ", ec.message()));
   }
-  ASSIGN_OR_RETURN(s->database_,
-                   Database::Open((std::filesystem::path(config.data_dir) / "rocksdb").string(),
-                                  DatabaseOptions{}));
+  ASSIGN_OR_RETURN(
+      s->database_,
+      Database::Open((std::filesystem::path(config.data_dir) / "rocksdb").string(),
+                     DatabaseOptions{.click_event_ttl = config.clicks.dedup_window,
+                                     .session_ttl = config.clicks.session_idle_timeout}));
   ASSIGN_OR_RETURN(s->store_, ArticleStore::Open(*s->database_));
   s->clicks_ = std::make_unique<ClickStore>(*s->database_);
   s->offsets_ = std::make_unique<OffsetStore>(*s->database_);

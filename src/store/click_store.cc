@@ -43,6 +43,7 @@ absl::StatusOr<std::optional<int64_t>> ClickStore::FindEvent(const std::string& 
 }
 
 void ClickStore::StageEvent(StagedBatch& batch, const std::string& event_id, int64_t micros) {
+  db_.event_clock().Observe(micros);
   std::string value;
   Append(value, micros);
   batch.Put(Column::kClickEvents, event_id, value);

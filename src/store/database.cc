@@ -38,8 +38,23 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf.merge_operator = std::make_shared<UInt64AddOperator>();
 
+  database->click_event_expiry_ = std::make_unique<ExpiryFilter>(
+      database->event_clock_, absl::ToInt64Microseconds(options.click_event_ttl),
+      ExpiryFilter::Layout::kTimeOnly, "headliner.ClickEventExpiry");
+  database->session_expiry_ = std::make_unique<ExpiryFilter>(
+      database->event_clock_, absl::ToInt64Microseconds(options.session_ttl),
+      ExpiryFilter::Layout::kTimeAtEnd, "headliner.SessionExpiry");
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kColumnNames) descriptors.emplace_back(name, cf);
+  for (int c = 0; c < static_cast<int>(Column::kCount); ++c) {
+    rocksdb::ColumnFamilyOptions options_of_column = cf;
+    if (static_cast<Column>(c) == Column::kClickEvents) {
+      options_of_column.compaction_filter = database->click_event_expiry_.get();
+    }
+    if (static_cast<Column>(c) == Column::kSessions) {
+      options_of_column.compaction_filter = database->session_expiry_.get();
+    }
+    descriptors.emplace_back(kColumnNames[c], options_of_column);
+  }
 
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;

@@ -11,7 +11,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "rocksdb/db.h"
+#include "store/expiry_filter.h"
 
 namespace headliner {
 
@@ -36,6 +38,10 @@ struct DatabaseOptions {
   // either way; only a machine crash can lose the last writes without it.
   bool sync_writes = false;
   size_t block_cache_bytes = 256 << 20;
+  // Click event ids and idle sessions older than these (in event time) are dropped during
+  // compactions; zero keeps them forever.
+  absl::Duration click_event_ttl = absl::ZeroDuration();
+  absl::Duration session_ttl = absl::ZeroDuration();
 };
 
 class Database {
@@ -62,12 +68,18 @@ class Database {
 
   const std::string& path() const { return path_; }
 
+  // The newest click time applied; the expiry filters measure age against it.
+  EventClock& event_clock() { return event_clock_; }
+
  private:
   Database(std::string path, const DatabaseOptions& options)
       : path_(std::move(path)), options_(options) {}
 
   std::string path_;
   DatabaseOptions options_;
+  EventClock event_clock_;
+  std::unique_ptr<ExpiryFilter> click_event_expiry_;  // used by RocksDB until Close()
+  std::unique_ptr<ExpiryFilter> session_expiry_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; destroyed in Close()
   std::unique_ptr<rocksdb::DB> db_;
 };

@@ -170,7 +170,9 @@ def main(server, cli, kafka_script):
             return 1
         print("SKIP: " + msg)
         return SKIP
-    rng = random.Random(5)
+    seed = int(os.environ.get("HEADLINER_E2E_SEED", time.time_ns() % 1_000_000))
+    log(f"seed {seed} (HEADLINER_E2E_SEED={seed} reproduces the kill points)")
+    rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="headliner-kafka-e2e-") as work:
         h = Harness(server, cli, kafka_script, work)
         articles = h.run_cli("sample", f"--count={ARTICLES}", "--seed=11").stdout.splitlines()
@@ -203,7 +205,8 @@ def main(server, cli, kafka_script):
 
         h.start()
         total_progress = len(known) + sum(counts.values())
-        for step, fraction in enumerate([0.1, 0.35, 0.6]):
+        kill_points = [rng.uniform(0.03, 0.25), rng.uniform(0.3, 0.5), rng.uniform(0.55, 0.8)]
+        for step, fraction in enumerate(kill_points):
             target = int(total_progress * fraction)
             while progress(h.stats()) < target:
                 time.sleep(0.01)
