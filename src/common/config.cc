@@ -127,6 +127,12 @@ absl::Status ApplyYamlNode(const YAML::Node& root, Config& c) {
   RETURN_IF_ERROR(clk.ReadDuration("popularity_half_life", c.clicks.popularity_half_life));
   RETURN_IF_ERROR(clk.CheckNoUnknownKeys());
 
+  YamlSection cov = top.Child("covisitation");
+  RETURN_IF_ERROR(cov.ReadDuration("window", c.covisitation.window));
+  RETURN_IF_ERROR(cov.ReadDuration("gap_half_life", c.covisitation.gap_half_life));
+  RETURN_IF_ERROR(cov.Read("max_partners", c.covisitation.max_partners));
+  RETURN_IF_ERROR(cov.CheckNoUnknownKeys());
+
   YamlSection kafka = top.Child("kafka");
   RETURN_IF_ERROR(kafka.Read("brokers", c.kafka.brokers));
   RETURN_IF_ERROR(kafka.Read("group_id", c.kafka.group_id));
@@ -233,6 +239,9 @@ absl::Status ValidateConfig(const Config& c) {
   RETURN_IF_ERROR(Positive("clicks.session_idle_timeout", c.clicks.session_idle_timeout));
   RETURN_IF_ERROR(Positive("clicks.dedup_window", c.clicks.dedup_window));
   RETURN_IF_ERROR(Positive("clicks.popularity_half_life", c.clicks.popularity_half_life));
+  RETURN_IF_ERROR(Positive("covisitation.window", c.covisitation.window));
+  RETURN_IF_ERROR(Positive("covisitation.gap_half_life", c.covisitation.gap_half_life));
+  RETURN_IF_ERROR(Range("covisitation.max_partners", c.covisitation.max_partners, 1, 1000));
   if (!c.kafka.brokers.empty()) {
     if (c.kafka.group_id.empty()) return absl::InvalidArgumentError("kafka.group_id: is empty");
     if (c.kafka.articles_topic.empty() || c.kafka.clicks_topic.empty()) {

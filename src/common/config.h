@@ -66,6 +66,16 @@ struct ClicksConfig {
   absl::Duration popularity_half_life = absl::Hours(6);
 };
 
+// Co-visitation (src/ingest/covisitation_signal): articles read in one session.
+struct CoVisitationConfig {
+  // A click is paired with the session's earlier clicks at most this long before it...
+  absl::Duration window = absl::Minutes(30);
+  // ...each pair weighing 2^(-gap / gap_half_life).
+  absl::Duration gap_half_life = absl::Minutes(10);
+  // Partners kept per article (the heaviest).
+  int max_partners = 50;
+};
+
 // Message format of a topic; a `content-type` header on a message overrides it.
 enum class WireFormat { kProtobuf, kJson };
 
@@ -111,6 +121,7 @@ struct Config {
   IndexConfig index;
   RankingConfig ranking;
   ClicksConfig clicks;
+  CoVisitationConfig covisitation;
   KafkaConfig kafka;
   ServerConfig server;
 };

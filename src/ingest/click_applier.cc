@@ -60,4 +60,9 @@ absl::StatusOr<EventOutcome> ClickApplier::Stage(const v1::ClickEvent& click, Ap
   return EventOutcome::Applied(article->dense_id);
 }
 
+absl::Status ClickApplier::FinishBatch(ApplyContext& context) {
+  for (const auto& signal : signals_) RETURN_IF_ERROR(signal->FinishBatch(context));
+  return absl::OkStatus();
+}
+
 }  // namespace headliner

@@ -31,6 +31,9 @@ class ClickApplier {
   // A non-OK status is a storage failure; bad clicks are kRejected outcomes, duplicates kIgnored.
   absl::StatusOr<EventOutcome> Stage(const v1::ClickEvent& click, ApplyContext& context);
 
+  // Lets every signal stage what it aggregated over the batch.
+  absl::Status FinishBatch(ApplyContext& context);
+
   // The session key of a click: its session id, else its user id.
   static std::string SessionKey(const v1::ClickEvent& click);
 

@@ -34,6 +34,11 @@ class ClickSignal {
   // first, expired ones removed. A non-OK status is a storage failure and abandons the batch.
   virtual absl::Status Stage(const ResolvedClick& click, std::span<const SessionClick> history,
                              ApplyContext& context) = 0;
+
+  // Called once after the last click of a batch, before the batch is written: a signal may
+  // aggregate in memory during the batch and stage the result here. If the batch is abandoned
+  // instead, the context's undo steps run.
+  virtual absl::Status FinishBatch(ApplyContext& /*context*/) { return absl::OkStatus(); }
 };
 
 }  // namespace headliner

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
+#include "ingest/covisitation_signal.h"
 #include "ingest/popularity_signal.h"
 #include "store/offset_store.h"
 #include "store/rejection_counters.h"
@@ -18,11 +19,15 @@ absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(Database& dat
                                                                    const Config& config) {
   ASSIGN_OR_RETURN(std::unique_ptr<ArticleApplier> article_applier,
                    ArticleApplier::Create(articles, index, config.encoder));
+  auto covisitation = std::make_unique<CoVisitationStore>(database);
   auto click_applier = std::make_unique<ClickApplier>(articles, clicks, config.clicks);
   click_applier->AddSignal(
       std::make_unique<PopularitySignal>(clicks, config.clicks.popularity_half_life));
-  return std::unique_ptr<EventApplier>(new EventApplier(
-      database, articles, index, std::move(article_applier), std::move(click_applier)));
+  click_applier->AddSignal(
+      std::make_unique<CoVisitationSignal>(*covisitation, config.covisitation));
+  return std::unique_ptr<EventApplier>(
+      new EventApplier(database, articles, index, std::move(covisitation),
+                       std::move(article_applier), std::move(click_applier)));
 }
 
 const char* EventApplier::SourceOf(const IngestEvent& event) {
@@ -66,6 +71,7 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
     }
     outcomes.push_back(*std::move(outcome));
   }
+  if (absl::Status s = click_applier_->FinishBatch(ctx); !s.ok()) return abandon(s);
   for (const PartitionPosition& p : positions) {
     OffsetStore::Stage(ctx.writes, p.topic, p.partition, p.next_offset);
   }

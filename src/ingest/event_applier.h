@@ -29,6 +29,7 @@
 #include "ingest/click_applier.h"
 #include "store/article_store.h"
 #include "store/click_store.h"
+#include "store/covisitation_store.h"
 #include "store/database.h"
 
 namespace headliner {
@@ -70,6 +71,9 @@ class EventApplier {
                                                               VectorIndex& index,
                                                               const Config& config);
 
+  // The co-visitation table the applier maintains (owned by it).
+  CoVisitationStore& covisitation() { return *covisitation_; }
+
   // Applies `events` in order, and records `positions`, atomically. Returns one outcome per
   // event; a non-OK status means nothing was written (storage failure or `before_commit`).
   absl::StatusOr<std::vector<EventOutcome>> ApplyBatch(
@@ -92,11 +96,13 @@ class EventApplier {
 
  private:
   EventApplier(Database& database, ArticleStore& articles, VectorIndex& index,
+               std::unique_ptr<CoVisitationStore> covisitation,
                std::unique_ptr<ArticleApplier> article_applier,
                std::unique_ptr<ClickApplier> click_applier)
       : database_(database),
         articles_(articles),
         index_(index),
+        covisitation_(std::move(covisitation)),
         article_applier_(std::move(article_applier)),
         click_applier_(std::move(click_applier)) {}
 
@@ -107,6 +113,7 @@ class EventApplier {
   Database& database_;
   ArticleStore& articles_;
   VectorIndex& index_;
+  const std::unique_ptr<CoVisitationStore> covisitation_;  // thread-safe reads
 
   absl::Mutex mu_;
   const std::unique_ptr<ArticleApplier> article_applier_ ABSL_PT_GUARDED_BY(mu_);

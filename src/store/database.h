@@ -30,6 +30,8 @@ enum class Column {
   kSessions,     // session or user key -> recent clicks
   kActivity,     // article dense id or section -> click count and decayed popularity
   kClickEvents,  // click event id -> event time (duplicate detection)
+  kCoVisits,     // (dense id a, dense id b) -> decayed co-visitation weight
+  kPartners,     // dense id -> heaviest co-visited partners
   kCount,
 };
 

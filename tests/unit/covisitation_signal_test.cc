@@ -1,0 +1,93 @@
+#include "ingest/covisitation_signal.h"
+
+#include <cmath>
+
+#include "applier_fixture.h"
+#include "gtest/gtest.h"
+
+namespace headliner {
+namespace {
+
+using testing::MakeArticle;
+using testing::MakeClick;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
+
+class CoVisitationSignalTest : public testing::ApplierFixture {
+ protected:
+  void SetUp() override {
+    config_.covisitation.window = absl::Minutes(30);
+    config_.covisitation.gap_half_life = absl::Minutes(10);
+    config_.covisitation.max_partners = 2;
+    Open();
+    for (const char* id : {"a", "b", "c", "d"}) {
+      ids_[id] = MustApply(MakeArticle(id, std::string("Headline ") + id, kT0)).dense_id;
+    }
+  }
+  void Click(const std::string& event, const std::string& session, const std::string& article,
+             absl::Duration after) {
+    auto r = applier_->ApplyClick(MakeClick(event, session, article, kT0 + after));
+    ASSERT_TRUE(r.ok() && r->kind == EventOutcome::Kind::kApplied) << event;
+  }
+  double Weight(const std::string& a, const std::string& b) {
+    return *applier_->covisitation().FindWeight(ids_[a], ids_[b]);
+  }
+  std::vector<uint64_t> PartnerIds(const std::string& a) {
+    std::vector<uint64_t> out;
+    absl::StatusOr<std::vector<Partner>> partners = applier_->covisitation().FindPartners(ids_[a]);
+    EXPECT_TRUE(partners.ok());
+    for (const Partner& p : partners.value_or(std::vector<Partner>{})) out.push_back(p.dense_id);
+    return out;
+  }
+
+  std::map<std::string, uint64_t> ids_;
+};
+
+TEST_F(CoVisitationSignalTest, PairsWithinTheWindowWeighedByTheirGap) {
+  Click("1", "s1", "a", absl::ZeroDuration());
+  Click("2", "s1", "b", absl::Minutes(10));  // gap 10 min: weight 1/2
+  Click("3", "s1", "c", absl::Minutes(35));  // b is 25 min back: 2^-2.5; a is 35 min: out
+  EXPECT_DOUBLE_EQ(Weight("a", "b"), 0.5);
+  EXPECT_DOUBLE_EQ(Weight("b", "a"), 0.5);  // symmetric
+  EXPECT_DOUBLE_EQ(Weight("b", "c"), std::exp2(-2.5));
+  EXPECT_EQ(Weight("a", "c"), 0.0);
+  EXPECT_EQ(Weight("a", "a"), 0.0);
+}
+
+TEST_F(CoVisitationSignalTest, AnArticleReadTwiceCountsOnceAtItsClosestGap) {
+  Click("1", "s1", "a", absl::ZeroDuration());
+  Click("2", "s1", "a", absl::Minutes(20));
+  Click("3", "s1", "b", absl::Minutes(30));  // closest a is 10 min back
+  EXPECT_DOUBLE_EQ(Weight("a", "b"), 0.5);
+}
+
+TEST_F(CoVisitationSignalTest, PartnerListsKeepTheHeaviestInOrder) {
+  // a-b twice, a-c once (closer), a-d once (farther): with room for two, a keeps b and c.
+  Click("1", "s1", "a", absl::ZeroDuration());
+  Click("2", "s1", "b", absl::ZeroDuration());
+  Click("3", "s2", "a", absl::ZeroDuration());
+  Click("4", "s2", "b", absl::Minutes(10));
+  Click("5", "s3", "a", absl::ZeroDuration());
+  Click("6", "s3", "d", absl::Minutes(20));
+  Click("7", "s4", "a", absl::ZeroDuration());
+  Click("8", "s4", "c", absl::Minutes(1));
+  EXPECT_DOUBLE_EQ(Weight("a", "b"), 1.5);
+  EXPECT_EQ(PartnerIds("a"), (std::vector<uint64_t>{ids_["b"], ids_["c"]}));
+  EXPECT_EQ(PartnerIds("d"), (std::vector<uint64_t>{ids_["a"]}));
+  // d overtakes c once its weight is higher.
+  Click("9", "s5", "a", absl::ZeroDuration());
+  Click("10", "s5", "d", absl::ZeroDuration());
+  EXPECT_EQ(PartnerIds("a"), (std::vector<uint64_t>{ids_["b"], ids_["d"]}));
+}
+
+TEST_F(CoVisitationSignalTest, ASessionsClicksInOneBatchSeeEachOther) {
+  std::vector<IngestEvent> events = {MakeClick("1", "s1", "a", kT0), MakeClick("2", "s1", "b", kT0),
+                                     MakeClick("3", "s1", "c", kT0)};
+  ASSERT_TRUE(applier_->ApplyBatch(events).ok());
+  EXPECT_DOUBLE_EQ(Weight("a", "b"), 1.0);
+  EXPECT_DOUBLE_EQ(Weight("a", "c"), 1.0);
+  EXPECT_DOUBLE_EQ(Weight("b", "c"), 1.0);
+}
+
+}  // namespace
+}  // namespace headliner
