@@ -112,6 +112,7 @@ absl::Status ApplyYamlNode(const YAML::Node& root, Config& c) {
 
   YamlSection rank = top.Child("ranking");
   RETURN_IF_ERROR(rank.Read("content_weight", c.ranking.content_weight));
+  RETURN_IF_ERROR(rank.Read("covisitation_weight", c.ranking.covisitation_weight));
   RETURN_IF_ERROR(rank.Read("freshness_weight", c.ranking.freshness_weight));
   RETURN_IF_ERROR(rank.ReadDuration("freshness_half_life", c.ranking.freshness_half_life));
   RETURN_IF_ERROR(rank.Read("near_duplicate_threshold", c.ranking.near_duplicate_threshold));
@@ -229,6 +230,7 @@ absl::Status ValidateConfig(const Config& c) {
   RETURN_IF_ERROR(Range("index.min_main_segment", c.index.min_main_segment, 16, 1e8));
   RETURN_IF_ERROR(Range("ranking.content_weight", c.ranking.content_weight, 0, 100));
   RETURN_IF_ERROR(Range("ranking.freshness_weight", c.ranking.freshness_weight, 0, 100));
+  RETURN_IF_ERROR(Range("ranking.covisitation_weight", c.ranking.covisitation_weight, 0, 100));
   RETURN_IF_ERROR(Positive("ranking.freshness_half_life", c.ranking.freshness_half_life));
   RETURN_IF_ERROR(
       Range("ranking.near_duplicate_threshold", c.ranking.near_duplicate_threshold, 0, 1.0001));

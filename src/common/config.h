@@ -43,6 +43,8 @@ struct IndexConfig {
 // Ranking parameters (src/rank). Experiments will vary these per variant.
 struct RankingConfig {
   double content_weight = 1.0;
+  // Weight of the co-visitation score, Jaccard: c(a, b) / (clicks(a) + clicks(b) - c(a, b)).
+  double covisitation_weight = 1.0;
   double freshness_weight = 0.05;
   absl::Duration freshness_half_life = absl::Hours(24);
   // A candidate whose content similarity to an item already chosen is at least this is a

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/container/flat_hash_map.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
 #include "index/inner_product.h"
@@ -48,24 +49,52 @@ absl::StatusOr<RankResult> Ranker::Rank(const RankRequest& request) const {
   if (!index_.Contains(source->dense_id)) return Freshest(request);
   ASSIGN_OR_RETURN(std::optional<std::vector<float>> query, store_.FindEmbedding(source->dense_id));
   if (!query || IsZero(*query)) return Freshest(request);
-  return RankByContent(request, source->article, *query);
+  return RankByContent(request, *source, *query);
+}
+
+absl::StatusOr<std::vector<std::pair<uint64_t, double>>> Ranker::CoVisited(uint64_t source) const {
+  std::vector<std::pair<uint64_t, double>> out;
+  if (!behaviour_ || config_.covisitation_weight == 0) return out;
+  ASSIGN_OR_RETURN(std::vector<Partner> partners, behaviour_->covisitation.FindPartners(source));
+  if (partners.empty()) return out;
+  ASSIGN_OR_RETURN(Activity a, behaviour_->clicks.FindArticleActivity(source));
+  for (const Partner& p : partners) {
+    ASSIGN_OR_RETURN(Activity b, behaviour_->clicks.FindArticleActivity(p.dense_id));
+    // Decayed weights never exceed the pair's click count, so the union stays positive.
+    const double uni = static_cast<double>(a.clicks) + static_cast<double>(b.clicks) - p.weight;
+    if (uni > 0) out.push_back({p.dense_id, std::min(1.0, p.weight / uni)});
+  }
+  return out;
 }
 
 absl::StatusOr<RankResult> Ranker::RankByContent(const RankRequest& request,
-                                                 const v1::Article& source,
+                                                 const StoredArticle& source,
                                                  const std::vector<float>& query) const {
   struct Candidate {
     v1::Article article;
     double similarity;
+    double covisitation;
     double freshness;
     double score;
   };
+  ASSIGN_OR_RETURN(const auto covisited, CoVisited(source.dense_id));
   RankResult result;
   const size_t limit = static_cast<size_t>(request.limit);
   int k = std::max(config_.candidate_pool, request.limit + 1);
   while (true) {
     RETURN_IF_ERROR(CheckDeadline(request));
-    const std::vector<SearchHit> hits = index_.Search(query, k);
+    // Content neighbours, then co-visited partners the index did not return (their content
+    // similarity is computed from their stored vectors).
+    std::vector<SearchHit> hits = index_.Search(query, k);
+    const size_t content_hits = hits.size();
+    absl::flat_hash_map<uint64_t, double> covisitation_of(covisited.begin(), covisited.end());
+    for (const auto& [id, jaccard] : covisited) {
+      const bool found = std::any_of(hits.begin(), hits.begin() + content_hits,
+                                     [id = id](const SearchHit& h) { return h.id == id; });
+      if (found) continue;
+      std::optional<std::vector<float>> v = index_.Vector(id);
+      if (v) hits.push_back({id, Dot(query, *v)});
+    }
     std::vector<uint64_t> ids;
     ids.reserve(hits.size());
     for (const SearchHit& h : hits) ids.push_back(h.id);
@@ -74,12 +103,16 @@ absl::StatusOr<RankResult> Ranker::RankByContent(const RankRequest& request,
     std::vector<Candidate> candidates;
     std::vector<uint64_t> candidate_ids;
     for (size_t i = 0; i < hits.size(); ++i) {
-      if (!articles[i] || articles[i]->id() == source.id()) continue;
+      if (!articles[i] || articles[i]->id() == source.article.id()) continue;
       if (!request.filter.Matches(*articles[i], request.now)) continue;
       const double freshness = Freshness(*articles[i], request.now);
-      const double score =
-          config_.content_weight * hits[i].score + config_.freshness_weight * freshness;
-      candidates.push_back({std::move(*articles[i]), hits[i].score, freshness, score});
+      auto covisit = covisitation_of.find(hits[i].id);
+      const double covisitation = covisit == covisitation_of.end() ? 0.0 : covisit->second;
+      const double score = config_.content_weight * hits[i].score +
+                           config_.covisitation_weight * covisitation +
+                           config_.freshness_weight * freshness;
+      candidates.push_back(
+          {std::move(*articles[i]), hits[i].score, covisitation, freshness, score});
       candidate_ids.push_back(hits[i].id);
     }
     std::vector<size_t> order(candidates.size());
@@ -105,13 +138,18 @@ absl::StatusOr<RankResult> Ranker::RankByContent(const RankRequest& request,
       RankedArticle item;
       item.score = c.score;
       if (request.explain) {
-        item.reasons = {{"content_similarity", c.similarity, config_.content_weight * c.similarity},
-                        {"freshness", c.freshness, config_.freshness_weight * c.freshness}};
+        item.reasons = {
+            {"content_similarity", c.similarity, config_.content_weight * c.similarity}};
+        if (behaviour_) {
+          item.reasons.push_back(
+              {"covisitation", c.covisitation, config_.covisitation_weight * c.covisitation});
+        }
+        item.reasons.push_back({"freshness", c.freshness, config_.freshness_weight * c.freshness});
       }
       item.article = std::move(c.article);
       result.items.push_back(std::move(item));
     }
-    const bool exhausted = hits.size() < static_cast<size_t>(k);
+    const bool exhausted = content_hits < static_cast<size_t>(k);
     if (result.items.size() >= limit || exhausted || k >= kMaxCandidates) break;
     k = std::min(k * kCandidateGrowth, kMaxCandidates);
   }

@@ -1,9 +1,13 @@
 // Ranking v1: turns an article id into an ordered list of related articles.
 //
-// Candidates are the source article's nearest neighbours in the content index. Each candidate
-// that passes the filter is scored
+// Candidates are the source article's nearest neighbours in the content index and, when
+// behaviour is available, its co-visitation partners (articles read in the same sessions, even
+// with no word in common). Each candidate that passes the filter is scored
 //     score = content_weight * cosine(source, candidate)
+//           + covisitation_weight * jaccard(source, candidate)
 //           + freshness_weight * 2^(-age / freshness_half_life)
+// where jaccard = c / (clicks(source) + clicks(candidate) - c) and c is the decayed
+// co-visitation weight.
 // and the list is built greedily by score, dropping near-duplicates (cosine >= threshold) of the
 // source or of an item already chosen. An unknown source gives the freshest articles that pass the
 // filter, flagged as a fallback, so that a widget is never empty.
@@ -12,7 +16,9 @@
 #ifndef HEADLINER_RANK_RANKER_H_
 #define HEADLINER_RANK_RANKER_H_
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -22,6 +28,8 @@
 #include "index/vector_index.h"
 #include "rank/request_filter.h"
 #include "store/article_store.h"
+#include "store/click_store.h"
+#include "store/covisitation_store.h"
 
 namespace headliner {
 
@@ -52,23 +60,33 @@ struct RankResult {
   bool fallback = false;
 };
 
+// Behavioural data the ranker reads; absent, ranking is by content and freshness only.
+struct BehaviourSources {
+  CoVisitationStore& covisitation;
+  ClickStore& clicks;
+};
+
 class Ranker {
  public:
-  // `store` and `index` must outlive the ranker.
-  Ranker(ArticleStore& store, const VectorIndex& index, const RankingConfig& config)
-      : store_(store), index_(index), config_(config) {}
+  // `store`, `index` and the behaviour sources must outlive the ranker.
+  Ranker(ArticleStore& store, const VectorIndex& index, const RankingConfig& config,
+         std::optional<BehaviourSources> behaviour = std::nullopt)
+      : store_(store), index_(index), config_(config), behaviour_(behaviour) {}
 
   absl::StatusOr<RankResult> Rank(const RankRequest& request) const;
 
  private:
-  absl::StatusOr<RankResult> RankByContent(const RankRequest& request, const v1::Article& source,
+  absl::StatusOr<RankResult> RankByContent(const RankRequest& request, const StoredArticle& source,
                                            const std::vector<float>& query) const;
+  // Jaccard co-visitation score of the source's partners, by dense id.
+  absl::StatusOr<std::vector<std::pair<uint64_t, double>>> CoVisited(uint64_t source) const;
   absl::StatusOr<RankResult> Freshest(const RankRequest& request) const;
   double Freshness(const v1::Article& article, absl::Time now) const;
 
   ArticleStore& store_;
   const VectorIndex& index_;
   const RankingConfig config_;
+  const std::optional<BehaviourSources> behaviour_;
 };
 
 }  // namespace headliner

@@ -33,7 +33,8 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   s->index_ = std::make_unique<VectorIndex>(config.encoder.dimension, config.index);
   ASSIGN_OR_RETURN(s->applier_, EventApplier::Create(*s->database_, *s->store_, *s->clicks_,
                                                      *s->index_, config));
-  s->ranker_ = std::make_unique<Ranker>(*s->store_, *s->index_, config.ranking);
+  s->ranker_ = std::make_unique<Ranker>(*s->store_, *s->index_, config.ranking,
+                                        BehaviourSources{s->applier_->covisitation(), *s->clicks_});
   s->related_service_ =
       std::make_unique<RelatedHeadlinesService>(*s->ranker_, s->state_, s->config_);
   s->admin_service_ = std::make_unique<AdminService>(

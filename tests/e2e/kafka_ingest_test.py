@@ -245,11 +245,40 @@ def main(server, cli, kafka_script):
             time.sleep(0.01)
         log(f"new article visible {1000 * (time.time() - t0):.0f} ms after produce started")
 
-        outage(h, kafka_script, articles, produced + 1)
+        covisited_become_related(h)
+        outage(h, kafka_script, articles, produced + 2 + 10)  # fresh-1, fresh-2, 10 clicks
         h.proc.send_signal(signal.SIGTERM)
         assert h.proc.wait(timeout=30) == 0
     print("ok: exactly-once ingestion through kill -9, bad messages and a broker outage")
     return 0
+
+
+def related_ids(h, article_id):
+    r = json.loads(h.run_cli("related", article_id, "--json", "--limit=20").stdout)
+    return [i["article_id"] for i in r.get("items", [])]
+
+
+def covisited_become_related(h):
+    """Two articles with no word in common, read together by several sessions, are related
+    within a second of the clicks being produced."""
+    pension = json.dumps({"id": "fresh-2", "headline": "Parliament passes pension reform bill",
+                          "section": "politics", "publishedAt": "2026-11-27T00:00:00Z"})
+    h.produce(h.articles_topic, [pension])
+    while h.run_cli("get", "fresh-2", check=False).returncode != 0:
+        time.sleep(0.01)
+    assert "fresh-2" not in related_ids(h, "fresh-1")[:3]
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    clicks = []
+    for s in range(5):
+        for article in ("fresh-1", "fresh-2"):
+            clicks.append(json.dumps({"eventId": f"co-{s}-{article}", "sessionId": f"co-{s}",
+                                      "articleId": article, "occurredAt": now}))
+    t0 = time.time()
+    h.produce(h.clicks_topic, clicks)
+    while "fresh-2" not in related_ids(h, "fresh-1")[:3]:
+        assert time.time() - t0 < 1.0, "co-visited article not related within 1 s"
+    log(f"co-visited pair related {1000 * (time.time() - t0):.0f} ms after the clicks were "
+        f"produced (headlines share no words)")
 
 
 def outage(h, kafka_script, articles, produced):

@@ -88,7 +88,9 @@ TEST(ConfigTest, KafkaSectionAndPropertiesFromYamlAndEnvironment) {
     out << "kafka:\n  brokers: k1:9092,k2:9092\n  clicks_format: json\n"
            "  batch_max_wait: 50ms\n  properties:\n    security.protocol: SASL_SSL\n"
            "  consumer_properties:\n    session.timeout.ms: \"10000\"\n"
-           "clicks:\n  dedup_window: 2h\n  session_max_clicks: 20\n";
+           "clicks:\n  dedup_window: 2h\n  session_max_clicks: 20\n"
+           "covisitation:\n  window: 1h\n  max_partners: 7\n"
+           "ranking:\n  covisitation_weight: 0.5\n";
   }
   auto names = [](const std::string& prefix) {
     if (prefix == kKafkaPropertyEnvPrefix) {
@@ -114,6 +116,10 @@ TEST(ConfigTest, KafkaSectionAndPropertiesFromYamlAndEnvironment) {
   EXPECT_EQ(config->kafka.consumer_properties.at("group.instance.id"), "pod-0");
   EXPECT_EQ(config->clicks.dedup_window, absl::Hours(2));
   EXPECT_EQ(config->clicks.session_max_clicks, 20);
+  EXPECT_EQ(config->covisitation.window, absl::Hours(1));
+  EXPECT_EQ(config->covisitation.max_partners, 7);
+  EXPECT_EQ(config->covisitation.gap_half_life, absl::Minutes(10));
+  EXPECT_EQ(config->ranking.covisitation_weight, 0.5);
 
   ConfigOverrides flags;
   flags.kafka_brokers = "embedded";

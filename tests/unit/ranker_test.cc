@@ -130,5 +130,33 @@ TEST_F(RankerTest, DeadlineInThePastFails) {
   EXPECT_EQ(ranker_->Rank(r).status().code(), absl::StatusCode::kDeadlineExceeded);
 }
 
+TEST_F(RankerTest, CoVisitedArticlesBecomeRelatedWithoutSharedWords) {
+  Load();
+  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_,
+                                     BehaviourSources{applier_->covisitation(), *clicks_});
+  // Readers of the smartwatch launch go on to the cup final in several sessions.
+  for (int s = 0; s < 4; ++s) {
+    const std::string session = "s" + std::to_string(s);
+    for (const char* id : {"apple", "fifa"}) {
+      auto r = applier_->ApplyClick(
+          testing::MakeClick(session + id, session, id, kNow + absl::Minutes(s)));
+      ASSERT_TRUE(r.ok() && r->kind == EventOutcome::Kind::kApplied);
+    }
+  }
+  RankResult r = Rank("apple");
+  ASSERT_FALSE(r.items.empty());
+  EXPECT_EQ(r.items[0].article.id(), "fifa");
+  const auto& reasons = r.items[0].reasons;
+  ASSERT_EQ(reasons.size(), 3u);
+  EXPECT_EQ(reasons[1].feature, "covisitation");
+  EXPECT_DOUBLE_EQ(reasons[1].value, 1.0);  // c = 4, clicks 4 + 4: Jaccard 4 / (8 - 4)
+  double sum = 0;
+  for (const auto& reason : reasons) sum += reason.contribution;
+  EXPECT_NEAR(sum, r.items[0].score, 1e-9);
+  // Symmetric, and content ranking is untouched for articles without clicks.
+  EXPECT_EQ(Rank("fifa").items[0].article.id(), "apple");
+  EXPECT_NE(Ids(Rank("jp2"))[0], "fifa");
+}
+
 }  // namespace
 }  // namespace headliner
