@@ -11,8 +11,7 @@
 namespace headliner {
 
 std::string ClickApplier::SessionKey(const v1::ClickEvent& click) {
-  return click.session_id().empty() ? absl::StrCat("u/", click.user_id())
-                                    : absl::StrCat("s/", click.session_id());
+  return ClickStore::ReaderKey(click.session_id(), click.user_id());
 }
 
 absl::StatusOr<EventOutcome> ClickApplier::Stage(const v1::ClickEvent& click, ApplyContext& ctx) {

@@ -52,6 +52,20 @@ absl::StatusOr<RankResult> Ranker::Rank(const RankRequest& request) const {
   return RankByContent(request, *source, *query);
 }
 
+absl::StatusOr<absl::flat_hash_set<uint64_t>> Ranker::AlreadyRead(
+    const RankRequest& request) const {
+  absl::flat_hash_set<uint64_t> read;
+  if (!behaviour_) return read;
+  std::vector<std::string> keys;
+  if (!request.session_id.empty()) keys.push_back(ClickStore::ReaderKey(request.session_id, ""));
+  if (!request.user_id.empty()) keys.push_back(ClickStore::ReaderKey("", request.user_id));
+  for (const std::string& key : keys) {
+    ASSIGN_OR_RETURN(std::vector<SessionClick> clicks, behaviour_->clicks.FindSession(key));
+    for (const SessionClick& c : clicks) read.insert(c.dense_id);
+  }
+  return read;
+}
+
 absl::StatusOr<std::vector<std::pair<uint64_t, double>>> Ranker::CoVisited(uint64_t source) const {
   std::vector<std::pair<uint64_t, double>> out;
   if (!behaviour_ || config_.covisitation_weight == 0) return out;
@@ -78,6 +92,7 @@ absl::StatusOr<RankResult> Ranker::RankByContent(const RankRequest& request,
     double score;
   };
   ASSIGN_OR_RETURN(const auto covisited, CoVisited(source.dense_id));
+  ASSIGN_OR_RETURN(const absl::flat_hash_set<uint64_t> read, AlreadyRead(request));
   RankResult result;
   const size_t limit = static_cast<size_t>(request.limit);
   int k = std::max(config_.candidate_pool, request.limit + 1);
@@ -104,6 +119,7 @@ absl::StatusOr<RankResult> Ranker::RankByContent(const RankRequest& request,
     std::vector<uint64_t> candidate_ids;
     for (size_t i = 0; i < hits.size(); ++i) {
       if (!articles[i] || articles[i]->id() == source.article.id()) continue;
+      if (read.contains(hits[i].id)) continue;
       if (!request.filter.Matches(*articles[i], request.now)) continue;
       const double freshness = Freshness(*articles[i], request.now);
       auto covisit = covisitation_of.find(hits[i].id);
@@ -157,6 +173,7 @@ absl::StatusOr<RankResult> Ranker::RankByContent(const RankRequest& request,
 }
 
 absl::StatusOr<RankResult> Ranker::Freshest(const RankRequest& request) const {
+  ASSIGN_OR_RETURN(const absl::flat_hash_set<uint64_t> read, AlreadyRead(request));
   RankResult result;
   result.fallback = true;
   std::vector<uint64_t> chunk;
@@ -181,7 +198,7 @@ absl::StatusOr<RankResult> Ranker::Freshest(const RankRequest& request) const {
     return CheckDeadline(request);
   };
   RETURN_IF_ERROR(store_.ForEachNewest([&](uint64_t dense_id, int64_t /*micros*/) {
-    chunk.push_back(dense_id);
+    if (!read.contains(dense_id)) chunk.push_back(dense_id);
     ++scanned;
     if (chunk.size() >= static_cast<size_t>(kFallbackChunk)) {
       status = flush();

@@ -10,7 +10,8 @@
 // co-visitation weight.
 // and the list is built greedily by score, dropping near-duplicates (cosine >= threshold) of the
 // source or of an item already chosen. An unknown source gives the freshest articles that pass the
-// filter, flagged as a fallback, so that a widget is never empty.
+// filter, flagged as a fallback, so that a widget is never empty. Articles the reader (session or
+// user) recently clicked are left out of both.
 //
 // Thread-safe: Rank() only reads the store and the index.
 #ifndef HEADLINER_RANK_RANKER_H_
@@ -21,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/config.h"
@@ -38,6 +40,9 @@ struct RankRequest {
   int limit = 10;
   ArticleFilter filter;
   bool explain = false;
+  // The reader: articles in their recent clicks are not recommended again.
+  std::string user_id;
+  std::string session_id;
   absl::Time now;
   // Ranking gives up with DeadlineExceeded past this time.
   absl::Time deadline = absl::InfiniteFuture();
@@ -78,6 +83,8 @@ class Ranker {
  private:
   absl::StatusOr<RankResult> RankByContent(const RankRequest& request, const StoredArticle& source,
                                            const std::vector<float>& query) const;
+  // Dense ids of the articles in the reader's recent clicks (session, and user-keyed clicks).
+  absl::StatusOr<absl::flat_hash_set<uint64_t>> AlreadyRead(const RankRequest& request) const;
   // Jaccard co-visitation score of the source's partners, by dense id.
   absl::StatusOr<std::vector<std::pair<uint64_t, double>>> CoVisited(uint64_t source) const;
   absl::StatusOr<RankResult> Freshest(const RankRequest& request) const;

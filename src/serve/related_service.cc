@@ -45,6 +45,8 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
   rank.limit = EffectiveLimit(request, config_.ranking);
   rank.filter = ToArticleFilter(request.filter());
   rank.explain = request.explain();
+  rank.user_id = request.user_id();
+  rank.session_id = request.session_id();
   rank.now = now;
   // A call without a deadline still gets one, so that no request can hold a thread forever.
   const auto deadline = context.deadline();

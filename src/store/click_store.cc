@@ -34,6 +34,10 @@ constexpr size_t kSessionEntryBytes = 16;
 
 }  // namespace
 
+std::string ClickStore::ReaderKey(const std::string& session_id, const std::string& user_id) {
+  return session_id.empty() ? "u/" + user_id : "s/" + session_id;
+}
+
 absl::StatusOr<std::optional<int64_t>> ClickStore::FindEvent(const std::string& event_id,
                                                              StagedBatch* pending) {
   ASSIGN_OR_RETURN(std::optional<std::string> v, Get(Column::kClickEvents, event_id, pending));

@@ -39,6 +39,10 @@ class ClickStore {
                                                    StagedBatch* pending = nullptr);
   void StageEvent(StagedBatch& batch, const std::string& event_id, int64_t micros);
 
+  // The key of a reader's recent clicks: "s/<session id>", or "u/<user id>" for clicks without a
+  // session id.
+  static std::string ReaderKey(const std::string& session_id, const std::string& user_id);
+
   // A session's recent clicks, oldest first (empty when unknown).
   absl::StatusOr<std::vector<SessionClick>> FindSession(const std::string& session_key,
                                                         StagedBatch* pending = nullptr);

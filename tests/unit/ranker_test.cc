@@ -158,5 +158,39 @@ TEST_F(RankerTest, CoVisitedArticlesBecomeRelatedWithoutSharedWords) {
   EXPECT_NE(Ids(Rank("jp2"))[0], "fifa");
 }
 
+TEST_F(RankerTest, WhatTheReaderJustReadIsNotRecommended) {
+  Load();
+  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_,
+                                     BehaviourSources{applier_->covisitation(), *clicks_});
+  ASSERT_TRUE(applier_->ApplyClick(testing::MakeClick("e1", "reader", "jp1", kNow)).ok());
+  v1::ClickEvent by_user = testing::MakeClick("e2", "", "jp3", kNow);
+  by_user.set_user_id("alice");
+  ASSERT_TRUE(applier_->ApplyClick(by_user).ok());
+
+  RankRequest r;
+  r.article_id = "jp2";
+  r.limit = 10;
+  r.now = kNow;
+  r.session_id = "reader";
+  r.user_id = "alice";
+  auto result = ranker_->Rank(r);
+  ASSERT_TRUE(result.ok());
+  const auto ids = Ids(*result);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "jp1"), 0);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "jp3"), 0);
+  EXPECT_EQ(ids[0], "jp1-copy");
+  // Another reader still gets them.
+  r.session_id = "someone-else";
+  r.user_id.clear();
+  const auto others = Ids(*ranker_->Rank(r));
+  EXPECT_EQ(std::count(others.begin(), others.end(), "jp3"), 1);
+  // The fallback for an unknown article leaves them out too.
+  r.article_id = "unknown";
+  r.session_id = "reader";
+  const auto fallback = Ids(*ranker_->Rank(r));
+  EXPECT_EQ(std::count(fallback.begin(), fallback.end(), "jp1"), 0);
+  EXPECT_FALSE(fallback.empty());
+}
+
 }  // namespace
 }  // namespace headliner
