@@ -14,6 +14,7 @@
 #include "cli/event_publisher.h"
 #include "index/vector_index.h"
 #include "ingest/event_applier.h"
+#include "ingest/kafka_client_config.h"
 #include "ingest/kafka_ingestor.h"
 #include "sample/click_simulator.h"
 #include "sample/sample_catalog.h"
@@ -36,12 +37,11 @@ double Percentile(std::vector<double> v, double p) {
 
 std::unique_ptr<RdKafka::KafkaConsumer> BareConsumer(const std::string& brokers,
                                                      const std::vector<std::string>& topics) {
+  std::unique_ptr<RdKafka::Conf> conf = *MakeKafkaConf(
+      brokers,
+      {{"group.id", "bench-floor"}, {"enable.auto.commit", "false"}, {"fetch.wait.max.ms", "100"}},
+      {});
   std::string error;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", brokers, error);
-  conf->set("group.id", "bench-floor", error);
-  conf->set("enable.auto.commit", "false", error);
-  conf->set("fetch.wait.max.ms", "100", error);
   std::unique_ptr<RdKafka::KafkaConsumer> c(RdKafka::KafkaConsumer::create(conf.get(), error));
   std::vector<RdKafka::TopicPartition*> parts;
   for (const std::string& t : topics) {

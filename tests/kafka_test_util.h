@@ -11,6 +11,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "ingest/kafka_client_config.h"
 #include "librdkafka/rdkafkacpp.h"
 
 namespace headliner::testing {
@@ -25,11 +26,9 @@ struct ReadMessage {
 // `timeout` passed.
 inline std::vector<ReadMessage> ReadTopic(const std::string& brokers, const std::string& topic,
                                           int partitions, size_t want, absl::Duration timeout) {
+  std::unique_ptr<RdKafka::Conf> conf =
+      *MakeKafkaConf(brokers, {{"group.id", "test-reader"}, {"enable.auto.commit", "false"}}, {});
   std::string error;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  conf->set("bootstrap.servers", brokers, error);
-  conf->set("group.id", "test-reader", error);
-  conf->set("enable.auto.commit", "false", error);
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(
       RdKafka::KafkaConsumer::create(conf.get(), error));
   std::vector<RdKafka::TopicPartition*> assignment;

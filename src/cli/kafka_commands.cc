@@ -15,6 +15,7 @@
 #include "headliner/v1/admin.grpc.pb.h"
 #include "headliner/v1/article.pb.h"
 #include "headliner/v1/click.pb.h"
+#include "ingest/kafka_client_config.h"
 #include "ingest/message_codec.h"
 #include "sample/click_simulator.h"
 #include "sample/sample_catalog.h"
@@ -136,16 +137,15 @@ int RunConsume(const std::string& brokers_flag, const std::string& topic, int ma
   const char* env = std::getenv("HEADLINER_KAFKA_BROKERS");
   const std::string brokers =
       !brokers_flag.empty() ? brokers_flag : (env != nullptr && *env ? env : kDefaultBrokers);
-  std::string error;
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  if (conf->set("bootstrap.servers", brokers, error) != RdKafka::Conf::CONF_OK ||
-      conf->set("group.id", "headliner-cli-consume", error) != RdKafka::Conf::CONF_OK ||
-      conf->set("enable.auto.commit", "false", error) != RdKafka::Conf::CONF_OK) {
-    std::fprintf(stderr, "consume: %s\n", error.c_str());
+  auto conf = MakeKafkaConf(
+      brokers, {{"group.id", "headliner-cli-consume"}, {"enable.auto.commit", "false"}}, {});
+  if (!conf.ok()) {
+    std::fprintf(stderr, "consume: %s\n", std::string(conf.status().message()).c_str());
     return 1;
   }
+  std::string error;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer(
-      RdKafka::KafkaConsumer::create(conf.get(), error));
+      RdKafka::KafkaConsumer::create(conf->get(), error));
   if (consumer == nullptr) {
     std::fprintf(stderr, "consume: %s\n", error.c_str());
     return 1;

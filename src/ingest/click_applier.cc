@@ -10,10 +10,6 @@
 
 namespace headliner {
 
-std::string ClickApplier::SessionKey(const v1::ClickEvent& click) {
-  return ClickStore::ReaderKey(click.session_id(), click.user_id());
-}
-
 absl::StatusOr<EventOutcome> ClickApplier::Stage(const v1::ClickEvent& click, ApplyContext& ctx) {
   if (std::optional<Rejection> r = ValidateClick(click)) {
     return EventOutcome::Rejected(r->reason, r->message);
@@ -36,7 +32,7 @@ absl::StatusOr<EventOutcome> ClickApplier::Stage(const v1::ClickEvent& click, Ap
   clicks_.StageEvent(batch, click.event_id(), micros);
 
   // The session: drop it when idle for too long, then keep the latest clicks in time order.
-  const std::string session_key = SessionKey(click);
+  const std::string session_key = ClickStore::ReaderKey(click.session_id(), click.user_id());
   ASSIGN_OR_RETURN(std::vector<SessionClick> session, clicks_.FindSession(session_key, &batch));
   const int64_t idle = absl::ToInt64Microseconds(config_.session_idle_timeout);
   if (!session.empty() && micros - session.back().micros > idle) session.clear();

@@ -34,9 +34,6 @@ class ClickApplier {
   // Lets every signal stage what it aggregated over the batch.
   absl::Status FinishBatch(ApplyContext& context);
 
-  // The session key of a click: its session id, else its user id.
-  static std::string SessionKey(const v1::ClickEvent& click);
-
  private:
   ArticleStore& articles_;
   ClickStore& clicks_;

@@ -64,15 +64,9 @@ class KafkaIngestor::Callbacks : public RdKafka::RebalanceCb, public RdKafka::Ev
 
 // Messages collected but not yet applied, with where each came from.
 struct KafkaIngestor::Batch {
-  struct Source {
-    std::string topic;
-    int32_t partition = 0;
-    int64_t offset = 0;
-    std::string key;
-    std::string payload;
-  };
   std::vector<IngestEvent> events;
-  std::vector<Source> sources;
+  // The messages themselves, kept (not copied) for the few that get dead-lettered.
+  std::vector<std::unique_ptr<RdKafka::Message>> sources;
   std::map<TopicPartition, int64_t> first;  // first offset per partition (rewind target)
   std::map<TopicPartition, int64_t> next;   // offset after the last one per partition
   absl::Time started;
@@ -182,7 +176,7 @@ void KafkaIngestor::Run() {
     switch (message->err()) {
       case RdKafka::ERR_NO_ERROR:
         last_message_ = absl::Now();
-        Add(*message, batch);
+        Add(std::move(message), batch);
         break;
       case RdKafka::ERR__TIMED_OUT:
       case RdKafka::ERR__PARTITION_EOF:
@@ -203,29 +197,22 @@ void KafkaIngestor::Run() {
   consumer_->close();
 }
 
-void KafkaIngestor::Add(RdKafka::Message& message, Batch& batch) {
-  const TopicPartition tp{message.topic_name(), message.partition()};
+void KafkaIngestor::Add(std::unique_ptr<RdKafka::Message> message, Batch& batch) {
+  const TopicPartition tp{message->topic_name(), message->partition()};
   auto assigned = next_offset_.find(tp);
   if (assigned == next_offset_.end()) return;  // not ours (any more)
   auto pending = batch.next.find(tp);
+  const int64_t offset = message->offset();
   const int64_t expected = pending != batch.next.end() ? pending->second : assigned->second;
-  if (message.offset() < expected) return;  // already applied or already in this batch
+  if (offset < expected) return;  // already applied or already in this batch
 
-  std::string payload;
-  if (message.payload() != nullptr) {
-    payload.assign(static_cast<const char*>(message.payload()), message.len());
-  }
-  std::string key = message.key() != nullptr ? *message.key() : "";
   const bool articles = IsArticles(tp.first);
-  IngestEvent event = DecodeKafkaMessage(
-      message, articles, articles ? config_.articles_format : config_.clicks_format);
-
   if (batch.empty()) batch.started = absl::Now();
-  batch.events.push_back(std::move(event));
-  batch.sources.push_back(
-      {tp.first, tp.second, message.offset(), std::move(key), std::move(payload)});
-  batch.first.emplace(tp, message.offset());
-  batch.next[tp] = message.offset() + 1;
+  batch.events.push_back(DecodeKafkaMessage(
+      *message, articles, articles ? config_.articles_format : config_.clicks_format));
+  batch.sources.push_back(std::move(message));
+  batch.first.emplace(tp, offset);
+  batch.next[tp] = offset + 1;
 }
 
 absl::Status KafkaIngestor::DeadLetter(const Batch& batch, std::span<const EventOutcome> outcomes) {
@@ -237,18 +224,22 @@ absl::Status KafkaIngestor::DeadLetter(const Batch& batch, std::span<const Event
   bool sent = false;
   for (size_t i = 0; i < outcomes.size(); ++i) {
     if (outcomes[i].kind != EventOutcome::Kind::kRejected) continue;
-    const Batch::Source& src = batch.sources[i];
+    RdKafka::Message& src = *batch.sources[i];
+    const std::string topic = src.topic_name();
     if (++logged_in_window_ <= kMaxLogLinesPer10s) {
-      std::fprintf(stderr, "rejected %s/%d@%lld: %s: %s\n", src.topic.c_str(), src.partition,
-                   static_cast<long long>(src.offset), outcomes[i].reason.c_str(),
+      std::fprintf(stderr, "rejected %s/%d@%lld: %s: %s\n", topic.c_str(), src.partition(),
+                   static_cast<long long>(src.offset()), outcomes[i].reason.c_str(),
                    outcomes[i].message.c_str());
     }
-    const std::string& dlq = IsArticles(src.topic) ? config_.articles_dead_letter_topic
-                                                   : config_.clicks_dead_letter_topic;
+    const std::string& dlq =
+        IsArticles(topic) ? config_.articles_dead_letter_topic : config_.clicks_dead_letter_topic;
     if (dlq.empty() || dead_letters_ == nullptr) continue;
-    RETURN_IF_ERROR(
-        dead_letters_->Send({dlq, src.key, src.payload, outcomes[i].reason, outcomes[i].message,
-                             src.topic, src.partition, src.offset}));
+    std::string payload;
+    if (src.payload() != nullptr)
+      payload.assign(static_cast<const char*>(src.payload()), src.len());
+    RETURN_IF_ERROR(dead_letters_->Send({dlq, src.key() != nullptr ? *src.key() : "", payload,
+                                         outcomes[i].reason, outcomes[i].message, topic,
+                                         src.partition(), src.offset()}));
     sent = true;
   }
   if (!sent) return absl::OkStatus();
@@ -305,7 +296,7 @@ void KafkaIngestor::Apply(Batch& batch) {
 
 void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) {
   next_offset_.clear();
-  articles_target_.clear();
+  articles_target_.reset();
   // Known once the group is joined, so this does not wait.
   cluster_id_ = consumer_->clusterid(5000);
   std::vector<RdKafka::TopicPartition*> clicks;
@@ -333,7 +324,7 @@ void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) 
 void KafkaIngestor::OnRevoke() {
   if (consumer_ != nullptr) (void)consumer_->unassign();
   next_offset_.clear();
-  articles_target_.clear();
+  articles_target_.reset();
   clicks_paused_ = false;
   discard_batch_ = true;
   PublishPartitions();
@@ -362,7 +353,7 @@ void KafkaIngestor::RefreshWatermarks() {
   }
   // The clicks gate waits for the articles partitions' end offsets as first seen after the
   // assignment (they are fetched; the paused clicks partitions are not).
-  if (clicks_paused_ && articles_target_.empty()) {
+  if (clicks_paused_ && !articles_target_) {
     std::map<int32_t, int64_t> targets;
     for (const auto& [tp, next] : next_offset_) {
       if (!IsArticles(tp.first)) continue;
@@ -371,7 +362,6 @@ void KafkaIngestor::RefreshWatermarks() {
       targets[tp.second] = high->second;
     }
     articles_target_ = std::move(targets);
-    articles_target_[-1] = 0;  // marks the targets as known even with no articles partitions
   }
   PublishPartitions();
   MaybeOpenClicksGate();
@@ -380,9 +370,8 @@ void KafkaIngestor::RefreshWatermarks() {
 void KafkaIngestor::OnStatistics(const std::string& json) { brokers_up_ = AnyBrokerUp(json); }
 
 void KafkaIngestor::MaybeOpenClicksGate() {
-  if (!clicks_paused_ || articles_target_.empty()) return;
-  for (const auto& [partition, target] : articles_target_) {
-    if (partition < 0) continue;
+  if (!clicks_paused_ || !articles_target_) return;
+  for (const auto& [partition, target] : *articles_target_) {
     const TopicPartition tp{config_.articles_topic, partition};
     auto it = next_offset_.find(tp);
     int64_t reached = it == next_offset_.end() ? target : it->second;

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -90,7 +91,8 @@ class KafkaIngestor {
   // After a fatal consumer error (librdkafka cannot recover such a handle).
   void RecreateConsumer();
   void Run();
-  void Add(RdKafka::Message& message, Batch& batch);
+  // Takes `message` into the batch unless it was applied before.
+  void Add(std::unique_ptr<RdKafka::Message> message, Batch& batch);
   // Applies `batch`; on failure rewinds its partitions so it is consumed again.
   void Apply(Batch& batch);
   absl::Status DeadLetter(const Batch& batch, std::span<const EventOutcome> outcomes);
@@ -122,7 +124,8 @@ class KafkaIngestor {
   // Owned by the ingest thread.
   std::string cluster_id_;
   std::map<TopicPartition, int64_t> next_offset_;  // assigned partitions -> next to apply
-  std::map<int32_t, int64_t> articles_target_;     // gate: end offsets at assignment
+  // The clicks gate: articles partitions' end offsets as first seen after the assignment.
+  std::optional<std::map<int32_t, int64_t>> articles_target_;
   bool clicks_paused_ = false;
   bool discard_batch_ = false;  // set by a rebalance: the pending batch is re-read
   bool fatal_ = false;          // set by the event callback

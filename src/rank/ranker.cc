@@ -71,12 +71,16 @@ absl::StatusOr<std::vector<std::pair<uint64_t, double>>> Ranker::CoVisited(uint6
   if (!behaviour_ || config_.covisitation_weight == 0) return out;
   ASSIGN_OR_RETURN(std::vector<Partner> partners, behaviour_->covisitation.FindPartners(source));
   if (partners.empty()) return out;
-  ASSIGN_OR_RETURN(Activity a, behaviour_->clicks.FindArticleActivity(source));
-  for (const Partner& p : partners) {
-    ASSIGN_OR_RETURN(Activity b, behaviour_->clicks.FindArticleActivity(p.dense_id));
-    // Decayed weights never exceed the pair's click count, so the union stays positive.
-    const double uni = static_cast<double>(a.clicks) + static_cast<double>(b.clicks) - p.weight;
-    if (uni > 0) out.push_back({p.dense_id, std::min(1.0, p.weight / uni)});
+  // One read for the source's and every partner's click count: this runs on every query.
+  std::vector<uint64_t> ids = {source};
+  for (const Partner& p : partners) ids.push_back(p.dense_id);
+  ASSIGN_OR_RETURN(std::vector<Activity> activity, behaviour_->clicks.FindArticleActivities(ids));
+  for (size_t i = 0; i < partners.size(); ++i) {
+    // Jaccard c / (clicks(a) + clicks(b) - c); clamped because a pair can be counted more often
+    // than its rarer article was clicked (a, b, a again in one session).
+    const double uni = static_cast<double>(activity[0].clicks) +
+                       static_cast<double>(activity[i + 1].clicks) - partners[i].weight;
+    if (uni > 0) out.push_back({partners[i].dense_id, std::min(1.0, partners[i].weight / uni)});
   }
   return out;
 }

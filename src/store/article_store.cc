@@ -41,7 +41,7 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(Database& datab
 
 absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(const std::string& id,
                                                                             StagedBatch* pending) {
-  ASSIGN_OR_RETURN(std::optional<std::string> dense, Get(Column::kIds, id, pending));
+  ASSIGN_OR_RETURN(std::optional<std::string> dense, ReadThrough(db_, pending, Column::kIds, id));
   if (!dense) return std::nullopt;
   std::optional<uint64_t> dense_id = DecodeU64(*dense);
   if (!dense_id) return absl::DataLossError("id mapping of " + id + " is malformed");
@@ -53,7 +53,7 @@ absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(cons
 absl::StatusOr<std::optional<v1::Article>> ArticleStore::FindByDenseId(uint64_t dense_id,
                                                                        StagedBatch* pending) {
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   Get(Column::kCatalog, EncodeU64(dense_id), pending));
+                   ReadThrough(db_, pending, Column::kCatalog, EncodeU64(dense_id)));
   if (!bytes) return std::nullopt;
   return ParseArticle(*bytes, dense_id);
 }

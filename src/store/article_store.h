@@ -74,11 +74,6 @@ class ArticleStore {
   explicit ArticleStore(Database& database, uint64_t next_dense_id)
       : db_(database), next_dense_id_(next_dense_id) {}
 
-  absl::StatusOr<std::optional<std::string>> Get(Column c, const std::string& key,
-                                                 StagedBatch* pending) {
-    return pending != nullptr ? pending->Get(c, key) : db_.Get(c, key);
-  }
-
   Database& db_;
   uint64_t next_dense_id_;  // guarded by the single-writer contract
 };

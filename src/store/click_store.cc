@@ -40,7 +40,8 @@ std::string ClickStore::ReaderKey(const std::string& session_id, const std::stri
 
 absl::StatusOr<std::optional<int64_t>> ClickStore::FindEvent(const std::string& event_id,
                                                              StagedBatch* pending) {
-  ASSIGN_OR_RETURN(std::optional<std::string> v, Get(Column::kClickEvents, event_id, pending));
+  ASSIGN_OR_RETURN(std::optional<std::string> v,
+                   ReadThrough(db_, pending, Column::kClickEvents, event_id));
   if (!v) return std::nullopt;
   if (v->size() != sizeof(int64_t)) return absl::DataLossError("malformed click event entry");
   return Read<int64_t>(v->data());
@@ -55,7 +56,8 @@ void ClickStore::StageEvent(StagedBatch& batch, const std::string& event_id, int
 
 absl::StatusOr<std::vector<SessionClick>> ClickStore::FindSession(const std::string& session_key,
                                                                   StagedBatch* pending) {
-  ASSIGN_OR_RETURN(std::optional<std::string> v, Get(Column::kSessions, session_key, pending));
+  ASSIGN_OR_RETURN(std::optional<std::string> v,
+                   ReadThrough(db_, pending, Column::kSessions, session_key));
   std::vector<SessionClick> clicks;
   if (!v) return clicks;
   if (v->size() % kSessionEntryBytes != 0) return absl::DataLossError("malformed session entry");
@@ -76,15 +78,40 @@ void ClickStore::StageSession(StagedBatch& batch, const std::string& session_key
   batch.Put(Column::kSessions, session_key, value);
 }
 
-absl::StatusOr<Activity> ClickStore::FindActivity(const std::string& key, StagedBatch* pending) {
-  ASSIGN_OR_RETURN(std::optional<std::string> v, Get(Column::kActivity, key, pending));
+namespace {
+absl::StatusOr<Activity> DecodeActivity(std::string_view v) {
   Activity a;
-  if (!v) return a;
-  if (v->size() != kActivityBytes) return absl::DataLossError("malformed activity entry");
-  a.clicks = Read<uint64_t>(v->data());
-  a.popularity.value = Read<double>(v->data() + 8);
-  a.popularity.as_of_micros = Read<int64_t>(v->data() + 16);
+  if (v.size() != kActivityBytes) return absl::DataLossError("malformed activity entry");
+  a.clicks = Read<uint64_t>(v.data());
+  a.popularity.value = Read<double>(v.data() + 8);
+  a.popularity.as_of_micros = Read<int64_t>(v.data() + 16);
   return a;
+}
+}  // namespace
+
+absl::StatusOr<Activity> ClickStore::FindActivity(const std::string& key, StagedBatch* pending) {
+  ASSIGN_OR_RETURN(std::optional<std::string> v, ReadThrough(db_, pending, Column::kActivity, key));
+  if (!v) return Activity{};
+  return DecodeActivity(*v);
+}
+
+absl::StatusOr<std::vector<Activity>> ClickStore::FindArticleActivities(
+    std::span<const uint64_t> dense_ids) {
+  std::vector<std::string> keys;
+  keys.reserve(dense_ids.size());
+  for (uint64_t id : dense_ids) keys.push_back(ArticleKey(id));
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_.db().MultiGet(rocksdb::ReadOptions(), db_.handle(Column::kActivity), slices.size(),
+                    slices.data(), values.data(), statuses.data());
+  std::vector<Activity> out(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return FromRocks(statuses[i], "activity multi-get");
+    ASSIGN_OR_RETURN(out[i], DecodeActivity(values[i].ToStringView()));
+  }
+  return out;
 }
 
 absl::StatusOr<Activity> ClickStore::FindArticleActivity(uint64_t dense_id, StagedBatch* pending) {

@@ -16,7 +16,8 @@ constexpr size_t kPartnerBytes = 16;
 }  // namespace
 
 absl::StatusOr<double> CoVisitationStore::FindWeight(uint64_t a, uint64_t b, StagedBatch* pending) {
-  ASSIGN_OR_RETURN(std::optional<std::string> v, Get(Column::kCoVisits, PairKey(a, b), pending));
+  ASSIGN_OR_RETURN(std::optional<std::string> v,
+                   ReadThrough(db_, pending, Column::kCoVisits, PairKey(a, b)));
   if (!v) return 0.0;
   if (v->size() != sizeof(double)) return absl::DataLossError("malformed co-visitation weight");
   double w;
@@ -32,7 +33,8 @@ void CoVisitationStore::StageWeight(StagedBatch& batch, uint64_t a, uint64_t b, 
 
 absl::StatusOr<std::vector<Partner>> CoVisitationStore::FindPartners(uint64_t a,
                                                                      StagedBatch* pending) {
-  ASSIGN_OR_RETURN(std::optional<std::string> v, Get(Column::kPartners, EncodeU64(a), pending));
+  ASSIGN_OR_RETURN(std::optional<std::string> v,
+                   ReadThrough(db_, pending, Column::kPartners, EncodeU64(a)));
   std::vector<Partner> partners;
   if (!v) return partners;
   if (v->size() % kPartnerBytes != 0) return absl::DataLossError("malformed partner list");

@@ -35,11 +35,6 @@ class CoVisitationStore {
   void StagePartners(StagedBatch& batch, uint64_t a, const std::vector<Partner>& partners);
 
  private:
-  absl::StatusOr<std::optional<std::string>> Get(Column c, const std::string& key,
-                                                 StagedBatch* pending) {
-    return pending != nullptr ? pending->Get(c, key) : db_.Get(c, key);
-  }
-
   Database& db_;
 };
 

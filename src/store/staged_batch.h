@@ -50,6 +50,13 @@ class StagedBatch {
   absl::flat_hash_map<std::pair<Column, std::string>, int64_t> counters_;
 };
 
+// Reads `key` as the writer will see it (through `pending`) or, without a batch, as committed.
+inline absl::StatusOr<std::optional<std::string>> ReadThrough(Database& database,
+                                                              StagedBatch* pending, Column c,
+                                                              const std::string& key) {
+  return pending != nullptr ? pending->Get(c, key) : database.Get(c, key);
+}
+
 }  // namespace headliner
 
 #endif  // HEADLINER_STORE_STAGED_BATCH_H_
