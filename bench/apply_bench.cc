@@ -36,13 +36,16 @@ struct Stack {
     articles = std::move(*ArticleStore::Open(*db));
     clicks = std::make_unique<ClickStore>(*db);
     index = std::make_unique<VectorIndex>(config.encoder.dimension, config.index);
-    applier = std::move(*EventApplier::Create(*db, *articles, *clicks, *index, config));
+    behaviour_index = std::make_unique<VectorIndex>(config.encoder.dimension, config.index);
+    applier =
+        std::move(*EventApplier::Create(*db, *articles, *clicks, *index, *behaviour_index, config));
   }
   Config config;
   std::unique_ptr<Database> db;
   std::unique_ptr<ArticleStore> articles;
   std::unique_ptr<ClickStore> clicks;
   std::unique_ptr<VectorIndex> index;
+  std::unique_ptr<VectorIndex> behaviour_index;
   std::unique_ptr<EventApplier> applier;
 };
 

@@ -118,7 +118,9 @@ int Run() {
   OffsetStore offsets(*db);
   VectorIndex index(config.encoder.dimension, config.index);
   index.StartBackgroundCompaction();
-  auto applier = std::move(*EventApplier::Create(*db, *store, click_store, index, config));
+  VectorIndex behaviour_index(config.encoder.dimension, config.index);
+  auto applier =
+      std::move(*EventApplier::Create(*db, *store, click_store, index, behaviour_index, config));
   auto ingestor = std::move(*KafkaIngestor::Start(config.kafka, brokers, *applier, offsets));
   auto handled = [&] {
     IngestStatus s = ingestor->Status();

@@ -70,7 +70,8 @@ int Run() {
   auto store = ArticleStore::Open(**db);
   VectorIndex served(config.encoder.dimension, config.index);
   ClickStore clicks(**db);
-  auto applier = EventApplier::Create(**db, **store, clicks, served, config);
+  VectorIndex behaviour_index(config.encoder.dimension, config.index);
+  auto applier = EventApplier::Create(**db, **store, clicks, served, behaviour_index, config);
   absl::flat_hash_map<std::string, std::string> story_of;
   absl::Time now = absl::InfinitePast();
   for (const SampleArticle& s : *catalog) {

@@ -112,11 +112,17 @@ absl::Status ApplyYamlNode(const YAML::Node& root, Config& c) {
 
   YamlSection rank = top.Child("ranking");
   RETURN_IF_ERROR(rank.Read("content_weight", c.ranking.content_weight));
+  RETURN_IF_ERROR(rank.Read("behaviour_weight", c.ranking.behaviour_weight));
   RETURN_IF_ERROR(rank.Read("covisitation_weight", c.ranking.covisitation_weight));
   RETURN_IF_ERROR(rank.Read("freshness_weight", c.ranking.freshness_weight));
+  RETURN_IF_ERROR(rank.Read("popularity_weight", c.ranking.popularity_weight));
   RETURN_IF_ERROR(rank.ReadDuration("freshness_half_life", c.ranking.freshness_half_life));
+  RETURN_IF_ERROR(rank.Read("covisitation_normalizer", c.ranking.covisitation_normalizer));
+  RETURN_IF_ERROR(rank.Read("mmr_lambda", c.ranking.mmr_lambda));
   RETURN_IF_ERROR(rank.Read("near_duplicate_threshold", c.ranking.near_duplicate_threshold));
   RETURN_IF_ERROR(rank.Read("candidate_pool", c.ranking.candidate_pool));
+  RETURN_IF_ERROR(rank.Read("popular_candidates", c.ranking.popular_candidates));
+  RETURN_IF_ERROR(rank.ReadDuration("popular_max_age", c.ranking.popular_max_age));
   RETURN_IF_ERROR(rank.Read("default_limit", c.ranking.default_limit));
   RETURN_IF_ERROR(rank.Read("max_limit", c.ranking.max_limit));
   RETURN_IF_ERROR(rank.CheckNoUnknownKeys());
@@ -126,6 +132,7 @@ absl::Status ApplyYamlNode(const YAML::Node& root, Config& c) {
   RETURN_IF_ERROR(clk.ReadDuration("session_idle_timeout", c.clicks.session_idle_timeout));
   RETURN_IF_ERROR(clk.ReadDuration("dedup_window", c.clicks.dedup_window));
   RETURN_IF_ERROR(clk.ReadDuration("popularity_half_life", c.clicks.popularity_half_life));
+  RETURN_IF_ERROR(clk.Read("trending_per_section", c.clicks.trending_per_section));
   RETURN_IF_ERROR(clk.CheckNoUnknownKeys());
 
   YamlSection cov = top.Child("covisitation");
@@ -133,6 +140,15 @@ absl::Status ApplyYamlNode(const YAML::Node& root, Config& c) {
   RETURN_IF_ERROR(cov.ReadDuration("gap_half_life", c.covisitation.gap_half_life));
   RETURN_IF_ERROR(cov.Read("max_partners", c.covisitation.max_partners));
   RETURN_IF_ERROR(cov.CheckNoUnknownKeys());
+
+  YamlSection beh = top.Child("behaviour");
+  RETURN_IF_ERROR(beh.Read("enabled", c.behaviour.enabled));
+  RETURN_IF_ERROR(beh.ReadDuration("window", c.behaviour.window));
+  RETURN_IF_ERROR(beh.Read("context_clicks", c.behaviour.context_clicks));
+  RETURN_IF_ERROR(beh.Read("negatives", c.behaviour.negatives));
+  RETURN_IF_ERROR(beh.Read("negative_pool", c.behaviour.negative_pool));
+  RETURN_IF_ERROR(beh.Read("learning_rate", c.behaviour.learning_rate));
+  RETURN_IF_ERROR(beh.CheckNoUnknownKeys());
 
   YamlSection kafka = top.Child("kafka");
   RETURN_IF_ERROR(kafka.Read("brokers", c.kafka.brokers));
@@ -231,6 +247,23 @@ absl::Status ValidateConfig(const Config& c) {
   RETURN_IF_ERROR(Range("ranking.content_weight", c.ranking.content_weight, 0, 100));
   RETURN_IF_ERROR(Range("ranking.freshness_weight", c.ranking.freshness_weight, 0, 100));
   RETURN_IF_ERROR(Range("ranking.covisitation_weight", c.ranking.covisitation_weight, 0, 100));
+  RETURN_IF_ERROR(Range("ranking.behaviour_weight", c.ranking.behaviour_weight, 0, 100));
+  RETURN_IF_ERROR(Range("ranking.popularity_weight", c.ranking.popularity_weight, 0, 100));
+  RETURN_IF_ERROR(Range("ranking.mmr_lambda", c.ranking.mmr_lambda, 0, 1));
+  RETURN_IF_ERROR(Range("ranking.popular_candidates", c.ranking.popular_candidates, 0, 10000));
+  RETURN_IF_ERROR(Positive("ranking.popular_max_age", c.ranking.popular_max_age));
+  if (c.ranking.content_weight == 0 && c.ranking.behaviour_weight == 0 &&
+      c.ranking.covisitation_weight == 0 && c.ranking.popularity_weight == 0) {
+    return absl::InvalidArgumentError(
+        "ranking: at least one of content_weight, behaviour_weight, covisitation_weight and "
+        "popularity_weight must be positive (each enables its source of candidates)");
+  }
+  const std::string& norm = c.ranking.covisitation_normalizer;
+  if (norm != "jaccard" && norm != "cosine" && norm != "lift" && norm != "pmi") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ranking.covisitation_normalizer: must be jaccard, cosine, lift or pmi, got \"", norm,
+        "\""));
+  }
   RETURN_IF_ERROR(Positive("ranking.freshness_half_life", c.ranking.freshness_half_life));
   RETURN_IF_ERROR(
       Range("ranking.near_duplicate_threshold", c.ranking.near_duplicate_threshold, 0, 1.0001));
@@ -244,6 +277,12 @@ absl::Status ValidateConfig(const Config& c) {
   RETURN_IF_ERROR(Positive("covisitation.window", c.covisitation.window));
   RETURN_IF_ERROR(Positive("covisitation.gap_half_life", c.covisitation.gap_half_life));
   RETURN_IF_ERROR(Range("covisitation.max_partners", c.covisitation.max_partners, 1, 1000));
+  RETURN_IF_ERROR(Range("clicks.trending_per_section", c.clicks.trending_per_section, 1, 10000));
+  RETURN_IF_ERROR(Positive("behaviour.window", c.behaviour.window));
+  RETURN_IF_ERROR(Range("behaviour.context_clicks", c.behaviour.context_clicks, 1, 100));
+  RETURN_IF_ERROR(Range("behaviour.negatives", c.behaviour.negatives, 0, 50));
+  RETURN_IF_ERROR(Range("behaviour.negative_pool", c.behaviour.negative_pool, 1, 1000000));
+  RETURN_IF_ERROR(Range("behaviour.learning_rate", c.behaviour.learning_rate, 1e-6, 1));
   if (!c.kafka.brokers.empty()) {
     if (c.kafka.group_id.empty()) return absl::InvalidArgumentError("kafka.group_id: is empty");
     if (c.kafka.articles_topic.empty() || c.kafka.clicks_topic.empty()) {

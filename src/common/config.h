@@ -41,17 +41,38 @@ struct IndexConfig {
 };
 
 // Ranking parameters (src/rank). Experiments will vary these per variant.
+//   score = content_weight * cosine(content vectors)
+//         + behaviour_weight * cosine(behaviour vectors)
+//         + covisitation_weight * co-visitation score (see covisitation_normalizer)
+//         + freshness_weight * 2^(-age / freshness_half_life)
+//         + popularity_weight * popularity / (the most popular candidate's popularity)
+// A source of candidates is used only when its feature's weight is non-zero: the content index
+// (content), the behaviour index (behaviour), the co-visitation partners (covisitation) and the
+// section's trending articles (popularity).
 struct RankingConfig {
   double content_weight = 1.0;
-  // Weight of the co-visitation score, Jaccard: c(a, b) / (clicks(a) + clicks(b) - c(a, b)).
+  double behaviour_weight = 0.0;
   double covisitation_weight = 1.0;
   double freshness_weight = 0.05;
+  double popularity_weight = 0.0;
   absl::Duration freshness_half_life = absl::Hours(24);
-  // A candidate whose content similarity to an item already chosen is at least this is a
-  // near-duplicate and is dropped.
+  // How c(a, b), the decayed co-visitation weight, becomes a score in [0, 1] given the click
+  // counts n(a), n(b): "jaccard" c / (n(a) + n(b) - c), "cosine" c / sqrt(n(a) n(b)), "lift"
+  // c / (n(a) n(b)) scaled to the source's best partner, or "pmi" log(c N / (n(a) n(b))) scaled the
+  // same way.
+  std::string covisitation_normalizer = "jaccard";
+  // Maximal marginal relevance: each next item maximises
+  //   mmr_lambda * score - (1 - mmr_lambda) * (max content similarity to the items chosen).
+  // 1 ranks by score alone.
+  double mmr_lambda = 1.0;
+  // A candidate whose content similarity to the source or to another candidate is at least this
+  // is a near-duplicate: of a group of near-duplicates only the freshest is shown.
   double near_duplicate_threshold = 0.97;
-  // How many nearest neighbours are fetched before filtering and re-ranking.
+  // How many nearest neighbours are fetched (from each index) before filtering and re-ranking.
   int candidate_pool = 50;
+  // Trending articles of the source's section considered, and how old they may be.
+  int popular_candidates = 20;
+  absl::Duration popular_max_age = absl::Hours(48);
   int default_limit = 10;
   int max_limit = 100;
 };
@@ -66,6 +87,8 @@ struct ClicksConfig {
   absl::Duration dedup_window = absl::Hours(24);
   // Half-life of article and section popularity.
   absl::Duration popularity_half_life = absl::Hours(6);
+  // Length of each section's trending list.
+  int trending_per_section = 100;
 };
 
 // Co-visitation (src/ingest/covisitation_signal): articles read in one session.
@@ -76,6 +99,21 @@ struct CoVisitationConfig {
   absl::Duration gap_half_life = absl::Minutes(10);
   // Partners kept per article (the heaviest).
   int max_partners = 50;
+};
+
+// Behaviour embeddings (src/ingest/behaviour_embedding_signal): streaming item2vec, i.e.
+// skip-gram with negative sampling over each session's clicks, one SGD step per click.
+struct BehaviourConfig {
+  // false: no behaviour vectors are learnt (and the behaviour index stays empty).
+  bool enabled = true;
+  // A click is trained against the session's distinct earlier clicks at most this long before it,
+  // the `context_clicks` most recent of them.
+  absl::Duration window = absl::Minutes(30);
+  int context_clicks = 5;
+  // Negative samples per pair, drawn from the last `negative_pool` clicks.
+  int negatives = 5;
+  int negative_pool = 10000;
+  double learning_rate = 0.025;
 };
 
 // Message format of a topic; a `content-type` header on a message overrides it.
@@ -124,6 +162,7 @@ struct Config {
   RankingConfig ranking;
   ClicksConfig clicks;
   CoVisitationConfig covisitation;
+  BehaviourConfig behaviour;
   KafkaConfig kafka;
   ServerConfig server;
 };

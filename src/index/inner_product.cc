@@ -10,6 +10,14 @@
 #include <vector>
 
 namespace headliner {
+
+void NormalizeInPlace(std::span<float> v) {
+  double norm = 0;
+  for (float x : v) norm += double{x} * x;
+  if (norm == 0) return;
+  const float inv = static_cast<float>(1.0 / std::sqrt(norm));
+  for (float& x : v) x *= inv;
+}
 namespace {
 
 // Eight independent accumulators: the compiler vectorises this with plain SSE2, where a single

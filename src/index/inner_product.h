@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "faiss/IndexFlat.h"
 #include "faiss/IndexFlatCodes.h"
@@ -17,6 +18,10 @@ namespace headliner {
 
 // Sum of a[i] * b[i] for i < d.
 float InnerProduct(const float* a, const float* b, size_t d);
+
+// Scales `v` to unit L2 norm (the norm summed in double, so the result is the same wherever it
+// is computed); leaves an all-zero vector as it is.
+void NormalizeInPlace(std::span<float> v);
 
 // IndexFlatIP whose distance computer (used by HNSW for building and searching) calls
 // InnerProduct instead of FAISS's scalar kernel. Storage and results are unchanged.

@@ -15,10 +15,14 @@
 
 namespace headliner {
 
-// One change of the vector index; an empty vector removes the id.
+// Which vector index a change is for.
+enum class IndexKind { kContent, kBehaviour };
+
+// One change of a vector index; an empty vector removes the id.
 struct IndexChange {
   uint64_t dense_id = 0;
   std::vector<float> vector;
+  IndexKind index = IndexKind::kContent;
 };
 
 // How one event ended.

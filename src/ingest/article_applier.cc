@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
+#include "index/inner_product.h"
 #include "ingest/event_validator.h"
 
 namespace headliner {
@@ -13,10 +14,7 @@ namespace {
 
 std::vector<float> Normalized(const google::protobuf::RepeatedField<float>& values) {
   std::vector<float> out(values.begin(), values.end());
-  double norm = 0;
-  for (float v : out) norm += double{v} * v;
-  const float inv = static_cast<float>(1.0 / std::sqrt(norm));
-  for (float& v : out) v *= inv;
+  NormalizeInPlace(out);
   return out;
 }
 

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
+#include "index/inner_product.h"
+#include "ingest/behaviour_embedding_signal.h"
 #include "ingest/covisitation_signal.h"
 #include "ingest/popularity_signal.h"
 #include "store/offset_store.h"
@@ -12,22 +14,24 @@
 
 namespace headliner {
 
-absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(Database& database,
-                                                                   ArticleStore& articles,
-                                                                   ClickStore& clicks,
-                                                                   VectorIndex& index,
-                                                                   const Config& config) {
+absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
+    Database& database, ArticleStore& articles, ClickStore& clicks, VectorIndex& index,
+    VectorIndex& behaviour_index, const Config& config) {
   ASSIGN_OR_RETURN(std::unique_ptr<ArticleApplier> article_applier,
                    ArticleApplier::Create(articles, index, config.encoder));
   auto covisitation = std::make_unique<CoVisitationStore>(database);
+  auto behaviour = std::make_unique<BehaviourStore>(database, config.encoder.dimension);
   auto click_applier = std::make_unique<ClickApplier>(articles, clicks, config.clicks);
-  click_applier->AddSignal(
-      std::make_unique<PopularitySignal>(clicks, config.clicks.popularity_half_life));
+  click_applier->AddSignal(std::make_unique<PopularitySignal>(clicks, config.clicks));
   click_applier->AddSignal(
       std::make_unique<CoVisitationSignal>(*covisitation, config.covisitation));
+  if (config.behaviour.enabled) {
+    click_applier->AddSignal(
+        std::make_unique<BehaviourEmbeddingSignal>(*behaviour, articles, config.behaviour));
+  }
   return std::unique_ptr<EventApplier>(
-      new EventApplier(database, articles, index, std::move(covisitation),
-                       std::move(article_applier), std::move(click_applier)));
+      new EventApplier(database, articles, index, behaviour_index, std::move(covisitation),
+                       std::move(behaviour), std::move(article_applier), std::move(click_applier)));
 }
 
 const char* EventApplier::SourceOf(const IngestEvent& event) {
@@ -81,14 +85,26 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
   if (ctx.writes.size() > 0) {
     if (absl::Status s = ctx.writes.Commit(); !s.ok()) return abandon(s);
   }
-  for (IndexChange& change : ctx.index_changes) {
-    if (change.vector.empty()) {
+  RETURN_IF_ERROR(ApplyIndexChanges(ctx.index_changes));
+  return outcomes;
+}
+
+absl::Status EventApplier::ApplyIndexChanges(std::vector<IndexChange>& changes) {
+  for (IndexChange& change : changes) {
+    if (change.index == IndexKind::kBehaviour) {
+      // Only live articles are searchable: a deleted one can still be trained as the context of
+      // a click that came before its deletion.
+      if (index_.Contains(change.dense_id)) {
+        RETURN_IF_ERROR(behaviour_index_.Upsert(change.dense_id, change.vector));
+      }
+    } else if (change.vector.empty()) {
       index_.Remove(change.dense_id);
+      behaviour_index_.Remove(change.dense_id);
     } else {
       RETURN_IF_ERROR(index_.Upsert(change.dense_id, change.vector));
     }
   }
-  return outcomes;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ArticleApplyResult> EventApplier::ApplyArticle(const v1::Article& article) {
@@ -125,7 +141,28 @@ absl::StatusOr<EventOutcome> EventApplier::ApplyClick(const v1::ClickEvent& clic
 
 absl::Status EventApplier::RestoreIndex() {
   absl::MutexLock lock(&mu_);
-  return article_applier_->RestoreIndex();
+  RETURN_IF_ERROR(article_applier_->RestoreIndex());
+  return RestoreBehaviourIndex();
+}
+
+absl::Status EventApplier::RestoreBehaviourIndex() {
+  std::vector<uint64_t> ids;
+  std::vector<float> vectors;
+  const size_t dimension = static_cast<size_t>(behaviour_index_.dimension());
+  absl::Status bad;
+  RETURN_IF_ERROR(behaviour_->ForEach([&](uint64_t id, BehaviourVectors v) {
+    if (!index_.Contains(id)) return;  // deleted since
+    if (v.input.size() != dimension) {
+      bad = absl::FailedPreconditionError("behaviour vectors do not match encoder.dimension");
+      return;
+    }
+    // The same normalisation as the live updates (BehaviourEmbeddingSignal::FinishBatch).
+    NormalizeInPlace(v.input);
+    vectors.insert(vectors.end(), v.input.begin(), v.input.end());
+    ids.push_back(id);
+  }));
+  RETURN_IF_ERROR(bad);
+  return behaviour_index_.Restore(ids, vectors);
 }
 
 }  // namespace headliner

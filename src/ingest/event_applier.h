@@ -1,9 +1,9 @@
 // The single writer of Headliner's state. Every change (Kafka micro-batches, Admin RPCs, the bulk
 // loader) goes through ApplyBatch, which stages each event with ArticleApplier or ClickApplier,
 // adds the consumed Kafka positions and the rejection counters, writes it all as one RocksDB
-// WriteBatch, and then updates the index. A crash at any point leaves RocksDB either before or
-// after the whole batch, and the index is rebuilt from RocksDB on start, so every event is
-// applied exactly once.
+// WriteBatch, and then updates the indexes (content and behaviour). A crash at any point leaves
+// RocksDB either before or after the whole batch, and the index is rebuilt from RocksDB on start,
+// so every event is applied exactly once.
 //
 // Thread safety: every public method may be called from any thread; batches are serialised by
 // `mu_`, which also guards the appliers' in-memory state (document frequencies).
@@ -28,6 +28,7 @@
 #include "ingest/article_applier.h"
 #include "ingest/click_applier.h"
 #include "store/article_store.h"
+#include "store/behaviour_store.h"
 #include "store/click_store.h"
 #include "store/covisitation_store.h"
 #include "store/database.h"
@@ -64,15 +65,15 @@ struct ArticleApplyResult {
 
 class EventApplier {
  public:
-  // References must outlive the applier. Loads the encoder's document frequencies.
-  static absl::StatusOr<std::unique_ptr<EventApplier>> Create(Database& database,
-                                                              ArticleStore& articles,
-                                                              ClickStore& clicks,
-                                                              VectorIndex& index,
-                                                              const Config& config);
+  // References must outlive the applier. Loads the encoder's document frequencies. `index` holds
+  // content vectors, `behaviour_index` behaviour vectors (same dimension).
+  static absl::StatusOr<std::unique_ptr<EventApplier>> Create(
+      Database& database, ArticleStore& articles, ClickStore& clicks, VectorIndex& index,
+      VectorIndex& behaviour_index, const Config& config);
 
-  // The co-visitation table the applier maintains (owned by it).
+  // The co-visitation and behaviour tables the applier maintains (owned by it).
   CoVisitationStore& covisitation() { return *covisitation_; }
+  BehaviourStore& behaviour() { return *behaviour_; }
 
   // Applies `events` in order, and records `positions`, atomically. Returns one outcome per
   // event; a non-OK status means nothing was written (storage failure or `before_commit`).
@@ -88,7 +89,8 @@ class EventApplier {
   absl::StatusOr<ArticleApplyResult> DeleteArticle(const std::string& article_id, absl::Time when);
   absl::StatusOr<EventOutcome> ApplyClick(const v1::ClickEvent& click);
 
-  // Loads every stored embedding into the index (start-up).
+  // Loads every stored embedding into the content index, and the behaviour vectors of live
+  // articles into the behaviour index (start-up).
   absl::Status RestoreIndex();
 
   // Source label of rejection counters ("articles", "clicks").
@@ -96,24 +98,31 @@ class EventApplier {
 
  private:
   EventApplier(Database& database, ArticleStore& articles, VectorIndex& index,
-               std::unique_ptr<CoVisitationStore> covisitation,
+               VectorIndex& behaviour_index, std::unique_ptr<CoVisitationStore> covisitation,
+               std::unique_ptr<BehaviourStore> behaviour,
                std::unique_ptr<ArticleApplier> article_applier,
                std::unique_ptr<ClickApplier> click_applier)
       : database_(database),
         articles_(articles),
         index_(index),
+        behaviour_index_(behaviour_index),
         covisitation_(std::move(covisitation)),
+        behaviour_(std::move(behaviour)),
         article_applier_(std::move(article_applier)),
         click_applier_(std::move(click_applier)) {}
 
   absl::StatusOr<std::vector<EventOutcome>> ApplyBatchLocked(
       std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
       const BeforeCommit& before_commit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status ApplyIndexChanges(std::vector<IndexChange>& changes);
+  absl::Status RestoreBehaviourIndex();
 
   Database& database_;
   ArticleStore& articles_;
   VectorIndex& index_;
+  VectorIndex& behaviour_index_;
   const std::unique_ptr<CoVisitationStore> covisitation_;  // thread-safe reads
+  const std::unique_ptr<BehaviourStore> behaviour_;        // thread-safe reads
 
   absl::Mutex mu_;
   const std::unique_ptr<ArticleApplier> article_applier_ ABSL_PT_GUARDED_BY(mu_);

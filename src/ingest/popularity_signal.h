@@ -1,8 +1,16 @@
-// Click counts and time-decayed popularity per article and per section.
+// Click counts and time-decayed popularity per article and per section, and each section's
+// trending list: its `trending_per_section` most popular articles, which ranking draws fresh
+// popular candidates from.
+//
+// The trending lists are updated once per batch (FinishBatch), from the articles whose popularity
+// the batch changed, like the co-visitation partner lists.
 #ifndef HEADLINER_INGEST_POPULARITY_SIGNAL_H_
 #define HEADLINER_INGEST_POPULARITY_SIGNAL_H_
 
-#include "absl/time/time.h"
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "common/config.h"
 #include "ingest/click_signal.h"
 #include "store/click_store.h"
 
@@ -11,15 +19,23 @@ namespace headliner {
 class PopularitySignal : public ClickSignal {
  public:
   // `clicks` must outlive the signal.
-  PopularitySignal(ClickStore& clicks, absl::Duration half_life)
-      : clicks_(clicks), half_life_(half_life) {}
+  PopularitySignal(ClickStore& clicks, const ClicksConfig& config)
+      : clicks_(clicks), config_(config) {}
 
   absl::Status Stage(const ResolvedClick& click, std::span<const SessionClick> history,
                      ApplyContext& context) override;
+  absl::Status FinishBatch(ApplyContext& context) override;
 
  private:
+  absl::Status StageTrending(const std::string& section,
+                             const absl::flat_hash_map<uint64_t, DecayedCount>& changed,
+                             StagedBatch& batch);
+
   ClickStore& clicks_;
-  const absl::Duration half_life_;
+  const ClicksConfig config_;
+  // This batch's new popularity of each clicked article, by section. Only the batch's (single)
+  // writer touches it.
+  absl::flat_hash_map<std::string, absl::flat_hash_map<uint64_t, DecayedCount>> pending_;
 };
 
 }  // namespace headliner

@@ -31,10 +31,13 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   s->offsets_ = std::make_unique<OffsetStore>(*s->database_);
   s->rejections_ = std::make_unique<RejectionCounters>(*s->database_);
   s->index_ = std::make_unique<VectorIndex>(config.encoder.dimension, config.index);
+  s->behaviour_index_ = std::make_unique<VectorIndex>(config.encoder.dimension, config.index);
   ASSIGN_OR_RETURN(s->applier_, EventApplier::Create(*s->database_, *s->store_, *s->clicks_,
-                                                     *s->index_, config));
-  s->ranker_ = std::make_unique<Ranker>(*s->store_, *s->index_, config.ranking,
-                                        BehaviourSources{s->applier_->covisitation(), *s->clicks_});
+                                                     *s->index_, *s->behaviour_index_, config));
+  s->ranker_ = std::make_unique<Ranker>(
+      *s->store_, *s->index_, config.ranking,
+      BehaviourSources{s->applier_->covisitation(), *s->clicks_, *s->behaviour_index_,
+                       config.clicks.popularity_half_life});
   s->related_service_ =
       std::make_unique<RelatedHeadlinesService>(*s->ranker_, s->state_, s->config_);
   s->admin_service_ = std::make_unique<AdminService>(
@@ -60,6 +63,7 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
 
   RETURN_IF_ERROR(s->applier_->RestoreIndex());
   s->index_->StartBackgroundCompaction();
+  s->behaviour_index_->StartBackgroundCompaction();
   RETURN_IF_ERROR(s->StartIngestion());
   s->state_.set_ready(true);
   health->SetServingStatus(true);
@@ -99,7 +103,8 @@ void HeadlinerServer::Shutdown() {
     grpc_server_->Wait();
   }
   if (ingestor_ != nullptr) ingestor_->Stop();  // applies its pending batch
-  index_.reset();                               // joins the compaction thread
+  index_.reset();                               // joins the compaction threads
+  behaviour_index_.reset();
   if (database_ != nullptr) (void)database_->Close();
 }
 

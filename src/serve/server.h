@@ -62,7 +62,8 @@ class HeadlinerServer {
   std::unique_ptr<ClickStore> clicks_;
   std::unique_ptr<OffsetStore> offsets_;
   std::unique_ptr<RejectionCounters> rejections_;
-  std::unique_ptr<VectorIndex> index_;
+  std::unique_ptr<VectorIndex> index_;            // content vectors
+  std::unique_ptr<VectorIndex> behaviour_index_;  // behaviour vectors
   std::unique_ptr<EventApplier> applier_;
   std::unique_ptr<EmbeddedKafka> embedded_kafka_;
   std::unique_ptr<KafkaIngestor> ingestor_;

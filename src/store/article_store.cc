@@ -81,9 +81,10 @@ absl::StatusOr<std::vector<std::optional<v1::Article>>> ArticleStore::FindByDens
   return out;
 }
 
-absl::StatusOr<std::optional<std::vector<float>>> ArticleStore::FindEmbedding(uint64_t dense_id) {
+absl::StatusOr<std::optional<std::vector<float>>> ArticleStore::FindEmbedding(
+    uint64_t dense_id, StagedBatch* pending) {
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                   db_.Get(Column::kEmbeddings, EncodeU64(dense_id)));
+                   ReadThrough(db_, pending, Column::kEmbeddings, EncodeU64(dense_id)));
   if (!bytes) return std::nullopt;
   auto floats = DecodeFloats(*bytes);
   if (!floats) return absl::DataLossError(absl::StrCat("embedding ", dense_id, " is malformed"));

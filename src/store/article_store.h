@@ -47,7 +47,8 @@ class ArticleStore {
   // One result per id, in order; missing ones are empty.
   absl::StatusOr<std::vector<std::optional<v1::Article>>> FindByDenseIds(
       std::span<const uint64_t> dense_ids);
-  absl::StatusOr<std::optional<std::vector<float>>> FindEmbedding(uint64_t dense_id);
+  absl::StatusOr<std::optional<std::vector<float>>> FindEmbedding(uint64_t dense_id,
+                                                                  StagedBatch* pending = nullptr);
 
   // Visits live articles from the newest `published_at` backwards until `visit` returns false.
   absl::Status ForEachNewest(const std::function<bool(uint64_t dense_id, int64_t micros)>& visit);

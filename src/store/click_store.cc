@@ -29,6 +29,8 @@ constexpr char kTotalClicksKey[] = "clicks_applied";
 
 // Activity: u64 clicks, f64 popularity, i64 popularity reference time.
 constexpr size_t kActivityBytes = 24;
+// Trending list: repeated (u64 dense id, f64 popularity, i64 popularity reference time).
+constexpr size_t kTrendingEntryBytes = 24;
 // Session: repeated (u64 dense id, i64 micros).
 constexpr size_t kSessionEntryBytes = 16;
 
@@ -142,6 +144,35 @@ void ClickStore::StageArticleActivity(StagedBatch& batch, uint64_t dense_id,
 void ClickStore::StageSectionActivity(StagedBatch& batch, const std::string& section,
                                       const Activity& activity) {
   batch.Put(Column::kActivity, SectionKey(section), EncodeActivity(activity));
+}
+
+absl::StatusOr<std::vector<TrendingArticle>> ClickStore::FindTrending(const std::string& section,
+                                                                      StagedBatch* pending) {
+  ASSIGN_OR_RETURN(std::optional<std::string> v,
+                   ReadThrough(db_, pending, Column::kTrending, section));
+  std::vector<TrendingArticle> out;
+  if (!v) return out;
+  if (v->size() % kTrendingEntryBytes != 0) return absl::DataLossError("malformed trending list");
+  out.resize(v->size() / kTrendingEntryBytes);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const char* p = v->data() + i * kTrendingEntryBytes;
+    out[i].dense_id = Read<uint64_t>(p);
+    out[i].popularity.value = Read<double>(p + 8);
+    out[i].popularity.as_of_micros = Read<int64_t>(p + 16);
+  }
+  return out;
+}
+
+void ClickStore::StageTrending(StagedBatch& batch, const std::string& section,
+                               const std::vector<TrendingArticle>& articles) {
+  std::string value;
+  value.reserve(articles.size() * kTrendingEntryBytes);
+  for (const TrendingArticle& a : articles) {
+    Append(value, a.dense_id);
+    Append(value, a.popularity.value);
+    Append(value, a.popularity.as_of_micros);
+  }
+  batch.Put(Column::kTrending, section, value);
 }
 
 absl::StatusOr<uint64_t> ClickStore::TotalClicks() {

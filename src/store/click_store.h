@@ -1,6 +1,6 @@
 // Reader-behaviour state in RocksDB: recent clicks per session, click counts and decayed
-// popularity per article and per section, and the click event ids seen recently (duplicate
-// detection). Values are small fixed-layout records (see click_store.cc).
+// popularity per article and per section, each section's trending articles, and the click event ids
+// seen recently (duplicate detection). Values are small fixed-layout records (see click_store.cc).
 //
 // Reads are thread-safe; with `pending` they see the writer's staged batch. Writes are staged
 // into a StagedBatch by the single ingest writer.
@@ -27,6 +27,12 @@ struct SessionClick {
 
 struct Activity {
   uint64_t clicks = 0;
+  DecayedCount popularity;
+};
+
+// An entry of a section's trending list.
+struct TrendingArticle {
+  uint64_t dense_id = 0;
   DecayedCount popularity;
 };
 
@@ -59,6 +65,13 @@ class ClickStore {
   void StageArticleActivity(StagedBatch& batch, uint64_t dense_id, const Activity& activity);
   void StageSectionActivity(StagedBatch& batch, const std::string& section,
                             const Activity& activity);
+
+  // A section's most popular articles, most popular first as of the list's last update (empty
+  // when the section was never clicked).
+  absl::StatusOr<std::vector<TrendingArticle>> FindTrending(const std::string& section,
+                                                            StagedBatch* pending = nullptr);
+  void StageTrending(StagedBatch& batch, const std::string& section,
+                     const std::vector<TrendingArticle>& articles);
 
   // Clicks ever applied (a counter staged with each one).
   absl::StatusOr<uint64_t> TotalClicks();

@@ -32,6 +32,8 @@ enum class Column {
   kClickEvents,  // click event id -> event time (duplicate detection)
   kCoVisits,     // (dense id a, dense id b) -> decayed co-visitation weight
   kPartners,     // dense id -> heaviest co-visited partners
+  kBehaviour,    // dense id -> behaviour embedding (input and output vectors)
+  kTrending,     // section -> its most popular articles
   kCount,
 };
 

@@ -27,7 +27,8 @@ TEST(UciQualityTest, SameStoryPrecisionAt10) {
   ASSERT_TRUE(store.ok());
   VectorIndex index(config.encoder.dimension, config.index);
   ClickStore clicks(**db);
-  auto applier = EventApplier::Create(**db, **store, clicks, index, config);
+  VectorIndex behaviour_index(config.encoder.dimension, config.index);
+  auto applier = EventApplier::Create(**db, **store, clicks, index, behaviour_index, config);
   ASSERT_TRUE(applier.ok());
   absl::flat_hash_map<std::string, std::string> story_of;
   absl::Time newest = absl::InfinitePast();

@@ -7,8 +7,8 @@
 #include "gtest/gtest.h"
 #include "index/vector_index.h"
 #include "ingest/event_applier.h"
-#include "store/click_store.h"
 #include "store/article_store.h"
+#include "store/click_store.h"
 #include "test_util.h"
 
 namespace headliner::testing {
@@ -26,7 +26,9 @@ class ApplierFixture : public ::testing::Test {
     store_ = std::move(*store);
     clicks_ = std::make_unique<ClickStore>(*db_);
     index_ = std::make_unique<VectorIndex>(config_.encoder.dimension, IndexConfig{});
-    auto applier = EventApplier::Create(*db_, *store_, *clicks_, *index_, config_);
+    behaviour_index_ = std::make_unique<VectorIndex>(config_.encoder.dimension, IndexConfig{});
+    auto applier =
+        EventApplier::Create(*db_, *store_, *clicks_, *index_, *behaviour_index_, config_);
     ASSERT_TRUE(applier.ok()) << applier.status();
     applier_ = std::move(*applier);
     ASSERT_TRUE(applier_->RestoreIndex().ok());
@@ -34,6 +36,7 @@ class ApplierFixture : public ::testing::Test {
   void Close() {
     applier_.reset();
     index_.reset();
+    behaviour_index_.reset();
     clicks_.reset();
     store_.reset();
     db_.reset();
@@ -51,6 +54,7 @@ class ApplierFixture : public ::testing::Test {
   std::unique_ptr<ArticleStore> store_;
   std::unique_ptr<ClickStore> clicks_;
   std::unique_ptr<VectorIndex> index_;
+  std::unique_ptr<VectorIndex> behaviour_index_;
   std::unique_ptr<EventApplier> applier_;
 };
 

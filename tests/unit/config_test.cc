@@ -65,6 +65,37 @@ TEST(ConfigTest, ValidationNamesTheField) {
   EXPECT_FALSE(ValidateConfig(c).ok());
 }
 
+TEST(ConfigTest, RankingAndBehaviourSections) {
+  Config c;
+  ASSERT_TRUE(ApplyYaml("ranking:\n  behaviour_weight: 0.3\n  popularity_weight: 0.2\n"
+                        "  mmr_lambda: 0.8\n  covisitation_normalizer: cosine\n"
+                        "behaviour:\n  negatives: 3\n  learning_rate: 0.05\n  window: 10m\n",
+                        "f.yaml", c)
+                  .ok());
+  EXPECT_EQ(c.ranking.behaviour_weight, 0.3);
+  EXPECT_EQ(c.ranking.popularity_weight, 0.2);
+  EXPECT_EQ(c.ranking.mmr_lambda, 0.8);
+  EXPECT_EQ(c.ranking.covisitation_normalizer, "cosine");
+  EXPECT_EQ(c.behaviour.negatives, 3);
+  EXPECT_EQ(c.behaviour.learning_rate, 0.05);
+  EXPECT_EQ(c.behaviour.window, absl::Minutes(10));
+  EXPECT_TRUE(ValidateConfig(c).ok());
+
+  c.ranking.covisitation_normalizer = "tfidf";
+  EXPECT_NE(ValidateConfig(c).message().find("ranking.covisitation_normalizer"),
+            absl::string_view::npos);
+  c = Config();
+  c.ranking.mmr_lambda = 1.5;
+  EXPECT_NE(ValidateConfig(c).message().find("ranking.mmr_lambda"), absl::string_view::npos);
+  c = Config();
+  c.ranking.content_weight = c.ranking.behaviour_weight = 0;
+  c.ranking.covisitation_weight = c.ranking.popularity_weight = 0;
+  EXPECT_NE(ValidateConfig(c).message().find("at least one of"), absl::string_view::npos);
+  c = Config();
+  c.behaviour.negative_pool = 0;
+  EXPECT_NE(ValidateConfig(c).message().find("behaviour.negative_pool"), absl::string_view::npos);
+}
+
 TEST(ConfigTest, PrecedenceIsYamlThenEnvThenFlags) {
   ConfigOverrides flags;
   auto from_env = LoadConfig("", FakeEnv({{"HEADLINER_DATA_DIR", "/env"}}), flags);

@@ -47,6 +47,11 @@ class RankerTest : public testing::ApplierFixture {
     return ids;
   }
 
+  BehaviourSources Behaviour() {
+    return BehaviourSources{applier_->covisitation(), *clicks_, *behaviour_index_,
+                            config_.clicks.popularity_half_life};
+  }
+
   RankingConfig ranking_;
   std::unique_ptr<Ranker> ranker_;
 };
@@ -96,7 +101,7 @@ TEST_F(RankerTest, FiltersApply) {
 
 TEST_F(RankerTest, FreshnessBreaksTiesTowardsNewer) {
   ranking_.freshness_weight = 1.0;
-  ranking_.content_weight = 0.0;
+  ranking_.content_weight = 1e-6;  // still the candidate source
   Load();
   const auto ids = Ids(Rank("jp1"));
   ASSERT_FALSE(ids.empty());
@@ -132,8 +137,7 @@ TEST_F(RankerTest, DeadlineInThePastFails) {
 
 TEST_F(RankerTest, CoVisitedArticlesBecomeRelatedWithoutSharedWords) {
   Load();
-  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_,
-                                     BehaviourSources{applier_->covisitation(), *clicks_});
+  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
   // Readers of the smartwatch launch go on to the cup final in several sessions.
   for (int s = 0; s < 4; ++s) {
     const std::string session = "s" + std::to_string(s);
@@ -160,8 +164,7 @@ TEST_F(RankerTest, CoVisitedArticlesBecomeRelatedWithoutSharedWords) {
 
 TEST_F(RankerTest, WhatTheReaderJustReadIsNotRecommended) {
   Load();
-  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_,
-                                     BehaviourSources{applier_->covisitation(), *clicks_});
+  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
   ASSERT_TRUE(applier_->ApplyClick(testing::MakeClick("e1", "reader", "jp1", kNow)).ok());
   v1::ClickEvent by_user = testing::MakeClick("e2", "", "jp3", kNow);
   by_user.set_user_id("alice");

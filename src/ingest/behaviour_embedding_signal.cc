@@ -1,0 +1,169 @@
+#include "ingest/behaviour_embedding_signal.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
+
+#include "common/status_macros.h"
+#include "index/inner_product.h"
+
+namespace headliner {
+namespace {
+
+// FNV-1a: a hash that is the same in every process and build, unlike absl::Hash.
+uint64_t StableHash(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+float Dot(const std::vector<float>& a, const std::vector<float>& b) {
+  return InnerProduct(a.data(), b.data(), a.size());
+}
+
+}  // namespace
+
+void BehaviourEmbeddingSignal::Reset() {
+  touched_.clear();
+  inputs_changed_.clear();
+  pool_at_batch_start_.reset();
+  in_batch_ = false;
+}
+
+absl::StatusOr<BehaviourVectors*> BehaviourEmbeddingSignal::Vectors(uint64_t dense_id,
+                                                                    StagedBatch& batch) {
+  if (auto it = touched_.find(dense_id); it != touched_.end()) return &it->second;
+  ASSIGN_OR_RETURN(std::optional<BehaviourVectors> stored, store_.Find(dense_id, &batch));
+  const size_t dimension = static_cast<size_t>(store_.dimension());
+  if (!stored) {
+    stored.emplace();
+    ASSIGN_OR_RETURN(std::optional<std::vector<float>> content,
+                     articles_.FindEmbedding(dense_id, &batch));
+    if (content && content->size() == dimension) {
+      stored->input = *std::move(content);
+      NormalizeInPlace(stored->input);
+    } else {
+      stored->input.assign(dimension, 0.0f);  // no usable content vector: learnt from clicks only
+    }
+    stored->output.assign(dimension, 0.0f);
+  }
+  return &touched_.emplace(dense_id, *std::move(stored)).first->second;
+}
+
+void BehaviourEmbeddingSignal::TrainPair(BehaviourVectors& center, BehaviourVectors& positive,
+                                         std::span<BehaviourVectors* const> negatives) {
+  const float rate = static_cast<float>(config_.learning_rate);
+  std::vector<float> gradient(center.input.size(), 0.0f);
+  auto step = [&](std::vector<float>& output, float label) {
+    const float f = 1.0f / (1.0f + std::exp(-Dot(center.input, output)));
+    const float g = rate * (label - f);
+    for (size_t i = 0; i < output.size(); ++i) {
+      gradient[i] += g * output[i];
+      output[i] += g * center.input[i];
+    }
+  };
+  step(positive.output, 1.0f);
+  for (BehaviourVectors* n : negatives) step(n->output, 0.0f);
+  for (size_t i = 0; i < gradient.size(); ++i) center.input[i] += gradient[i];
+}
+
+std::vector<uint64_t> BehaviourEmbeddingSignal::DrawNegatives(
+    std::mt19937_64& rng, const std::vector<uint64_t>& exclude) const {
+  std::vector<uint64_t> out;
+  const std::vector<uint64_t>& ids = pool_->ids;
+  if (ids.empty()) return out;
+  // A few extra tries for draws that hit an excluded article; a small pool may give fewer.
+  for (int tries = 0;
+       tries < 3 * config_.negatives && out.size() < static_cast<size_t>(config_.negatives);
+       ++tries) {
+    const uint64_t id = ids[rng() % ids.size()];
+    if (std::find(exclude.begin(), exclude.end(), id) != exclude.end()) continue;
+    if (std::find(out.begin(), out.end(), id) != out.end()) continue;
+    out.push_back(id);
+  }
+  return out;
+}
+
+absl::Status BehaviourEmbeddingSignal::Stage(const ResolvedClick& click,
+                                             std::span<const SessionClick> history,
+                                             ApplyContext& context) {
+  StagedBatch& batch = context.writes;
+  if (!in_batch_) {
+    in_batch_ = true;
+    pool_at_batch_start_ = pool_;
+    context.undo.push_back([this] {
+      pool_ = pool_at_batch_start_;
+      Reset();
+    });
+  }
+  if (!pool_) {
+    ASSIGN_OR_RETURN(NegativePool pool, store_.FindNegativePool(&batch));
+    pool_ = std::move(pool);
+    pool_at_batch_start_ = pool_;
+  }
+
+  // Context: the most recent distinct earlier clicks within the window.
+  const int64_t window = absl::ToInt64Microseconds(config_.window);
+  std::vector<uint64_t> contexts;
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (contexts.size() >= static_cast<size_t>(config_.context_clicks)) break;
+    if (it->dense_id == click.dense_id || std::llabs(click.micros - it->micros) > window) continue;
+    if (std::find(contexts.begin(), contexts.end(), it->dense_id) != contexts.end()) continue;
+    contexts.push_back(it->dense_id);
+  }
+
+  if (!contexts.empty()) {
+    std::mt19937_64 rng(StableHash(click.event.event_id()) ^ click.dense_id);
+    std::vector<uint64_t> exclude = contexts;
+    exclude.push_back(click.dense_id);
+    std::vector<BehaviourVectors*> negatives;
+    for (uint64_t id : DrawNegatives(rng, exclude)) {
+      ASSIGN_OR_RETURN(BehaviourVectors * v, Vectors(id, batch));
+      negatives.push_back(v);
+    }
+    ASSIGN_OR_RETURN(BehaviourVectors * clicked, Vectors(click.dense_id, batch));
+    for (uint64_t a : contexts) {
+      ASSIGN_OR_RETURN(BehaviourVectors * earlier, Vectors(a, batch));
+      TrainPair(*clicked, *earlier, negatives);
+      TrainPair(*earlier, *clicked, negatives);
+      inputs_changed_.insert(a);
+    }
+    inputs_changed_.insert(click.dense_id);
+  }
+
+  NegativePool& pool = *pool_;
+  const size_t capacity = static_cast<size_t>(config_.negative_pool);
+  if (pool.ids.size() < capacity) {
+    pool.ids.push_back(click.dense_id);
+  } else {
+    pool.ids[pool.next % pool.ids.size()] = click.dense_id;
+  }
+  pool.next = (pool.next + 1) % capacity;
+  return absl::OkStatus();
+}
+
+absl::Status BehaviourEmbeddingSignal::FinishBatch(ApplyContext& context) {
+  if (!in_batch_) return absl::OkStatus();
+  // Sorted so that the staged writes and index changes come in a deterministic order.
+  std::vector<uint64_t> ids;
+  ids.reserve(touched_.size());
+  for (const auto& [id, vectors] : touched_) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  for (uint64_t id : ids) {
+    const BehaviourVectors& v = touched_.at(id);
+    store_.Stage(context.writes, id, v);
+    if (!inputs_changed_.contains(id)) continue;
+    std::vector<float> normalized = v.input;
+    NormalizeInPlace(normalized);
+    context.index_changes.push_back({id, std::move(normalized), IndexKind::kBehaviour});
+  }
+  store_.StageNegativePool(context.writes, *pool_);
+  Reset();
+  return absl::OkStatus();
+}
+
+}  // namespace headliner

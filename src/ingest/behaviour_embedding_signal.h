@@ -1,0 +1,71 @@
+// Behaviour embeddings learnt from the click stream as it arrives: streaming item2vec, i.e.
+// skip-gram with negative sampling (SGNS) where a session's clicks are the sentence. When a
+// session clicks b, b and each of its recent distinct earlier clicks a (within `window`, at most
+// `context_clicks`) are trained as a positive pair in both directions, against `negatives`
+// articles drawn from the recent clicks (so popular articles are pushed away from everything in
+// proportion to their popularity, as word2vec's unigram sampling does). One SGD step per pair at
+// a constant learning rate: the stream never ends, and recent behaviour should weigh more.
+//
+// An article's input vector starts as its content vector (its output vector at zero), so a new
+// article sits among the articles it reads like until clicks move it; its input vector, unit
+// normalised, is what the behaviour index holds and ranking compares.
+//
+// Negatives are drawn by a generator seeded from the click's event id, and the pool is state in
+// RocksDB written with the batch, so replaying a stream gives the same vectors bit for bit.
+//
+// Within a batch the vectors touched are kept in memory and written once at FinishBatch.
+#ifndef HEADLINER_INGEST_BEHAVIOUR_EMBEDDING_SIGNAL_H_
+#define HEADLINER_INGEST_BEHAVIOUR_EMBEDDING_SIGNAL_H_
+
+#include <optional>
+#include <random>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
+#include "common/config.h"
+#include "ingest/click_signal.h"
+#include "store/article_store.h"
+#include "store/behaviour_store.h"
+
+namespace headliner {
+
+class BehaviourEmbeddingSignal : public ClickSignal {
+ public:
+  // The stores must outlive the signal.
+  BehaviourEmbeddingSignal(BehaviourStore& store, ArticleStore& articles,
+                           const BehaviourConfig& config)
+      : store_(store), articles_(articles), config_(config) {}
+
+  absl::Status Stage(const ResolvedClick& click, std::span<const SessionClick> history,
+                     ApplyContext& context) override;
+  absl::Status FinishBatch(ApplyContext& context) override;
+
+ private:
+  // The article's vectors as of this batch, loaded (or initialised) on first use. Stable address
+  // until the batch ends.
+  absl::StatusOr<BehaviourVectors*> Vectors(uint64_t dense_id, StagedBatch& batch);
+  // One SGNS step: `center` input against `positive` output (label 1) and each negative's output
+  // (label 0).
+  void TrainPair(BehaviourVectors& center, BehaviourVectors& positive,
+                 std::span<BehaviourVectors* const> negatives);
+  // Draws negatives for a click, none of them in `exclude`.
+  std::vector<uint64_t> DrawNegatives(std::mt19937_64& rng,
+                                      const std::vector<uint64_t>& exclude) const;
+  void Reset();
+
+  BehaviourStore& store_;
+  ArticleStore& articles_;
+  const BehaviourConfig config_;
+
+  // Only the batch's (single) writer touches these.
+  std::optional<NegativePool> pool_;  // committed pool plus this batch's clicks; loaded lazily
+  std::optional<NegativePool> pool_at_batch_start_;
+  bool in_batch_ = false;
+  absl::node_hash_map<uint64_t, BehaviourVectors> touched_;  // this batch's vectors
+  absl::flat_hash_set<uint64_t> inputs_changed_;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_INGEST_BEHAVIOUR_EMBEDDING_SIGNAL_H_

@@ -1,0 +1,88 @@
+#include "rank/diversifier.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "common/time_util.h"
+#include "index/inner_product.h"
+
+namespace headliner {
+namespace {
+
+// Only the best candidates are grouped and diversified: the work is quadratic in their number.
+constexpr size_t kMinPool = 50;
+constexpr size_t kPoolPerItem = 4;
+
+double Similarity(const Candidate& a, const Candidate& b) {
+  return InnerProduct(a.content_vector.data(), b.content_vector.data(),
+                      std::min(a.content_vector.size(), b.content_vector.size()));
+}
+
+bool Fresher(const Candidate& a, const Candidate& b) {
+  return FromProto(a.article.published_at()) > FromProto(b.article.published_at());
+}
+
+struct Group {
+  size_t best;   // highest score; the group's vector and score
+  size_t shown;  // freshest member
+};
+
+}  // namespace
+
+std::vector<Candidate> SelectDiverse(std::vector<Candidate>& candidates, size_t limit,
+                                     const RankingConfig& config) {
+  const double threshold = config.near_duplicate_threshold;
+  std::vector<size_t> order;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (candidates[i].features.content < threshold) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return candidates[a].score > candidates[b].score; });
+  order.resize(std::min(order.size(), std::max(kMinPool, kPoolPerItem * limit)));
+
+  std::vector<Group> groups;
+  for (size_t i : order) {
+    auto duplicate_of = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return Similarity(candidates[i], candidates[g.best]) >= threshold;
+    });
+    if (duplicate_of == groups.end()) {
+      groups.push_back({i, i});
+    } else if (Fresher(candidates[i], candidates[duplicate_of->shown])) {
+      duplicate_of->shown = i;
+    }
+  }
+
+  std::vector<Candidate> shown;
+  std::vector<bool> taken(groups.size(), false);
+  // Max similarity of each group to the items shown so far.
+  std::vector<double> redundancy(groups.size(), 0.0);
+  const double lambda = config.mmr_lambda;
+  while (shown.size() < limit && shown.size() < groups.size()) {
+    size_t next = groups.size();
+    double best = -std::numeric_limits<double>::infinity();
+    for (size_t g = 0; g < groups.size(); ++g) {
+      if (taken[g]) continue;
+      const double value = lambda * candidates[groups[g].best].score - (1 - lambda) * redundancy[g];
+      if (value > best) {
+        best = value;
+        next = g;
+      }
+      if (lambda == 1) break;  // groups are in score order
+    }
+    taken[next] = true;
+    if (lambda < 1) {
+      for (size_t g = 0; g < groups.size(); ++g) {
+        if (!taken[g]) {
+          redundancy[g] = std::max(
+              redundancy[g], Similarity(candidates[groups[g].best], candidates[groups[next].best]));
+        }
+      }
+    }
+    Candidate item = std::move(candidates[groups[next].shown]);
+    item.score = candidates[groups[next].best].score;
+    shown.push_back(std::move(item));
+  }
+  return shown;
+}
+
+}  // namespace headliner

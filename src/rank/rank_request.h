@@ -1,0 +1,41 @@
+// What a caller asks the ranker for, and what it gets back.
+#ifndef HEADLINER_RANK_RANK_REQUEST_H_
+#define HEADLINER_RANK_RANK_REQUEST_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "headliner/v1/article.pb.h"
+#include "rank/candidate.h"
+#include "rank/request_filter.h"
+
+namespace headliner {
+
+struct RankRequest {
+  std::string article_id;
+  int limit = 10;
+  ArticleFilter filter;
+  bool explain = false;
+  // The reader: articles in their recent clicks are not recommended again.
+  std::string user_id;
+  std::string session_id;
+  absl::Time now;
+  // Ranking gives up with DeadlineExceeded past this time.
+  absl::Time deadline = absl::InfiniteFuture();
+};
+
+struct RankedArticle {
+  v1::Article article;
+  double score = 0;
+  std::vector<FeatureContribution> reasons;  // filled when explain is set
+};
+
+struct RankResult {
+  std::vector<RankedArticle> items;
+  bool fallback = false;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_RANK_RANK_REQUEST_H_
