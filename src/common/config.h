@@ -57,10 +57,14 @@ struct RankingConfig {
   double popularity_weight = 0.0;
   absl::Duration freshness_half_life = absl::Hours(24);
   // How c(a, b), the decayed co-visitation weight, becomes a score in [0, 1] given the click
-  // counts n(a), n(b): "jaccard" c / (n(a) + n(b) - c), "cosine" c / sqrt(n(a) n(b)), "lift"
+  // counts n(a), n(b): "jaccard" c / (n(a) + n(b) - c), "conditional" c / n(a) (a is the
+  // source), "cosine" c / sqrt(n(a) n(b)), "lift"
   // c / (n(a) n(b)) scaled to the source's best partner, or "pmi" log(c N / (n(a) n(b))) scaled the
   // same way.
-  std::string covisitation_normalizer = "jaccard";
+  std::string covisitation_normalizer = "conditional";
+  // Subtracted from every c(a, b) before normalising (absolute discounting): a pair read together
+  // once is mostly chance, and at 1 it scores nothing.
+  double covisitation_discount = 0.0;
   // Maximal marginal relevance: each next item maximises
   //   mmr_lambda * score - (1 - mmr_lambda) * (max content similarity to the items chosen).
   // 1 ranks by score alone.

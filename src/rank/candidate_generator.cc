@@ -133,7 +133,8 @@ absl::Status CandidateGenerator::AddActivityFeatures(const CandidateQuery& query
     for (size_t i = 0; i < candidates.size(); ++i) {
       auto it = gathered.partner_weight.find(candidates[i].dense_id);
       if (it == gathered.partner_weight.end()) continue;
-      counts[i] = {it->second, static_cast<double>(activity[i + 1].clicks)};
+      counts[i] = {std::max(0.0, it->second - config_.covisitation_discount),
+                   static_cast<double>(activity[i + 1].clicks)};
     }
     const std::vector<double> scores = NormalizeCoVisitation(
         normalizer_, static_cast<double>(activity[0].clicks), total_clicks, counts);
@@ -145,12 +146,13 @@ absl::Status CandidateGenerator::AddActivityFeatures(const CandidateQuery& query
     double top = 0;
     std::vector<double> value(candidates.size());
     for (size_t i = 0; i < candidates.size(); ++i) {
-      value[i] = activity[i + 1].popularity.ValueAt(now, half_life);
+      value[i] = std::log1p(activity[i + 1].popularity.ValueAt(now, half_life));
       top = std::max(top, value[i]);
     }
     if (top > 0) {
       for (size_t i = 0; i < candidates.size(); ++i)
-        candidates[i].features.popularity = value[i] / top;
+        candidates[i].features.popularity =
+            value[i] / top * std::max(0.0, candidates[i].features.content);
     }
   }
   return absl::OkStatus();

@@ -7,6 +7,7 @@ namespace headliner {
 
 std::optional<CoVisitationNormalizer> ParseCoVisitationNormalizer(absl::string_view name) {
   if (name == "jaccard") return CoVisitationNormalizer::kJaccard;
+  if (name == "conditional") return CoVisitationNormalizer::kConditional;
   if (name == "cosine") return CoVisitationNormalizer::kCosine;
   if (name == "lift") return CoVisitationNormalizer::kLift;
   if (name == "pmi") return CoVisitationNormalizer::kPmi;
@@ -27,6 +28,9 @@ std::vector<double> NormalizeCoVisitation(CoVisitationNormalizer normalizer, dou
         out[i] = uni > 0 ? std::min(1.0, c / uni) : 1.0;
         break;
       }
+      case CoVisitationNormalizer::kConditional:
+        out[i] = std::min(1.0, c / source_clicks);
+        break;
       case CoVisitationNormalizer::kCosine:
         out[i] = std::min(1.0, c / std::sqrt(source_clicks * n));
         break;

@@ -1,11 +1,12 @@
 // Turns raw co-visitation weights into relatedness scores in [0, 1]. c(a, b) is the decayed
 // weight of the pair, n(a) and n(b) the articles' click counts and N all clicks:
 //   jaccard  c / (n(a) + n(b) - c)                      (the SAR default)
+//   conditional  c / n(a): the share of the source's readers who went on to read b
 //   cosine   c / sqrt(n(a) n(b))
 //   lift     c / (n(a) n(b)), divided by the largest among the source's partners
 //   pmi      log(c N / (n(a) n(b))), divided by the largest among the source's partners; <0 is 0
-// Jaccard and cosine are clamped to 1: a pair can be counted more often than its rarer article
-// was clicked (a, b, a in one session).
+// Jaccard, conditional and cosine are clamped to 1: a pair can be counted more often than its rarer
+// article was clicked (a, b, a in one session).
 #ifndef HEADLINER_RANK_COVISITATION_NORMALIZER_H_
 #define HEADLINER_RANK_COVISITATION_NORMALIZER_H_
 
@@ -18,7 +19,7 @@
 
 namespace headliner {
 
-enum class CoVisitationNormalizer { kJaccard, kCosine, kLift, kPmi };
+enum class CoVisitationNormalizer { kJaccard, kConditional, kCosine, kLift, kPmi };
 
 std::optional<CoVisitationNormalizer> ParseCoVisitationNormalizer(absl::string_view name);
 

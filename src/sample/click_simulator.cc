@@ -87,6 +87,16 @@ std::vector<v1::ClickEvent> SimulateClicks(std::span<const SampleArticle> catalo
     newest = std::max(newest, published(i));
   }
   const absl::Time start = o.start == absl::InfinitePast() ? newest - o.span : o.start;
+  // Each story's companion: another story, in a random pairing.
+  std::vector<std::string> stories;
+  for (const auto& [story, pool] : by_story) stories.push_back(story);
+  std::sort(stories.begin(), stories.end());
+  absl::flat_hash_map<std::string, std::string> companion;
+  for (size_t i = 0; i < stories.size() && stories.size() > 1; ++i) {
+    size_t j = std::uniform_int_distribution<size_t>(0, stories.size() - 2)(rng);
+    if (j >= i) ++j;
+    companion[stories[i]] = stories[j];
+  }
 
   std::uniform_real_distribution<double> unit(0, 1);
   std::exponential_distribution<double> gap(1.0 / absl::ToDoubleSeconds(o.mean_gap));
@@ -109,7 +119,11 @@ std::vector<v1::ClickEvent> SimulateClicks(std::span<const SampleArticle> catalo
         size_t next = 0;
         bool found = false;
         if (r < o.same_story) found = by_story[story].Draw(rng, now, seen, next);
-        if (!found && r < o.same_story + o.same_section) {
+        const double to_companion = o.same_story + o.companion_story;
+        if (!found && r >= o.same_story && r < to_companion && companion.contains(story)) {
+          found = by_story[companion[story]].Draw(rng, now, seen, next);
+        }
+        if (!found && r < to_companion + o.same_section) {
           found = by_section[from.article.section()].Draw(rng, now, seen, next);
         }
         if (!found) found = everything.Draw(rng, now, seen, next);

@@ -1,8 +1,10 @@
 // A realistic synthetic click stream over a catalog, for the demo, the ingest tests and the
 // quality harness. Readers arrive over a time span; each session starts at an article drawn
 // with a popularity skew (Zipf over a random ranking of the articles) and keeps clicking: mostly
-// more articles of the same story, else of the same section, else anything popular. Only
-// articles already published at the time of a click are clicked. Deterministic for a seed.
+// more articles of the same story, else of the story's companion (each story has one, chosen at
+// random: the audiences that overlap for reasons the headlines do not show, such as a celebrity's
+// film and their trial), else of the same section, else anything popular. Only articles already
+// published at the time of a click are clicked. Deterministic for a seed.
 #ifndef HEADLINER_SAMPLE_CLICK_SIMULATOR_H_
 #define HEADLINER_SAMPLE_CLICK_SIMULATOR_H_
 
@@ -27,9 +29,11 @@ struct ClickSimulatorOptions {
   double popularity_skew = 1.0;
   // Expected clicks per session (geometric, at least 1).
   double mean_clicks = 4.0;
-  // Where the next click of a session goes: same story, else same section, else anywhere.
-  double same_story = 0.55;
-  double same_section = 0.25;
+  // Where the next click of a session goes: same story, else the companion story, else same
+  // section, else anywhere.
+  double same_story = 0.5;
+  double companion_story = 0.15;
+  double same_section = 0.2;
   // Mean time between two clicks of a session.
   absl::Duration mean_gap = absl::Seconds(90);
   // Fraction of sessions that carry a user id as well.

@@ -17,8 +17,9 @@ class ApplierFixture : public ::testing::Test {
  protected:
   ApplierFixture() { config_.encoder.dimension = 64; }
 
-  void Open() {
-    auto db = Database::Open(dir_.path(), DatabaseOptions{});
+  void Open() { OpenAt(dir_.path()); }
+  void OpenAt(const std::string& path) {
+    auto db = Database::Open(path, DatabaseOptions{});
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
     auto store = ArticleStore::Open(*db_);

@@ -1,0 +1,80 @@
+// Replays a catalog and a click stream through EventApplier in time order and scores methods on
+// the next clicks of the stream's latest part (see next_click_bench.cc).
+#ifndef HEADLINER_BENCH_NEXT_CLICK_REPLAY_H_
+#define HEADLINER_BENCH_NEXT_CLICK_REPLAY_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "harness_methods.h"
+#include "index/vector_index.h"
+#include "ingest/event_applier.h"
+#include "rank/ranker.h"
+#include "sample/sample_catalog.h"
+
+namespace headliner {
+
+struct ReplayStats {
+  size_t stories = 0;
+  size_t training_clicks = 0;
+  size_t queries = 0;
+};
+
+class NextClickReplay {
+ public:
+  // A fresh RocksDB under `scratch`; the catalog and clicks must outlive the replay.
+  static absl::StatusOr<std::unique_ptr<NextClickReplay>> Create(
+      const std::string& scratch, const std::vector<SampleArticle>& catalog,
+      const std::vector<v1::ClickEvent>& clicks);
+
+  // Learns on the stream before its last `test_fraction` of clicks, then scores `methods` on
+  // every test click that has a previous click in its session. One score per method.
+  absl::StatusOr<std::vector<MethodScore>> Run(const std::vector<Method>& methods,
+                                               double test_fraction);
+
+  const ReplayStats& stats() const { return stats_; }
+
+ private:
+  struct TimedEvent {
+    absl::Time time;
+    IngestEvent event;
+  };
+
+  NextClickReplay(const std::vector<SampleArticle>& catalog,
+                  const std::vector<v1::ClickEvent>& clicks)
+      : catalog_(catalog), clicks_(clicks) {}
+  absl::Status Open(const std::string& scratch);
+  // Applies the stream's events before `until` that are not applied yet.
+  absl::Status ApplyUntil(absl::Time until);
+  // The most popular live articles at `now`, most popular first.
+  absl::StatusOr<std::vector<uint64_t>> MostPopular(absl::Time now);
+  absl::Status Query(const Method& method, const Ranker* ranker, const v1::ClickEvent& next,
+                     const std::vector<uint64_t>& popular, MethodScore& score);
+
+  const std::vector<SampleArticle>& catalog_;
+  const std::vector<v1::ClickEvent>& clicks_;
+  Config config_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<ArticleStore> articles_;
+  std::unique_ptr<ClickStore> click_store_;
+  std::unique_ptr<VectorIndex> content_index_;
+  std::unique_ptr<VectorIndex> behaviour_index_;
+  std::unique_ptr<EventApplier> applier_;
+
+  std::vector<TimedEvent> stream_;  // articles at their publication, clicks at their time
+  size_t applied_ = 0;              // events of stream_ applied so far
+  absl::flat_hash_map<std::string, std::string> story_of_;
+  absl::flat_hash_map<std::string, uint64_t> dense_id_of_;
+  absl::flat_hash_map<uint64_t, std::string> external_id_of_;
+  // Each session's clicks so far (including the ones not yet applied): what the reader has read.
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> read_;
+  ReplayStats stats_;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_BENCH_NEXT_CLICK_REPLAY_H_

@@ -1,0 +1,142 @@
+#include "ingest/behaviour_embedding_signal.h"
+
+#include <cmath>
+#include <map>
+
+#include "applier_fixture.h"
+#include "gtest/gtest.h"
+#include "index/inner_product.h"
+
+namespace headliner {
+namespace {
+
+using testing::MakeArticle;
+using testing::MakeClick;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
+
+double Cosine(const std::vector<float>& a, const std::vector<float>& b) {
+  double ab = 0, aa = 0, bb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    ab += double{a[i]} * b[i];
+    aa += double{a[i]} * a[i];
+    bb += double{b[i]} * b[i];
+  }
+  return ab / std::sqrt(aa * bb);
+}
+
+class BehaviourEmbeddingSignalTest : public testing::ApplierFixture {
+ protected:
+  void SetUp() override {
+    config_.behaviour.negatives = 2;
+    config_.behaviour.learning_rate = 0.1;
+    Open();
+    LoadArticles();
+  }
+  void LoadArticles() {
+    const char* headlines[] = {"Volcano erupts on remote island",   "Central bank raises rates",
+                               "Film festival opens with premiere", "Striker signs record deal",
+                               "New vaccine trial shows promise",   "Chip maker unveils processor"};
+    for (int i = 0; i < 6; ++i) {
+      const std::string id = "n" + std::to_string(i);
+      ids_[id] = MustApply(MakeArticle(id, headlines[i], kT0)).dense_id;
+    }
+  }
+  // Sessions that read n0 then n1, and others that read n2 then n3, interleaved.
+  std::vector<IngestEvent> Stream(int sessions) {
+    std::vector<IngestEvent> events;
+    for (int s = 0; s < sessions; ++s) {
+      const std::string session = "s" + std::to_string(s);
+      const absl::Time t = kT0 + absl::Minutes(s);
+      const bool first_pair = s % 2 == 0;
+      events.push_back(MakeClick(session + "a", session, first_pair ? "n0" : "n2", t));
+      events.push_back(
+          MakeClick(session + "b", session, first_pair ? "n1" : "n3", t + absl::Seconds(30)));
+    }
+    return events;
+  }
+  std::vector<float> Input(const std::string& id) {
+    auto v = applier_->behaviour().Find(ids_[id]);
+    EXPECT_TRUE(v.ok() && v->has_value()) << id;
+    return v.ok() && v->has_value() ? (*v)->input : std::vector<float>{};
+  }
+
+  std::vector<float> Content(const std::string& id) {
+    return store_->FindEmbedding(ids_[id])->value_or(std::vector<float>{});
+  }
+
+  std::map<std::string, uint64_t> ids_;
+};
+
+TEST_F(BehaviourEmbeddingSignalTest, StartsFromTheContentVectorAndIsSearchable) {
+  ASSERT_TRUE(applier_->ApplyBatch(Stream(1)).ok());  // one session: n0 then n1
+  // n1 was trained once from its content vector; n0 likewise. Before any click nothing exists.
+  EXPECT_FALSE(applier_->behaviour().Find(ids_["n4"])->has_value());
+  const std::vector<float> content = Content("n0");
+  EXPECT_GT(Cosine(Input("n0"), content), 0.9);  // one small step away from it
+  EXPECT_TRUE(behaviour_index_->Contains(ids_["n0"]));
+  EXPECT_TRUE(behaviour_index_->Contains(ids_["n1"]));
+  EXPECT_FALSE(behaviour_index_->Contains(ids_["n4"]));
+}
+
+TEST_F(BehaviourEmbeddingSignalTest, ArticlesReadTogetherMoveTogether) {
+  const double before_pair = Cosine(Content("n0"), Content("n1"));
+  const double before_other = Cosine(Content("n0"), Content("n3"));
+  ASSERT_TRUE(applier_->ApplyBatch(Stream(200)).ok());
+  const double pair = Cosine(Input("n0"), Input("n1"));
+  const double other = Cosine(Input("n0"), Input("n3"));
+  EXPECT_GT(pair, before_pair + 0.2) << before_pair;
+  EXPECT_GT(pair, other + 0.2) << "co-read " << pair << " vs not co-read " << other
+                               << " (before: " << before_other << ")";
+  // The behaviour index finds the co-read article first.
+  std::vector<SearchHit> hits = behaviour_index_->Search(*behaviour_index_->Vector(ids_["n0"]), 2);
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[1].id, ids_["n1"]);
+}
+
+TEST_F(BehaviourEmbeddingSignalTest, SameVectorsWhateverTheBatchingAndAfterRestart) {
+  const std::vector<IngestEvent> stream = Stream(40);
+  ASSERT_TRUE(applier_->ApplyBatch(stream).ok());
+  std::map<std::string, std::vector<float>> one_batch;
+  for (const auto& [id, dense] : ids_) {
+    if (auto v = applier_->behaviour().Find(dense); v.ok() && v->has_value()) {
+      one_batch[id] = (*v)->input;
+    }
+  }
+  ASSERT_EQ(one_batch.size(), 4u);
+
+  // A second database fed one event per batch, with a failed (abandoned) batch in the middle.
+  Close();
+  testing::TempDir other;
+  OpenAt(other.path());
+  LoadArticles();
+  for (size_t i = 0; i < stream.size(); ++i) {
+    if (i == stream.size() / 2) {
+      auto fail = [](std::span<const EventOutcome>) { return absl::UnavailableError("dlq down"); };
+      ASSERT_FALSE(applier_->ApplyBatch({&stream[i], 1}, {}, fail).ok());
+    }
+    ASSERT_TRUE(applier_->ApplyBatch({&stream[i], 1}).ok());
+  }
+  for (const auto& [id, v] : one_batch) EXPECT_EQ(Input(id), v) << id;
+
+  // Restart: the behaviour index is rebuilt from RocksDB with the same vectors.
+  const std::vector<float> served = *behaviour_index_->Vector(ids_["n0"]);
+  Close();
+  OpenAt(other.path());
+  ASSERT_TRUE(behaviour_index_->Contains(ids_["n0"]));
+  EXPECT_EQ(*behaviour_index_->Vector(ids_["n0"]), served);
+}
+
+TEST_F(BehaviourEmbeddingSignalTest, DeletedArticlesLeaveTheBehaviourIndex) {
+  ASSERT_TRUE(applier_->ApplyBatch(Stream(4)).ok());
+  ASSERT_TRUE(behaviour_index_->Contains(ids_["n1"]));
+  ASSERT_TRUE(applier_->DeleteArticle("n1", kT0 + absl::Hours(1)).ok());
+  EXPECT_FALSE(behaviour_index_->Contains(ids_["n1"]));
+  Close();
+  Open();
+  EXPECT_FALSE(behaviour_index_->Contains(ids_["n1"]));
+  EXPECT_TRUE(behaviour_index_->Contains(ids_["n0"]));
+}
+
+}  // namespace
+}  // namespace headliner

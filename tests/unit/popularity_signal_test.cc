@@ -1,0 +1,64 @@
+#include "ingest/popularity_signal.h"
+
+#include "applier_fixture.h"
+#include "gtest/gtest.h"
+
+namespace headliner {
+namespace {
+
+using testing::MakeArticle;
+using testing::MakeClick;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
+
+class PopularitySignalTest : public testing::ApplierFixture {
+ protected:
+  void SetUp() override {
+    config_.clicks.popularity_half_life = absl::Hours(1);
+    config_.clicks.trending_per_section = 2;
+    Open();
+    for (const char* id : {"a", "b", "c"}) {
+      ids_[id] =
+          MustApply(MakeArticle(id, std::string("Sport headline ") + id, kT0, "sport")).dense_id;
+    }
+    ids_["w"] = MustApply(MakeArticle("w", "World headline", kT0, "world")).dense_id;
+  }
+  void Clicks(const std::string& article, int n, absl::Duration at) {
+    std::vector<IngestEvent> batch;
+    for (int i = 0; i < n; ++i) {
+      batch.push_back(MakeClick(article + std::to_string(i) + absl::FormatDuration(at),
+                                "s" + std::to_string(i), article, kT0 + at));
+    }
+    ASSERT_TRUE(applier_->ApplyBatch(batch).ok());
+  }
+  std::vector<uint64_t> Trending(const std::string& section) {
+    std::vector<uint64_t> out;
+    absl::StatusOr<std::vector<TrendingArticle>> list = clicks_->FindTrending(section);
+    EXPECT_TRUE(list.ok()) << list.status();
+    for (const TrendingArticle& t : list.value_or(std::vector<TrendingArticle>{})) {
+      out.push_back(t.dense_id);
+    }
+    return out;
+  }
+  std::map<std::string, uint64_t> ids_;
+};
+
+TEST_F(PopularitySignalTest, TrendingListIsOrderedByDecayedPopularityAndBounded) {
+  Clicks("a", 8, absl::ZeroDuration());
+  Clicks("b", 3, absl::ZeroDuration());
+  EXPECT_EQ(Trending("sport"), (std::vector<uint64_t>{ids_["a"], ids_["b"]}));
+  EXPECT_EQ(Trending("world"), std::vector<uint64_t>{});
+  // Three hours later a's 8 clicks are worth 1; c's 2 fresh clicks overtake it, and b (3 clicks,
+  // now worth 3/8) drops off the two-entry list.
+  Clicks("c", 2, absl::Hours(3));
+  EXPECT_EQ(Trending("sport"), (std::vector<uint64_t>{ids_["c"], ids_["a"]}));
+  Clicks("w", 1, absl::Hours(3));
+  EXPECT_EQ(Trending("world"), std::vector<uint64_t>{ids_["w"]});
+  // Durable: the same after a restart.
+  Close();
+  Open();
+  EXPECT_EQ(Trending("sport"), (std::vector<uint64_t>{ids_["c"], ids_["a"]}));
+}
+
+}  // namespace
+}  // namespace headliner
