@@ -1,6 +1,8 @@
 // Events per second through the apply path alone (EventApplier on RocksDB + index, no Kafka):
 // a synthetic catalog, then a simulated click stream, applied in micro-batches as the Kafka
-// ingestor does, against the same events applied one WriteBatch per event (the baseline).
+// ingestor does, against the same events applied one WriteBatch per event (the baseline). Every
+// click signal is on (popularity, co-visitation, behaviour embeddings); a last row gives clicks
+// without the embeddings.
 //   build/bench/apply_bench [--articles 10000] [--sessions 50000] [--batch 1000]
 #include <cstdio>
 #include <filesystem>
@@ -29,7 +31,8 @@ struct Rate {
 
 // A fresh store, index and applier under `dir`.
 struct Stack {
-  explicit Stack(const std::string& dir) {
+  explicit Stack(const std::string& dir, bool behaviour_embeddings = true) {
+    config.behaviour.enabled = behaviour_embeddings;
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     db = std::move(*Database::Open(dir, DatabaseOptions{}));
@@ -92,6 +95,13 @@ int Run() {
                 c_batched.events_per_s, c_single.events_per_s,
                 c_batched.events_per_s / c_single.events_per_s);
   }  // the databases close before their files are removed
+  {
+    // The cost of the behaviour embeddings: the same clicks with them off.
+    Stack without(scratch + "/without-embeddings", /*behaviour_embeddings=*/false);
+    Apply(*without.applier, articles, batch);
+    const Rate c = Apply(*without.applier, clicks, batch);
+    std::printf("%-10s %-22s %12.0f\n", "clicks", "micro-batch, no embeddings", c.events_per_s);
+  }
   std::filesystem::remove_all(scratch);
   return 0;
 }

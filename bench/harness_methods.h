@@ -67,6 +67,38 @@ inline std::vector<Method> AblationMethods() {
   return out;
 }
 
+// "c:b:v:f:p" weights of a ranking, for names.
+inline std::string WeightsOf(const RankingConfig& r) {
+  auto f = [](double v) {
+    std::string s = std::to_string(v);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (s.back() == '.') s.pop_back();
+    return s;
+  };
+  return f(r.content_weight) + ":" + f(r.behaviour_weight) + ":" + f(r.covisitation_weight) + ":" +
+         f(r.freshness_weight) + ":" + f(r.popularity_weight);
+}
+
+// The hybrids tried when fitting weights on the training period, after the content-only
+// reference their story precision is held to.
+inline std::vector<Method> TuningGrid() {
+  std::vector<Method> grid = {
+      {"content only", false, SingleSignal(&RankingConfig::content_weight)}};
+  for (double content : {0.0, 0.5, 1.0}) {
+    for (double behaviour : {0.0, 1.0, 2.0}) {
+      for (double covisitation : {1.0, 3.0, 5.0}) {
+        RankingConfig r;
+        r.content_weight = content;
+        r.behaviour_weight = behaviour;
+        r.covisitation_weight = covisitation;
+        grid.push_back(
+            {"hybrid, weights fit on the training period (" + WeightsOf(r) + ")", false, r});
+      }
+    }
+  }
+  return grid;
+}
+
 // Sums over the test queries of one method.
 struct MethodScore {
   double hits = 0;

@@ -30,10 +30,16 @@ ABSL_FLAG(int, sessions, 20000, "Simulated reading sessions per dataset.");
 ABSL_FLAG(uint64_t, seed, 7, "Seed of the simulated sessions (weights were chosen with 8).");
 ABSL_FLAG(double, test_fraction, 0.2, "Share of the click stream (the latest) used for testing.");
 ABSL_FLAG(bool, ablations, true, "Also compare normalisers, hybrid ablations and MMR.");
+ABSL_FLAG(bool, tune, true,
+          "Also fit hybrid weights on the end of the training period (a grid) and test them.");
 ABSL_FLAG(std::vector<std::string>, extra, {},
           "Extra hybrids to compare, each content:behaviour:covisitation:freshness:popularity:"
-          "mmr_lambda[:popular_candidates[:covisitation_discount]] weights, e.g. "
+          "mmr_lambda[:popular_candidates] weights, e.g. "
           "1:0.5:2:0.05:0.5:1 (for tuning).");
+ABSL_FLAG(double, behaviour_learning_rate, headliner::BehaviourConfig().learning_rate,
+          "behaviour.learning_rate of the replay.");
+ABSL_FLAG(int, behaviour_negatives, headliner::BehaviourConfig().negatives,
+          "behaviour.negatives of the replay.");
 ABSL_FLAG(std::string, scratch, "/tmp/headliner-next-click-bench", "Scratch RocksDB directory.");
 
 namespace headliner {
@@ -81,10 +87,6 @@ int RunDataset(const std::string& name, const std::vector<SampleArticle>& catalo
       std::fprintf(stderr, "--extra %s: bad popular_candidates\n", spec.c_str());
       return 1;
     }
-    if (w.size() >= 8 && !absl::SimpleAtod(w[7], &m.ranking.covisitation_discount)) {
-      std::fprintf(stderr, "--extra %s: bad covisitation_discount\n", spec.c_str());
-      return 1;
-    }
     for (size_t i = 0; i < w.size() && i < 6; ++i) {
       if (!absl::SimpleAtod(w[i], fields[i])) {
         std::fprintf(stderr, "--extra %s: not a number: %s\n", spec.c_str(), w[i].c_str());
@@ -93,24 +95,30 @@ int RunDataset(const std::string& name, const std::vector<SampleArticle>& catalo
     }
     methods.push_back(std::move(m));
   }
-  auto replay = NextClickReplay::Create(absl::GetFlag(FLAGS_scratch), catalog, clicks);
+  Config config;
+  config.behaviour.learning_rate = absl::GetFlag(FLAGS_behaviour_learning_rate);
+  config.behaviour.negatives = absl::GetFlag(FLAGS_behaviour_negatives);
+  auto replay = NextClickReplay::Create(absl::GetFlag(FLAGS_scratch), catalog, clicks, config);
   if (!replay.ok()) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), replay.status().ToString().c_str());
     return 1;
   }
-  absl::StatusOr<std::vector<MethodScore>> scores =
-      (*replay)->Run(methods, absl::GetFlag(FLAGS_test_fraction));
-  if (!scores.ok()) {
-    std::fprintf(stderr, "%s: %s\n", name.c_str(), scores.status().ToString().c_str());
+  TuningOptions tuning;
+  tuning.grid = TuningGrid();
+  absl::StatusOr<ReplayResult> result = (*replay)->Run(
+      methods, absl::GetFlag(FLAGS_test_fraction), absl::GetFlag(FLAGS_tune) ? &tuning : nullptr);
+  if (!result.ok()) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), result.status().ToString().c_str());
     return 1;
   }
+  if (result->tuned) methods.push_back(*result->tuned);
   const ReplayStats& stats = (*replay)->stats();
   std::printf(
       "\n## %s: %zu articles in %zu stories; %d sessions, %zu clicks (%zu learnt before "
       "the split); %zu test queries\n\n",
       name.c_str(), catalog.size(), stats.stories, options.sessions, clicks.size(),
       stats.training_clicks, stats.queries);
-  PrintTable(methods, *scores);
+  PrintTable(methods, result->scores);
   return 0;
 }
 

@@ -14,13 +14,15 @@ constexpr size_t kTestStep = 100;
 constexpr size_t kApplyBatch = 1000;
 constexpr int kListLength = 10;
 constexpr size_t kPopularListed = 200;
+// Tuning scores every second query of its window: half the time, hardly less signal.
+constexpr size_t kTuningStride = 2;
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<NextClickReplay>> NextClickReplay::Create(
     const std::string& scratch, const std::vector<SampleArticle>& catalog,
-    const std::vector<v1::ClickEvent>& clicks) {
-  std::unique_ptr<NextClickReplay> replay(new NextClickReplay(catalog, clicks));
+    const std::vector<v1::ClickEvent>& clicks, const Config& config) {
+  std::unique_ptr<NextClickReplay> replay(new NextClickReplay(catalog, clicks, config));
   RETURN_IF_ERROR(replay->Open(scratch));
   return replay;
 }
@@ -124,8 +126,9 @@ absl::Status NextClickReplay::Query(const Method& method, const Ranker* ranker,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<MethodScore>> NextClickReplay::Run(const std::vector<Method>& methods,
-                                                              double test_fraction) {
+absl::StatusOr<std::vector<MethodScore>> NextClickReplay::Score(const std::vector<Method>& methods,
+                                                                size_t begin, size_t end,
+                                                                size_t stride) {
   std::vector<std::unique_ptr<Ranker>> rankers;
   for (const Method& m : methods) {
     rankers.push_back(std::make_unique<Ranker>(
@@ -134,18 +137,15 @@ absl::StatusOr<std::vector<MethodScore>> NextClickReplay::Run(const std::vector<
                          config_.clicks.popularity_half_life}));
   }
   std::vector<MethodScore> scores(methods.size());
-  const size_t split =
-      static_cast<size_t>(static_cast<double>(clicks_.size()) * (1 - test_fraction));
-  for (size_t i = 0; i < split; ++i) read_[clicks_[i].session_id()].insert(clicks_[i].article_id());
-  stats_.training_clicks = split;
-  for (size_t step = split; step < clicks_.size(); step += kTestStep) {
+  size_t seen = 0;
+  for (size_t step = begin; step < end; step += kTestStep) {
     RETURN_IF_ERROR(ApplyUntil(FromProto(clicks_[step].occurred_at())));
     ASSIGN_OR_RETURN(std::vector<uint64_t> popular,
                      MostPopular(FromProto(clicks_[step].occurred_at())));
-    for (size_t i = step; i < std::min(clicks_.size(), step + kTestStep); ++i) {
+    for (size_t i = step; i < std::min(end, step + kTestStep); ++i) {
       const v1::ClickEvent& next = clicks_[i];
-      if (!next.source_article_id().empty() && dense_id_of_.contains(next.source_article_id())) {
-        ++stats_.queries;
+      if (!next.source_article_id().empty() && dense_id_of_.contains(next.source_article_id()) &&
+          seen++ % stride == 0) {
         for (size_t m = 0; m < methods.size(); ++m) {
           RETURN_IF_ERROR(Query(methods[m], rankers[m].get(), next, popular, scores[m]));
         }
@@ -154,6 +154,36 @@ absl::StatusOr<std::vector<MethodScore>> NextClickReplay::Run(const std::vector<
     }
   }
   return scores;
+}
+
+absl::StatusOr<ReplayResult> NextClickReplay::Run(const std::vector<Method>& methods,
+                                                  double test_fraction,
+                                                  const TuningOptions* tuning) {
+  const double n = static_cast<double>(clicks_.size());
+  const size_t split = static_cast<size_t>(n * (1 - test_fraction));
+  const size_t tune_from =
+      tuning ? static_cast<size_t>(n * (1 - test_fraction - tuning->fraction)) : split;
+  for (size_t i = 0; i < tune_from; ++i) {
+    read_[clicks_[i].session_id()].insert(clicks_[i].article_id());
+  }
+  stats_.training_clicks = split;
+  ReplayResult result;
+  std::vector<Method> tested = methods;
+  if (tuning != nullptr && !tuning->grid.empty()) {
+    ASSIGN_OR_RETURN(std::vector<MethodScore> grid,
+                     Score(tuning->grid, tune_from, split, kTuningStride));
+    const double floor = grid[0].StoryPrecision() - tuning->max_story_precision_loss;
+    size_t best = 0;
+    for (size_t i = 1; i < grid.size(); ++i) {
+      if (grid[i].StoryPrecision() < floor) continue;
+      if (best == 0 || grid[i].HitRate() > grid[best].HitRate()) best = i;
+    }
+    result.tuned = tuning->grid[best];
+    tested.push_back(*result.tuned);
+  }
+  ASSIGN_OR_RETURN(result.scores, Score(tested, split, clicks_.size(), 1));
+  stats_.queries = result.scores.empty() ? 0 : result.scores[0].queries;
+  return result;
 }
 
 }  // namespace headliner

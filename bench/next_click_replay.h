@@ -4,6 +4,7 @@
 #define HEADLINER_BENCH_NEXT_CLICK_REPLAY_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,20 @@
 
 namespace headliner {
 
+// Choosing hybrid weights on the past: the grid is scored on the last `fraction` of the clicks
+// before the test split, and the best hybrid whose story precision stays within
+// `max_story_precision_loss` of `grid[0]` (content only) is then tested with the other methods.
+struct TuningOptions {
+  std::vector<Method> grid;
+  double fraction = 0.1;
+  double max_story_precision_loss = 0.015;
+};
+
+struct ReplayResult {
+  std::vector<MethodScore> scores;  // one per method, then the tuned hybrid if tuning
+  std::optional<Method> tuned;
+};
+
 struct ReplayStats {
   size_t stories = 0;
   size_t training_clicks = 0;
@@ -29,12 +44,13 @@ class NextClickReplay {
   // A fresh RocksDB under `scratch`; the catalog and clicks must outlive the replay.
   static absl::StatusOr<std::unique_ptr<NextClickReplay>> Create(
       const std::string& scratch, const std::vector<SampleArticle>& catalog,
-      const std::vector<v1::ClickEvent>& clicks);
+      const std::vector<v1::ClickEvent>& clicks, const Config& config = Config());
 
-  // Learns on the stream before its last `test_fraction` of clicks, then scores `methods` on
-  // every test click that has a previous click in its session. One score per method.
-  absl::StatusOr<std::vector<MethodScore>> Run(const std::vector<Method>& methods,
-                                               double test_fraction);
+  // Learns on the stream before its last `test_fraction` of clicks (choosing hybrid weights on
+  // its end when `tuning` is given), then scores `methods` on every test click that has a
+  // previous click in its session.
+  absl::StatusOr<ReplayResult> Run(const std::vector<Method>& methods, double test_fraction,
+                                   const TuningOptions* tuning = nullptr);
 
   const ReplayStats& stats() const { return stats_; }
 
@@ -45,13 +61,17 @@ class NextClickReplay {
   };
 
   NextClickReplay(const std::vector<SampleArticle>& catalog,
-                  const std::vector<v1::ClickEvent>& clicks)
-      : catalog_(catalog), clicks_(clicks) {}
+                  const std::vector<v1::ClickEvent>& clicks, const Config& config)
+      : catalog_(catalog), clicks_(clicks), config_(config) {}
   absl::Status Open(const std::string& scratch);
   // Applies the stream's events before `until` that are not applied yet.
   absl::Status ApplyUntil(absl::Time until);
   // The most popular live articles at `now`, most popular first.
   absl::StatusOr<std::vector<uint64_t>> MostPopular(absl::Time now);
+  // Scores `methods` on every `stride`-th next click of clicks_[begin, end), learning each step
+  // of clicks after its queries.
+  absl::StatusOr<std::vector<MethodScore>> Score(const std::vector<Method>& methods, size_t begin,
+                                                 size_t end, size_t stride);
   absl::Status Query(const Method& method, const Ranker* ranker, const v1::ClickEvent& next,
                      const std::vector<uint64_t>& popular, MethodScore& score);
 

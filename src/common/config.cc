@@ -118,7 +118,6 @@ absl::Status ApplyYamlNode(const YAML::Node& root, Config& c) {
   RETURN_IF_ERROR(rank.Read("popularity_weight", c.ranking.popularity_weight));
   RETURN_IF_ERROR(rank.ReadDuration("freshness_half_life", c.ranking.freshness_half_life));
   RETURN_IF_ERROR(rank.Read("covisitation_normalizer", c.ranking.covisitation_normalizer));
-  RETURN_IF_ERROR(rank.Read("covisitation_discount", c.ranking.covisitation_discount));
   RETURN_IF_ERROR(rank.Read("mmr_lambda", c.ranking.mmr_lambda));
   RETURN_IF_ERROR(rank.Read("near_duplicate_threshold", c.ranking.near_duplicate_threshold));
   RETURN_IF_ERROR(rank.Read("candidate_pool", c.ranking.candidate_pool));
@@ -251,7 +250,6 @@ absl::Status ValidateConfig(const Config& c) {
   RETURN_IF_ERROR(Range("ranking.behaviour_weight", c.ranking.behaviour_weight, 0, 100));
   RETURN_IF_ERROR(Range("ranking.popularity_weight", c.ranking.popularity_weight, 0, 100));
   RETURN_IF_ERROR(Range("ranking.mmr_lambda", c.ranking.mmr_lambda, 0, 1));
-  RETURN_IF_ERROR(Range("ranking.covisitation_discount", c.ranking.covisitation_discount, 0, 100));
   RETURN_IF_ERROR(Range("ranking.popular_candidates", c.ranking.popular_candidates, 0, 10000));
   RETURN_IF_ERROR(Positive("ranking.popular_max_age", c.ranking.popular_max_age));
   if (c.ranking.content_weight == 0 && c.ranking.behaviour_weight == 0 &&

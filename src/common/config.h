@@ -49,12 +49,15 @@ struct IndexConfig {
 // A source of candidates is used only when its feature's weight is non-zero: the content index
 // (content), the behaviour index (behaviour), the co-visitation partners (covisitation) and the
 // section's trending articles (popularity).
+//
+// The defaults are the weights that predicted next clicks best on real headlines without losing
+// same-story precision (the next-click harness, BENCHMARKS.md).
 struct RankingConfig {
-  double content_weight = 1.0;
-  double behaviour_weight = 0.0;
-  double covisitation_weight = 1.0;
+  double content_weight = 0.5;
+  double behaviour_weight = 1.0;
+  double covisitation_weight = 3.0;
   double freshness_weight = 0.05;
-  double popularity_weight = 0.0;
+  double popularity_weight = 0.5;
   absl::Duration freshness_half_life = absl::Hours(24);
   // How c(a, b), the decayed co-visitation weight, becomes a score in [0, 1] given the click
   // counts n(a), n(b): "jaccard" c / (n(a) + n(b) - c), "conditional" c / n(a) (a is the
@@ -62,9 +65,6 @@ struct RankingConfig {
   // c / (n(a) n(b)) scaled to the source's best partner, or "pmi" log(c N / (n(a) n(b))) scaled the
   // same way.
   std::string covisitation_normalizer = "conditional";
-  // Subtracted from every c(a, b) before normalising (absolute discounting): a pair read together
-  // once is mostly chance, and at 1 it scores nothing.
-  double covisitation_discount = 0.0;
   // Maximal marginal relevance: each next item maximises
   //   mmr_lambda * score - (1 - mmr_lambda) * (max content similarity to the items chosen).
   // 1 ranks by score alone.

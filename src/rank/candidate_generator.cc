@@ -133,8 +133,7 @@ absl::Status CandidateGenerator::AddActivityFeatures(const CandidateQuery& query
     for (size_t i = 0; i < candidates.size(); ++i) {
       auto it = gathered.partner_weight.find(candidates[i].dense_id);
       if (it == gathered.partner_weight.end()) continue;
-      counts[i] = {std::max(0.0, it->second - config_.covisitation_discount),
-                   static_cast<double>(activity[i + 1].clicks)};
+      counts[i] = {it->second, static_cast<double>(activity[i + 1].clicks)};
     }
     const std::vector<double> scores = NormalizeCoVisitation(
         normalizer_, static_cast<double>(activity[0].clicks), total_clicks, counts);

@@ -151,9 +151,9 @@ TEST_F(RankerTest, CoVisitedArticlesBecomeRelatedWithoutSharedWords) {
   ASSERT_FALSE(r.items.empty());
   EXPECT_EQ(r.items[0].article.id(), "fifa");
   const auto& reasons = r.items[0].reasons;
-  ASSERT_EQ(reasons.size(), 3u);
-  EXPECT_EQ(reasons[1].feature, "covisitation");
-  EXPECT_DOUBLE_EQ(reasons[1].value, 1.0);  // c = 4, clicks 4 + 4: Jaccard 4 / (8 - 4)
+  ASSERT_EQ(reasons.size(), 5u);  // every feature is weighted by default
+  EXPECT_EQ(reasons[2].feature, "covisitation");
+  EXPECT_DOUBLE_EQ(reasons[2].value, 1.0);  // c = 4, clicks(apple) = 4: conditional 4 / 4
   double sum = 0;
   for (const auto& reason : reasons) sum += reason.contribution;
   EXPECT_NEAR(sum, r.items[0].score, 1e-9);
@@ -193,6 +193,74 @@ TEST_F(RankerTest, WhatTheReaderJustReadIsNotRecommended) {
   const auto fallback = Ids(*ranker_->Rank(r));
   EXPECT_EQ(std::count(fallback.begin(), fallback.end(), "jp1"), 0);
   EXPECT_FALSE(fallback.empty());
+}
+
+}  // namespace
+}  // namespace headliner
+
+namespace headliner {
+namespace {
+
+class HybridRankerTest : public RankerTest {
+ protected:
+  void ClickTogether(const std::vector<std::string>& articles, int sessions) {
+    for (int s = 0; s < sessions; ++s) {
+      const std::string session = "h" + std::to_string(s);
+      for (size_t i = 0; i < articles.size(); ++i) {
+        auto r =
+            applier_->ApplyClick(testing::MakeClick(session + articles[i], session, articles[i],
+                                                    kNow + absl::Minutes(s) + absl::Seconds(i)));
+        ASSERT_TRUE(r.ok() && r->kind == EventOutcome::Kind::kApplied);
+      }
+    }
+  }
+};
+
+TEST_F(HybridRankerTest, EachSourceIsUsedOnlyWhenItsFeatureIsWeighted) {
+  Load();
+  ClickTogether({"apple", "fifa"}, 6);
+  // Behaviour only: the co-read article, found through the behaviour index.
+  ranking_ = RankingConfig();
+  ranking_.content_weight = ranking_.covisitation_weight = ranking_.freshness_weight = 0;
+  ranking_.behaviour_weight = 1;
+  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
+  EXPECT_EQ(Ids(Rank("apple")), std::vector<std::string>{"fifa"});
+  // Nothing clicked with jp1: no behaviour vector, so no candidates at all.
+  EXPECT_TRUE(Rank("jp1").items.empty());
+
+  // Popularity only: the trending articles of the source's section, if fresh enough.
+  ranking_.behaviour_weight = 0;
+  ranking_.popularity_weight = 1;
+  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
+  EXPECT_TRUE(Rank("jp1").items.empty());  // nothing in "world" was clicked
+  ClickTogether({"jp2", "jp3"}, 2);        // jp3 is "business"
+  EXPECT_EQ(Ids(Rank("jp1")), std::vector<std::string>{"jp2"});
+  ranking_.popular_max_age = absl::Minutes(30);  // jp2 was published two hours ago
+  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
+  EXPECT_TRUE(Rank("jp1").items.empty());
+}
+
+TEST_F(HybridRankerTest, ExplainShowsEveryWeightedFeatureAndSumsToTheScore) {
+  Load();
+  ClickTogether({"jp1", "jp2", "apple"}, 3);
+  ranking_ = RankingConfig();
+  ranking_.behaviour_weight = 0.5;
+  ranking_.popularity_weight = 0.3;
+  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
+  RankResult r = Rank("jp1");
+  ASSERT_FALSE(r.items.empty());
+  EXPECT_EQ(r.items[0].article.id(), "jp2");
+  std::vector<std::string> features;
+  for (const auto& reason : r.items[0].reasons) features.push_back(reason.feature);
+  EXPECT_EQ(features, (std::vector<std::string>{"content_similarity", "behaviour_similarity",
+                                                "covisitation", "freshness", "popularity"}));
+  for (const RankedArticle& item : r.items) {
+    double sum = 0;
+    for (const auto& reason : item.reasons) sum += reason.contribution;
+    EXPECT_NEAR(sum, item.score, 1e-9) << item.article.id();
+  }
+  // jp2 was read after jp1 in every session: its co-visitation score is c / clicks(jp1) > 0.
+  EXPECT_GT(r.items[0].reasons[2].value, 0.5);
 }
 
 }  // namespace
