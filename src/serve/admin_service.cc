@@ -94,6 +94,9 @@ grpc::ServerUnaryReactor* AdminService::Stats(grpc::CallbackServerContext* conte
   response->set_index_main_segment(index.main_segment);
   response->set_index_delta_segment(index.delta_segment);
   response->set_index_compactions(index.compactions);
+  const IndexStats behaviour = deps_.behaviour_index.Stats();
+  response->set_behaviour_index_vectors(behaviour.live);
+  response->set_behaviour_index_compactions(behaviour.compactions);
   response->set_data_dir_bytes(DirectoryBytes(deps_.data_dir));
   *response->mutable_uptime() = ToProtoDuration(deps_.state.uptime());
   response->set_version(Version());

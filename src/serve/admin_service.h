@@ -25,6 +25,7 @@ class AdminService final : public v1::Admin::CallbackService {
     ClickStore& clicks;
     RejectionCounters& rejections;
     const VectorIndex& index;
+    const VectorIndex& behaviour_index;
     const ServingState& state;
     std::string data_dir;
     absl::Duration popularity_half_life;

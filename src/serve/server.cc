@@ -40,9 +40,9 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
                        config.clicks.popularity_half_life});
   s->related_service_ =
       std::make_unique<RelatedHeadlinesService>(*s->ranker_, s->state_, s->config_);
-  s->admin_service_ = std::make_unique<AdminService>(
-      AdminService::Dependencies{*s->applier_, *s->store_, *s->clicks_, *s->rejections_, *s->index_,
-                                 s->state_, config.data_dir, config.clicks.popularity_half_life});
+  s->admin_service_ = std::make_unique<AdminService>(AdminService::Dependencies{
+      *s->applier_, *s->store_, *s->clicks_, *s->rejections_, *s->index_, *s->behaviour_index_,
+      s->state_, config.data_dir, config.clicks.popularity_half_life});
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -288,7 +288,7 @@ def covisited_become_related(h):
     h.start()
     after = {a: related_ids(h, a) for a in probe}
     assert before == after, (before, after)
-    log("related lists (content and co-visitation) identical after kill -9 and restart")
+    log("related lists (default hybrid: content, behaviour index, co-visitation, trending) identical after kill -9 and restart")
 
 
 def outage(h, kafka_script, articles, produced):
