@@ -30,6 +30,8 @@ float Dot(const std::vector<float>& a, const std::vector<float>& b) {
 void BehaviourEmbeddingSignal::Reset() {
   touched_.clear();
   inputs_changed_.clear();
+  outputs_changed_.clear();
+  pool_slots_changed_.clear();
   pool_at_batch_start_.reset();
   in_batch_ = false;
 }
@@ -38,20 +40,20 @@ absl::StatusOr<BehaviourVectors*> BehaviourEmbeddingSignal::Vectors(uint64_t den
                                                                     StagedBatch& batch) {
   if (auto it = touched_.find(dense_id); it != touched_.end()) return &it->second;
   ASSIGN_OR_RETURN(std::optional<BehaviourVectors> stored, store_.Find(dense_id, &batch));
+  BehaviourVectors v = stored.value_or(BehaviourVectors{});
   const size_t dimension = static_cast<size_t>(store_.dimension());
-  if (!stored) {
-    stored.emplace();
+  if (v.input.empty()) {
     ASSIGN_OR_RETURN(std::optional<std::vector<float>> content,
                      articles_.FindEmbedding(dense_id, &batch));
     if (content && content->size() == dimension) {
-      stored->input = *std::move(content);
-      NormalizeInPlace(stored->input);
+      v.input = *std::move(content);
+      NormalizeInPlace(v.input);
     } else {
-      stored->input.assign(dimension, 0.0f);  // no usable content vector: learnt from clicks only
+      v.input.assign(dimension, 0.0f);  // no usable content vector: learnt from clicks only
     }
-    stored->output.assign(dimension, 0.0f);
   }
-  return &touched_.emplace(dense_id, *std::move(stored)).first->second;
+  if (v.output.empty()) v.output.assign(dimension, 0.0f);
+  return &touched_.emplace(dense_id, std::move(v)).first->second;
 }
 
 void BehaviourEmbeddingSignal::TrainPair(BehaviourVectors& center, BehaviourVectors& positive,
@@ -101,7 +103,8 @@ absl::Status BehaviourEmbeddingSignal::Stage(const ResolvedClick& click,
     });
   }
   if (!pool_) {
-    ASSIGN_OR_RETURN(NegativePool pool, store_.FindNegativePool(&batch));
+    // Committed state is current: only this signal writes the pool, and it has staged nothing.
+    ASSIGN_OR_RETURN(NegativePool pool, store_.FindNegativePool());
     pool_ = std::move(pool);
     pool_at_batch_start_ = pool_;
   }
@@ -121,7 +124,8 @@ absl::Status BehaviourEmbeddingSignal::Stage(const ResolvedClick& click,
     std::vector<uint64_t> exclude = contexts;
     exclude.push_back(click.dense_id);
     std::vector<BehaviourVectors*> negatives;
-    for (uint64_t id : DrawNegatives(rng, exclude)) {
+    const std::vector<uint64_t> negative_ids = DrawNegatives(rng, exclude);
+    for (uint64_t id : negative_ids) {
       ASSIGN_OR_RETURN(BehaviourVectors * v, Vectors(id, batch));
       negatives.push_back(v);
     }
@@ -131,17 +135,23 @@ absl::Status BehaviourEmbeddingSignal::Stage(const ResolvedClick& click,
       TrainPair(*clicked, *earlier, negatives);
       TrainPair(*earlier, *clicked, negatives);
       inputs_changed_.insert(a);
+      outputs_changed_.insert(a);
     }
     inputs_changed_.insert(click.dense_id);
+    outputs_changed_.insert(click.dense_id);
+    for (uint64_t id : negative_ids) outputs_changed_.insert(id);
   }
 
   NegativePool& pool = *pool_;
   const size_t capacity = static_cast<size_t>(config_.negative_pool);
-  if (pool.ids.size() < capacity) {
+  size_t slot = pool.ids.size();
+  if (slot < capacity) {
     pool.ids.push_back(click.dense_id);
   } else {
-    pool.ids[pool.next % pool.ids.size()] = click.dense_id;
+    slot = pool.next % pool.ids.size();
+    pool.ids[slot] = click.dense_id;
   }
+  pool_slots_changed_.insert(static_cast<uint32_t>(slot));
   pool.next = (pool.next + 1) % capacity;
   return absl::OkStatus();
 }
@@ -155,13 +165,17 @@ absl::Status BehaviourEmbeddingSignal::FinishBatch(ApplyContext& context) {
   std::sort(ids.begin(), ids.end());
   for (uint64_t id : ids) {
     const BehaviourVectors& v = touched_.at(id);
-    store_.Stage(context.writes, id, v);
+    if (outputs_changed_.contains(id)) store_.StageOutput(context.writes, id, v.output);
     if (!inputs_changed_.contains(id)) continue;
+    store_.StageInput(context.writes, id, v.input);
     std::vector<float> normalized = v.input;
     NormalizeInPlace(normalized);
     context.index_changes.push_back({id, std::move(normalized), IndexKind::kBehaviour});
   }
-  store_.StageNegativePool(context.writes, *pool_);
+  std::vector<uint32_t> slots(pool_slots_changed_.begin(), pool_slots_changed_.end());
+  std::sort(slots.begin(), slots.end());
+  for (uint32_t slot : slots) store_.StageNegativePoolSlot(context.writes, slot, pool_->ids[slot]);
+  store_.StageNegativePoolNext(context.writes, pool_->next);
   Reset();
   return absl::OkStatus();
 }

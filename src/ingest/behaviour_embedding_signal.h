@@ -63,7 +63,11 @@ class BehaviourEmbeddingSignal : public ClickSignal {
   std::optional<NegativePool> pool_at_batch_start_;
   bool in_batch_ = false;
   absl::node_hash_map<uint64_t, BehaviourVectors> touched_;  // this batch's vectors
+  // Only trained inputs are stored and indexed: the behaviour index holds exactly the articles
+  // whose input vector is stored, live or after a restart.
   absl::flat_hash_set<uint64_t> inputs_changed_;
+  absl::flat_hash_set<uint64_t> outputs_changed_;
+  absl::flat_hash_set<uint32_t> pool_slots_changed_;
 };
 
 }  // namespace headliner

@@ -150,15 +150,15 @@ absl::Status EventApplier::RestoreBehaviourIndex() {
   std::vector<float> vectors;
   const size_t dimension = static_cast<size_t>(behaviour_index_.dimension());
   absl::Status bad;
-  RETURN_IF_ERROR(behaviour_->ForEach([&](uint64_t id, BehaviourVectors v) {
+  RETURN_IF_ERROR(behaviour_->ForEachInput([&](uint64_t id, std::vector<float> input) {
     if (!index_.Contains(id)) return;  // deleted since
-    if (v.input.size() != dimension) {
+    if (input.size() != dimension) {
       bad = absl::FailedPreconditionError("behaviour vectors do not match encoder.dimension");
       return;
     }
     // The same normalisation as the live updates (BehaviourEmbeddingSignal::FinishBatch).
-    NormalizeInPlace(v.input);
-    vectors.insert(vectors.end(), v.input.begin(), v.input.end());
+    NormalizeInPlace(input);
+    vectors.insert(vectors.end(), input.begin(), input.end());
     ids.push_back(id);
   }));
   RETURN_IF_ERROR(bad);

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <memory>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -10,68 +11,96 @@
 namespace headliner {
 namespace {
 
-// The pool lives in the meta column family: u64 next, then u64 ids.
-constexpr char kNegativePoolKey[] = "behaviour/negative_pool";
+// The pool lives in the meta column family: the next slot to overwrite, and one key per slot
+// (prefix + big-endian u32 slot -> u64 dense id).
+constexpr char kNegativePoolNextKey[] = "behaviour/pool_next";
+constexpr char kNegativePoolSlotPrefix[] = "behaviour/pool/";
+
+// Vector keys: big-endian dense id, then which vector.
+constexpr char kInput = 'i';
+constexpr char kOutput = 'o';
+std::string VectorKey(uint64_t dense_id, char which) { return EncodeU64(dense_id) + which; }
 
 }  // namespace
 
-absl::StatusOr<BehaviourVectors> BehaviourStore::Decode(std::string_view value) const {
-  const size_t floats = static_cast<size_t>(dimension_);
-  if (value.size() != 2 * floats * sizeof(float)) {
-    return absl::DataLossError(absl::StrCat("behaviour vectors of ", value.size(),
-                                            " bytes, expected ", 2 * floats * sizeof(float)));
+absl::StatusOr<std::vector<float>> BehaviourStore::Decode(std::string_view value) const {
+  std::optional<std::vector<float>> v = DecodeFloats(value);
+  if (!v || v->size() != static_cast<size_t>(dimension_)) {
+    return absl::DataLossError(absl::StrCat("behaviour vector of ", value.size(),
+                                            " bytes, expected ", dimension_, " floats"));
   }
-  BehaviourVectors v;
-  v.input.resize(floats);
-  v.output.resize(floats);
-  std::memcpy(v.input.data(), value.data(), floats * sizeof(float));
-  std::memcpy(v.output.data(), value.data() + floats * sizeof(float), floats * sizeof(float));
-  return v;
+  return *std::move(v);
 }
 
 absl::StatusOr<std::optional<BehaviourVectors>> BehaviourStore::Find(uint64_t dense_id,
                                                                      StagedBatch* pending) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value,
-                   ReadThrough(db_, pending, Column::kBehaviour, EncodeU64(dense_id)));
-  if (!value) return std::nullopt;
-  return Decode(*value);
-}
-
-void BehaviourStore::Stage(StagedBatch& batch, uint64_t dense_id, const BehaviourVectors& vectors) {
-  std::string value = EncodeFloats(vectors.input);
-  value += EncodeFloats(vectors.output);
-  batch.Put(Column::kBehaviour, EncodeU64(dense_id), value);
-}
-
-absl::StatusOr<NegativePool> BehaviourStore::FindNegativePool(StagedBatch* pending) {
-  ASSIGN_OR_RETURN(std::optional<std::string> value,
-                   ReadThrough(db_, pending, Column::kMeta, kNegativePoolKey));
-  NegativePool pool;
-  if (!value) return pool;
-  if (value->size() < 8 || value->size() % 8 != 0) {
-    return absl::DataLossError("malformed negative pool");
+  ASSIGN_OR_RETURN(std::optional<std::string> input,
+                   ReadThrough(db_, pending, Column::kBehaviour, VectorKey(dense_id, kInput)));
+  ASSIGN_OR_RETURN(std::optional<std::string> output,
+                   ReadThrough(db_, pending, Column::kBehaviour, VectorKey(dense_id, kOutput)));
+  if (!input && !output) return std::nullopt;
+  BehaviourVectors v;
+  if (input) {
+    ASSIGN_OR_RETURN(v.input, Decode(*input));
   }
-  std::memcpy(&pool.next, value->data(), 8);
-  pool.ids.resize(value->size() / 8 - 1);
-  std::memcpy(pool.ids.data(), value->data() + 8, pool.ids.size() * 8);
+  if (output) {
+    ASSIGN_OR_RETURN(v.output, Decode(*output));
+  }
+  return v;
+}
+
+void BehaviourStore::StageInput(StagedBatch& batch, uint64_t dense_id,
+                                std::span<const float> input) {
+  batch.Put(Column::kBehaviour, VectorKey(dense_id, kInput), EncodeFloats(input));
+}
+
+void BehaviourStore::StageOutput(StagedBatch& batch, uint64_t dense_id,
+                                 std::span<const float> output) {
+  batch.Put(Column::kBehaviour, VectorKey(dense_id, kOutput), EncodeFloats(output));
+}
+
+absl::StatusOr<NegativePool> BehaviourStore::FindNegativePool() {
+  NegativePool pool;
+  ASSIGN_OR_RETURN(std::optional<std::string> next, db_.Get(Column::kMeta, kNegativePoolNextKey));
+  if (next) {
+    std::optional<uint64_t> n = DecodeU64(*next);
+    if (!n) return absl::DataLossError("malformed negative pool position");
+    pool.next = *n;
+  }
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kMeta)));
+  const std::string prefix = kNegativePoolSlotPrefix;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::optional<uint32_t> slot = DecodeU32(it->key().ToStringView().substr(prefix.size()));
+    std::optional<uint64_t> id = DecodeU64(it->value().ToStringView());
+    // Slots are filled in order, so the stored ones are 0, 1, 2, ...
+    if (!slot || !id || *slot != pool.ids.size()) {
+      return absl::DataLossError("malformed negative pool slot");
+    }
+    pool.ids.push_back(*id);
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "scan negative pool"));
   return pool;
 }
 
-void BehaviourStore::StageNegativePool(StagedBatch& batch, const NegativePool& pool) {
-  std::string value(8 + pool.ids.size() * 8, '\0');
-  std::memcpy(value.data(), &pool.next, 8);
-  std::memcpy(value.data() + 8, pool.ids.data(), pool.ids.size() * 8);
-  batch.Put(Column::kMeta, kNegativePoolKey, value);
+void BehaviourStore::StageNegativePoolSlot(StagedBatch& batch, uint32_t slot, uint64_t dense_id) {
+  batch.Put(Column::kMeta, kNegativePoolSlotPrefix + EncodeU32(slot), EncodeU64(dense_id));
 }
 
-absl::Status BehaviourStore::ForEach(
-    const std::function<void(uint64_t dense_id, BehaviourVectors)>& visit) {
+void BehaviourStore::StageNegativePoolNext(StagedBatch& batch, uint64_t next) {
+  batch.Put(Column::kMeta, kNegativePoolNextKey, EncodeU64(next));
+}
+
+absl::Status BehaviourStore::ForEachInput(
+    const std::function<void(uint64_t dense_id, std::vector<float>)>& visit) {
   std::unique_ptr<rocksdb::Iterator> it(
       db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kBehaviour)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::optional<uint64_t> id = DecodeU64(it->key().ToStringView());
-    if (!id) return absl::DataLossError("malformed behaviour key");
-    ASSIGN_OR_RETURN(BehaviourVectors v, Decode(it->value().ToStringView()));
+    const std::string_view key = it->key().ToStringView();
+    std::optional<uint64_t> id = DecodeU64(key.substr(0, 8));
+    if (key.size() != 9 || !id) return absl::DataLossError("malformed behaviour key");
+    if (key[8] != kInput) continue;
+    ASSIGN_OR_RETURN(std::vector<float> v, Decode(it->value().ToStringView()));
     visit(*id, std::move(v));
   }
   return FromRocks(it->status(), "scan behaviour vectors");

@@ -1,7 +1,7 @@
 // Behaviour embeddings in RocksDB: for each clicked article the two vectors of skip-gram with
 // negative sampling (its "input" vector, which is what gets searched, and its "output" vector,
 // which it is scored with when it is another article's context), and the pool negatives are drawn
-// from (the most recent clicked articles, a ring).
+// from (the most recent clicked articles, a ring kept one slot per key in `meta`).
 //
 // Reads are thread-safe; with `pending` they see the writer's staged batch. Writes are staged by
 // the single ingest writer.
@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -36,21 +37,28 @@ class BehaviourStore {
   // `database` must outlive the store; every vector has `dimension` floats.
   BehaviourStore(Database& database, int dimension) : db_(database), dimension_(dimension) {}
 
-  // An article's vectors; empty when it was never trained.
+  // An article's stored vectors, each kept under its own key: `input` is empty until the article
+  // was trained as a centre (only then is it in the behaviour index), `output` until it was a
+  // context or a negative. An empty optional when it has neither.
   absl::StatusOr<std::optional<BehaviourVectors>> Find(uint64_t dense_id,
                                                        StagedBatch* pending = nullptr);
-  void Stage(StagedBatch& batch, uint64_t dense_id, const BehaviourVectors& vectors);
+  void StageInput(StagedBatch& batch, uint64_t dense_id, std::span<const float> input);
+  void StageOutput(StagedBatch& batch, uint64_t dense_id, std::span<const float> output);
 
-  absl::StatusOr<NegativePool> FindNegativePool(StagedBatch* pending = nullptr);
-  void StageNegativePool(StagedBatch& batch, const NegativePool& pool);
+  // The committed pool. Each slot is its own key, so a batch writes only the slots its clicks
+  // took (a few bytes each) rather than the whole pool.
+  absl::StatusOr<NegativePool> FindNegativePool();
+  void StageNegativePoolSlot(StagedBatch& batch, uint32_t slot, uint64_t dense_id);
+  void StageNegativePoolNext(StagedBatch& batch, uint64_t next);
 
-  // Visits every stored article's vectors (start-up index restore).
-  absl::Status ForEach(const std::function<void(uint64_t dense_id, BehaviourVectors)>& visit);
+  // Visits every stored input vector (start-up index restore).
+  absl::Status ForEachInput(
+      const std::function<void(uint64_t dense_id, std::vector<float>)>& visit);
 
   int dimension() const { return dimension_; }
 
  private:
-  absl::StatusOr<BehaviourVectors> Decode(std::string_view value) const;
+  absl::StatusOr<std::vector<float>> Decode(std::string_view value) const;
 
   Database& db_;
   const int dimension_;

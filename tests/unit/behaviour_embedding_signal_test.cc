@@ -42,12 +42,14 @@ class BehaviourEmbeddingSignalTest : public testing::ApplierFixture {
       ids_[id] = MustApply(MakeArticle(id, headlines[i], kT0)).dense_id;
     }
   }
-  // Sessions that read n0 then n1, and others that read n2 then n3, interleaved.
+  // Sessions that read n0 then n1, and others that read n2 then n3, interleaved; every fifth
+  // session also has a reader of n4 alone (so n4 is drawn as a negative, never trained itself).
   std::vector<IngestEvent> Stream(int sessions) {
     std::vector<IngestEvent> events;
     for (int s = 0; s < sessions; ++s) {
       const std::string session = "s" + std::to_string(s);
       const absl::Time t = kT0 + absl::Minutes(s);
+      if (s % 5 == 0) events.push_back(MakeClick(session + "x", "lone" + session, "n4", t));
       const bool first_pair = s % 2 == 0;
       events.push_back(MakeClick(session + "a", session, first_pair ? "n0" : "n2", t));
       events.push_back(
@@ -71,12 +73,13 @@ class BehaviourEmbeddingSignalTest : public testing::ApplierFixture {
 TEST_F(BehaviourEmbeddingSignalTest, StartsFromTheContentVectorAndIsSearchable) {
   ASSERT_TRUE(applier_->ApplyBatch(Stream(1)).ok());  // one session: n0 then n1
   // n1 was trained once from its content vector; n0 likewise. Before any click nothing exists.
-  EXPECT_FALSE(applier_->behaviour().Find(ids_["n4"])->has_value());
+  EXPECT_FALSE(applier_->behaviour().Find(ids_["n5"])->has_value());
   const std::vector<float> content = Content("n0");
   EXPECT_GT(Cosine(Input("n0"), content), 0.9);  // one small step away from it
   EXPECT_TRUE(behaviour_index_->Contains(ids_["n0"]));
   EXPECT_TRUE(behaviour_index_->Contains(ids_["n1"]));
-  EXPECT_FALSE(behaviour_index_->Contains(ids_["n4"]));
+  EXPECT_FALSE(behaviour_index_->Contains(ids_["n4"]));  // read alone: never trained
+  EXPECT_FALSE(behaviour_index_->Contains(ids_["n5"]));
 }
 
 TEST_F(BehaviourEmbeddingSignalTest, ArticlesReadTogetherMoveTogether) {
@@ -95,17 +98,25 @@ TEST_F(BehaviourEmbeddingSignalTest, ArticlesReadTogetherMoveTogether) {
 }
 
 TEST_F(BehaviourEmbeddingSignalTest, SameVectorsWhateverTheBatchingAndAfterRestart) {
+  // A pool smaller than the stream's 80 clicks, so that it wraps around.
+  config_.behaviour.negative_pool = 16;
+  Close();
+  testing::TempDir first;
+  OpenAt(first.path());
+  LoadArticles();
   const std::vector<IngestEvent> stream = Stream(40);
   ASSERT_TRUE(applier_->ApplyBatch(stream).ok());
   std::map<std::string, std::vector<float>> one_batch;
   for (const auto& [id, dense] : ids_) {
     if (auto v = applier_->behaviour().Find(dense); v.ok() && v->has_value()) {
       one_batch[id] = (*v)->input;
+      one_batch[id + "/out"] = (*v)->output;
     }
   }
-  ASSERT_EQ(one_batch.size(), 4u);
+  ASSERT_EQ(one_batch.size(), 10u);  // input and output of n0-n3, and of n4 (only a negative)
 
-  // A second database fed one event per batch, with a failed (abandoned) batch in the middle.
+  // A second database fed one event per batch, with a failed (abandoned) batch in the middle
+  // and a restart (the pool is read back from RocksDB) after three quarters.
   Close();
   testing::TempDir other;
   OpenAt(other.path());
@@ -115,16 +126,29 @@ TEST_F(BehaviourEmbeddingSignalTest, SameVectorsWhateverTheBatchingAndAfterResta
       auto fail = [](std::span<const EventOutcome>) { return absl::UnavailableError("dlq down"); };
       ASSERT_FALSE(applier_->ApplyBatch({&stream[i], 1}, {}, fail).ok());
     }
+    if (i == stream.size() * 3 / 4) {
+      Close();
+      OpenAt(other.path());
+    }
     ASSERT_TRUE(applier_->ApplyBatch({&stream[i], 1}).ok());
   }
-  for (const auto& [id, v] : one_batch) EXPECT_EQ(Input(id), v) << id;
+  for (const auto& [id, dense] : ids_) {
+    auto v = applier_->behaviour().Find(dense);
+    if (!v.ok() || !v->has_value()) continue;
+    EXPECT_EQ((*v)->input, one_batch[id]) << id;
+    EXPECT_EQ((*v)->output, one_batch[id + "/out"]) << id;
+  }
 
-  // Restart: the behaviour index is rebuilt from RocksDB with the same vectors.
-  const std::vector<float> served = *behaviour_index_->Vector(ids_["n0"]);
+  // Restart: the behaviour index is rebuilt from RocksDB with the same articles and vectors. n4
+  // has an output vector (it was a negative) but was never trained: not searchable, before or
+  // after.
+  ASSERT_TRUE(applier_->behaviour().Find(ids_["n4"])->has_value());
+  std::map<std::string, std::optional<std::vector<float>>> served;
+  for (const auto& [id, dense] : ids_) served[id] = behaviour_index_->Vector(dense);
+  EXPECT_FALSE(served["n4"].has_value());
   Close();
   OpenAt(other.path());
-  ASSERT_TRUE(behaviour_index_->Contains(ids_["n0"]));
-  EXPECT_EQ(*behaviour_index_->Vector(ids_["n0"]), served);
+  for (const auto& [id, dense] : ids_) EXPECT_EQ(behaviour_index_->Vector(dense), served[id]) << id;
 }
 
 TEST_F(BehaviourEmbeddingSignalTest, DeletedArticlesLeaveTheBehaviourIndex) {
