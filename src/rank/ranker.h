@@ -36,9 +36,11 @@ class Ranker {
         behaviour_(behaviour),
         generator_(store, index, config_, behaviour) {}
 
-  absl::StatusOr<RankResult> Rank(const RankRequest& request) const;
+  // Not copyable: generator_ refers to this ranker's config_.
+  Ranker(const Ranker&) = delete;
+  Ranker& operator=(const Ranker&) = delete;
 
-  const RankingConfig& config() const { return config_; }
+  absl::StatusOr<RankResult> Rank(const RankRequest& request) const;
 
  private:
   absl::StatusOr<RankResult> RankRelated(const RankRequest& request, const StoredArticle& source,
