@@ -102,6 +102,11 @@ kafka:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
 
+    def kill_if_running(self):
+        """Leaves no server behind when a check fails half-way."""
+        if getattr(self, "proc", None) is not None and self.proc.poll() is None:
+            self.kill9()
+
     def stats(self):
         return json.loads(self.run_cli("stats", "--json").stdout)
 
@@ -176,80 +181,88 @@ def main(server, cli, kafka_script):
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="headliner-kafka-e2e-") as work:
         h = Harness(server, cli, kafka_script, work)
-        articles = h.run_cli("sample", f"--count={ARTICLES}", "--seed=11").stdout.splitlines()
-        clicks_raw = h.run_cli("simulate", f"--count={ARTICLES}", "--seed=11",
-                               f"--sessions={SESSIONS}").stdout.splitlines()
-        # Duplicates: 300 clicks sent twice, later in the stream.
-        for line in rng.sample(clicks_raw, 300):
-            clicks_raw.insert(rng.randrange(len(clicks_raw) // 2, len(clicks_raw)), line)
-        clicks = [json.loads(l) for l in clicks_raw]
-        known = {json.loads(a)["id"] for a in articles}
-        counts, events = expected_state(clicks, known)
-        log(f"{len(articles)} articles, {len(clicks)} clicks ({sum(counts.values())} unique)")
+        try:
+            return run_checks(h, rng, kafka_script)
+        finally:
+            h.kill_if_running()
 
-        # Bad messages: 3 articles, 3 clicks.
-        bad_articles = ['{"id": "broken"', '{"id":"typo","headlin":"x"}']
-        no_headline = json.dumps({"id": "nohl", "publishedAt": "2026-01-01T00:00:00Z"})
-        bad_click_json = ['not json']
-        unknown_click = json.dumps({"eventId": "u1", "sessionId": "s", "articleId": "missing",
-                                    "occurredAt": "2026-01-01T00:00:00Z"})
-        no_time_click = json.dumps({"eventId": "u2", "sessionId": "s", "articleId":
-                                    json.loads(articles[0])["id"]})
-        half = len(clicks_raw) // 3
-        h.produce(h.articles_topic, articles[:700])
-        h.produce(h.articles_topic, bad_articles, "--raw", "--format=json")
-        h.produce(h.articles_topic, [no_headline], "--format=json")
-        h.produce(h.articles_topic, articles[700:])
-        h.produce(h.clicks_topic, clicks_raw[:half])
-        h.produce(h.clicks_topic, bad_click_json, "--raw", "--format=json")
-        h.produce(h.clicks_topic, [unknown_click, no_time_click])
 
-        h.start()
-        total_progress = len(known) + sum(counts.values())
-        kill_points = [rng.uniform(0.03, 0.25), rng.uniform(0.3, 0.5), rng.uniform(0.55, 0.8)]
-        for step, fraction in enumerate(kill_points):
-            target = int(total_progress * fraction)
-            while progress(h.stats()) < target:
-                time.sleep(0.01)
-            h.kill9()
-            log(f"kill -9 after {target}+ of {total_progress} events ({fraction:.0%})")
-            if step == 0:
-                h.produce(h.clicks_topic, clicks_raw[half:2 * half])  # while the service is down
-            if step == 1:
-                h.produce(h.clicks_topic, clicks_raw[2 * half:])
-            h.start()
-        produced = len(articles) + 3 + len(clicks_raw) + 3
-        s = wait_caught_up(h, produced)
-        assert int(s["articles"]) == ARTICLES, s["articles"]
-        assert int(s["clicks"]) == sum(counts.values()), (s["clicks"], sum(counts.values()))
-        want_rejected = {"articles/undecodable": 2, "articles/missing_headline": 1,
-                         "clicks/undecodable": 1, "clicks/unknown_article": 1, "clicks/bad_time": 1}
-        got_rejected = {k: int(v) for k, v in s.get("rejected", {}).items()}
-        assert got_rejected == want_rejected, got_rejected
-        as_of = (max(max(v) for v in events.values()) // 1_000_000) + 1
-        check_activity(h, sorted(known), counts, events, as_of)
-        log("exact state after 3 kills: articles, clicks, popularity, rejections")
+def run_checks(h, rng, kafka_script):
+    """Every check, in order, against one server (restarted where a check says so)."""
+    articles = h.run_cli("sample", f"--count={ARTICLES}", "--seed=11").stdout.splitlines()
+    clicks_raw = h.run_cli("simulate", f"--count={ARTICLES}", "--seed=11",
+                           f"--sessions={SESSIONS}").stdout.splitlines()
+    # Duplicates: 300 clicks sent twice, later in the stream.
+    for line in rng.sample(clicks_raw, 300):
+        clicks_raw.insert(rng.randrange(len(clicks_raw) // 2, len(clicks_raw)), line)
+    clicks = [json.loads(l) for l in clicks_raw]
+    known = {json.loads(a)["id"] for a in articles}
+    counts, events = expected_state(clicks, known)
+    log(f"{len(articles)} articles, {len(clicks)} clicks ({sum(counts.values())} unique)")
 
-        got = dead_letters(h, h.articles_topic + "-dlq", 3)
-        assert got == ["missing_headline", "undecodable", "undecodable"], got
-        got = dead_letters(h, h.clicks_topic + "-dlq", 3)
-        assert got == ["bad_time", "undecodable", "unknown_article"], got
-        log("dead-letter topics hold every bad message with its reason")
+    # Bad messages: 3 articles, 3 clicks.
+    bad_articles = ['{"id": "broken"', '{"id":"typo","headlin":"x"}']
+    no_headline = json.dumps({"id": "nohl", "publishedAt": "2026-01-01T00:00:00Z"})
+    bad_click_json = ['not json']
+    unknown_click = json.dumps({"eventId": "u1", "sessionId": "s", "articleId": "missing",
+                                "occurredAt": "2026-01-01T00:00:00Z"})
+    no_time_click = json.dumps({"eventId": "u2", "sessionId": "s", "articleId":
+                                json.loads(articles[0])["id"]})
+    half = len(clicks_raw) // 3
+    h.produce(h.articles_topic, articles[:700])
+    h.produce(h.articles_topic, bad_articles, "--raw", "--format=json")
+    h.produce(h.articles_topic, [no_headline], "--format=json")
+    h.produce(h.articles_topic, articles[700:])
+    h.produce(h.clicks_topic, clicks_raw[:half])
+    h.produce(h.clicks_topic, bad_click_json, "--raw", "--format=json")
+    h.produce(h.clicks_topic, [unknown_click, no_time_click])
 
-        # A new article is searchable within a second of being produced.
-        fresh = json.dumps({"id": "fresh-1", "headline": "Zanzibar quokka festival opens",
-                            "section": "world", "publishedAt": "2026-11-27T00:00:00Z"})
-        t0 = time.time()
-        h.produce(h.articles_topic, [fresh])
-        while h.run_cli("get", "fresh-1", check=False).returncode != 0:
-            assert time.time() - t0 < 1.0, "new article not visible within 1 s"
+    h.start()
+    total_progress = len(known) + sum(counts.values())
+    kill_points = [rng.uniform(0.03, 0.25), rng.uniform(0.3, 0.5), rng.uniform(0.55, 0.8)]
+    for step, fraction in enumerate(kill_points):
+        target = int(total_progress * fraction)
+        while progress(h.stats()) < target:
             time.sleep(0.01)
-        log(f"new article visible {1000 * (time.time() - t0):.0f} ms after produce started")
+        h.kill9()
+        log(f"kill -9 after {target}+ of {total_progress} events ({fraction:.0%})")
+        if step == 0:
+            h.produce(h.clicks_topic, clicks_raw[half:2 * half])  # while the service is down
+        if step == 1:
+            h.produce(h.clicks_topic, clicks_raw[2 * half:])
+        h.start()
+    produced = len(articles) + 3 + len(clicks_raw) + 3
+    s = wait_caught_up(h, produced)
+    assert int(s["articles"]) == ARTICLES, s["articles"]
+    assert int(s["clicks"]) == sum(counts.values()), (s["clicks"], sum(counts.values()))
+    want_rejected = {"articles/undecodable": 2, "articles/missing_headline": 1,
+                     "clicks/undecodable": 1, "clicks/unknown_article": 1, "clicks/bad_time": 1}
+    got_rejected = {k: int(v) for k, v in s.get("rejected", {}).items()}
+    assert got_rejected == want_rejected, got_rejected
+    as_of = (max(max(v) for v in events.values()) // 1_000_000) + 1
+    check_activity(h, sorted(known), counts, events, as_of)
+    log("exact state after 3 kills: articles, clicks, popularity, rejections")
 
-        covisited_become_related(h)
-        outage(h, kafka_script, articles, produced + 2 + 10)  # fresh-1, fresh-2, 10 clicks
-        h.proc.send_signal(signal.SIGTERM)
-        assert h.proc.wait(timeout=30) == 0
+    got = dead_letters(h, h.articles_topic + "-dlq", 3)
+    assert got == ["missing_headline", "undecodable", "undecodable"], got
+    got = dead_letters(h, h.clicks_topic + "-dlq", 3)
+    assert got == ["bad_time", "undecodable", "unknown_article"], got
+    log("dead-letter topics hold every bad message with its reason")
+
+    # A new article is searchable within a second of being produced.
+    fresh = json.dumps({"id": "fresh-1", "headline": "Zanzibar quokka festival opens",
+                        "section": "world", "publishedAt": "2026-11-27T00:00:00Z"})
+    t0 = time.time()
+    h.produce(h.articles_topic, [fresh])
+    while h.run_cli("get", "fresh-1", check=False).returncode != 0:
+        assert time.time() - t0 < 1.0, "new article not visible within 1 s"
+        time.sleep(0.01)
+    log(f"new article visible {1000 * (time.time() - t0):.0f} ms after produce started")
+
+    covisited_become_related(h)
+    outage(h, kafka_script, articles, produced + 2 + 10)  # fresh-1, fresh-2, 10 clicks
+    h.proc.send_signal(signal.SIGTERM)
+    assert h.proc.wait(timeout=30) == 0
     print("ok: exactly-once ingestion through kill -9, bad messages and a broker outage")
     return 0
 
@@ -288,7 +301,8 @@ def covisited_become_related(h):
     h.start()
     after = {a: related_ids(h, a) for a in probe}
     assert before == after, (before, after)
-    log("related lists (default hybrid: content, behaviour index, co-visitation, trending) identical after kill -9 and restart")
+    log("related lists (default hybrid: content, behaviour index, co-visitation, trending) "
+        "identical after kill -9 and restart")
 
 
 def outage(h, kafka_script, articles, produced):
