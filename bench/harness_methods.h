@@ -33,7 +33,7 @@ inline std::vector<Method> BaselineMethods() {
   Method content{"content only", false, SingleSignal(&RankingConfig::content_weight)};
   Method covisitation{"co-visitation only (SAR, Jaccard)", false,
                       SingleSignal(&RankingConfig::covisitation_weight)};
-  covisitation.ranking.covisitation_normalizer = "jaccard";
+  covisitation.ranking.covisitation_normalizer = CoVisitationNormalizer::kJaccard;
   Method behaviour{"behaviour embeddings only", false,
                    SingleSignal(&RankingConfig::behaviour_weight)};
   Method hybrid{"hybrid (served defaults)", false, RankingConfig{}};
@@ -43,10 +43,15 @@ inline std::vector<Method> BaselineMethods() {
 // Co-visitation normalisers, and the hybrid without each of its parts.
 inline std::vector<Method> AblationMethods() {
   std::vector<Method> out;
-  for (const char* norm : {"conditional (served)", "cosine", "lift", "pmi"}) {
-    Method m{std::string("co-visitation only, ") + norm, false,
+  const std::pair<const char*, CoVisitationNormalizer> normalizers[] = {
+      {"conditional (served)", CoVisitationNormalizer::kConditional},
+      {"cosine", CoVisitationNormalizer::kCosine},
+      {"lift", CoVisitationNormalizer::kLift},
+      {"pmi", CoVisitationNormalizer::kPmi}};
+  for (const auto& [name, normalizer] : normalizers) {
+    Method m{std::string("co-visitation only, ") + name, false,
              SingleSignal(&RankingConfig::covisitation_weight)};
-    m.ranking.covisitation_normalizer = std::string(norm).substr(0, std::string(norm).find(' '));
+    m.ranking.covisitation_normalizer = normalizer;
     out.push_back(m);
   }
   auto without = [&out](const char* name, double RankingConfig::*weight) {

@@ -48,6 +48,19 @@ class YamlSection {
     return absl::OkStatus();
   }
 
+  absl::Status ReadNormalizer(const std::string& key, CoVisitationNormalizer& out) {
+    std::string text;
+    if (auto s = Read(key, text); !s.ok()) return s;
+    if (text.empty()) return absl::OkStatus();
+    std::optional<CoVisitationNormalizer> n = ParseCoVisitationNormalizer(text);
+    if (!n) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          Name(key), ": must be jaccard, conditional, cosine, lift or pmi, got \"", text, "\""));
+    }
+    out = *n;
+    return absl::OkStatus();
+  }
+
   absl::Status ReadFormat(const std::string& key, WireFormat& out) {
     std::string text;
     if (auto s = Read(key, text); !s.ok()) return s;
@@ -117,7 +130,8 @@ absl::Status ApplyYamlNode(const YAML::Node& root, Config& c) {
   RETURN_IF_ERROR(rank.Read("freshness_weight", c.ranking.freshness_weight));
   RETURN_IF_ERROR(rank.Read("popularity_weight", c.ranking.popularity_weight));
   RETURN_IF_ERROR(rank.ReadDuration("freshness_half_life", c.ranking.freshness_half_life));
-  RETURN_IF_ERROR(rank.Read("covisitation_normalizer", c.ranking.covisitation_normalizer));
+  RETURN_IF_ERROR(
+      rank.ReadNormalizer("covisitation_normalizer", c.ranking.covisitation_normalizer));
   RETURN_IF_ERROR(rank.Read("mmr_lambda", c.ranking.mmr_lambda));
   RETURN_IF_ERROR(rank.Read("near_duplicate_threshold", c.ranking.near_duplicate_threshold));
   RETURN_IF_ERROR(rank.Read("candidate_pool", c.ranking.candidate_pool));
@@ -189,6 +203,15 @@ absl::Status Positive(const char* name, absl::Duration d) {
 
 }  // namespace
 
+std::optional<CoVisitationNormalizer> ParseCoVisitationNormalizer(absl::string_view name) {
+  if (name == "jaccard") return CoVisitationNormalizer::kJaccard;
+  if (name == "conditional") return CoVisitationNormalizer::kConditional;
+  if (name == "cosine") return CoVisitationNormalizer::kCosine;
+  if (name == "lift") return CoVisitationNormalizer::kLift;
+  if (name == "pmi") return CoVisitationNormalizer::kPmi;
+  return std::nullopt;
+}
+
 std::optional<WireFormat> ParseWireFormat(absl::string_view text) {
   if (text == "protobuf") return WireFormat::kProtobuf;
   if (text == "json") return WireFormat::kJson;
@@ -257,14 +280,6 @@ absl::Status ValidateConfig(const Config& c) {
     return absl::InvalidArgumentError(
         "ranking: at least one of content_weight, behaviour_weight, covisitation_weight and "
         "popularity_weight must be positive (each enables its source of candidates)");
-  }
-  const std::string& norm = c.ranking.covisitation_normalizer;
-  if (norm != "jaccard" && norm != "conditional" && norm != "cosine" && norm != "lift" &&
-      norm != "pmi") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "ranking.covisitation_normalizer: must be jaccard, conditional, cosine, lift or pmi, got "
-        "\"",
-        norm, "\""));
   }
   RETURN_IF_ERROR(Positive("ranking.freshness_half_life", c.ranking.freshness_half_life));
   RETURN_IF_ERROR(

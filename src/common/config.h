@@ -40,6 +40,9 @@ struct IndexConfig {
   bool quantize_main_segment = true;
 };
 
+// How co-visitation weights become scores (src/rank/covisitation_normalizer.h).
+enum class CoVisitationNormalizer { kJaccard, kConditional, kCosine, kLift, kPmi };
+
 // Ranking parameters (src/rank). Experiments will vary these per variant.
 //   score = content_weight * cosine(content vectors)
 //         + behaviour_weight * cosine(behaviour vectors)
@@ -64,7 +67,7 @@ struct RankingConfig {
   // source), "cosine" c / sqrt(n(a) n(b)), "lift"
   // c / (n(a) n(b)) scaled to the source's best partner, or "pmi" log(c N / (n(a) n(b))) scaled the
   // same way.
-  std::string covisitation_normalizer = "conditional";
+  CoVisitationNormalizer covisitation_normalizer = CoVisitationNormalizer::kConditional;
   // Maximal marginal relevance: each next item maximises
   //   mmr_lambda * score - (1 - mmr_lambda) * (max content similarity to the items chosen).
   // 1 ranks by score alone.
@@ -191,6 +194,8 @@ EnvList ProcessEnvNames();
 
 // "protobuf" or "json".
 std::optional<WireFormat> ParseWireFormat(absl::string_view text);
+// "jaccard", "conditional", "cosine", "lift" or "pmi".
+std::optional<CoVisitationNormalizer> ParseCoVisitationNormalizer(absl::string_view name);
 
 // Loads defaults < `yaml_path` (if non-empty) < environment < `overrides`, then validates.
 // Errors name the file, key and reason, e.g. "config.yaml: ranking.default_limit: must be in

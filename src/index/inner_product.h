@@ -7,6 +7,7 @@
 #ifndef HEADLINER_INDEX_INNER_PRODUCT_H_
 #define HEADLINER_INDEX_INNER_PRODUCT_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -18,6 +19,11 @@ namespace headliner {
 
 // Sum of a[i] * b[i] for i < d.
 float InnerProduct(const float* a, const float* b, size_t d);
+
+// The same over the common length of two vectors.
+inline float InnerProduct(std::span<const float> a, std::span<const float> b) {
+  return InnerProduct(a.data(), b.data(), std::min(a.size(), b.size()));
+}
 
 // Scales `v` to unit L2 norm (the norm summed in double, so the result is the same wherever it
 // is computed); leaves an all-zero vector as it is.

@@ -21,10 +21,6 @@ uint64_t StableHash(std::string_view s) {
   return h;
 }
 
-float Dot(const std::vector<float>& a, const std::vector<float>& b) {
-  return InnerProduct(a.data(), b.data(), a.size());
-}
-
 }  // namespace
 
 void BehaviourEmbeddingSignal::Reset() {
@@ -61,7 +57,7 @@ void BehaviourEmbeddingSignal::TrainPair(BehaviourVectors& center, BehaviourVect
   const float rate = static_cast<float>(config_.learning_rate);
   std::vector<float> gradient(center.input.size(), 0.0f);
   auto step = [&](std::vector<float>& output, float label) {
-    const float f = 1.0f / (1.0f + std::exp(-Dot(center.input, output)));
+    const float f = 1.0f / (1.0f + std::exp(-InnerProduct(center.input, output)));
     const float g = rate * (label - f);
     for (size_t i = 0; i < output.size(); ++i) {
       gradient[i] += g * output[i];

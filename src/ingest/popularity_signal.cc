@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "common/status_macros.h"
 
 namespace headliner {
@@ -45,14 +46,14 @@ absl::Status PopularitySignal::StageTrending(
     const std::string& section, const absl::flat_hash_map<uint64_t, DecayedCount>& changed,
     StagedBatch& batch) {
   ASSIGN_OR_RETURN(std::vector<TrendingArticle> list, clicks_.FindTrending(section, &batch));
+  absl::flat_hash_set<uint64_t> listed;
   for (TrendingArticle& entry : list) {
+    listed.insert(entry.dense_id);
     if (auto it = changed.find(entry.dense_id); it != changed.end()) entry.popularity = it->second;
   }
   std::vector<uint64_t> added;
   for (const auto& [id, popularity] : changed) {
-    const bool listed = std::any_of(
-        list.begin(), list.end(), [id = id](const TrendingArticle& e) { return e.dense_id == id; });
-    if (!listed) added.push_back(id);
+    if (!listed.contains(id)) added.push_back(id);
   }
   std::sort(added.begin(), added.end());
   for (uint64_t id : added) list.push_back({id, changed.at(id)});

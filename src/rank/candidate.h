@@ -2,10 +2,13 @@
 #ifndef HEADLINER_RANK_CANDIDATE_H_
 #define HEADLINER_RANK_CANDIDATE_H_
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "common/config.h"
 #include "headliner/v1/article.pb.h"
 
@@ -33,6 +36,12 @@ struct Candidate {
   Features features;
   double score = 0;
 };
+
+// 2^(-age / freshness_half_life); an article from the future counts as brand new.
+inline double Freshness(absl::Time published, absl::Time now, absl::Duration half_life) {
+  const absl::Duration age = std::max(absl::ZeroDuration(), now - published);
+  return std::exp2(-absl::FDivDuration(age, half_life));
+}
 
 // The linear blend of the ranking config's weights.
 inline double Blend(const RankingConfig& c, const Features& f) {

@@ -8,24 +8,12 @@
 #include "index/inner_product.h"
 
 namespace headliner {
-namespace {
-
-float Dot(const std::vector<float>& a, const std::vector<float>& b) {
-  return InnerProduct(a.data(), b.data(), std::min(a.size(), b.size()));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 CandidateGenerator::CandidateGenerator(ArticleStore& store, const VectorIndex& content_index,
                                        const RankingConfig& config,
                                        std::optional<BehaviourSources> behaviour)
-    : store_(store),
-      content_index_(content_index),
-      config_(config),
-      behaviour_(behaviour),
-      // Validated with the config; Jaccard is the fallback for a config built in code.
-      normalizer_(ParseCoVisitationNormalizer(config.covisitation_normalizer)
-                      .value_or(CoVisitationNormalizer::kJaccard)) {}
+    : store_(store), content_index_(content_index), config_(config), behaviour_(behaviour) {}
 
 absl::StatusOr<CandidateGenerator::Gathered> CandidateGenerator::Gather(
     const CandidateQuery& query, const std::optional<std::vector<float>>& behaviour_query) const {
@@ -95,14 +83,13 @@ absl::StatusOr<CandidateBatch> CandidateGenerator::Generate(const CandidateQuery
     if (!vector) continue;  // removed since the search
     Candidate c;
     c.dense_id = id;
-    c.features.content = Dot(query.content_query, *vector);
+    c.features.content = InnerProduct(query.content_query, *vector);
     c.content_vector = *std::move(vector);
     if (behaviour_query) {
       if (auto v = behaviour_->behaviour_index.Vector(id))
-        c.features.behaviour = Dot(*behaviour_query, *v);
+        c.features.behaviour = InnerProduct(*behaviour_query, *v);
     }
-    const absl::Duration age = std::max(absl::ZeroDuration(), request.now - published);
-    c.features.freshness = std::exp2(-absl::FDivDuration(age, config_.freshness_half_life));
+    c.features.freshness = Freshness(published, request.now, config_.freshness_half_life);
     c.article = *std::move(articles[i]);
     batch.candidates.push_back(std::move(c));
   }
@@ -125,7 +112,7 @@ absl::Status CandidateGenerator::AddActivityFeatures(const CandidateQuery& query
 
   if (covisitation) {
     double total_clicks = 0;
-    if (normalizer_ == CoVisitationNormalizer::kPmi) {
+    if (config_.covisitation_normalizer == CoVisitationNormalizer::kPmi) {
       ASSIGN_OR_RETURN(uint64_t total, behaviour_->clicks.TotalClicks());
       total_clicks = static_cast<double>(total);
     }
@@ -135,8 +122,9 @@ absl::Status CandidateGenerator::AddActivityFeatures(const CandidateQuery& query
       if (it == gathered.partner_weight.end()) continue;
       counts[i] = {it->second, static_cast<double>(activity[i + 1].clicks)};
     }
-    const std::vector<double> scores = NormalizeCoVisitation(
-        normalizer_, static_cast<double>(activity[0].clicks), total_clicks, counts);
+    const std::vector<double> scores =
+        NormalizeCoVisitation(config_.covisitation_normalizer,
+                              static_cast<double>(activity[0].clicks), total_clicks, counts);
     for (size_t i = 0; i < candidates.size(); ++i) candidates[i].features.covisitation = scores[i];
   }
   if (popularity) {

@@ -78,7 +78,6 @@ class CandidateGenerator {
   const VectorIndex& content_index_;
   const RankingConfig& config_;
   const std::optional<BehaviourSources> behaviour_;
-  const CoVisitationNormalizer normalizer_;
 };
 
 }  // namespace headliner

@@ -5,15 +5,6 @@
 
 namespace headliner {
 
-std::optional<CoVisitationNormalizer> ParseCoVisitationNormalizer(absl::string_view name) {
-  if (name == "jaccard") return CoVisitationNormalizer::kJaccard;
-  if (name == "conditional") return CoVisitationNormalizer::kConditional;
-  if (name == "cosine") return CoVisitationNormalizer::kCosine;
-  if (name == "lift") return CoVisitationNormalizer::kLift;
-  if (name == "pmi") return CoVisitationNormalizer::kPmi;
-  return std::nullopt;
-}
-
 std::vector<double> NormalizeCoVisitation(CoVisitationNormalizer normalizer, double source_clicks,
                                           double total_clicks,
                                           std::span<const PartnerCounts> partners) {

@@ -15,13 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/string_view.h"
+#include "common/config.h"
 
 namespace headliner {
-
-enum class CoVisitationNormalizer { kJaccard, kConditional, kCosine, kLift, kPmi };
-
-std::optional<CoVisitationNormalizer> ParseCoVisitationNormalizer(absl::string_view name);
 
 struct PartnerCounts {
   double weight = 0;  // c(source, partner)

@@ -14,8 +14,7 @@ constexpr size_t kMinPool = 50;
 constexpr size_t kPoolPerItem = 4;
 
 double Similarity(const Candidate& a, const Candidate& b) {
-  return InnerProduct(a.content_vector.data(), b.content_vector.data(),
-                      std::min(a.content_vector.size(), b.content_vector.size()));
+  return InnerProduct(a.content_vector, b.content_vector);
 }
 
 bool Fresher(const Candidate& a, const Candidate& b) {

@@ -95,9 +95,8 @@ absl::StatusOr<RankResult> Ranker::Freshest(const RankRequest& request) const {
       if (result.items.size() >= static_cast<size_t>(request.limit)) break;
       if (!a || a->id() == request.article_id || !request.filter.Matches(*a, request.now)) continue;
       RankedArticle item;
-      const absl::Duration age =
-          std::max(absl::ZeroDuration(), request.now - FromProto(a->published_at()));
-      const double freshness = std::exp2(-absl::FDivDuration(age, config_.freshness_half_life));
+      const double freshness =
+          Freshness(FromProto(a->published_at()), request.now, config_.freshness_half_life);
       item.score = config_.freshness_weight * freshness;
       if (request.explain) item.reasons = {{"freshness", freshness, item.score}};
       item.article = std::move(*a);

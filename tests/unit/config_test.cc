@@ -75,14 +75,16 @@ TEST(ConfigTest, RankingAndBehaviourSections) {
   EXPECT_EQ(c.ranking.behaviour_weight, 0.3);
   EXPECT_EQ(c.ranking.popularity_weight, 0.2);
   EXPECT_EQ(c.ranking.mmr_lambda, 0.8);
-  EXPECT_EQ(c.ranking.covisitation_normalizer, "cosine");
+  EXPECT_EQ(c.ranking.covisitation_normalizer, CoVisitationNormalizer::kCosine);
   EXPECT_EQ(c.behaviour.negatives, 3);
   EXPECT_EQ(c.behaviour.learning_rate, 0.05);
   EXPECT_EQ(c.behaviour.window, absl::Minutes(10));
   EXPECT_TRUE(ValidateConfig(c).ok());
 
-  c.ranking.covisitation_normalizer = "tfidf";
-  EXPECT_NE(ValidateConfig(c).message().find("ranking.covisitation_normalizer"),
+  // An unknown normaliser is rejected where it is read (the config holds an enum).
+  EXPECT_NE(ApplyYaml("ranking:\n  covisitation_normalizer: tfidf\n", "f.yaml", c)
+                .message()
+                .find("ranking.covisitation_normalizer"),
             absl::string_view::npos);
   c = Config();
   c.ranking.mmr_lambda = 1.5;
