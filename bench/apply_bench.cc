@@ -10,11 +10,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "index/vector_index.h"
-#include "ingest/event_applier.h"
+#include "engine/engine.h"
 #include "sample/click_simulator.h"
 #include "sample/sample_catalog.h"
-#include "store/click_store.h"
 
 ABSL_FLAG(int, articles, 10000, "Catalog size.");
 ABSL_FLAG(int, sessions, 50000, "Simulated reader sessions (about 4 clicks each).");
@@ -29,28 +27,18 @@ struct Rate {
   size_t events = 0;
 };
 
-// A fresh store, index and applier under `dir`.
-struct Stack {
-  explicit Stack(const std::string& dir, bool behaviour_embeddings = true) {
-    config.behaviour.enabled = behaviour_embeddings;
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    db = std::move(*Database::Open(dir, DatabaseOptions{}));
-    articles = std::move(*ArticleStore::Open(*db));
-    clicks = std::make_unique<ClickStore>(*db);
-    index = std::make_unique<VectorIndex>(config.encoder.dimension, config.index);
-    behaviour_index = std::make_unique<VectorIndex>(config.encoder.dimension, config.index);
-    applier =
-        std::move(*EventApplier::Create(*db, *articles, *clicks, *index, *behaviour_index, config));
-  }
+// A fresh engine under `dir`.
+std::unique_ptr<Engine> OpenEngine(const std::string& dir, bool behaviour_embeddings = true) {
   Config config;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<ArticleStore> articles;
-  std::unique_ptr<ClickStore> clicks;
-  std::unique_ptr<VectorIndex> index;
-  std::unique_ptr<VectorIndex> behaviour_index;
-  std::unique_ptr<EventApplier> applier;
-};
+  config.behaviour.enabled = behaviour_embeddings;
+  std::filesystem::remove_all(dir);
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(dir, config);
+  if (!engine.ok()) {
+    std::fprintf(stderr, "cannot open %s: %s\n", dir.c_str(), engine.status().ToString().c_str());
+    std::exit(1);
+  }
+  return *std::move(engine);
+}
 
 Rate Apply(EventApplier& applier, const std::vector<IngestEvent>& events, size_t batch) {
   const absl::Time t0 = absl::Now();
@@ -82,24 +70,25 @@ int Run() {
 
   std::printf("%-10s %-22s %12s %12s %8s\n", "events", "mode", "events/s", "baseline/s", "ratio");
   {
-    Stack batched(scratch + "/batched");
-    Stack single(scratch + "/single");
-    const Rate a_batched = Apply(*batched.applier, articles, batch);
-    const Rate a_single = Apply(*single.applier, articles, 1);
+    std::unique_ptr<Engine> batched = OpenEngine(scratch + "/batched");
+    std::unique_ptr<Engine> single = OpenEngine(scratch + "/single");
+    const Rate a_batched = Apply(batched->applier(), articles, batch);
+    const Rate a_single = Apply(single->applier(), articles, 1);
     std::printf("%-10s %-22s %12.0f %12.0f %7.1fx\n", "articles", "micro-batch vs 1/batch",
                 a_batched.events_per_s, a_single.events_per_s,
                 a_batched.events_per_s / a_single.events_per_s);
-    const Rate c_batched = Apply(*batched.applier, clicks, batch);
-    const Rate c_single = Apply(*single.applier, clicks, 1);
+    const Rate c_batched = Apply(batched->applier(), clicks, batch);
+    const Rate c_single = Apply(single->applier(), clicks, 1);
     std::printf("%-10s %-22s %12.0f %12.0f %7.1fx\n", "clicks", "micro-batch vs 1/batch",
                 c_batched.events_per_s, c_single.events_per_s,
                 c_batched.events_per_s / c_single.events_per_s);
   }  // the databases close before their files are removed
   {
     // The cost of the behaviour embeddings: the same clicks with them off.
-    Stack without(scratch + "/without-embeddings", /*behaviour_embeddings=*/false);
-    Apply(*without.applier, articles, batch);
-    const Rate c = Apply(*without.applier, clicks, batch);
+    std::unique_ptr<Engine> without =
+        OpenEngine(scratch + "/without-embeddings", /*behaviour_embeddings=*/false);
+    Apply(without->applier(), articles, batch);
+    const Rate c = Apply(without->applier(), clicks, batch);
     std::printf("%-10s %-22s %12.0f\n", "clicks", "micro-batch, no embeddings", c.events_per_s);
   }
   std::filesystem::remove_all(scratch);

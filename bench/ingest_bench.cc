@@ -12,14 +12,11 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "cli/event_publisher.h"
-#include "index/vector_index.h"
-#include "ingest/event_applier.h"
+#include "engine/engine.h"
 #include "ingest/kafka_client_config.h"
 #include "ingest/kafka_ingestor.h"
 #include "sample/click_simulator.h"
 #include "sample/sample_catalog.h"
-#include "store/click_store.h"
-#include "store/offset_store.h"
 
 ABSL_FLAG(std::string, brokers, "127.0.0.1:9092", "Kafka bootstrap servers.");
 ABSL_FLAG(int, articles, 10000, "Catalog size.");
@@ -106,22 +103,14 @@ int Run() {
 
   const std::string dir = absl::GetFlag(FLAGS_scratch);
   std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
   Config config;
   config.kafka.brokers = brokers;
   config.kafka.group_id = "bench-" + run;
   config.kafka.articles_topic = articles_topic;
   config.kafka.clicks_topic = clicks_topic;
-  auto db = std::move(*Database::Open(dir, DatabaseOptions{}));
-  auto store = std::move(*ArticleStore::Open(*db));
-  ClickStore click_store(*db);
-  OffsetStore offsets(*db);
-  VectorIndex index(config.encoder.dimension, config.index);
-  index.StartBackgroundCompaction();
-  VectorIndex behaviour_index(config.encoder.dimension, config.index);
-  auto applier =
-      std::move(*EventApplier::Create(*db, *store, click_store, index, behaviour_index, config));
-  auto ingestor = std::move(*KafkaIngestor::Start(config.kafka, brokers, *applier, offsets));
+  auto engine = std::move(*Engine::Open(dir, config));
+  engine->StartBackgroundCompaction();  // as the server does
+  auto ingestor = std::move(*KafkaIngestor::Start(config.kafka, brokers, engine->applier()));
   auto handled = [&] {
     IngestStatus s = ingestor->Status();
     return s.applied + s.ignored + s.rejected;
@@ -160,8 +149,8 @@ int Run() {
     (void)(*publisher)->Publish(articles_topic, a.id(), &payload);
     (void)(*publisher)->Flush(absl::Seconds(5));
     for (;;) {
-      auto found = store->FindByExternalId(a.id());
-      if (found.ok() && *found && index.Contains((*found)->dense_id)) break;
+      auto found = engine->tables().articles().FindByExternalId(a.id());
+      if (found.ok() && *found && engine->content_index().Contains((*found)->dense_id)) break;
       absl::SleepFor(absl::Microseconds(100));
     }
     visible_ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
@@ -174,6 +163,7 @@ int Run() {
               Percentile(visible_ms, 0.99) / Percentile(floor_ms, 0.99));
   floor_consumer->close();
   ingestor->Stop();
+  engine.reset();
   std::filesystem::remove_all(dir);
   return 0;
 }

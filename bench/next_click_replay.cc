@@ -29,13 +29,7 @@ absl::StatusOr<std::unique_ptr<NextClickReplay>> NextClickReplay::Create(
 
 absl::Status NextClickReplay::Open(const std::string& scratch) {
   std::filesystem::remove_all(scratch);
-  ASSIGN_OR_RETURN(db_, Database::Open(scratch, DatabaseOptions{}));
-  ASSIGN_OR_RETURN(articles_, ArticleStore::Open(*db_));
-  click_store_ = std::make_unique<ClickStore>(*db_);
-  content_index_ = std::make_unique<VectorIndex>(config_.encoder.dimension, config_.index);
-  behaviour_index_ = std::make_unique<VectorIndex>(config_.encoder.dimension, config_.index);
-  ASSIGN_OR_RETURN(applier_, EventApplier::Create(*db_, *articles_, *click_store_, *content_index_,
-                                                  *behaviour_index_, config_));
+  ASSIGN_OR_RETURN(engine_, Engine::Open(scratch, config_));
   absl::flat_hash_set<std::string> stories;
   for (const SampleArticle& a : catalog_) {
     stream_.push_back({FromProto(a.article.published_at()), a.article});
@@ -58,7 +52,7 @@ absl::Status NextClickReplay::ApplyUntil(absl::Time until) {
            batch.size() < kApplyBatch) {
       batch.push_back(stream_[applied_++].event);
     }
-    ASSIGN_OR_RETURN(std::vector<EventOutcome> outcomes, applier_->ApplyBatch(batch));
+    ASSIGN_OR_RETURN(std::vector<EventOutcome> outcomes, engine_->applier().ApplyBatch(batch));
     for (size_t i = 0; i < outcomes.size(); ++i) {
       if (const auto* a = std::get_if<v1::Article>(&stream_[first + i].event)) {
         dense_id_of_[a->id()] = outcomes[i].dense_id;
@@ -67,15 +61,15 @@ absl::Status NextClickReplay::ApplyUntil(absl::Time until) {
     }
   }
   // What the server's background threads do.
-  content_index_->CompactIfDue();
-  behaviour_index_->CompactIfDue();
+  engine_->CompactIfDue();
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<uint64_t>> NextClickReplay::MostPopular(absl::Time now) {
   std::vector<uint64_t> ids;
   for (const auto& [id, external] : external_id_of_) ids.push_back(id);
-  ASSIGN_OR_RETURN(std::vector<Activity> activity, click_store_->FindArticleActivities(ids));
+  ASSIGN_OR_RETURN(std::vector<Activity> activity,
+                   engine_->tables().clicks().FindArticleActivities(ids));
   std::vector<std::pair<double, uint64_t>> ranked;
   const int64_t micros = absl::ToUnixMicros(now);
   for (size_t i = 0; i < ids.size(); ++i) {
@@ -131,10 +125,8 @@ absl::StatusOr<std::vector<MethodScore>> NextClickReplay::Score(const std::vecto
                                                                 size_t stride) {
   std::vector<std::unique_ptr<Ranker>> rankers;
   for (const Method& m : methods) {
-    rankers.push_back(std::make_unique<Ranker>(
-        *articles_, *content_index_, m.ranking,
-        BehaviourSources{applier_->covisitation(), *click_store_, *behaviour_index_,
-                         config_.clicks.popularity_half_life}));
+    // The served Ranker over the engine's sources, with the method's weights.
+    rankers.push_back(std::make_unique<Ranker>(engine_->sources(), m.ranking));
   }
   std::vector<MethodScore> scores(methods.size());
   size_t seen = 0;

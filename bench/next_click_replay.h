@@ -11,10 +11,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "engine/engine.h"
 #include "harness_methods.h"
-#include "index/vector_index.h"
-#include "ingest/event_applier.h"
-#include "rank/ranker.h"
 #include "sample/sample_catalog.h"
 
 namespace headliner {
@@ -41,7 +39,7 @@ struct ReplayStats {
 
 class NextClickReplay {
  public:
-  // A fresh RocksDB under `scratch`; the catalog and clicks must outlive the replay.
+  // A fresh engine under `scratch`; the catalog and clicks must outlive the replay.
   static absl::StatusOr<std::unique_ptr<NextClickReplay>> Create(
       const std::string& scratch, const std::vector<SampleArticle>& catalog,
       const std::vector<v1::ClickEvent>& clicks, const Config& config = Config());
@@ -78,12 +76,7 @@ class NextClickReplay {
   const std::vector<SampleArticle>& catalog_;
   const std::vector<v1::ClickEvent>& clicks_;
   Config config_;
-  std::unique_ptr<Database> db_;
-  std::unique_ptr<ArticleStore> articles_;
-  std::unique_ptr<ClickStore> click_store_;
-  std::unique_ptr<VectorIndex> content_index_;
-  std::unique_ptr<VectorIndex> behaviour_index_;
-  std::unique_ptr<EventApplier> applier_;
+  std::unique_ptr<Engine> engine_;
 
   std::vector<TimedEvent> stream_;  // articles at their publication, clicks at their time
   size_t applied_ = 0;              // events of stream_ applied so far

@@ -1,17 +1,14 @@
-// Same-story precision@10 and MRR on the UCI headlines, for the served index and for exact
-// brute-force search over the same vectors, in one run. Latency is the whole Ranker::Rank call
-// (index search, catalog reads, scoring), one thread.
+// Same-story precision@10 and MRR on the UCI headlines, for the served ranker of an Engine and for
+// the same ranker over an exact (brute-force) index of the same vectors, in one run. Latency is
+// the whole Ranker::Rank call (index search, catalog reads, scoring), one thread.
 //   build/bench/quality_bench [--csv ../shared/data/uci-news-dev.csv]
 #include <cstdio>
 #include <filesystem>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "index/vector_index.h"
-#include "ingest/event_applier.h"
-#include "rank/ranker.h"
+#include "engine/engine.h"
 #include "sample/uci_news.h"
-#include "store/click_store.h"
 
 ABSL_FLAG(std::string, csv, "", "UCI news CSV (default: found under ../shared/data).");
 ABSL_FLAG(std::string, scratch, "/tmp/headliner-quality-bench", "Scratch RocksDB directory.");
@@ -65,33 +62,27 @@ int Run() {
   if (!catalog.ok()) return 1;
   const std::string scratch = absl::GetFlag(FLAGS_scratch);
   std::filesystem::remove_all(scratch);
-  Config config;
-  auto db = Database::Open(scratch, DatabaseOptions{});
-  auto store = ArticleStore::Open(**db);
-  VectorIndex served(config.encoder.dimension, config.index);
-  ClickStore clicks(**db);
-  VectorIndex behaviour_index(config.encoder.dimension, config.index);
-  auto applier = EventApplier::Create(**db, **store, clicks, served, behaviour_index, config);
+  const Config config;
+  // The baseline: the same engine with every vector kept in the exact (flat) segment.
+  Config exact_config = config;
+  exact_config.index.min_main_segment = 100000000;
+  auto served = Engine::Open(scratch + "/served", config);
+  auto exact = Engine::Open(scratch + "/exact", exact_config);
+  if (!served.ok() || !exact.ok()) {
+    std::fprintf(stderr, "cannot open engines: %s %s\n", served.status().ToString().c_str(),
+                 exact.status().ToString().c_str());
+    return 1;
+  }
   absl::flat_hash_map<std::string, std::string> story_of;
   absl::Time now = absl::InfinitePast();
   for (const SampleArticle& s : *catalog) {
-    if (!(*applier)->ApplyArticle(s.article).ok()) return 1;
+    if (!(*served)->applier().ApplyArticle(s.article).ok()) return 1;
+    if (!(*exact)->applier().ApplyArticle(s.article).ok()) return 1;
     story_of[s.article.id()] = s.story;
     now = std::max(now, absl::FromUnixSeconds(s.article.published_at().seconds()));
   }
-  // What the server's background thread does once the delta segment is large enough.
-  served.CompactIfDue();
-  // The same stored vectors in an exact-only index: the baseline.
-  std::vector<uint64_t> ids;
-  std::vector<float> vectors;
-  (void)(*store)->ForEachEmbedding([&](uint64_t id, std::vector<float> v) {
-    ids.push_back(id);
-    vectors.insert(vectors.end(), v.begin(), v.end());
-  });
-  IndexConfig exact_config = config.index;
-  exact_config.min_main_segment = 100000000;
-  VectorIndex exact(config.encoder.dimension, exact_config);
-  (void)exact.Restore(ids, vectors);
+  // What the server's background threads do once the delta segment is large enough.
+  (*served)->CompactIfDue();
   std::printf(
       "UCI headlines: %zu, stories: %zu, dimension %d\n", catalog->size(),
       [&] {
@@ -101,17 +92,20 @@ int Run() {
       }(),
       config.encoder.dimension);
   std::printf("%-44s %10s %8s %10s\n", "index", "P@10", "MRR", "p50 (us)");
-  const Metrics e = Evaluate(Ranker(**store, exact, config.ranking), *catalog, story_of, now);
+  const Metrics e = Evaluate((*exact)->ranker(), *catalog, story_of, now);
   std::printf("%-44s %10.4f %8.4f %10.1f\n", "exact brute force (baseline)", e.precision, e.mrr,
               e.p50_us);
-  const Metrics s = Evaluate(Ranker(**store, served, config.ranking), *catalog, story_of, now);
+  const Metrics s = Evaluate((*served)->ranker(), *catalog, story_of, now);
   std::printf("%-44s %10.4f %8.4f %10.1f\n", "served index (HNSW + delta)", s.precision, s.mrr,
               s.p50_us);
-  const IndexStats stats = served.Stats();
+  const IndexStats stats = (*served)->content_index().Stats();
   std::printf("served index: %llu vectors in the HNSW main segment, %llu in the flat delta\n",
               static_cast<unsigned long long>(stats.main_segment),
               static_cast<unsigned long long>(stats.delta_segment));
   std::printf("precision@10 loss vs exact: %.4f\n", e.precision - s.precision);
+  served->reset();  // closes the databases before their files are removed
+  exact->reset();
+  std::filesystem::remove_all(scratch);
   return 0;
 }
 

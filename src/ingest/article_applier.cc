@@ -21,25 +21,24 @@ std::vector<float> Normalized(const google::protobuf::RepeatedField<float>& valu
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ArticleApplier>> ArticleApplier::Create(
-    ArticleStore& store, VectorIndex& index, const EncoderConfig& encoder) {
-  if (index.dimension() != encoder.dimension) {
-    return absl::InvalidArgumentError(absl::StrCat("index dimension ", index.dimension(),
+    ArticleStore& articles, VectorIndex& content_index, const EncoderConfig& encoder) {
+  if (content_index.dimension() != encoder.dimension) {
+    return absl::InvalidArgumentError(absl::StrCat("index dimension ", content_index.dimension(),
                                                    " differs from encoder dimension ",
                                                    encoder.dimension));
   }
-  std::unique_ptr<ArticleApplier> applier(new ArticleApplier(store, index, encoder));
+  std::unique_ptr<ArticleApplier> applier(new ArticleApplier(articles, content_index, encoder));
   DocumentFrequencies& df = applier->frequencies_;
-  absl::Status bad_bucket;
-  ASSIGN_OR_RETURN(uint64_t documents, store.ForEachFrequency([&](uint32_t bucket, uint64_t n) {
+  ASSIGN_OR_RETURN(uint64_t documents, articles.ForEachFrequency([&](uint32_t bucket,
+                                                                     uint64_t n) -> absl::Status {
     if (bucket >= static_cast<uint32_t>(df.buckets())) {
-      bad_bucket = absl::FailedPreconditionError(absl::StrCat(
+      return absl::FailedPreconditionError(absl::StrCat(
           "stored document frequencies use more buckets than encoder.feature_buckets = ",
           df.buckets(), "; the setting cannot change for an existing data dir"));
-      return;
     }
     df.Set(bucket, static_cast<uint32_t>(n));
+    return absl::OkStatus();
   }));
-  RETURN_IF_ERROR(bad_bucket);
   df.SetDocuments(documents);
   return applier;
 }
@@ -53,7 +52,7 @@ absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, App
 
   StagedBatch& batch = ctx.writes;
   ASSIGN_OR_RETURN(std::optional<StoredArticle> stored,
-                   store_.FindByExternalId(article.id(), &batch));
+                   articles_.FindByExternalId(article.id(), &batch));
   const v1::Article* previous = stored ? &stored->article : nullptr;
   if (previous != nullptr && FromProto(previous->updated_at()) >= FromProto(article.updated_at())) {
     return EventOutcome::Ignored(stored->dense_id, "stale_version");  // idempotent no-op
@@ -71,7 +70,7 @@ absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, App
     article = std::move(tombstone);
   }
 
-  const uint64_t dense_id = stored ? stored->dense_id : store_.AllocateDenseId(batch);
+  const uint64_t dense_id = stored ? stored->dense_id : articles_.AllocateDenseId(batch);
 
   // Document frequencies follow the text of live articles. The in-memory copy changes now (a
   // later article of the same batch is encoded with it) and is restored if the batch is dropped.
@@ -81,7 +80,7 @@ absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, App
   if (was_live) {
     old_buckets = encoder_.Buckets(
         EncoderInput(previous->headline(), {previous->tags().begin(), previous->tags().end()}));
-    store_.StageFrequencies(batch, old_buckets, -1);
+    articles_.StageFrequencies(batch, old_buckets, -1);
     frequencies_.RemoveDocument(old_buckets);
   }
   std::vector<TextFeature> features;
@@ -89,7 +88,7 @@ absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, App
     features = encoder_.Features(
         EncoderInput(article.headline(), {article.tags().begin(), article.tags().end()}));
     for (const TextFeature& f : features) new_buckets.push_back(f.bucket);
-    store_.StageFrequencies(batch, new_buckets, +1);
+    articles_.StageFrequencies(batch, new_buckets, +1);
     frequencies_.AddDocument(new_buckets);
   }
   ctx.undo.push_back([this, is_live, was_live, old_buckets, new_buckets] {
@@ -102,7 +101,7 @@ absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, App
     embedding = article.embedding_size() > 0 ? Normalized(article.embedding())
                                              : encoder_.Encode(features, frequencies_);
   }
-  store_.StagePut(batch, dense_id, article, previous, embedding);
+  articles_.StagePut(batch, dense_id, article, previous, embedding);
   ctx.index_changes.push_back({dense_id, std::move(embedding)});
   return EventOutcome::Applied(dense_id);
 }
@@ -110,20 +109,19 @@ absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, App
 absl::Status ArticleApplier::RestoreIndex() {
   std::vector<uint64_t> ids;
   std::vector<float> vectors;
-  const size_t dimension = static_cast<size_t>(index_.dimension());
-  absl::Status bad;
-  RETURN_IF_ERROR(store_.ForEachEmbedding([&](uint64_t id, std::vector<float> v) {
-    if (v.size() != dimension) {
-      bad = absl::FailedPreconditionError(
-          absl::StrCat("stored embedding of dimension ", v.size(), " but encoder.dimension is ",
-                       dimension, "; the dimension cannot change for an existing data dir"));
-      return;
-    }
-    ids.push_back(id);
-    vectors.insert(vectors.end(), v.begin(), v.end());
-  }));
-  RETURN_IF_ERROR(bad);
-  return index_.Restore(ids, vectors);
+  const size_t dimension = static_cast<size_t>(content_index_.dimension());
+  RETURN_IF_ERROR(
+      articles_.ForEachEmbedding([&](uint64_t id, std::vector<float> v) -> absl::Status {
+        if (v.size() != dimension) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("stored embedding of dimension ", v.size(), " but encoder.dimension is ",
+                           dimension, "; the dimension cannot change for an existing data dir"));
+        }
+        ids.push_back(id);
+        vectors.insert(vectors.end(), v.begin(), v.end());
+        return absl::OkStatus();
+      }));
+  return content_index_.Restore(ids, vectors);
 }
 
 }  // namespace headliner

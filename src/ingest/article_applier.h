@@ -25,8 +25,8 @@ namespace headliner {
 class ArticleApplier {
  public:
   // Loads the document frequencies from `store`. All references must outlive the applier.
-  static absl::StatusOr<std::unique_ptr<ArticleApplier>> Create(ArticleStore& store,
-                                                                VectorIndex& index,
+  static absl::StatusOr<std::unique_ptr<ArticleApplier>> Create(ArticleStore& articles,
+                                                                VectorIndex& content_index,
                                                                 const EncoderConfig& encoder);
 
   // Stages `article`. A non-OK status is a storage failure (the batch must be abandoned); an
@@ -37,11 +37,14 @@ class ArticleApplier {
   absl::Status RestoreIndex();
 
  private:
-  ArticleApplier(ArticleStore& store, VectorIndex& index, const EncoderConfig& encoder)
-      : store_(store), index_(index), encoder_(encoder), frequencies_(encoder.feature_buckets) {}
+  ArticleApplier(ArticleStore& articles, VectorIndex& content_index, const EncoderConfig& encoder)
+      : articles_(articles),
+        content_index_(content_index),
+        encoder_(encoder),
+        frequencies_(encoder.feature_buckets) {}
 
-  ArticleStore& store_;
-  VectorIndex& index_;
+  ArticleStore& articles_;
+  VectorIndex& content_index_;
   const TextEncoder encoder_;
   DocumentFrequencies frequencies_;
 };

@@ -46,7 +46,7 @@ absl::StatusOr<EventOutcome> ClickApplier::Stage(const v1::ClickEvent& click, Ap
   const size_t max_clicks = static_cast<size_t>(config_.session_max_clicks);
   if (session.size() > max_clicks) session.erase(session.begin(), session.end() - max_clicks);
   clicks_.StageSession(batch, session_key, session);
-  ClickStore::StageClickCounted(batch);
+  clicks_.StageClickCounted(batch);
 
   const ResolvedClick resolved{click, article->article, article->dense_id, micros, session_key};
   for (const auto& signal : signals_) {

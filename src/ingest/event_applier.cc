@@ -9,29 +9,27 @@
 #include "ingest/behaviour_embedding_signal.h"
 #include "ingest/covisitation_signal.h"
 #include "ingest/popularity_signal.h"
-#include "store/offset_store.h"
-#include "store/rejection_counters.h"
 
 namespace headliner {
 
-absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
-    Database& database, ArticleStore& articles, ClickStore& clicks, VectorIndex& index,
-    VectorIndex& behaviour_index, const Config& config) {
+absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(Tables& tables,
+                                                                   VectorIndex& content_index,
+                                                                   VectorIndex& behaviour_index,
+                                                                   const Config& config) {
   ASSIGN_OR_RETURN(std::unique_ptr<ArticleApplier> article_applier,
-                   ArticleApplier::Create(articles, index, config.encoder));
-  auto covisitation = std::make_unique<CoVisitationStore>(database);
-  auto behaviour = std::make_unique<BehaviourStore>(database, config.encoder.dimension);
-  auto click_applier = std::make_unique<ClickApplier>(articles, clicks, config.clicks);
-  click_applier->AddSignal(std::make_unique<PopularitySignal>(clicks, config.clicks));
+                   ArticleApplier::Create(tables.articles(), content_index, config.encoder));
+  auto click_applier =
+      std::make_unique<ClickApplier>(tables.articles(), tables.clicks(), config.clicks);
+  click_applier->AddSignal(std::make_unique<PopularitySignal>(tables.clicks(), config.clicks));
   click_applier->AddSignal(
-      std::make_unique<CoVisitationSignal>(*covisitation, config.covisitation));
+      std::make_unique<CoVisitationSignal>(tables.covisitation(), config.covisitation));
   if (config.behaviour.enabled) {
-    click_applier->AddSignal(
-        std::make_unique<BehaviourEmbeddingSignal>(*behaviour, articles, config.behaviour));
+    click_applier->AddSignal(std::make_unique<BehaviourEmbeddingSignal>(
+        tables.behaviour(), tables.articles(), config.behaviour));
   }
-  return std::unique_ptr<EventApplier>(
-      new EventApplier(database, articles, index, behaviour_index, std::move(covisitation),
-                       std::move(behaviour), std::move(article_applier), std::move(click_applier)));
+  return std::unique_ptr<EventApplier>(new EventApplier(tables, content_index, behaviour_index,
+                                                        std::move(article_applier),
+                                                        std::move(click_applier)));
 }
 
 const char* EventApplier::SourceOf(const IngestEvent& event) {
@@ -50,7 +48,7 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatch(
 absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
     std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
     const BeforeCommit& before_commit) {
-  ApplyContext ctx(database_);
+  ApplyContext ctx(tables_.database());
   // Runs the undo steps unless the batch commits.
   auto abandon = [&ctx](absl::Status why) {
     for (auto it = ctx.undo.rbegin(); it != ctx.undo.rend(); ++it) (*it)();
@@ -71,13 +69,13 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
     }
     if (!outcome.ok()) return abandon(outcome.status());
     if (outcome->kind == EventOutcome::Kind::kRejected) {
-      RejectionCounters::Stage(ctx.writes, SourceOf(event), outcome->reason);
+      tables_.rejections().Stage(ctx.writes, SourceOf(event), outcome->reason);
     }
     outcomes.push_back(*std::move(outcome));
   }
   if (absl::Status s = click_applier_->FinishBatch(ctx); !s.ok()) return abandon(s);
   for (const PartitionPosition& p : positions) {
-    OffsetStore::Stage(ctx.writes, p.topic, p.partition, p.next_offset);
+    tables_.offsets().Stage(ctx.writes, p.topic, p.partition, p.next_offset);
   }
   if (before_commit) {
     if (absl::Status s = before_commit(outcomes); !s.ok()) return abandon(s);
@@ -94,14 +92,14 @@ absl::Status EventApplier::ApplyIndexChanges(std::vector<IndexChange>& changes) 
     if (change.index == IndexKind::kBehaviour) {
       // Only live articles are searchable: a deleted one can still be trained as the context of
       // a click that came before its deletion.
-      if (index_.Contains(change.dense_id)) {
+      if (content_index_.Contains(change.dense_id)) {
         RETURN_IF_ERROR(behaviour_index_.Upsert(change.dense_id, change.vector));
       }
     } else if (change.vector.empty()) {
-      index_.Remove(change.dense_id);
+      content_index_.Remove(change.dense_id);
       behaviour_index_.Remove(change.dense_id);
     } else {
-      RETURN_IF_ERROR(index_.Upsert(change.dense_id, change.vector));
+      RETURN_IF_ERROR(content_index_.Upsert(change.dense_id, change.vector));
     }
   }
   return absl::OkStatus();
@@ -118,7 +116,8 @@ absl::StatusOr<ArticleApplyResult> EventApplier::ApplyArticle(const v1::Article&
 absl::StatusOr<ArticleApplyResult> EventApplier::DeleteArticle(const std::string& article_id,
                                                                absl::Time when) {
   absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(std::optional<StoredArticle> stored, articles_.FindByExternalId(article_id));
+  ASSIGN_OR_RETURN(std::optional<StoredArticle> stored,
+                   tables_.articles().FindByExternalId(article_id));
   if (!stored) return absl::NotFoundError(absl::StrCat("article ", article_id, " is unknown"));
   if (stored->article.deleted()) return ArticleApplyResult{false, stored->dense_id};
   v1::Article tombstone;
@@ -149,20 +148,24 @@ absl::Status EventApplier::RestoreBehaviourIndex() {
   std::vector<uint64_t> ids;
   std::vector<float> vectors;
   const size_t dimension = static_cast<size_t>(behaviour_index_.dimension());
-  absl::Status bad;
-  RETURN_IF_ERROR(behaviour_->ForEachInput([&](uint64_t id, std::vector<float> input) {
-    if (!index_.Contains(id)) return;  // deleted since
-    if (input.size() != dimension) {
-      bad = absl::FailedPreconditionError("behaviour vectors do not match encoder.dimension");
-      return;
-    }
-    // The same normalisation as the live updates (BehaviourEmbeddingSignal::FinishBatch).
-    NormalizeInPlace(input);
-    vectors.insert(vectors.end(), input.begin(), input.end());
-    ids.push_back(id);
-  }));
-  RETURN_IF_ERROR(bad);
+  RETURN_IF_ERROR(
+      tables_.behaviour().ForEachInput([&](uint64_t id, std::vector<float> input) -> absl::Status {
+        if (!content_index_.Contains(id)) return absl::OkStatus();  // deleted since
+        if (input.size() != dimension) {
+          return absl::FailedPreconditionError("behaviour vectors do not match encoder.dimension");
+        }
+        // The same normalisation as the live updates (BehaviourEmbeddingSignal::FinishBatch).
+        NormalizeInPlace(input);
+        vectors.insert(vectors.end(), input.begin(), input.end());
+        ids.push_back(id);
+        return absl::OkStatus();
+      }));
   return behaviour_index_.Restore(ids, vectors);
+}
+
+absl::StatusOr<std::optional<int64_t>> EventApplier::StoredPosition(const std::string& topic,
+                                                                    int32_t partition) const {
+  return tables_.offsets().Find(topic, partition);
 }
 
 }  // namespace headliner

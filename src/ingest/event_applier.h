@@ -27,11 +27,7 @@
 #include "ingest/apply_context.h"
 #include "ingest/article_applier.h"
 #include "ingest/click_applier.h"
-#include "store/article_store.h"
-#include "store/behaviour_store.h"
-#include "store/click_store.h"
-#include "store/covisitation_store.h"
-#include "store/database.h"
+#include "store/tables.h"
 
 namespace headliner {
 
@@ -65,15 +61,13 @@ struct ArticleApplyResult {
 
 class EventApplier {
  public:
-  // References must outlive the applier. Loads the encoder's document frequencies. `index` holds
-  // content vectors, `behaviour_index` behaviour vectors (same dimension).
-  static absl::StatusOr<std::unique_ptr<EventApplier>> Create(
-      Database& database, ArticleStore& articles, ClickStore& clicks, VectorIndex& index,
-      VectorIndex& behaviour_index, const Config& config);
-
-  // The co-visitation and behaviour tables the applier maintains (owned by it).
-  CoVisitationStore& covisitation() { return *covisitation_; }
-  BehaviourStore& behaviour() { return *behaviour_; }
+  // References must outlive the applier, which is their only writer. Loads the encoder's
+  // document frequencies. `content_index` holds content vectors, `behaviour_index` behaviour
+  // vectors (same dimension).
+  static absl::StatusOr<std::unique_ptr<EventApplier>> Create(Tables& tables,
+                                                              VectorIndex& content_index,
+                                                              VectorIndex& behaviour_index,
+                                                              const Config& config);
 
   // Applies `events` in order, and records `positions`, atomically. Returns one outcome per
   // event; a non-OK status means nothing was written (storage failure or `before_commit`).
@@ -93,21 +87,21 @@ class EventApplier {
   // articles into the behaviour index (start-up).
   absl::Status RestoreIndex();
 
+  // The next offset of `topic`/`partition` recorded by the last batch that covered it, or empty
+  // when none did: where a consumer resumes.
+  absl::StatusOr<std::optional<int64_t>> StoredPosition(const std::string& topic,
+                                                        int32_t partition) const;
+
   // Source label of rejection counters ("articles", "clicks").
   static const char* SourceOf(const IngestEvent& event);
 
  private:
-  EventApplier(Database& database, ArticleStore& articles, VectorIndex& index,
-               VectorIndex& behaviour_index, std::unique_ptr<CoVisitationStore> covisitation,
-               std::unique_ptr<BehaviourStore> behaviour,
+  EventApplier(Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
                std::unique_ptr<ArticleApplier> article_applier,
                std::unique_ptr<ClickApplier> click_applier)
-      : database_(database),
-        articles_(articles),
-        index_(index),
+      : tables_(tables),
+        content_index_(content_index),
         behaviour_index_(behaviour_index),
-        covisitation_(std::move(covisitation)),
-        behaviour_(std::move(behaviour)),
         article_applier_(std::move(article_applier)),
         click_applier_(std::move(click_applier)) {}
 
@@ -117,12 +111,9 @@ class EventApplier {
   absl::Status ApplyIndexChanges(std::vector<IndexChange>& changes);
   absl::Status RestoreBehaviourIndex();
 
-  Database& database_;
-  ArticleStore& articles_;
-  VectorIndex& index_;
+  Tables& tables_;
+  VectorIndex& content_index_;
   VectorIndex& behaviour_index_;
-  const std::unique_ptr<CoVisitationStore> covisitation_;  // thread-safe reads
-  const std::unique_ptr<BehaviourStore> behaviour_;        // thread-safe reads
 
   absl::Mutex mu_;
   const std::unique_ptr<ArticleApplier> article_applier_ ABSL_PT_GUARDED_BY(mu_);

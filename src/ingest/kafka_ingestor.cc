@@ -75,17 +75,15 @@ struct KafkaIngestor::Batch {
   void Clear() { *this = Batch(); }
 };
 
-KafkaIngestor::KafkaIngestor(const KafkaConfig& config, std::string brokers, EventApplier& applier,
-                             OffsetStore& offsets)
-    : config_(config), brokers_(std::move(brokers)), applier_(applier), offsets_(offsets) {
+KafkaIngestor::KafkaIngestor(const KafkaConfig& config, std::string brokers, EventApplier& applier)
+    : config_(config), brokers_(std::move(brokers)), applier_(applier) {
   status_.brokers = brokers_;
 }
 
 absl::StatusOr<std::unique_ptr<KafkaIngestor>> KafkaIngestor::Start(const KafkaConfig& config,
                                                                     const std::string& brokers,
-                                                                    EventApplier& applier,
-                                                                    OffsetStore& offsets) {
-  std::unique_ptr<KafkaIngestor> k(new KafkaIngestor(config, brokers, applier, offsets));
+                                                                    EventApplier& applier) {
+  std::unique_ptr<KafkaIngestor> k(new KafkaIngestor(config, brokers, applier));
   k->callbacks_ = std::make_unique<Callbacks>(*k);
   RETURN_IF_ERROR(k->CreateConsumer());
   if (!config.articles_dead_letter_topic.empty() || !config.clicks_dead_letter_topic.empty()) {
@@ -302,7 +300,7 @@ void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) 
   std::vector<RdKafka::TopicPartition*> clicks;
   for (RdKafka::TopicPartition* p : partitions) {
     absl::StatusOr<std::optional<int64_t>> stored =
-        offsets_.Find(OffsetTopic(p->topic()), p->partition());
+        applier_.StoredPosition(OffsetTopic(p->topic()), p->partition());
     if (!stored.ok()) SetError(stored.status().ToString());
     const int64_t next = stored.ok() && *stored ? **stored : 0;
     p->set_offset(stored.ok() && *stored ? next : RdKafka::Topic::OFFSET_BEGINNING);

@@ -67,12 +67,11 @@ struct IngestStatus {
 class KafkaIngestor {
  public:
   // Creates the consumer (subscribing to both topics) and starts the ingest thread. `brokers` is
-  // the bootstrap list to use (the embedded cluster's when configured "embedded"). References
-  // must outlive the ingestor.
+  // the bootstrap list to use (the embedded cluster's when configured "embedded"). `applier`
+  // must outlive the ingestor; it records the consumed offsets and is asked for them back.
   static absl::StatusOr<std::unique_ptr<KafkaIngestor>> Start(const KafkaConfig& config,
                                                               const std::string& brokers,
-                                                              EventApplier& applier,
-                                                              OffsetStore& offsets);
+                                                              EventApplier& applier);
   ~KafkaIngestor();
 
   // Applies the pending batch, leaves the group and joins the thread. Idempotent.
@@ -84,8 +83,7 @@ class KafkaIngestor {
   class Callbacks;
   struct Batch;
 
-  KafkaIngestor(const KafkaConfig& config, std::string brokers, EventApplier& applier,
-                OffsetStore& offsets);
+  KafkaIngestor(const KafkaConfig& config, std::string brokers, EventApplier& applier);
 
   absl::Status CreateConsumer();
   // After a fatal consumer error (librdkafka cannot recover such a handle).
@@ -114,7 +112,6 @@ class KafkaIngestor {
   const KafkaConfig config_;
   const std::string brokers_;
   EventApplier& applier_;
-  OffsetStore& offsets_;
   std::unique_ptr<Callbacks> callbacks_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::unique_ptr<DeadLetterProducer> dead_letters_;  // null when dead-lettering is off

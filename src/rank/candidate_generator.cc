@@ -8,13 +8,6 @@
 #include "index/inner_product.h"
 
 namespace headliner {
-namespace {}  // namespace
-
-CandidateGenerator::CandidateGenerator(ArticleStore& store, const VectorIndex& content_index,
-                                       const RankingConfig& config,
-                                       std::optional<BehaviourSources> behaviour)
-    : store_(store), content_index_(content_index), config_(config), behaviour_(behaviour) {}
-
 absl::StatusOr<CandidateGenerator::Gathered> CandidateGenerator::Gather(
     const CandidateQuery& query, const std::optional<std::vector<float>>& behaviour_query) const {
   Gathered g;
@@ -25,19 +18,18 @@ absl::StatusOr<CandidateGenerator::Gathered> CandidateGenerator::Gather(
     return true;
   };
   if (config_.content_weight != 0) {
-    std::vector<SearchHit> hits = content_index_.Search(query.content_query, query.k);
+    std::vector<SearchHit> hits = sources_.content_index.Search(query.content_query, query.k);
     g.exhausted = hits.size() < static_cast<size_t>(query.k);
     for (const SearchHit& h : hits) add(h.id);
   }
   if (behaviour_query) {
-    std::vector<SearchHit> hits = behaviour_->behaviour_index.Search(*behaviour_query, query.k);
+    std::vector<SearchHit> hits = sources_.behaviour_index.Search(*behaviour_query, query.k);
     g.exhausted = g.exhausted && hits.size() < static_cast<size_t>(query.k);
     for (const SearchHit& h : hits) add(h.id);
   }
-  if (!behaviour_) return g;
   if (config_.covisitation_weight != 0) {
     ASSIGN_OR_RETURN(std::vector<Partner> partners,
-                     behaviour_->covisitation.FindPartners(query.source.dense_id));
+                     sources_.covisitation.FindPartners(query.source.dense_id));
     for (const Partner& p : partners) {
       add(p.dense_id);
       g.partner_weight[p.dense_id] = p.weight;
@@ -45,8 +37,7 @@ absl::StatusOr<CandidateGenerator::Gathered> CandidateGenerator::Gather(
   }
   const std::string& section = query.source.article.section();
   if (config_.popularity_weight != 0 && !section.empty()) {
-    ASSIGN_OR_RETURN(std::vector<TrendingArticle> trending,
-                     behaviour_->clicks.FindTrending(section));
+    ASSIGN_OR_RETURN(std::vector<TrendingArticle> trending, sources_.clicks.FindTrending(section));
     int taken = 0;
     for (const TrendingArticle& t : trending) {
       if (taken >= config_.popular_candidates) break;
@@ -61,12 +52,12 @@ absl::StatusOr<CandidateGenerator::Gathered> CandidateGenerator::Gather(
 
 absl::StatusOr<CandidateBatch> CandidateGenerator::Generate(const CandidateQuery& query) const {
   std::optional<std::vector<float>> behaviour_query;
-  if (behaviour_ && config_.behaviour_weight != 0) {
-    behaviour_query = behaviour_->behaviour_index.Vector(query.source.dense_id);
+  if (config_.behaviour_weight != 0) {
+    behaviour_query = sources_.behaviour_index.Vector(query.source.dense_id);
   }
   ASSIGN_OR_RETURN(Gathered gathered, Gather(query, behaviour_query));
   ASSIGN_OR_RETURN(std::vector<std::optional<v1::Article>> articles,
-                   store_.FindByDenseIds(gathered.ids));
+                   sources_.articles.FindByDenseIds(gathered.ids));
 
   const RankRequest& request = query.request;
   CandidateBatch batch;
@@ -79,14 +70,14 @@ absl::StatusOr<CandidateBatch> CandidateGenerator::Generate(const CandidateQuery
     if (gathered.trending_only.contains(id) && request.now - published > config_.popular_max_age) {
       continue;  // trending, but not fresh
     }
-    std::optional<std::vector<float>> vector = content_index_.Vector(id);
+    std::optional<std::vector<float>> vector = sources_.content_index.Vector(id);
     if (!vector) continue;  // removed since the search
     Candidate c;
     c.dense_id = id;
     c.features.content = InnerProduct(query.content_query, *vector);
     c.content_vector = *std::move(vector);
     if (behaviour_query) {
-      if (auto v = behaviour_->behaviour_index.Vector(id))
+      if (auto v = sources_.behaviour_index.Vector(id))
         c.features.behaviour = InnerProduct(*behaviour_query, *v);
     }
     c.features.freshness = Freshness(published, request.now, config_.freshness_half_life);
@@ -101,19 +92,19 @@ absl::StatusOr<CandidateBatch> CandidateGenerator::Generate(const CandidateQuery
 absl::Status CandidateGenerator::AddActivityFeatures(const CandidateQuery& query,
                                                      const Gathered& gathered,
                                                      std::vector<Candidate>& candidates) const {
-  if (!behaviour_ || candidates.empty()) return absl::OkStatus();
+  if (candidates.empty()) return absl::OkStatus();
   const bool covisitation = !gathered.partner_weight.empty();
   const bool popularity = config_.popularity_weight != 0;
   if (!covisitation && !popularity) return absl::OkStatus();
   // One read for the source's and every candidate's activity: this runs on every query.
   std::vector<uint64_t> ids = {query.source.dense_id};
   for (const Candidate& c : candidates) ids.push_back(c.dense_id);
-  ASSIGN_OR_RETURN(std::vector<Activity> activity, behaviour_->clicks.FindArticleActivities(ids));
+  ASSIGN_OR_RETURN(std::vector<Activity> activity, sources_.clicks.FindArticleActivities(ids));
 
   if (covisitation) {
     double total_clicks = 0;
     if (config_.covisitation_normalizer == CoVisitationNormalizer::kPmi) {
-      ASSIGN_OR_RETURN(uint64_t total, behaviour_->clicks.TotalClicks());
+      ASSIGN_OR_RETURN(uint64_t total, sources_.clicks.TotalClicks());
       total_clicks = static_cast<double>(total);
     }
     std::vector<PartnerCounts> counts(candidates.size());
@@ -129,7 +120,7 @@ absl::Status CandidateGenerator::AddActivityFeatures(const CandidateQuery& query
   }
   if (popularity) {
     const int64_t now = absl::ToUnixMicros(query.request.now);
-    const absl::Duration half_life = behaviour_->popularity_half_life;
+    const absl::Duration half_life = sources_.popularity_half_life;
     double top = 0;
     std::vector<double> value(candidates.size());
     for (size_t i = 0; i < candidates.size(); ++i) {

@@ -19,24 +19,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "common/config.h"
-#include "index/vector_index.h"
 #include "rank/candidate.h"
 #include "rank/covisitation_normalizer.h"
 #include "rank/rank_request.h"
-#include "store/article_store.h"
-#include "store/click_store.h"
-#include "store/covisitation_store.h"
+#include "rank/rank_sources.h"
 
 namespace headliner {
-
-// Behavioural data the ranker reads; absent, ranking is by content and freshness only.
-struct BehaviourSources {
-  CoVisitationStore& covisitation;
-  ClickStore& clicks;
-  const VectorIndex& behaviour_index;
-  // Half-life the popularity counts were kept with (clicks.popularity_half_life).
-  absl::Duration popularity_half_life;
-};
 
 struct CandidateQuery {
   const StoredArticle& source;
@@ -54,9 +42,9 @@ struct CandidateBatch {
 
 class CandidateGenerator {
  public:
-  // Everything must outlive the generator.
-  CandidateGenerator(ArticleStore& store, const VectorIndex& content_index,
-                     const RankingConfig& config, std::optional<BehaviourSources> behaviour);
+  // Everything `sources` refers to, and `config`, must outlive the generator.
+  CandidateGenerator(const RankSources& sources, const RankingConfig& config)
+      : sources_(sources), config_(config) {}
 
   absl::StatusOr<CandidateBatch> Generate(const CandidateQuery& query) const;
 
@@ -74,10 +62,8 @@ class CandidateGenerator {
   absl::Status AddActivityFeatures(const CandidateQuery& query, const Gathered& gathered,
                                    std::vector<Candidate>& candidates) const;
 
-  ArticleStore& store_;
-  const VectorIndex& content_index_;
+  const RankSources sources_;
   const RankingConfig& config_;
-  const std::optional<BehaviourSources> behaviour_;
 };
 
 }  // namespace headliner

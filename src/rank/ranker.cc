@@ -32,11 +32,12 @@ absl::Status CheckDeadline(const RankRequest& request) {
 
 absl::StatusOr<RankResult> Ranker::Rank(const RankRequest& request) const {
   ASSIGN_OR_RETURN(std::optional<StoredArticle> source,
-                   store_.FindByExternalId(request.article_id));
+                   sources_.articles.FindByExternalId(request.article_id));
   if (!source || source->article.deleted()) return Freshest(request);
   // The query is the stored full-precision vector (the index may hold a quantised copy).
-  if (!index_.Contains(source->dense_id)) return Freshest(request);
-  ASSIGN_OR_RETURN(std::optional<std::vector<float>> query, store_.FindEmbedding(source->dense_id));
+  if (!sources_.content_index.Contains(source->dense_id)) return Freshest(request);
+  ASSIGN_OR_RETURN(std::optional<std::vector<float>> query,
+                   sources_.articles.FindEmbedding(source->dense_id));
   if (!query || IsZero(*query)) return Freshest(request);
   return RankRelated(request, *source, *query);
 }
@@ -44,12 +45,11 @@ absl::StatusOr<RankResult> Ranker::Rank(const RankRequest& request) const {
 absl::StatusOr<absl::flat_hash_set<uint64_t>> Ranker::AlreadyRead(
     const RankRequest& request) const {
   absl::flat_hash_set<uint64_t> read;
-  if (!behaviour_) return read;
   std::vector<std::string> keys;
   if (!request.session_id.empty()) keys.push_back(ClickStore::ReaderKey(request.session_id, ""));
   if (!request.user_id.empty()) keys.push_back(ClickStore::ReaderKey("", request.user_id));
   for (const std::string& key : keys) {
-    ASSIGN_OR_RETURN(std::vector<SessionClick> clicks, behaviour_->clicks.FindSession(key));
+    ASSIGN_OR_RETURN(std::vector<SessionClick> clicks, sources_.clicks.FindSession(key));
     for (const SessionClick& c : clicks) read.insert(c.dense_id);
   }
   return read;
@@ -86,10 +86,9 @@ absl::StatusOr<RankResult> Ranker::Freshest(const RankRequest& request) const {
   result.fallback = true;
   std::vector<uint64_t> chunk;
   int scanned = 0;
-  absl::Status status;
   auto flush = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::vector<std::optional<v1::Article>> articles,
-                     store_.FindByDenseIds(chunk));
+                     sources_.articles.FindByDenseIds(chunk));
     chunk.clear();
     for (auto& a : articles) {
       if (result.items.size() >= static_cast<size_t>(request.limit)) break;
@@ -104,16 +103,13 @@ absl::StatusOr<RankResult> Ranker::Freshest(const RankRequest& request) const {
     }
     return CheckDeadline(request);
   };
-  RETURN_IF_ERROR(store_.ForEachNewest([&](uint64_t dense_id, int64_t /*micros*/) {
+  RETURN_IF_ERROR(sources_.articles.ForEachNewest([&](uint64_t dense_id,
+                                                      int64_t /*micros*/) -> absl::StatusOr<bool> {
     if (!read.contains(dense_id)) chunk.push_back(dense_id);
     ++scanned;
-    if (chunk.size() >= static_cast<size_t>(kFallbackChunk)) {
-      status = flush();
-      if (!status.ok()) return false;
-    }
+    if (chunk.size() >= static_cast<size_t>(kFallbackChunk)) RETURN_IF_ERROR(flush());
     return result.items.size() < static_cast<size_t>(request.limit) && scanned < kMaxFallbackScan;
   }));
-  RETURN_IF_ERROR(status);
   if (!chunk.empty() && result.items.size() < static_cast<size_t>(request.limit)) {
     RETURN_IF_ERROR(flush());
   }

@@ -18,23 +18,18 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "common/config.h"
-#include "index/vector_index.h"
 #include "rank/candidate_generator.h"
 #include "rank/rank_request.h"
-#include "store/article_store.h"
+#include "rank/rank_sources.h"
 
 namespace headliner {
 
 class Ranker {
  public:
-  // `store`, `index` and the behaviour sources must outlive the ranker.
-  Ranker(ArticleStore& store, const VectorIndex& index, const RankingConfig& config,
-         std::optional<BehaviourSources> behaviour = std::nullopt)
-      : store_(store),
-        index_(index),
-        config_(config),
-        behaviour_(behaviour),
-        generator_(store, index, config_, behaviour) {}
+  // What `sources` refers to must outlive the ranker. The Engine serves one with the configured
+  // ranking; tools and experiments make others over the same sources.
+  Ranker(const RankSources& sources, const RankingConfig& config)
+      : sources_(sources), config_(config), generator_(sources_, config_) {}
 
   // Not copyable: generator_ refers to this ranker's config_.
   Ranker(const Ranker&) = delete;
@@ -49,10 +44,8 @@ class Ranker {
   absl::StatusOr<absl::flat_hash_set<uint64_t>> AlreadyRead(const RankRequest& request) const;
   absl::StatusOr<RankResult> Freshest(const RankRequest& request) const;
 
-  ArticleStore& store_;
-  const VectorIndex& index_;
+  const RankSources sources_;
   const RankingConfig config_;
-  const std::optional<BehaviourSources> behaviour_;
   const CandidateGenerator generator_;  // borrows config_
 };
 

@@ -43,8 +43,9 @@ uint64_t DirectoryBytes(const std::string& dir) {
 grpc::ServerUnaryReactor* AdminService::UpsertArticle(grpc::CallbackServerContext* context,
                                                       const v1::UpsertArticleRequest* request,
                                                       v1::UpsertArticleResponse* response) {
-  if (!deps_.state.ready()) return Finish(context, kLoading);
-  absl::StatusOr<ArticleApplyResult> r = deps_.applier.ApplyArticle(request->article());
+  Engine* engine = state_.engine();
+  if (engine == nullptr) return Finish(context, kLoading);
+  absl::StatusOr<ArticleApplyResult> r = engine->applier().ApplyArticle(request->article());
   if (!r.ok()) return Finish(context, ToGrpcStatus(r.status()));
   response->set_applied(r->applied);
   response->set_internal_id(r->dense_id);
@@ -54,10 +55,11 @@ grpc::ServerUnaryReactor* AdminService::UpsertArticle(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* AdminService::DeleteArticle(grpc::CallbackServerContext* context,
                                                       const v1::DeleteArticleRequest* request,
                                                       v1::DeleteArticleResponse* response) {
-  if (!deps_.state.ready()) return Finish(context, kLoading);
+  Engine* engine = state_.engine();
+  if (engine == nullptr) return Finish(context, kLoading);
   if (grpc::Status s = CheckId(request->article_id()); !s.ok()) return Finish(context, s);
   absl::StatusOr<ArticleApplyResult> r =
-      deps_.applier.DeleteArticle(request->article_id(), absl::Now());
+      engine->applier().DeleteArticle(request->article_id(), absl::Now());
   if (!r.ok()) return Finish(context, ToGrpcStatus(r.status()));
   response->set_applied(r->applied);
   return Finish(context, grpc::Status::OK);
@@ -66,16 +68,18 @@ grpc::ServerUnaryReactor* AdminService::DeleteArticle(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* AdminService::GetArticle(grpc::CallbackServerContext* context,
                                                    const v1::GetArticleRequest* request,
                                                    v1::Article* response) {
+  const Engine* engine = state_.engine();
+  if (engine == nullptr) return Finish(context, kLoading);
   if (grpc::Status s = CheckId(request->article_id()); !s.ok()) return Finish(context, s);
   absl::StatusOr<std::optional<StoredArticle>> found =
-      deps_.articles.FindByExternalId(request->article_id());
+      engine->tables().articles().FindByExternalId(request->article_id());
   if (!found.ok()) return Finish(context, ToGrpcStatus(found.status()));
   if (!*found || (*found)->article.deleted()) {
     return Finish(context, grpc::Status(grpc::StatusCode::NOT_FOUND,
                                         "article " + request->article_id() + " is unknown"));
   }
   *response = std::move((*found)->article);
-  if (auto embedding = deps_.articles.FindEmbedding((*found)->dense_id);
+  if (auto embedding = engine->tables().articles().FindEmbedding((*found)->dense_id);
       embedding.ok() && *embedding) {
     response->mutable_embedding()->Add((*embedding)->begin(), (*embedding)->end());
   }
@@ -85,25 +89,27 @@ grpc::ServerUnaryReactor* AdminService::GetArticle(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* AdminService::Stats(grpc::CallbackServerContext* context,
                                               const v1::StatsRequest* /*request*/,
                                               v1::StatsResponse* response) {
-  absl::StatusOr<CatalogCounts> counts = deps_.articles.Counts();
+  const Engine* engine = state_.engine();
+  if (engine == nullptr) return Finish(context, kLoading);
+  absl::StatusOr<CatalogCounts> counts = engine->tables().articles().Counts();
   if (!counts.ok()) return Finish(context, ToGrpcStatus(counts.status()));
   response->set_articles(counts->live);
   response->set_deleted_articles(counts->deleted);
-  const IndexStats index = deps_.index.Stats();
+  const IndexStats index = engine->content_index().Stats();
   response->set_index_vectors(index.live);
   response->set_index_main_segment(index.main_segment);
   response->set_index_delta_segment(index.delta_segment);
   response->set_index_compactions(index.compactions);
-  const IndexStats behaviour = deps_.behaviour_index.Stats();
+  const IndexStats behaviour = engine->behaviour_index().Stats();
   response->set_behaviour_index_vectors(behaviour.live);
   response->set_behaviour_index_compactions(behaviour.compactions);
-  response->set_data_dir_bytes(DirectoryBytes(deps_.data_dir));
-  *response->mutable_uptime() = ToProtoDuration(deps_.state.uptime());
+  response->set_data_dir_bytes(DirectoryBytes(engine->data_dir()));
+  *response->mutable_uptime() = ToProtoDuration(state_.uptime());
   response->set_version(Version());
-  absl::StatusOr<std::map<std::string, uint64_t>> rejected = deps_.rejections.All();
+  absl::StatusOr<std::map<std::string, uint64_t>> rejected = engine->tables().rejections().All();
   if (!rejected.ok()) return Finish(context, ToGrpcStatus(rejected.status()));
   for (const auto& [reason, n] : *rejected) (*response->mutable_rejected())[reason] = n;
-  absl::StatusOr<uint64_t> clicks = deps_.clicks.TotalClicks();
+  absl::StatusOr<uint64_t> clicks = engine->tables().clicks().TotalClicks();
   if (!clicks.ok()) return Finish(context, ToGrpcStatus(clicks.status()));
   response->set_clicks(*clicks);
   FillIngestStats(*response->mutable_ingest());
@@ -142,6 +148,8 @@ void AdminService::FillIngestStats(v1::IngestStats& out) const {
 grpc::ServerUnaryReactor* AdminService::GetActivity(grpc::CallbackServerContext* context,
                                                     const v1::GetActivityRequest* request,
                                                     v1::GetActivityResponse* response) {
+  const Engine* engine = state_.engine();
+  if (engine == nullptr) return Finish(context, kLoading);
   constexpr int kMaxKeys = 1000;
   if (request->article_ids_size() + request->sections_size() > kMaxKeys) {
     return Finish(context, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -155,23 +163,24 @@ grpc::ServerUnaryReactor* AdminService::GetActivity(grpc::CallbackServerContext*
     if (a.clicks == 0 && !as_of) return;  // no popularity and no time to report it at
     const int64_t at =
         std::max(as_of.value_or(a.popularity.as_of_micros), a.popularity.as_of_micros);
-    out.set_popularity(a.popularity.ValueAt(at, deps_.popularity_half_life));
+    out.set_popularity(a.popularity.ValueAt(at, popularity_half_life_));
     *out.mutable_popularity_as_of() = ToProtoTimestamp(absl::FromUnixMicros(at));
   };
   for (const std::string& id : request->article_ids()) {
     if (grpc::Status s = CheckId(id); !s.ok()) return Finish(context, s);
-    absl::StatusOr<std::optional<StoredArticle>> found = deps_.articles.FindByExternalId(id);
+    absl::StatusOr<std::optional<StoredArticle>> found =
+        engine->tables().articles().FindByExternalId(id);
     if (!found.ok()) return Finish(context, ToGrpcStatus(found.status()));
     if (!*found) {
       return Finish(context,
                     grpc::Status(grpc::StatusCode::NOT_FOUND, "article " + id + " is unknown"));
     }
-    absl::StatusOr<Activity> a = deps_.clicks.FindArticleActivity((*found)->dense_id);
+    absl::StatusOr<Activity> a = engine->tables().clicks().FindArticleActivity((*found)->dense_id);
     if (!a.ok()) return Finish(context, ToGrpcStatus(a.status()));
     fill(id, *a, *response->add_articles());
   }
   for (const std::string& section : request->sections()) {
-    absl::StatusOr<Activity> a = deps_.clicks.FindSectionActivity(section);
+    absl::StatusOr<Activity> a = engine->tables().clicks().FindSectionActivity(section);
     if (!a.ok()) return Finish(context, ToGrpcStatus(a.status()));
     fill(section, *a, *response->add_sections());
   }

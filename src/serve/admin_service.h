@@ -6,31 +6,18 @@
 #include <string>
 
 #include "headliner/v1/admin.grpc.pb.h"
-#include "index/vector_index.h"
-#include "ingest/event_applier.h"
 #include "ingest/kafka_ingestor.h"
 #include "serve/serving_state.h"
-#include "store/article_store.h"
-#include "store/click_store.h"
-#include "store/rejection_counters.h"
 
 namespace headliner {
 
 class AdminService final : public v1::Admin::CallbackService {
  public:
-  // Every dependency of the service. References must outlive it.
-  struct Dependencies {
-    EventApplier& applier;
-    ArticleStore& articles;
-    ClickStore& clicks;
-    RejectionCounters& rejections;
-    const VectorIndex& index;
-    const VectorIndex& behaviour_index;
-    const ServingState& state;
-    std::string data_dir;
-    absl::Duration popularity_half_life;
-  };
-  explicit AdminService(Dependencies deps) : deps_(std::move(deps)) {}
+  // `state` must outlive the service. Writes go through the published engine's applier; the read
+  // RPCs see its tables and indexes through const views. `popularity_half_life` is the one the
+  // popularity counts were kept with.
+  AdminService(const ServingState& state, absl::Duration popularity_half_life)
+      : state_(state), popularity_half_life_(popularity_half_life) {}
 
   // The Kafka ingestor, once started (it starts after the index is restored, while the service
   // already answers Stats). Null: no ingestion. It must outlive the service.
@@ -55,7 +42,8 @@ class AdminService final : public v1::Admin::CallbackService {
  private:
   void FillIngestStats(v1::IngestStats& out) const;
 
-  const Dependencies deps_;
+  const ServingState& state_;
+  const absl::Duration popularity_half_life_;
   std::atomic<const KafkaIngestor*> ingestor_{nullptr};
 };
 

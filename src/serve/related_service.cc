@@ -33,9 +33,8 @@ grpc::ServerUnaryReactor* RelatedHeadlinesService::GetRelated(grpc::CallbackServ
 grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& context,
                                              const v1::GetRelatedRequest& request,
                                              v1::GetRelatedResponse& response) const {
-  if (!state_.ready()) {
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "index is loading");
-  }
+  const Engine* engine = state_.engine();
+  if (engine == nullptr) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "index is loading");
   if (absl::Status s = ValidateGetRelated(request, config_.ranking); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -54,7 +53,7 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
                       ? now + config_.server.default_deadline
                       : absl::FromChrono(deadline);
 
-  absl::StatusOr<RankResult> result = ranker_.Rank(rank);
+  absl::StatusOr<RankResult> result = engine->ranker().Rank(rank);
   if (!result.ok()) return ToGrpcStatus(result.status());
 
   for (RankedArticle& ranked : result->items) {

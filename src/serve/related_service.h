@@ -7,16 +7,15 @@
 
 #include "common/config.h"
 #include "headliner/v1/related.grpc.pb.h"
-#include "rank/ranker.h"
 #include "serve/serving_state.h"
 
 namespace headliner {
 
 class RelatedHeadlinesService final : public v1::RelatedHeadlines::CallbackService {
  public:
-  // All references must outlive the service.
-  RelatedHeadlinesService(const Ranker& ranker, const ServingState& state, const Config& config)
-      : ranker_(ranker), state_(state), config_(config) {}
+  // All references must outlive the service. Ranks with the published engine's ranker.
+  RelatedHeadlinesService(const ServingState& state, const Config& config)
+      : state_(state), config_(config) {}
 
   grpc::ServerUnaryReactor* GetRelated(grpc::CallbackServerContext* context,
                                        const v1::GetRelatedRequest* request,
@@ -26,7 +25,6 @@ class RelatedHeadlinesService final : public v1::RelatedHeadlines::CallbackServi
   grpc::Status Handle(grpc::CallbackServerContext& context, const v1::GetRelatedRequest& request,
                       v1::GetRelatedResponse& response) const;
 
-  const Ranker& ranker_;
   const ServingState& state_;
   const Config& config_;
 };

@@ -1,7 +1,6 @@
 #include "serve/server.h"
 
 #include <cstdio>
-#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -14,35 +13,8 @@ namespace headliner {
 
 absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Config& config) {
   std::unique_ptr<HeadlinerServer> s(new HeadlinerServer(config));
-
-  std::error_code ec;
-  std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create data_dir ", config.data_dir, ": ", ec.message()));
-  }
-  ASSIGN_OR_RETURN(
-      s->database_,
-      Database::Open((std::filesystem::path(config.data_dir) / "rocksdb").string(),
-                     DatabaseOptions{.click_event_ttl = config.clicks.dedup_window,
-                                     .session_ttl = config.clicks.session_idle_timeout}));
-  ASSIGN_OR_RETURN(s->store_, ArticleStore::Open(*s->database_));
-  s->clicks_ = std::make_unique<ClickStore>(*s->database_);
-  s->offsets_ = std::make_unique<OffsetStore>(*s->database_);
-  s->rejections_ = std::make_unique<RejectionCounters>(*s->database_);
-  s->index_ = std::make_unique<VectorIndex>(config.encoder.dimension, config.index);
-  s->behaviour_index_ = std::make_unique<VectorIndex>(config.encoder.dimension, config.index);
-  ASSIGN_OR_RETURN(s->applier_, EventApplier::Create(*s->database_, *s->store_, *s->clicks_,
-                                                     *s->index_, *s->behaviour_index_, config));
-  s->ranker_ = std::make_unique<Ranker>(
-      *s->store_, *s->index_, config.ranking,
-      BehaviourSources{s->applier_->covisitation(), *s->clicks_, *s->behaviour_index_,
-                       config.clicks.popularity_half_life});
-  s->related_service_ =
-      std::make_unique<RelatedHeadlinesService>(*s->ranker_, s->state_, s->config_);
-  s->admin_service_ = std::make_unique<AdminService>(AdminService::Dependencies{
-      *s->applier_, *s->store_, *s->clicks_, *s->rejections_, *s->index_, *s->behaviour_index_,
-      s->state_, config.data_dir, config.clicks.popularity_half_life});
+  s->related_service_ = std::make_unique<RelatedHeadlinesService>(s->state_, s->config_);
+  s->admin_service_ = std::make_unique<AdminService>(s->state_, config.clicks.popularity_half_life);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -61,11 +33,10 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   health->SetServingStatus(false);
   health->SetServingStatus(kRelatedServiceName, false);
 
-  RETURN_IF_ERROR(s->applier_->RestoreIndex());
-  s->index_->StartBackgroundCompaction();
-  s->behaviour_index_->StartBackgroundCompaction();
+  ASSIGN_OR_RETURN(s->engine_, Engine::Open(config.data_dir, config));
+  s->engine_->StartBackgroundCompaction();
   RETURN_IF_ERROR(s->StartIngestion());
-  s->state_.set_ready(true);
+  s->state_.Publish(s->engine_.get());
   health->SetServingStatus(true);
   health->SetServingStatus(kRelatedServiceName, true);
   return s;
@@ -86,7 +57,7 @@ absl::Status HeadlinerServer::StartIngestion() {
     std::fprintf(stderr, "embedded Kafka cluster (in-process, not persistent) at %s\n",
                  brokers.c_str());
   }
-  ASSIGN_OR_RETURN(ingestor_, KafkaIngestor::Start(kafka, brokers, *applier_, *offsets_));
+  ASSIGN_OR_RETURN(ingestor_, KafkaIngestor::Start(kafka, brokers, engine_->applier()));
   admin_service_->set_ingestor(ingestor_.get());
   return absl::OkStatus();
 }
@@ -96,16 +67,14 @@ HeadlinerServer::~HeadlinerServer() { Shutdown(); }
 void HeadlinerServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
-  state_.set_ready(false);
+  state_.Withdraw();
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
     grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + config_.server.shutdown_grace));
     grpc_server_->Wait();
   }
   if (ingestor_ != nullptr) ingestor_->Stop();  // applies its pending batch
-  index_.reset();                               // joins the compaction threads
-  behaviour_index_.reset();
-  if (database_ != nullptr) (void)database_->Close();
+  engine_.reset();                              // joins the compaction threads, closes RocksDB
 }
 
 }  // namespace headliner

@@ -39,8 +39,8 @@ absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(Database& datab
   return std::unique_ptr<ArticleStore>(new ArticleStore(database, next));
 }
 
-absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(const std::string& id,
-                                                                            StagedBatch* pending) {
+absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(
+    const std::string& id, StagedBatch* pending) const {
   ASSIGN_OR_RETURN(std::optional<std::string> dense, ReadThrough(db_, pending, Column::kIds, id));
   if (!dense) return std::nullopt;
   std::optional<uint64_t> dense_id = DecodeU64(*dense);
@@ -51,7 +51,7 @@ absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(cons
 }
 
 absl::StatusOr<std::optional<v1::Article>> ArticleStore::FindByDenseId(uint64_t dense_id,
-                                                                       StagedBatch* pending) {
+                                                                       StagedBatch* pending) const {
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                    ReadThrough(db_, pending, Column::kCatalog, EncodeU64(dense_id)));
   if (!bytes) return std::nullopt;
@@ -59,7 +59,7 @@ absl::StatusOr<std::optional<v1::Article>> ArticleStore::FindByDenseId(uint64_t 
 }
 
 absl::StatusOr<std::vector<std::optional<v1::Article>>> ArticleStore::FindByDenseIds(
-    std::span<const uint64_t> dense_ids) {
+    std::span<const uint64_t> dense_ids) const {
   std::vector<std::string> keys;
   keys.reserve(dense_ids.size());
   for (uint64_t id : dense_ids) keys.push_back(EncodeU64(id));
@@ -82,7 +82,7 @@ absl::StatusOr<std::vector<std::optional<v1::Article>>> ArticleStore::FindByDens
 }
 
 absl::StatusOr<std::optional<std::vector<float>>> ArticleStore::FindEmbedding(
-    uint64_t dense_id, StagedBatch* pending) {
+    uint64_t dense_id, StagedBatch* pending) const {
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                    ReadThrough(db_, pending, Column::kEmbeddings, EncodeU64(dense_id)));
   if (!bytes) return std::nullopt;
@@ -92,46 +92,47 @@ absl::StatusOr<std::optional<std::vector<float>>> ArticleStore::FindEmbedding(
 }
 
 absl::Status ArticleStore::ForEachNewest(
-    const std::function<bool(uint64_t dense_id, int64_t micros)>& visit) {
+    const std::function<absl::StatusOr<bool>(uint64_t dense_id, int64_t micros)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(
       db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kByTime)));
   for (it->SeekToLast(); it->Valid(); it->Prev()) {
     int64_t micros = 0;
     uint64_t dense_id = 0;
     if (!DecodeTimeKey(it->key().ToStringView(), micros, dense_id)) continue;
-    if (!visit(dense_id, micros)) break;
+    ASSIGN_OR_RETURN(const bool more, visit(dense_id, micros));
+    if (!more) break;
   }
   return FromRocks(it->status(), "by-time scan");
 }
 
 absl::Status ArticleStore::ForEachEmbedding(
-    const std::function<void(uint64_t dense_id, std::vector<float> vector)>& visit) {
+    const std::function<absl::Status(uint64_t dense_id, std::vector<float> vector)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(
       db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kEmbeddings)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto id = DecodeU64(it->key().ToStringView());
     auto vec = DecodeFloats(it->value().ToStringView());
     if (!id || !vec) return absl::DataLossError("malformed embedding entry");
-    visit(*id, std::move(*vec));
+    RETURN_IF_ERROR(visit(*id, std::move(*vec)));
   }
   return FromRocks(it->status(), "embedding scan");
 }
 
 absl::StatusOr<uint64_t> ArticleStore::ForEachFrequency(
-    const std::function<void(uint32_t bucket, uint64_t count)>& visit) {
+    const std::function<absl::Status(uint32_t bucket, uint64_t count)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(
       db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kFrequencies)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto bucket = DecodeU32(it->key().ToStringView());
     auto count = DecodeU64(it->value().ToStringView());
     if (!bucket || !count) return absl::DataLossError("malformed frequency entry");
-    if (*count != 0) visit(*bucket, *count);
+    if (*count != 0) RETURN_IF_ERROR(visit(*bucket, *count));
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "frequency scan"));
   return ReadCounter(db_, kDocumentsKey);
 }
 
-absl::StatusOr<CatalogCounts> ArticleStore::Counts() {
+absl::StatusOr<CatalogCounts> ArticleStore::Counts() const {
   CatalogCounts counts;
   ASSIGN_OR_RETURN(counts.live, ReadCounter(db_, kLiveCountKey));
   ASSIGN_OR_RETURN(counts.deleted, ReadCounter(db_, kDeletedCountKey));

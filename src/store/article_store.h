@@ -40,26 +40,30 @@ class ArticleStore {
 
   // Lookups. An unknown id is an empty optional, not an error. With `pending`, staged writes
   // are visible.
-  absl::StatusOr<std::optional<StoredArticle>> FindByExternalId(const std::string& id,
-                                                                StagedBatch* pending = nullptr);
+  absl::StatusOr<std::optional<StoredArticle>> FindByExternalId(
+      const std::string& id, StagedBatch* pending = nullptr) const;
   absl::StatusOr<std::optional<v1::Article>> FindByDenseId(uint64_t dense_id,
-                                                           StagedBatch* pending = nullptr);
+                                                           StagedBatch* pending = nullptr) const;
   // One result per id, in order; missing ones are empty.
   absl::StatusOr<std::vector<std::optional<v1::Article>>> FindByDenseIds(
-      std::span<const uint64_t> dense_ids);
-  absl::StatusOr<std::optional<std::vector<float>>> FindEmbedding(uint64_t dense_id,
-                                                                  StagedBatch* pending = nullptr);
+      std::span<const uint64_t> dense_ids) const;
+  absl::StatusOr<std::optional<std::vector<float>>> FindEmbedding(
+      uint64_t dense_id, StagedBatch* pending = nullptr) const;
 
-  // Visits live articles from the newest `published_at` backwards until `visit` returns false.
-  absl::Status ForEachNewest(const std::function<bool(uint64_t dense_id, int64_t micros)>& visit);
-  // Visits every stored embedding (start-up index restore).
+  // Visits live articles from the newest `published_at` backwards until `visit` returns false
+  // or an error, which is returned.
+  absl::Status ForEachNewest(
+      const std::function<absl::StatusOr<bool>(uint64_t dense_id, int64_t micros)>& visit) const;
+  // Visits every stored embedding (start-up index restore); an error from `visit` stops the scan
+  // and is returned.
   absl::Status ForEachEmbedding(
-      const std::function<void(uint64_t dense_id, std::vector<float> vector)>& visit);
-  // Visits every non-zero document frequency and returns the document count.
+      const std::function<absl::Status(uint64_t dense_id, std::vector<float> vector)>& visit) const;
+  // Visits every non-zero document frequency and returns the document count; an error from
+  // `visit` stops the scan and is returned.
   absl::StatusOr<uint64_t> ForEachFrequency(
-      const std::function<void(uint32_t bucket, uint64_t count)>& visit);
+      const std::function<absl::Status(uint32_t bucket, uint64_t count)>& visit) const;
 
-  absl::StatusOr<CatalogCounts> Counts();
+  absl::StatusOr<CatalogCounts> Counts() const;
 
   // --- Staging writes (single writer) ---
   // A new dense id, persisted by the batch that uses it.

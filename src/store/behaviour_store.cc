@@ -33,7 +33,7 @@ absl::StatusOr<std::vector<float>> BehaviourStore::Decode(std::string_view value
 }
 
 absl::StatusOr<std::optional<BehaviourVectors>> BehaviourStore::Find(uint64_t dense_id,
-                                                                     StagedBatch* pending) {
+                                                                     StagedBatch* pending) const {
   ASSIGN_OR_RETURN(std::optional<std::string> input,
                    ReadThrough(db_, pending, Column::kBehaviour, VectorKey(dense_id, kInput)));
   ASSIGN_OR_RETURN(std::optional<std::string> output,
@@ -59,7 +59,7 @@ void BehaviourStore::StageOutput(StagedBatch& batch, uint64_t dense_id,
   batch.Put(Column::kBehaviour, VectorKey(dense_id, kOutput), EncodeFloats(output));
 }
 
-absl::StatusOr<NegativePool> BehaviourStore::FindNegativePool() {
+absl::StatusOr<NegativePool> BehaviourStore::FindNegativePool() const {
   NegativePool pool;
   ASSIGN_OR_RETURN(std::optional<std::string> next, db_.Get(Column::kMeta, kNegativePoolNextKey));
   if (next) {
@@ -92,7 +92,7 @@ void BehaviourStore::StageNegativePoolNext(StagedBatch& batch, uint64_t next) {
 }
 
 absl::Status BehaviourStore::ForEachInput(
-    const std::function<void(uint64_t dense_id, std::vector<float>)>& visit) {
+    const std::function<absl::Status(uint64_t dense_id, std::vector<float>)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(
       db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kBehaviour)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -101,7 +101,7 @@ absl::Status BehaviourStore::ForEachInput(
     if (key.size() != 9 || !id) return absl::DataLossError("malformed behaviour key");
     if (key[8] != kInput) continue;
     ASSIGN_OR_RETURN(std::vector<float> v, Decode(it->value().ToStringView()));
-    visit(*id, std::move(v));
+    RETURN_IF_ERROR(visit(*id, std::move(v)));
   }
   return FromRocks(it->status(), "scan behaviour vectors");
 }

@@ -41,19 +41,20 @@ class BehaviourStore {
   // was trained as a centre (only then is it in the behaviour index), `output` until it was a
   // context or a negative. An empty optional when it has neither.
   absl::StatusOr<std::optional<BehaviourVectors>> Find(uint64_t dense_id,
-                                                       StagedBatch* pending = nullptr);
+                                                       StagedBatch* pending = nullptr) const;
   void StageInput(StagedBatch& batch, uint64_t dense_id, std::span<const float> input);
   void StageOutput(StagedBatch& batch, uint64_t dense_id, std::span<const float> output);
 
   // The committed pool. Each slot is its own key, so a batch writes only the slots its clicks
   // took (a few bytes each) rather than the whole pool.
-  absl::StatusOr<NegativePool> FindNegativePool();
+  absl::StatusOr<NegativePool> FindNegativePool() const;
   void StageNegativePoolSlot(StagedBatch& batch, uint32_t slot, uint64_t dense_id);
   void StageNegativePoolNext(StagedBatch& batch, uint64_t next);
 
-  // Visits every stored input vector (start-up index restore).
+  // Visits every stored input vector (start-up index restore); an error from `visit` stops the
+  // scan and is returned.
   absl::Status ForEachInput(
-      const std::function<void(uint64_t dense_id, std::vector<float>)>& visit);
+      const std::function<absl::Status(uint64_t dense_id, std::vector<float>)>& visit) const;
 
   int dimension() const { return dimension_; }
 

@@ -41,7 +41,7 @@ std::string ClickStore::ReaderKey(const std::string& session_id, const std::stri
 }
 
 absl::StatusOr<std::optional<int64_t>> ClickStore::FindEvent(const std::string& event_id,
-                                                             StagedBatch* pending) {
+                                                             StagedBatch* pending) const {
   ASSIGN_OR_RETURN(std::optional<std::string> v,
                    ReadThrough(db_, pending, Column::kClickEvents, event_id));
   if (!v) return std::nullopt;
@@ -57,7 +57,7 @@ void ClickStore::StageEvent(StagedBatch& batch, const std::string& event_id, int
 }
 
 absl::StatusOr<std::vector<SessionClick>> ClickStore::FindSession(const std::string& session_key,
-                                                                  StagedBatch* pending) {
+                                                                  StagedBatch* pending) const {
   ASSIGN_OR_RETURN(std::optional<std::string> v,
                    ReadThrough(db_, pending, Column::kSessions, session_key));
   std::vector<SessionClick> clicks;
@@ -91,14 +91,15 @@ absl::StatusOr<Activity> DecodeActivity(std::string_view v) {
 }
 }  // namespace
 
-absl::StatusOr<Activity> ClickStore::FindActivity(const std::string& key, StagedBatch* pending) {
+absl::StatusOr<Activity> ClickStore::FindActivity(const std::string& key,
+                                                  StagedBatch* pending) const {
   ASSIGN_OR_RETURN(std::optional<std::string> v, ReadThrough(db_, pending, Column::kActivity, key));
   if (!v) return Activity{};
   return DecodeActivity(*v);
 }
 
 absl::StatusOr<std::vector<Activity>> ClickStore::FindArticleActivities(
-    std::span<const uint64_t> dense_ids) {
+    std::span<const uint64_t> dense_ids) const {
   std::vector<std::string> keys;
   keys.reserve(dense_ids.size());
   for (uint64_t id : dense_ids) keys.push_back(ArticleKey(id));
@@ -116,12 +117,13 @@ absl::StatusOr<std::vector<Activity>> ClickStore::FindArticleActivities(
   return out;
 }
 
-absl::StatusOr<Activity> ClickStore::FindArticleActivity(uint64_t dense_id, StagedBatch* pending) {
+absl::StatusOr<Activity> ClickStore::FindArticleActivity(uint64_t dense_id,
+                                                         StagedBatch* pending) const {
   return FindActivity(ArticleKey(dense_id), pending);
 }
 
 absl::StatusOr<Activity> ClickStore::FindSectionActivity(const std::string& section,
-                                                         StagedBatch* pending) {
+                                                         StagedBatch* pending) const {
   return FindActivity(SectionKey(section), pending);
 }
 
@@ -147,7 +149,7 @@ void ClickStore::StageSectionActivity(StagedBatch& batch, const std::string& sec
 }
 
 absl::StatusOr<std::vector<TrendingArticle>> ClickStore::FindTrending(const std::string& section,
-                                                                      StagedBatch* pending) {
+                                                                      StagedBatch* pending) const {
   ASSIGN_OR_RETURN(std::optional<std::string> v,
                    ReadThrough(db_, pending, Column::kTrending, section));
   std::vector<TrendingArticle> out;
@@ -175,7 +177,7 @@ void ClickStore::StageTrending(StagedBatch& batch, const std::string& section,
   batch.Put(Column::kTrending, section, value);
 }
 
-absl::StatusOr<uint64_t> ClickStore::TotalClicks() {
+absl::StatusOr<uint64_t> ClickStore::TotalClicks() const {
   ASSIGN_OR_RETURN(std::optional<std::string> v, db_.Get(Column::kMeta, kTotalClicksKey));
   if (!v) return 0;
   std::optional<uint64_t> n = DecodeU64(*v);

@@ -43,7 +43,7 @@ class ClickStore {
 
   // Time of a stored click event id, if seen.
   absl::StatusOr<std::optional<int64_t>> FindEvent(const std::string& event_id,
-                                                   StagedBatch* pending = nullptr);
+                                                   StagedBatch* pending = nullptr) const;
   void StageEvent(StagedBatch& batch, const std::string& event_id, int64_t micros);
 
   // The key of a reader's recent clicks: "s/<session id>", or "u/<user id>" for clicks without a
@@ -52,16 +52,18 @@ class ClickStore {
 
   // A session's recent clicks, oldest first (empty when unknown).
   absl::StatusOr<std::vector<SessionClick>> FindSession(const std::string& session_key,
-                                                        StagedBatch* pending = nullptr);
+                                                        StagedBatch* pending = nullptr) const;
   void StageSession(StagedBatch& batch, const std::string& session_key,
                     const std::vector<SessionClick>& clicks);
 
   // Activity of an article or a section; zero when never clicked.
-  absl::StatusOr<Activity> FindArticleActivity(uint64_t dense_id, StagedBatch* pending = nullptr);
+  absl::StatusOr<Activity> FindArticleActivity(uint64_t dense_id,
+                                               StagedBatch* pending = nullptr) const;
   // One Activity per id, in order, in one RocksDB MultiGet (committed state only).
-  absl::StatusOr<std::vector<Activity>> FindArticleActivities(std::span<const uint64_t> dense_ids);
+  absl::StatusOr<std::vector<Activity>> FindArticleActivities(
+      std::span<const uint64_t> dense_ids) const;
   absl::StatusOr<Activity> FindSectionActivity(const std::string& section,
-                                               StagedBatch* pending = nullptr);
+                                               StagedBatch* pending = nullptr) const;
   void StageArticleActivity(StagedBatch& batch, uint64_t dense_id, const Activity& activity);
   void StageSectionActivity(StagedBatch& batch, const std::string& section,
                             const Activity& activity);
@@ -69,16 +71,16 @@ class ClickStore {
   // A section's most popular articles, most popular first as of the list's last update (empty
   // when the section was never clicked).
   absl::StatusOr<std::vector<TrendingArticle>> FindTrending(const std::string& section,
-                                                            StagedBatch* pending = nullptr);
+                                                            StagedBatch* pending = nullptr) const;
   void StageTrending(StagedBatch& batch, const std::string& section,
                      const std::vector<TrendingArticle>& articles);
 
   // Clicks ever applied (a counter staged with each one).
-  absl::StatusOr<uint64_t> TotalClicks();
-  static void StageClickCounted(StagedBatch& batch);
+  absl::StatusOr<uint64_t> TotalClicks() const;
+  void StageClickCounted(StagedBatch& batch);
 
  private:
-  absl::StatusOr<Activity> FindActivity(const std::string& key, StagedBatch* pending);
+  absl::StatusOr<Activity> FindActivity(const std::string& key, StagedBatch* pending) const;
 
   Database& db_;
 };

@@ -15,7 +15,8 @@ constexpr size_t kPartnerBytes = 16;
 
 }  // namespace
 
-absl::StatusOr<double> CoVisitationStore::FindWeight(uint64_t a, uint64_t b, StagedBatch* pending) {
+absl::StatusOr<double> CoVisitationStore::FindWeight(uint64_t a, uint64_t b,
+                                                     StagedBatch* pending) const {
   ASSIGN_OR_RETURN(std::optional<std::string> v,
                    ReadThrough(db_, pending, Column::kCoVisits, PairKey(a, b)));
   if (!v) return 0.0;
@@ -32,7 +33,7 @@ void CoVisitationStore::StageWeight(StagedBatch& batch, uint64_t a, uint64_t b, 
 }
 
 absl::StatusOr<std::vector<Partner>> CoVisitationStore::FindPartners(uint64_t a,
-                                                                     StagedBatch* pending) {
+                                                                     StagedBatch* pending) const {
   ASSIGN_OR_RETURN(std::optional<std::string> v,
                    ReadThrough(db_, pending, Column::kPartners, EncodeU64(a)));
   std::vector<Partner> partners;

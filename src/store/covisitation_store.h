@@ -27,11 +27,12 @@ class CoVisitationStore {
   explicit CoVisitationStore(Database& database) : db_(database) {}
 
   // c(a, b); zero when never seen together.
-  absl::StatusOr<double> FindWeight(uint64_t a, uint64_t b, StagedBatch* pending = nullptr);
+  absl::StatusOr<double> FindWeight(uint64_t a, uint64_t b, StagedBatch* pending = nullptr) const;
   void StageWeight(StagedBatch& batch, uint64_t a, uint64_t b, double weight);
 
   // a's heaviest partners, heaviest first (empty when none).
-  absl::StatusOr<std::vector<Partner>> FindPartners(uint64_t a, StagedBatch* pending = nullptr);
+  absl::StatusOr<std::vector<Partner>> FindPartners(uint64_t a,
+                                                    StagedBatch* pending = nullptr) const;
   void StagePartners(StagedBatch& batch, uint64_t a, const std::vector<Partner>& partners);
 
  private:

@@ -17,7 +17,7 @@ std::string OffsetKey(const std::string& topic, int32_t partition) {
 }  // namespace
 
 absl::StatusOr<std::optional<int64_t>> OffsetStore::Find(const std::string& topic,
-                                                         int32_t partition) {
+                                                         int32_t partition) const {
   ASSIGN_OR_RETURN(std::optional<std::string> v,
                    db_.Get(Column::kOffsets, OffsetKey(topic, partition)));
   if (!v) return std::nullopt;
@@ -27,7 +27,7 @@ absl::StatusOr<std::optional<int64_t>> OffsetStore::Find(const std::string& topi
   return static_cast<int64_t>(*offset);
 }
 
-absl::StatusOr<std::map<TopicPartition, int64_t>> OffsetStore::All() {
+absl::StatusOr<std::map<TopicPartition, int64_t>> OffsetStore::All() const {
   std::map<TopicPartition, int64_t> out;
   std::unique_ptr<rocksdb::Iterator> it(
       db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kOffsets)));

@@ -26,12 +26,11 @@ class OffsetStore {
   explicit OffsetStore(Database& database) : db_(database) {}
 
   // The next offset to consume, or empty when nothing of the partition was ever applied.
-  absl::StatusOr<std::optional<int64_t>> Find(const std::string& topic, int32_t partition);
+  absl::StatusOr<std::optional<int64_t>> Find(const std::string& topic, int32_t partition) const;
   // Every stored position.
-  absl::StatusOr<std::map<TopicPartition, int64_t>> All();
+  absl::StatusOr<std::map<TopicPartition, int64_t>> All() const;
 
-  static void Stage(StagedBatch& batch, const std::string& topic, int32_t partition,
-                    int64_t next_offset);
+  void Stage(StagedBatch& batch, const std::string& topic, int32_t partition, int64_t next_offset);
 
  private:
   Database& db_;

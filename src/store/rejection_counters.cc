@@ -18,7 +18,7 @@ void RejectionCounters::Stage(StagedBatch& batch, const std::string& source,
   batch.Add(Column::kMeta, absl::StrCat(kPrefix, source, "/", reason), 1);
 }
 
-absl::StatusOr<std::map<std::string, uint64_t>> RejectionCounters::All() {
+absl::StatusOr<std::map<std::string, uint64_t>> RejectionCounters::All() const {
   std::map<std::string, uint64_t> out;
   std::unique_ptr<rocksdb::Iterator> it(
       db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kMeta)));

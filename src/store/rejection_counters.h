@@ -18,10 +18,10 @@ class RejectionCounters {
  public:
   explicit RejectionCounters(Database& database) : db_(database) {}
 
-  static void Stage(StagedBatch& batch, const std::string& source, const std::string& reason);
+  void Stage(StagedBatch& batch, const std::string& source, const std::string& reason);
 
   // "source/reason" -> count.
-  absl::StatusOr<std::map<std::string, uint64_t>> All();
+  absl::StatusOr<std::map<std::string, uint64_t>> All() const;
 
  private:
   Database& db_;

@@ -1,11 +1,8 @@
 // Same-story precision@10 on real headlines (../shared/data/uci-news-dev.csv), through the apply
-// path and the served index. Skips when the file is absent (a user's fresh machine).
+// path and the served ranker of an Engine. Skips when the file is absent (a user's fresh machine).
+#include "engine/engine.h"
 #include "gtest/gtest.h"
-#include "index/vector_index.h"
-#include "ingest/event_applier.h"
-#include "rank/ranker.h"
 #include "sample/uci_news.h"
-#include "store/click_store.h"
 #include "test_util.h"
 
 namespace headliner {
@@ -20,24 +17,16 @@ TEST(UciQualityTest, SameStoryPrecisionAt10) {
   ASSERT_GT(catalog->size(), 2000u);
 
   testing::TempDir dir;
-  Config config;
-  auto db = Database::Open(dir.path(), DatabaseOptions{});
-  ASSERT_TRUE(db.ok());
-  auto store = ArticleStore::Open(**db);
-  ASSERT_TRUE(store.ok());
-  VectorIndex index(config.encoder.dimension, config.index);
-  ClickStore clicks(**db);
-  VectorIndex behaviour_index(config.encoder.dimension, config.index);
-  auto applier = EventApplier::Create(**db, **store, clicks, index, behaviour_index, config);
-  ASSERT_TRUE(applier.ok());
+  auto engine = Engine::Open(dir.path(), Config());
+  ASSERT_TRUE(engine.ok()) << engine.status();
   absl::flat_hash_map<std::string, std::string> story_of;
   absl::Time newest = absl::InfinitePast();
   for (const SampleArticle& s : *catalog) {
-    ASSERT_TRUE((*applier)->ApplyArticle(s.article).ok()) << s.article.id();
+    ASSERT_TRUE((*engine)->applier().ApplyArticle(s.article).ok()) << s.article.id();
     story_of[s.article.id()] = s.story;
     newest = std::max(newest, absl::FromUnixSeconds(s.article.published_at().seconds()));
   }
-  Ranker ranker(**store, index, config.ranking);
+  const Ranker& ranker = (*engine)->ranker();
   double precision = 0;
   for (const SampleArticle& s : *catalog) {
     RankRequest r;

@@ -1,6 +1,6 @@
 #include "ingest/article_applier.h"
 
-#include "applier_fixture.h"
+#include "engine_fixture.h"
 #include "gtest/gtest.h"
 #include "store/rejection_counters.h"
 
@@ -10,7 +10,7 @@ namespace {
 using testing::MakeArticle;
 using testing::SetUpdatedAt;
 
-class ArticleApplierTest : public testing::ApplierFixture {};
+class ArticleApplierTest : public testing::EngineFixture {};
 
 const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
 
@@ -19,7 +19,7 @@ TEST_F(ArticleApplierTest, UpsertIsSearchable) {
   ArticleApplyResult r =
       MustApply(MakeArticle("a", "Japan and Pakistan agree on cooperation", kT0));
   EXPECT_TRUE(r.applied);
-  EXPECT_TRUE(index_->Contains(r.dense_id));
+  EXPECT_TRUE(content_index().Contains(r.dense_id));
 }
 
 TEST_F(ArticleApplierTest, OlderVersionNeverOverwritesNewer) {
@@ -31,7 +31,7 @@ TEST_F(ArticleApplierTest, OlderVersionNeverOverwritesNewer) {
   SetUpdatedAt(v1_old, kT0 + absl::Hours(1));
   EXPECT_FALSE(MustApply(v1_old).applied);
   EXPECT_FALSE(MustApply(v2).applied);  // same version again: idempotent
-  auto stored = store_->FindByExternalId("a");
+  auto stored = articles().FindByExternalId("a");
   ASSERT_TRUE(stored.ok() && stored->has_value());
   EXPECT_EQ((*stored)->article.headline(), "Second version");
 }
@@ -39,27 +39,27 @@ TEST_F(ArticleApplierTest, OlderVersionNeverOverwritesNewer) {
 TEST_F(ArticleApplierTest, DeleteLeavesIndexAndOlderUpsertCannotResurrect) {
   Open();
   ArticleApplyResult r = MustApply(MakeArticle("a", "Some headline", kT0));
-  auto del = applier_->DeleteArticle("a", kT0 + absl::Hours(1));
+  auto del = applier().DeleteArticle("a", kT0 + absl::Hours(1));
   ASSERT_TRUE(del.ok());
   EXPECT_TRUE(del->applied);
-  EXPECT_FALSE(index_->Contains(r.dense_id));
+  EXPECT_FALSE(content_index().Contains(r.dense_id));
   v1::Article stale = MakeArticle("a", "Some headline", kT0);
   SetUpdatedAt(stale, kT0 + absl::Minutes(30));
   EXPECT_FALSE(MustApply(stale).applied);
-  EXPECT_FALSE(index_->Contains(r.dense_id));
-  EXPECT_EQ(applier_->DeleteArticle("never-seen", kT0).status().code(),
+  EXPECT_FALSE(content_index().Contains(r.dense_id));
+  EXPECT_EQ(applier().DeleteArticle("never-seen", kT0).status().code(),
             absl::StatusCode::kNotFound);
 }
 
 TEST_F(ArticleApplierTest, InvalidEventsAreCountedByReason) {
   Open();
   v1::Article bad = MakeArticle("", "x", kT0);
-  EXPECT_EQ(applier_->ApplyArticle(bad).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(applier().ApplyArticle(bad).status().code(), absl::StatusCode::kInvalidArgument);
   v1::Article wrong_dim = MakeArticle("b", "x", kT0);
   wrong_dim.add_embedding(1.0f);
-  auto status = applier_->ApplyArticle(wrong_dim).status();
+  auto status = applier().ApplyArticle(wrong_dim).status();
   EXPECT_NE(status.message().find("dimension 1"), absl::string_view::npos) << status;
-  auto counts = RejectionCounters(*db_).All();
+  auto counts = tables().rejections().All();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ((*counts)["articles/missing_id"], 1u);
   EXPECT_EQ((*counts)["articles/bad_embedding"], 1u);
@@ -70,7 +70,7 @@ TEST_F(ArticleApplierTest, EventEmbeddingIsUsedNormalised) {
   v1::Article a = MakeArticle("a", "Text that would encode differently", kT0);
   for (int i = 0; i < config_.encoder.dimension; ++i) a.add_embedding(i == 3 ? 5.0f : 0.0f);
   ArticleApplyResult r = MustApply(a);
-  auto v = index_->Vector(r.dense_id);
+  auto v = content_index().Vector(r.dense_id);
   ASSERT_TRUE(v.has_value());
   EXPECT_FLOAT_EQ((*v)[3], 1.0f);
 }
@@ -79,13 +79,13 @@ TEST_F(ArticleApplierTest, StateSurvivesReopenWithSameVectors) {
   Open();
   ArticleApplyResult a = MustApply(MakeArticle("a", "Icahn presses eBay over PayPal", kT0));
   MustApply(MakeArticle("b", "Apple unveils smartwatch", kT0));
-  auto before = index_->Vector(a.dense_id);
+  auto before = content_index().Vector(a.dense_id);
   Close();
   Open();
-  auto after = index_->Vector(a.dense_id);
+  auto after = content_index().Vector(a.dense_id);
   ASSERT_TRUE(before && after);
   EXPECT_EQ(*before, *after);
-  EXPECT_EQ(index_->Stats().live, 2u);
+  EXPECT_EQ(content_index().Stats().live, 2u);
 
   // Document frequencies were restored: a new article encodes exactly as with the frequencies of
   // all three headlines.
@@ -97,7 +97,7 @@ TEST_F(ArticleApplierTest, StateSurvivesReopenWithSameVectors) {
     std::vector<uint32_t> buckets = encoder.Buckets(text);
     df.AddDocument(buckets);
   }
-  EXPECT_EQ(*index_->Vector(c.dense_id),
+  EXPECT_EQ(*content_index().Vector(c.dense_id),
             encoder.Encode("eBay shareholders back PayPal spin-off", df));
 }
 

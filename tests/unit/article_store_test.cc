@@ -120,7 +120,10 @@ TEST_F(ArticleStoreTest, FrequenciesAccumulateThroughMerges) {
   Close();
   Open();
   std::map<uint32_t, uint64_t> seen;
-  auto docs = store_->ForEachFrequency([&](uint32_t b, uint64_t n) { seen[b] = n; });
+  auto docs = store_->ForEachFrequency([&](uint32_t b, uint64_t n) {
+    seen[b] = n;
+    return absl::OkStatus();
+  });
   ASSERT_TRUE(docs.ok());
   EXPECT_EQ(*docs, 1u);
   EXPECT_EQ(seen[3], 2u);

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <map>
 
-#include "applier_fixture.h"
+#include "engine_fixture.h"
 #include "gtest/gtest.h"
 #include "index/inner_product.h"
 
@@ -25,7 +25,7 @@ double Cosine(const std::vector<float>& a, const std::vector<float>& b) {
   return ab / std::sqrt(aa * bb);
 }
 
-class BehaviourEmbeddingSignalTest : public testing::ApplierFixture {
+class BehaviourEmbeddingSignalTest : public testing::EngineFixture {
  protected:
   void SetUp() override {
     config_.behaviour.negatives = 2;
@@ -58,41 +58,41 @@ class BehaviourEmbeddingSignalTest : public testing::ApplierFixture {
     return events;
   }
   std::vector<float> Input(const std::string& id) {
-    auto v = applier_->behaviour().Find(ids_[id]);
+    auto v = tables().behaviour().Find(ids_[id]);
     EXPECT_TRUE(v.ok() && v->has_value()) << id;
     return v.ok() && v->has_value() ? (*v)->input : std::vector<float>{};
   }
 
   std::vector<float> Content(const std::string& id) {
-    return store_->FindEmbedding(ids_[id])->value_or(std::vector<float>{});
+    return articles().FindEmbedding(ids_[id])->value_or(std::vector<float>{});
   }
 
   std::map<std::string, uint64_t> ids_;
 };
 
 TEST_F(BehaviourEmbeddingSignalTest, StartsFromTheContentVectorAndIsSearchable) {
-  ASSERT_TRUE(applier_->ApplyBatch(Stream(1)).ok());  // one session: n0 then n1
+  ASSERT_TRUE(applier().ApplyBatch(Stream(1)).ok());  // one session: n0 then n1
   // n1 was trained once from its content vector; n0 likewise. Before any click nothing exists.
-  EXPECT_FALSE(applier_->behaviour().Find(ids_["n5"])->has_value());
+  EXPECT_FALSE(tables().behaviour().Find(ids_["n5"])->has_value());
   const std::vector<float> content = Content("n0");
   EXPECT_GT(Cosine(Input("n0"), content), 0.9);  // one small step away from it
-  EXPECT_TRUE(behaviour_index_->Contains(ids_["n0"]));
-  EXPECT_TRUE(behaviour_index_->Contains(ids_["n1"]));
-  EXPECT_FALSE(behaviour_index_->Contains(ids_["n4"]));  // read alone: never trained
-  EXPECT_FALSE(behaviour_index_->Contains(ids_["n5"]));
+  EXPECT_TRUE(behaviour_index().Contains(ids_["n0"]));
+  EXPECT_TRUE(behaviour_index().Contains(ids_["n1"]));
+  EXPECT_FALSE(behaviour_index().Contains(ids_["n4"]));  // read alone: never trained
+  EXPECT_FALSE(behaviour_index().Contains(ids_["n5"]));
 }
 
 TEST_F(BehaviourEmbeddingSignalTest, ArticlesReadTogetherMoveTogether) {
   const double before_pair = Cosine(Content("n0"), Content("n1"));
   const double before_other = Cosine(Content("n0"), Content("n3"));
-  ASSERT_TRUE(applier_->ApplyBatch(Stream(200)).ok());
+  ASSERT_TRUE(applier().ApplyBatch(Stream(200)).ok());
   const double pair = Cosine(Input("n0"), Input("n1"));
   const double other = Cosine(Input("n0"), Input("n3"));
   EXPECT_GT(pair, before_pair + 0.2) << before_pair;
   EXPECT_GT(pair, other + 0.2) << "co-read " << pair << " vs not co-read " << other
                                << " (before: " << before_other << ")";
   // The behaviour index finds the co-read article first.
-  std::vector<SearchHit> hits = behaviour_index_->Search(*behaviour_index_->Vector(ids_["n0"]), 2);
+  std::vector<SearchHit> hits = behaviour_index().Search(*behaviour_index().Vector(ids_["n0"]), 2);
   ASSERT_EQ(hits.size(), 2u);
   EXPECT_EQ(hits[1].id, ids_["n1"]);
 }
@@ -105,10 +105,10 @@ TEST_F(BehaviourEmbeddingSignalTest, SameVectorsWhateverTheBatchingAndAfterResta
   OpenAt(first.path());
   LoadArticles();
   const std::vector<IngestEvent> stream = Stream(40);
-  ASSERT_TRUE(applier_->ApplyBatch(stream).ok());
+  ASSERT_TRUE(applier().ApplyBatch(stream).ok());
   std::map<std::string, std::vector<float>> one_batch;
   for (const auto& [id, dense] : ids_) {
-    if (auto v = applier_->behaviour().Find(dense); v.ok() && v->has_value()) {
+    if (auto v = tables().behaviour().Find(dense); v.ok() && v->has_value()) {
       one_batch[id] = (*v)->input;
       one_batch[id + "/out"] = (*v)->output;
     }
@@ -124,16 +124,16 @@ TEST_F(BehaviourEmbeddingSignalTest, SameVectorsWhateverTheBatchingAndAfterResta
   for (size_t i = 0; i < stream.size(); ++i) {
     if (i == stream.size() / 2) {
       auto fail = [](std::span<const EventOutcome>) { return absl::UnavailableError("dlq down"); };
-      ASSERT_FALSE(applier_->ApplyBatch({&stream[i], 1}, {}, fail).ok());
+      ASSERT_FALSE(applier().ApplyBatch({&stream[i], 1}, {}, fail).ok());
     }
     if (i == stream.size() * 3 / 4) {
       Close();
       OpenAt(other.path());
     }
-    ASSERT_TRUE(applier_->ApplyBatch({&stream[i], 1}).ok());
+    ASSERT_TRUE(applier().ApplyBatch({&stream[i], 1}).ok());
   }
   for (const auto& [id, dense] : ids_) {
-    auto v = applier_->behaviour().Find(dense);
+    auto v = tables().behaviour().Find(dense);
     if (!v.ok() || !v->has_value()) continue;
     EXPECT_EQ((*v)->input, one_batch[id]) << id;
     EXPECT_EQ((*v)->output, one_batch[id + "/out"]) << id;
@@ -142,24 +142,24 @@ TEST_F(BehaviourEmbeddingSignalTest, SameVectorsWhateverTheBatchingAndAfterResta
   // Restart: the behaviour index is rebuilt from RocksDB with the same articles and vectors. n4
   // has an output vector (it was a negative) but was never trained: not searchable, before or
   // after.
-  ASSERT_TRUE(applier_->behaviour().Find(ids_["n4"])->has_value());
+  ASSERT_TRUE(tables().behaviour().Find(ids_["n4"])->has_value());
   std::map<std::string, std::optional<std::vector<float>>> served;
-  for (const auto& [id, dense] : ids_) served[id] = behaviour_index_->Vector(dense);
+  for (const auto& [id, dense] : ids_) served[id] = behaviour_index().Vector(dense);
   EXPECT_FALSE(served["n4"].has_value());
   Close();
   OpenAt(other.path());
-  for (const auto& [id, dense] : ids_) EXPECT_EQ(behaviour_index_->Vector(dense), served[id]) << id;
+  for (const auto& [id, dense] : ids_) EXPECT_EQ(behaviour_index().Vector(dense), served[id]) << id;
 }
 
 TEST_F(BehaviourEmbeddingSignalTest, DeletedArticlesLeaveTheBehaviourIndex) {
-  ASSERT_TRUE(applier_->ApplyBatch(Stream(4)).ok());
-  ASSERT_TRUE(behaviour_index_->Contains(ids_["n1"]));
-  ASSERT_TRUE(applier_->DeleteArticle("n1", kT0 + absl::Hours(1)).ok());
-  EXPECT_FALSE(behaviour_index_->Contains(ids_["n1"]));
+  ASSERT_TRUE(applier().ApplyBatch(Stream(4)).ok());
+  ASSERT_TRUE(behaviour_index().Contains(ids_["n1"]));
+  ASSERT_TRUE(applier().DeleteArticle("n1", kT0 + absl::Hours(1)).ok());
+  EXPECT_FALSE(behaviour_index().Contains(ids_["n1"]));
   Close();
   Open();
-  EXPECT_FALSE(behaviour_index_->Contains(ids_["n1"]));
-  EXPECT_TRUE(behaviour_index_->Contains(ids_["n0"]));
+  EXPECT_FALSE(behaviour_index().Contains(ids_["n1"]));
+  EXPECT_TRUE(behaviour_index().Contains(ids_["n0"]));
 }
 
 }  // namespace

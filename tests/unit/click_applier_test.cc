@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "applier_fixture.h"
+#include "engine_fixture.h"
 #include "gtest/gtest.h"
 #include "store/rejection_counters.h"
 
@@ -14,7 +14,7 @@ using testing::MakeClick;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
 
-class ClickApplierTest : public testing::ApplierFixture {
+class ClickApplierTest : public testing::EngineFixture {
  protected:
   void SetUp() override {
     config_.clicks.popularity_half_life = absl::Hours(6);
@@ -26,12 +26,12 @@ class ClickApplierTest : public testing::ApplierFixture {
     b_ = MustApply(MakeArticle("b", "Apple unveils smartwatch", kT0, "tech"));
   }
   EventOutcome::Kind Click(const v1::ClickEvent& c) {
-    auto r = applier_->ApplyClick(c);
+    auto r = applier().ApplyClick(c);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? r->kind : EventOutcome::Kind::kRejected;
   }
   Activity ArticleActivity(uint64_t dense_id) {
-    auto a = clicks_->FindArticleActivity(dense_id);
+    auto a = clicks().FindArticleActivity(dense_id);
     EXPECT_TRUE(a.ok());
     return a.ok() ? *a : Activity{};
   }
@@ -51,11 +51,11 @@ TEST_F(ClickApplierTest, CountsAndDecayedPopularityAreExact) {
   EXPECT_DOUBLE_EQ(a.popularity.value, 0.25 + 0.5 + 1 + 0.5);
   EXPECT_DOUBLE_EQ(a.popularity.ValueAt(absl::ToUnixMicros(kT0 + absl::Hours(18)), absl::Hours(6)),
                    2.25 / 2);
-  auto world = clicks_->FindSectionActivity("world");
+  auto world = clicks().FindSectionActivity("world");
   ASSERT_TRUE(world.ok());
   EXPECT_EQ(world->clicks, 4u);
   EXPECT_EQ(ArticleActivity(b_.dense_id).clicks, 0u);
-  EXPECT_EQ(*clicks_->TotalClicks(), 4u);
+  EXPECT_EQ(*clicks().TotalClicks(), 4u);
 }
 
 TEST_F(ClickApplierTest, DuplicateEventIdsWithinTheWindowAreIgnored) {
@@ -69,20 +69,20 @@ TEST_F(ClickApplierTest, DuplicateEventIdsWithinTheWindowAreIgnored) {
 }
 
 TEST_F(ClickApplierTest, UnknownOrDeletedArticlesAndBadClicksAreRejectedByReason) {
-  auto unknown = applier_->ApplyClick(MakeClick("e1", "s1", "nope", kT0));
+  auto unknown = applier().ApplyClick(MakeClick("e1", "s1", "nope", kT0));
   ASSERT_TRUE(unknown.ok());
   EXPECT_EQ(unknown->kind, EventOutcome::Kind::kRejected);
   EXPECT_EQ(unknown->reason, "unknown_article");
-  ASSERT_TRUE(applier_->DeleteArticle("b", kT0).ok());
-  EXPECT_EQ(applier_->ApplyClick(MakeClick("e2", "s1", "b", kT0))->reason, "unknown_article");
+  ASSERT_TRUE(applier().DeleteArticle("b", kT0).ok());
+  EXPECT_EQ(applier().ApplyClick(MakeClick("e2", "s1", "b", kT0))->reason, "unknown_article");
   v1::ClickEvent no_reader = MakeClick("e3", "", "a", kT0);
-  EXPECT_EQ(applier_->ApplyClick(no_reader)->reason, "missing_reader");
+  EXPECT_EQ(applier().ApplyClick(no_reader)->reason, "missing_reader");
   v1::ClickEvent no_time = MakeClick("e4", "s1", "a", kT0);
   no_time.clear_occurred_at();
-  EXPECT_EQ(applier_->ApplyClick(no_time)->reason, "bad_time");
-  EXPECT_EQ(applier_->ApplyClick(MakeClick("", "s1", "a", kT0))->reason, "missing_event_id");
+  EXPECT_EQ(applier().ApplyClick(no_time)->reason, "bad_time");
+  EXPECT_EQ(applier().ApplyClick(MakeClick("", "s1", "a", kT0))->reason, "missing_event_id");
 
-  auto counts = RejectionCounters(*db_).All();
+  auto counts = tables().rejections().All();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ((*counts)["clicks/unknown_article"], 2u);
   EXPECT_EQ((*counts)["clicks/missing_reader"], 1u);
@@ -95,7 +95,7 @@ TEST_F(ClickApplierTest, SessionsAreBoundedAndExpireWhenIdle) {
   for (int i = 0; i < 5; ++i) {
     Click(MakeClick("e" + std::to_string(i), "s1", i % 2 ? "a" : "b", kT0 + absl::Minutes(i)));
   }
-  auto session = clicks_->FindSession("s/s1");
+  auto session = clicks().FindSession("s/s1");
   ASSERT_TRUE(session.ok());
   ASSERT_EQ(session->size(), 3u);  // session_max_clicks
   EXPECT_EQ(session->back().micros, absl::ToUnixMicros(kT0 + absl::Minutes(4)));
@@ -103,7 +103,7 @@ TEST_F(ClickApplierTest, SessionsAreBoundedAndExpireWhenIdle) {
 
   // 31 minutes idle: a new session begins.
   Click(MakeClick("late", "s1", "a", kT0 + absl::Minutes(35)));
-  session = clicks_->FindSession("s/s1");
+  session = clicks().FindSession("s/s1");
   ASSERT_EQ(session->size(), 1u);
   EXPECT_EQ(session->front().dense_id, a_.dense_id);
 
@@ -111,7 +111,7 @@ TEST_F(ClickApplierTest, SessionsAreBoundedAndExpireWhenIdle) {
   v1::ClickEvent by_user = MakeClick("u1", "", "a", kT0);
   by_user.set_user_id("alice");
   Click(by_user);
-  EXPECT_EQ(clicks_->FindSession("u/alice")->size(), 1u);
+  EXPECT_EQ(clicks().FindSession("u/alice")->size(), 1u);
 }
 
 }  // namespace

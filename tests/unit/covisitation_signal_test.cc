@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "applier_fixture.h"
+#include "engine_fixture.h"
 #include "gtest/gtest.h"
 
 namespace headliner {
@@ -13,7 +13,7 @@ using testing::MakeClick;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
 
-class CoVisitationSignalTest : public testing::ApplierFixture {
+class CoVisitationSignalTest : public testing::EngineFixture {
  protected:
   void SetUp() override {
     config_.covisitation.window = absl::Minutes(30);
@@ -26,15 +26,15 @@ class CoVisitationSignalTest : public testing::ApplierFixture {
   }
   void Click(const std::string& event, const std::string& session, const std::string& article,
              absl::Duration after) {
-    auto r = applier_->ApplyClick(MakeClick(event, session, article, kT0 + after));
+    auto r = applier().ApplyClick(MakeClick(event, session, article, kT0 + after));
     ASSERT_TRUE(r.ok() && r->kind == EventOutcome::Kind::kApplied) << event;
   }
   double Weight(const std::string& a, const std::string& b) {
-    return *applier_->covisitation().FindWeight(ids_[a], ids_[b]);
+    return *tables().covisitation().FindWeight(ids_[a], ids_[b]);
   }
   std::vector<uint64_t> PartnerIds(const std::string& a) {
     std::vector<uint64_t> out;
-    absl::StatusOr<std::vector<Partner>> partners = applier_->covisitation().FindPartners(ids_[a]);
+    absl::StatusOr<std::vector<Partner>> partners = tables().covisitation().FindPartners(ids_[a]);
     EXPECT_TRUE(partners.ok());
     for (const Partner& p : partners.value_or(std::vector<Partner>{})) out.push_back(p.dense_id);
     return out;
@@ -83,7 +83,7 @@ TEST_F(CoVisitationSignalTest, PartnerListsKeepTheHeaviestInOrder) {
 TEST_F(CoVisitationSignalTest, ASessionsClicksInOneBatchSeeEachOther) {
   std::vector<IngestEvent> events = {MakeClick("1", "s1", "a", kT0), MakeClick("2", "s1", "b", kT0),
                                      MakeClick("3", "s1", "c", kT0)};
-  ASSERT_TRUE(applier_->ApplyBatch(events).ok());
+  ASSERT_TRUE(applier().ApplyBatch(events).ok());
   EXPECT_DOUBLE_EQ(Weight("a", "b"), 1.0);
   EXPECT_DOUBLE_EQ(Weight("a", "c"), 1.0);
   EXPECT_DOUBLE_EQ(Weight("b", "c"), 1.0);

@@ -1,6 +1,6 @@
 #include "ingest/event_applier.h"
 
-#include "applier_fixture.h"
+#include "engine_fixture.h"
 #include "gtest/gtest.h"
 #include "store/offset_store.h"
 #include "store/rejection_counters.h"
@@ -13,7 +13,7 @@ using testing::MakeClick;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
 
-class EventApplierTest : public testing::ApplierFixture {
+class EventApplierTest : public testing::EngineFixture {
  protected:
   void SetUp() override { Open(); }
 };
@@ -26,7 +26,7 @@ TEST_F(EventApplierTest, LaterEventsOfABatchSeeEarlierOnes) {
       MakeArticle("a", "older version", kT0 - absl::Hours(1)),
   };
   std::vector<PartitionPosition> positions = {{"articles", 0, 2}, {"clicks", 1, 7}};
-  auto outcomes = applier_->ApplyBatch(events, positions);
+  auto outcomes = applier().ApplyBatch(events, positions);
   ASSERT_TRUE(outcomes.ok()) << outcomes.status();
   ASSERT_EQ(outcomes->size(), 4u);
   EXPECT_EQ((*outcomes)[0].kind, EventOutcome::Kind::kApplied);
@@ -36,48 +36,48 @@ TEST_F(EventApplierTest, LaterEventsOfABatchSeeEarlierOnes) {
   EXPECT_EQ((*outcomes)[3].kind, EventOutcome::Kind::kIgnored);
   EXPECT_EQ((*outcomes)[3].reason, "stale_version");
 
-  OffsetStore offsets(*db_);
+  const OffsetStore& offsets = tables().offsets();
   EXPECT_EQ(*offsets.Find("articles", 0), 2);
   EXPECT_EQ(*offsets.Find("clicks", 1), 7);
   EXPECT_FALSE(offsets.Find("clicks", 0)->has_value());
-  EXPECT_EQ(clicks_->FindArticleActivity((*outcomes)[0].dense_id)->clicks, 1u);
-  EXPECT_TRUE(index_->Contains((*outcomes)[0].dense_id));
+  EXPECT_EQ(clicks().FindArticleActivity((*outcomes)[0].dense_id)->clicks, 1u);
+  EXPECT_TRUE(content_index().Contains((*outcomes)[0].dense_id));
 }
 
 TEST_F(EventApplierTest, AnAbandonedBatchWritesNothingAndLeavesNoTrace) {
   std::vector<IngestEvent> events = {MakeArticle("a", "Icahn presses eBay over PayPal", kT0),
                                      MakeClick("e1", "s1", "a", kT0)};
   std::vector<PartitionPosition> positions = {{"articles", 0, 1}};
-  auto failed = applier_->ApplyBatch(events, positions, [](std::span<const EventOutcome>) {
+  auto failed = applier().ApplyBatch(events, positions, [](std::span<const EventOutcome>) {
     return absl::UnavailableError("dead-letter topic unreachable");
   });
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_FALSE(store_->FindByExternalId("a")->has_value());
-  EXPECT_FALSE(OffsetStore(*db_).Find("articles", 0)->has_value());
-  EXPECT_EQ(index_->Stats().live, 0u);
-  EXPECT_EQ(*clicks_->TotalClicks(), 0u);
+  EXPECT_FALSE(articles().FindByExternalId("a")->has_value());
+  EXPECT_FALSE(tables().offsets().Find("articles", 0)->has_value());
+  EXPECT_EQ(content_index().Stats().live, 0u);
+  EXPECT_EQ(*clicks().TotalClicks(), 0u);
 
   // The in-memory document frequencies were rolled back too: applying the batch again gives the
   // same vector as a fresh store would.
-  auto applied = applier_->ApplyBatch(events, positions);
+  auto applied = applier().ApplyBatch(events, positions);
   ASSERT_TRUE(applied.ok());
-  const auto vector = index_->Vector((*applied)[0].dense_id);
+  const auto vector = content_index().Vector((*applied)[0].dense_id);
   Close();
   std::filesystem::remove_all(dir_.path());
   Open();
-  auto fresh = applier_->ApplyBatch(events, positions);
+  auto fresh = applier().ApplyBatch(events, positions);
   ASSERT_TRUE(fresh.ok());
-  EXPECT_EQ(index_->Vector((*fresh)[0].dense_id), vector);
+  EXPECT_EQ(content_index().Vector((*fresh)[0].dense_id), vector);
 }
 
 TEST_F(EventApplierTest, UndecodableEventsAreCountedUnderTheirSource) {
   std::vector<IngestEvent> events = {UndecodableEvent{"clicks", "undecodable", "not JSON"},
                                      UndecodableEvent{"articles", "undecodable", "bad bytes"},
                                      MakeArticle("", "no id", kT0)};
-  auto outcomes = applier_->ApplyBatch(events);
+  auto outcomes = applier().ApplyBatch(events);
   ASSERT_TRUE(outcomes.ok());
   for (const EventOutcome& o : *outcomes) EXPECT_EQ(o.kind, EventOutcome::Kind::kRejected);
-  auto counts = RejectionCounters(*db_).All();
+  auto counts = tables().rejections().All();
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ((*counts)["clicks/undecodable"], 1u);
   EXPECT_EQ((*counts)["articles/undecodable"], 1u);

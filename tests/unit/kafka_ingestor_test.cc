@@ -2,8 +2,8 @@
 // are in tests/e2e).
 #include "ingest/kafka_ingestor.h"
 
-#include "applier_fixture.h"
 #include "cli/event_publisher.h"
+#include "engine_fixture.h"
 #include "gtest/gtest.h"
 #include "ingest/embedded_kafka.h"
 #include "ingest/message_codec.h"
@@ -20,7 +20,7 @@ using testing::WaitFor;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
 
-class KafkaIngestorTest : public testing::ApplierFixture {
+class KafkaIngestorTest : public testing::EngineFixture {
  protected:
   void SetUp() override {
     auto kafka = EmbeddedKafka::Start({"articles", "clicks", "articles-dlq", "clicks-dlq"}, 3);
@@ -33,15 +33,13 @@ class KafkaIngestorTest : public testing::ApplierFixture {
     config_.kafka.consumer_properties["session.timeout.ms"] = "6000";
     config_.kafka.consumer_properties["heartbeat.interval.ms"] = "500";
     Open();
-    offsets_ = std::make_unique<OffsetStore>(*db_);
   }
   void TearDown() override {
     if (ingestor_) ingestor_->Stop();
   }
 
   void StartIngestor() {
-    auto ingestor =
-        KafkaIngestor::Start(config_.kafka, kafka_->bootstrap_servers(), *applier_, *offsets_);
+    auto ingestor = KafkaIngestor::Start(config_.kafka, kafka_->bootstrap_servers(), applier());
     ASSERT_TRUE(ingestor.ok()) << ingestor.status();
     ingestor_ = std::move(*ingestor);
   }
@@ -68,14 +66,13 @@ class KafkaIngestorTest : public testing::ApplierFixture {
     return out;
   }
   uint64_t ClicksOf(const std::string& id) {
-    auto stored = store_->FindByExternalId(id);
+    auto stored = articles().FindByExternalId(id);
     if (!stored.ok() || !*stored) return 0;
-    return clicks_->FindArticleActivity((*stored)->dense_id)->clicks;
+    return clicks().FindArticleActivity((*stored)->dense_id)->clicks;
   }
 
   std::unique_ptr<EmbeddedKafka> kafka_;
   std::unique_ptr<EventPublisher> publisher_;
-  std::unique_ptr<OffsetStore> offsets_;
   std::unique_ptr<KafkaIngestor> ingestor_;
 };
 
@@ -110,7 +107,7 @@ TEST_F(KafkaIngestorTest, AppliesEveryEventOnceAndDeadLettersTheBadOnes) {
   EXPECT_EQ(status.rejected, 4u);
   EXPECT_TRUE(status.connected);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(ClicksOf("a" + std::to_string(i)), 3u) << i;
-  EXPECT_EQ(store_->Counts()->live, 21u);
+  EXPECT_EQ(articles().Counts()->live, 21u);
 
   auto dead =
       testing::ReadTopic(kafka_->bootstrap_servers(), "articles-dlq", 3, 3, absl::Seconds(10));
@@ -133,7 +130,7 @@ TEST_F(KafkaIngestorTest, AppliesEveryEventOnceAndDeadLettersTheBadOnes) {
   EXPECT_EQ(ClicksOf("a1"), 4u);
   EXPECT_EQ(ClicksOf("a2"), 3u);
   // Offsets are stored under the cluster id.
-  auto stored = offsets_->All();
+  auto stored = tables().offsets().All();
   ASSERT_TRUE(stored.ok());
   int64_t total_clicks_offsets = 0;
   for (const auto& [tp, next] : *stored) {
@@ -141,7 +138,7 @@ TEST_F(KafkaIngestorTest, AppliesEveryEventOnceAndDeadLettersTheBadOnes) {
     if (tp.first.ends_with("/clicks")) total_clicks_offsets += next;
   }
   EXPECT_EQ(total_clicks_offsets, 63);
-  auto rejected = RejectionCounters(*db_).All();
+  auto rejected = tables().rejections().All();
   EXPECT_EQ((*rejected)["articles/undecodable"], 2u);
   EXPECT_EQ((*rejected)["clicks/unknown_article"], 1u);
 }
@@ -169,10 +166,10 @@ TEST_F(KafkaIngestorTest, ATombstoneOnTheArticlesTopicDeletesTheArticle) {
   ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
   StartIngestor();
   ASSERT_TRUE(WaitFor([&] { return Handled() == 2; }, absl::Seconds(30)));
-  auto stored = store_->FindByExternalId("gone");
+  auto stored = articles().FindByExternalId("gone");
   ASSERT_TRUE(stored.ok() && *stored);
   EXPECT_TRUE((*stored)->article.deleted());
-  EXPECT_EQ(index_->Stats().live, 0u);
+  EXPECT_EQ(content_index().Stats().live, 0u);
 }
 
 }  // namespace

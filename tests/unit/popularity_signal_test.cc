@@ -1,6 +1,6 @@
 #include "ingest/popularity_signal.h"
 
-#include "applier_fixture.h"
+#include "engine_fixture.h"
 #include "gtest/gtest.h"
 
 namespace headliner {
@@ -11,7 +11,7 @@ using testing::MakeClick;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
 
-class PopularitySignalTest : public testing::ApplierFixture {
+class PopularitySignalTest : public testing::EngineFixture {
  protected:
   void SetUp() override {
     config_.clicks.popularity_half_life = absl::Hours(1);
@@ -29,11 +29,11 @@ class PopularitySignalTest : public testing::ApplierFixture {
       batch.push_back(MakeClick(article + std::to_string(i) + absl::FormatDuration(at),
                                 "s" + std::to_string(i), article, kT0 + at));
     }
-    ASSERT_TRUE(applier_->ApplyBatch(batch).ok());
+    ASSERT_TRUE(applier().ApplyBatch(batch).ok());
   }
   std::vector<uint64_t> Trending(const std::string& section) {
     std::vector<uint64_t> out;
-    absl::StatusOr<std::vector<TrendingArticle>> list = clicks_->FindTrending(section);
+    absl::StatusOr<std::vector<TrendingArticle>> list = clicks().FindTrending(section);
     EXPECT_TRUE(list.ok()) << list.status();
     for (const TrendingArticle& t : list.value_or(std::vector<TrendingArticle>{})) {
       out.push_back(t.dense_id);

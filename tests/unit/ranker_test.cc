@@ -1,6 +1,6 @@
 #include "rank/ranker.h"
 
-#include "applier_fixture.h"
+#include "engine_fixture.h"
 #include "gtest/gtest.h"
 
 namespace headliner {
@@ -10,7 +10,7 @@ using testing::MakeArticle;
 
 const absl::Time kNow = absl::FromUnixSeconds(1700000000);
 
-class RankerTest : public testing::ApplierFixture {
+class RankerTest : public testing::EngineFixture {
  protected:
   void Load() {
     Open();
@@ -26,7 +26,7 @@ class RankerTest : public testing::ApplierFixture {
                           kNow - absl::Minutes(5), "technology"));
     MustApply(MakeArticle("fifa", "Arsenal beat Chelsea to reach cup final",
                           kNow - absl::Minutes(1), "sport"));
-    ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_);
+    ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_);
   }
 
   RankResult Rank(const std::string& id, ArticleFilter filter = {}, int limit = 10) {
@@ -45,11 +45,6 @@ class RankerTest : public testing::ApplierFixture {
     std::vector<std::string> ids;
     for (const auto& item : r.items) ids.push_back(item.article.id());
     return ids;
-  }
-
-  BehaviourSources Behaviour() {
-    return BehaviourSources{applier_->covisitation(), *clicks_, *behaviour_index_,
-                            config_.clicks.popularity_half_life};
   }
 
   RankingConfig ranking_;
@@ -121,7 +116,7 @@ TEST_F(RankerTest, UnknownArticleFallsBackToFreshest) {
 
 TEST_F(RankerTest, DeletedSourceFallsBackAndDeletedNeverReturned) {
   Load();
-  ASSERT_TRUE(applier_->DeleteArticle("jp2", kNow).ok());
+  ASSERT_TRUE(applier().DeleteArticle("jp2", kNow).ok());
   for (const auto& id : Ids(Rank("jp1"))) EXPECT_NE(id, "jp2");
   EXPECT_TRUE(Rank("jp2").fallback);
 }
@@ -137,12 +132,12 @@ TEST_F(RankerTest, DeadlineInThePastFails) {
 
 TEST_F(RankerTest, CoVisitedArticlesBecomeRelatedWithoutSharedWords) {
   Load();
-  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
+  ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_);
   // Readers of the smartwatch launch go on to the cup final in several sessions.
   for (int s = 0; s < 4; ++s) {
     const std::string session = "s" + std::to_string(s);
     for (const char* id : {"apple", "fifa"}) {
-      auto r = applier_->ApplyClick(
+      auto r = applier().ApplyClick(
           testing::MakeClick(session + id, session, id, kNow + absl::Minutes(s)));
       ASSERT_TRUE(r.ok() && r->kind == EventOutcome::Kind::kApplied);
     }
@@ -164,11 +159,11 @@ TEST_F(RankerTest, CoVisitedArticlesBecomeRelatedWithoutSharedWords) {
 
 TEST_F(RankerTest, WhatTheReaderJustReadIsNotRecommended) {
   Load();
-  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
-  ASSERT_TRUE(applier_->ApplyClick(testing::MakeClick("e1", "reader", "jp1", kNow)).ok());
+  ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_);
+  ASSERT_TRUE(applier().ApplyClick(testing::MakeClick("e1", "reader", "jp1", kNow)).ok());
   v1::ClickEvent by_user = testing::MakeClick("e2", "", "jp3", kNow);
   by_user.set_user_id("alice");
-  ASSERT_TRUE(applier_->ApplyClick(by_user).ok());
+  ASSERT_TRUE(applier().ApplyClick(by_user).ok());
 
   RankRequest r;
   r.article_id = "jp2";
@@ -208,7 +203,7 @@ class HybridRankerTest : public RankerTest {
       const std::string session = "h" + std::to_string(s);
       for (size_t i = 0; i < articles.size(); ++i) {
         auto r =
-            applier_->ApplyClick(testing::MakeClick(session + articles[i], session, articles[i],
+            applier().ApplyClick(testing::MakeClick(session + articles[i], session, articles[i],
                                                     kNow + absl::Minutes(s) + absl::Seconds(i)));
         ASSERT_TRUE(r.ok() && r->kind == EventOutcome::Kind::kApplied);
       }
@@ -223,7 +218,7 @@ TEST_F(HybridRankerTest, EachSourceIsUsedOnlyWhenItsFeatureIsWeighted) {
   ranking_ = RankingConfig();
   ranking_.content_weight = ranking_.covisitation_weight = ranking_.freshness_weight = 0;
   ranking_.behaviour_weight = 1;
-  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
+  ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_);
   EXPECT_EQ(Ids(Rank("apple")), std::vector<std::string>{"fifa"});
   // Nothing clicked with jp1: no behaviour vector, so no candidates at all.
   EXPECT_TRUE(Rank("jp1").items.empty());
@@ -231,12 +226,12 @@ TEST_F(HybridRankerTest, EachSourceIsUsedOnlyWhenItsFeatureIsWeighted) {
   // Popularity only: the trending articles of the source's section, if fresh enough.
   ranking_.behaviour_weight = 0;
   ranking_.popularity_weight = 1;
-  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
+  ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_);
   EXPECT_TRUE(Rank("jp1").items.empty());  // nothing in "world" was clicked
   ClickTogether({"jp2", "jp3"}, 2);        // jp3 is "business"
   EXPECT_EQ(Ids(Rank("jp1")), std::vector<std::string>{"jp2"});
   ranking_.popular_max_age = absl::Minutes(30);  // jp2 was published two hours ago
-  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
+  ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_);
   EXPECT_TRUE(Rank("jp1").items.empty());
 }
 
@@ -246,7 +241,7 @@ TEST_F(HybridRankerTest, ExplainShowsEveryWeightedFeatureAndSumsToTheScore) {
   ranking_ = RankingConfig();
   ranking_.behaviour_weight = 0.5;
   ranking_.popularity_weight = 0.3;
-  ranker_ = std::make_unique<Ranker>(*store_, *index_, ranking_, Behaviour());
+  ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_);
   RankResult r = Rank("jp1");
   ASSERT_FALSE(r.items.empty());
   EXPECT_EQ(r.items[0].article.id(), "jp2");

@@ -1,0 +1,74 @@
+#include "engine/engine.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace headliner {
+
+Engine::Engine(std::string data_dir, std::unique_ptr<Database> database,
+               std::unique_ptr<Tables> tables, std::unique_ptr<VectorIndex> content_index,
+               std::unique_ptr<VectorIndex> behaviour_index, absl::Duration popularity_half_life)
+    : data_dir_(std::move(data_dir)),
+      database_(std::move(database)),
+      tables_(std::move(tables)),
+      content_index_(std::move(content_index)),
+      behaviour_index_(std::move(behaviour_index)),
+      sources_{tables_->articles(), tables_->clicks(), tables_->covisitation(),
+               *content_index_,     *behaviour_index_, popularity_half_life} {}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir,
+                                                     const Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create data_dir ", data_dir, ": ", ec.message()));
+  }
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<Database> database,
+      Database::Open((std::filesystem::path(data_dir) / "rocksdb").string(),
+                     DatabaseOptions{.click_event_ttl = config.clicks.dedup_window,
+                                     .session_ttl = config.clicks.session_idle_timeout}));
+  ASSIGN_OR_RETURN(std::unique_ptr<Tables> tables,
+                   Tables::Open(*database, config.encoder.dimension));
+  std::unique_ptr<Engine> engine(
+      new Engine(data_dir, std::move(database), std::move(tables),
+                 std::make_unique<VectorIndex>(config.encoder.dimension, config.index),
+                 std::make_unique<VectorIndex>(config.encoder.dimension, config.index),
+                 config.clicks.popularity_half_life));
+  ASSIGN_OR_RETURN(engine->applier_, EventApplier::Create(*engine->tables_, *engine->content_index_,
+                                                          *engine->behaviour_index_, config));
+  RETURN_IF_ERROR(engine->applier_->RestoreIndex());
+  engine->ranker_ = std::make_unique<Ranker>(engine->sources_, config.ranking);
+  return engine;
+}
+
+Engine::~Engine() {
+  // Users of the tables and indexes go first; the indexes' compaction threads stop before the
+  // database closes.
+  ranker_.reset();
+  applier_.reset();
+  content_index_.reset();
+  behaviour_index_.reset();
+  tables_.reset();
+  if (database_ == nullptr) return;
+  if (absl::Status s = database_->Close(); !s.ok()) {
+    std::fprintf(stderr, "engine: closing %s: %s\n", data_dir_.c_str(), s.ToString().c_str());
+  }
+}
+
+void Engine::StartBackgroundCompaction() {
+  content_index_->StartBackgroundCompaction();
+  behaviour_index_->StartBackgroundCompaction();
+}
+
+void Engine::CompactIfDue() {
+  content_index_->CompactIfDue();
+  behaviour_index_->CompactIfDue();
+}
+
+}  // namespace headliner

@@ -1,0 +1,81 @@
+// The Engine opens and owns Headliner's state and the code over it, the way rocksdb::DB::Open
+// hands out one DB: the RocksDB database, every table (store/tables.h), the content and behaviour
+// vector indexes (restored from the tables when it opens), the apply path (EventApplier, the
+// single writer) and the served Ranker. The server, the tests and the benchmarks all open one, so
+// what they measure is what is served.
+//
+// Two sides:
+//  - applier(): the write side. Every change (Kafka batches, Admin writes, loaders) goes through
+//    it.
+//  - sources(), tables() const, the index accessors and ranker(): the read side, const views that
+//    cannot reach the tables' write API.
+//
+// Thread safety: every accessor may be called from any thread; the applier serialises writers
+// and the indexes and tables are safe for concurrent reads (see their headers).
+#ifndef HEADLINER_ENGINE_ENGINE_H_
+#define HEADLINER_ENGINE_ENGINE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/config.h"
+#include "index/vector_index.h"
+#include "ingest/event_applier.h"
+#include "rank/rank_sources.h"
+#include "rank/ranker.h"
+#include "store/database.h"
+#include "store/tables.h"
+
+namespace headliner {
+
+class Engine {
+ public:
+  // Opens (creating if needed) the state under `data_dir` and restores both indexes from it.
+  // Background compaction of the indexes is not started (StartBackgroundCompaction), so that tests
+  // and benchmarks can compact by hand.
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(const std::string& data_dir,
+                                                      const Config& config);
+  // Stops the compaction threads, then closes the database.
+  ~Engine();
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // --- Write side ---
+  EventApplier& applier() { return *applier_; }
+
+  // --- Read side ---
+  const RankSources& sources() const { return sources_; }
+  // The ranker with the configured ranking (config.ranking).
+  const Ranker& ranker() const { return *ranker_; }
+  const Tables& tables() const { return *tables_; }
+  const VectorIndex& content_index() const { return *content_index_; }
+  const VectorIndex& behaviour_index() const { return *behaviour_index_; }
+  const std::string& data_dir() const { return data_dir_; }
+
+  // --- Index maintenance ---
+  // Starts both indexes' background compaction threads (the server does).
+  void StartBackgroundCompaction();
+  // Compacts both indexes now if due, as the background threads would (tests and benchmarks).
+  void CompactIfDue();
+
+ private:
+  Engine(std::string data_dir, std::unique_ptr<Database> database, std::unique_ptr<Tables> tables,
+         std::unique_ptr<VectorIndex> content_index, std::unique_ptr<VectorIndex> behaviour_index,
+         absl::Duration popularity_half_life);
+
+  const std::string data_dir_;
+  // Declared in construction order; destroyed in reverse, so the database closes last.
+  std::unique_ptr<Database> database_;
+  std::unique_ptr<Tables> tables_;
+  std::unique_ptr<VectorIndex> content_index_;
+  std::unique_ptr<VectorIndex> behaviour_index_;
+  const RankSources sources_;  // refers to tables_ and the indexes
+  std::unique_ptr<EventApplier> applier_;
+  std::unique_ptr<Ranker> ranker_;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_ENGINE_ENGINE_H_

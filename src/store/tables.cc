@@ -1,0 +1,12 @@
+#include "store/tables.h"
+
+#include "common/status_macros.h"
+
+namespace headliner {
+
+absl::StatusOr<std::unique_ptr<Tables>> Tables::Open(Database& database, int behaviour_dimension) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ArticleStore> articles, ArticleStore::Open(database));
+  return std::unique_ptr<Tables>(new Tables(database, std::move(articles), behaviour_dimension));
+}
+
+}  // namespace headliner

@@ -1,0 +1,69 @@
+// Every table of Headliner's state, opened together over one Database: the article catalog,
+// click state, co-visitation, behaviour embeddings, consumed Kafka offsets and rejection counters.
+// The Engine owns the one set of a process.
+//
+// Access is split by constness: the single writer (the ingest apply path) holds `Tables&` and
+// stages writes; readers (ranking, the Admin read RPCs) hold `const Tables&`, through which only
+// the tables' const Find/ForEach methods are callable.
+#ifndef HEADLINER_STORE_TABLES_H_
+#define HEADLINER_STORE_TABLES_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "store/article_store.h"
+#include "store/behaviour_store.h"
+#include "store/click_store.h"
+#include "store/covisitation_store.h"
+#include "store/database.h"
+#include "store/offset_store.h"
+#include "store/rejection_counters.h"
+
+namespace headliner {
+
+class Tables {
+ public:
+  // `database` must outlive the tables; `behaviour_dimension` is the length of every behaviour
+  // vector.
+  static absl::StatusOr<std::unique_ptr<Tables>> Open(Database& database, int behaviour_dimension);
+
+  Tables(const Tables&) = delete;
+  Tables& operator=(const Tables&) = delete;
+
+  Database& database() { return database_; }
+
+  ArticleStore& articles() { return *articles_; }
+  const ArticleStore& articles() const { return *articles_; }
+  ClickStore& clicks() { return clicks_; }
+  const ClickStore& clicks() const { return clicks_; }
+  CoVisitationStore& covisitation() { return covisitation_; }
+  const CoVisitationStore& covisitation() const { return covisitation_; }
+  BehaviourStore& behaviour() { return behaviour_; }
+  const BehaviourStore& behaviour() const { return behaviour_; }
+  OffsetStore& offsets() { return offsets_; }
+  const OffsetStore& offsets() const { return offsets_; }
+  RejectionCounters& rejections() { return rejections_; }
+  const RejectionCounters& rejections() const { return rejections_; }
+
+ private:
+  Tables(Database& database, std::unique_ptr<ArticleStore> articles, int behaviour_dimension)
+      : database_(database),
+        articles_(std::move(articles)),
+        clicks_(database),
+        covisitation_(database),
+        behaviour_(database, behaviour_dimension),
+        offsets_(database),
+        rejections_(database) {}
+
+  Database& database_;
+  const std::unique_ptr<ArticleStore> articles_;  // opened first: it reads its id counter
+  ClickStore clicks_;
+  CoVisitationStore covisitation_;
+  BehaviourStore behaviour_;
+  OffsetStore offsets_;
+  RejectionCounters rejections_;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_STORE_TABLES_H_
