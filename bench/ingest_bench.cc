@@ -13,8 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "cli/event_publisher.h"
 #include "engine/engine.h"
-#include "ingest/kafka_client_config.h"
-#include "ingest/kafka_ingestor.h"
+#include "kafka/kafka_client_config.h"
+#include "kafka/kafka_ingestor.h"
 #include "sample/click_simulator.h"
 #include "sample/sample_catalog.h"
 

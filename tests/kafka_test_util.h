@@ -11,7 +11,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "ingest/kafka_client_config.h"
+#include "kafka/kafka_client_config.h"
 #include "librdkafka/rdkafkacpp.h"
 
 namespace headliner::testing {

@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "ingest/kafka_client_config.h"
-#include "ingest/message_codec.h"
+#include "kafka/kafka_client_config.h"
+#include "kafka/message_codec.h"
 
 namespace headliner {
 

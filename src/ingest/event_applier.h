@@ -27,26 +27,10 @@
 #include "ingest/apply_context.h"
 #include "ingest/article_applier.h"
 #include "ingest/click_applier.h"
+#include "ingest/ingest_event.h"
 #include "store/tables.h"
 
 namespace headliner {
-
-// A message that could not be decoded; it is counted (under `source`/`reason`) with its batch.
-struct UndecodableEvent {
-  std::string source;  // "articles" or "clicks"
-  std::string reason;
-  std::string message;
-};
-
-// One event of a batch.
-using IngestEvent = std::variant<v1::Article, v1::ClickEvent, UndecodableEvent>;
-
-// The next offset to consume of a partition, recorded with the batch that reached it.
-struct PartitionPosition {
-  std::string topic;
-  int32_t partition = 0;
-  int64_t next_offset = 0;
-};
 
 // Called after staging and before the write, with one outcome per event; a non-OK status
 // abandons the batch (nothing is written). The Kafka ingestor uses it to dead-letter rejected

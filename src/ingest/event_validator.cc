@@ -29,7 +29,7 @@ std::optional<Rejection> CheckTime(const char* field, const google::protobuf::Ti
 
 std::optional<Rejection> ValidateArticle(const v1::Article& a, int embedding_dimension) {
   if (a.id().empty()) return Rejection{"missing_id", "id is empty"};
-  if (auto r = Oversized("id", a.id().size(), kMaxArticleIdBytes)) return r;
+  if (auto r = Oversized("id", a.id().size(), v1::kMaxArticleIdBytes)) return r;
   for (char c : a.id()) {
     if (static_cast<unsigned char>(c) < 0x20) {
       return Rejection{"bad_id", "id contains a control character"};
@@ -45,16 +45,16 @@ std::optional<Rejection> ValidateArticle(const v1::Article& a, int embedding_dim
     return std::nullopt;
   }
   if (a.headline().empty()) return Rejection{"missing_headline", "headline is empty"};
-  if (auto r = Oversized("headline", a.headline().size(), kMaxHeadlineBytes)) return r;
-  if (auto r = Oversized("url", a.url().size(), kMaxUrlBytes)) return r;
-  if (auto r = Oversized("section", a.section().size(), kMaxSectionBytes)) return r;
-  if (auto r = Oversized("language", a.language().size(), kMaxLanguageBytes)) return r;
-  if (a.tags_size() > static_cast<int>(kMaxTags)) {
+  if (auto r = Oversized("headline", a.headline().size(), v1::kMaxHeadlineBytes)) return r;
+  if (auto r = Oversized("url", a.url().size(), v1::kMaxUrlBytes)) return r;
+  if (auto r = Oversized("section", a.section().size(), v1::kMaxSectionBytes)) return r;
+  if (auto r = Oversized("language", a.language().size(), v1::kMaxLanguageBytes)) return r;
+  if (a.tags_size() > static_cast<int>(v1::kMaxTags)) {
     return Rejection{"oversized_field",
-                     absl::StrCat("tags has ", a.tags_size(), " entries, at most ", kMaxTags)};
+                     absl::StrCat("tags has ", a.tags_size(), " entries, at most ", v1::kMaxTags)};
   }
   for (const std::string& tag : a.tags()) {
-    if (auto r = Oversized("a tag", tag.size(), kMaxTagBytes)) return r;
+    if (auto r = Oversized("a tag", tag.size(), v1::kMaxTagBytes)) return r;
   }
   if (!a.has_published_at()) return Rejection{"bad_time", "published_at is missing"};
   if (auto r = CheckTime("published_at", a.published_at())) return r;
@@ -76,18 +76,19 @@ std::optional<Rejection> ValidateArticle(const v1::Article& a, int embedding_dim
 
 std::optional<Rejection> ValidateClick(const v1::ClickEvent& c) {
   if (c.event_id().empty()) return Rejection{"missing_event_id", "event_id is empty"};
-  if (auto r = Oversized("event_id", c.event_id().size(), kMaxClickIdBytes)) return r;
+  if (auto r = Oversized("event_id", c.event_id().size(), v1::kMaxClickIdBytes)) return r;
   if (c.user_id().empty() && c.session_id().empty()) {
     return Rejection{"missing_reader", "one of user_id and session_id is required"};
   }
-  if (auto r = Oversized("user_id", c.user_id().size(), kMaxClickIdBytes)) return r;
-  if (auto r = Oversized("session_id", c.session_id().size(), kMaxClickIdBytes)) return r;
+  if (auto r = Oversized("user_id", c.user_id().size(), v1::kMaxClickIdBytes)) return r;
+  if (auto r = Oversized("session_id", c.session_id().size(), v1::kMaxClickIdBytes)) return r;
   if (c.article_id().empty()) return Rejection{"missing_article", "article_id is empty"};
-  if (auto r = Oversized("article_id", c.article_id().size(), kMaxArticleIdBytes)) return r;
-  if (auto r = Oversized("source_article_id", c.source_article_id().size(), kMaxArticleIdBytes)) {
+  if (auto r = Oversized("article_id", c.article_id().size(), v1::kMaxArticleIdBytes)) return r;
+  if (auto r =
+          Oversized("source_article_id", c.source_article_id().size(), v1::kMaxArticleIdBytes)) {
     return r;
   }
-  if (auto r = Oversized("token", c.token().size(), kMaxTokenBytes)) return r;
+  if (auto r = Oversized("token", c.token().size(), v1::kMaxTokenBytes)) return r;
   if (!c.has_occurred_at()) return Rejection{"bad_time", "occurred_at is missing"};
   if (auto r = CheckTime("occurred_at", c.occurred_at())) return r;
   if (c.position() < 0) return Rejection{"bad_position", "position is negative"};

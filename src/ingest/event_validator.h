@@ -1,27 +1,16 @@
 // Checks article and click events before anything is stored. Every event source (Admin RPC, bulk
 // loader, Kafka) goes through it via the appliers.
-#ifndef HEADLINER_INGEST_ARTICLE_VALIDATOR_H_
-#define HEADLINER_INGEST_ARTICLE_VALIDATOR_H_
+#ifndef HEADLINER_INGEST_EVENT_VALIDATOR_H_
+#define HEADLINER_INGEST_EVENT_VALIDATOR_H_
 
 #include <optional>
 #include <string>
 
 #include "headliner/v1/article.pb.h"
 #include "headliner/v1/click.pb.h"
+#include "headliner/v1/limits.h"
 
 namespace headliner {
-
-// Size limits of article fields, in bytes; the wire contract documents the same numbers.
-inline constexpr size_t kMaxArticleIdBytes = 256;
-inline constexpr size_t kMaxHeadlineBytes = 1024;
-inline constexpr size_t kMaxUrlBytes = 2048;
-inline constexpr size_t kMaxSectionBytes = 64;
-inline constexpr size_t kMaxLanguageBytes = 16;
-inline constexpr size_t kMaxTags = 32;
-inline constexpr size_t kMaxTagBytes = 64;
-// Click event ids, user and session ids.
-inline constexpr size_t kMaxClickIdBytes = 256;
-inline constexpr size_t kMaxTokenBytes = 2048;
 
 // Why an event was rejected: `reason` is a short stable label used as a counter key
 // ("missing_id", "oversized_field", "bad_time", "bad_embedding", ...); `message` is for humans
@@ -41,4 +30,4 @@ std::optional<Rejection> ValidateClick(const v1::ClickEvent& click);
 
 }  // namespace headliner
 
-#endif  // HEADLINER_INGEST_ARTICLE_VALIDATOR_H_
+#endif  // HEADLINER_INGEST_EVENT_VALIDATOR_H_

@@ -21,7 +21,7 @@ const grpc::Status kLoading(grpc::StatusCode::UNAVAILABLE, "index is loading");
 
 grpc::Status CheckId(const std::string& id) {
   if (id.empty()) return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "article_id is empty");
-  if (id.size() > kMaxIdBytes) {
+  if (id.size() > v1::kMaxIdBytes) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "article_id is too long");
   }
   return grpc::Status::OK;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "headliner/v1/admin.grpc.pb.h"
-#include "ingest/kafka_ingestor.h"
+#include "kafka/kafka_ingestor.h"
 #include "serve/serving_state.h"
 
 namespace headliner {

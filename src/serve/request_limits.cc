@@ -26,29 +26,31 @@ absl::Status CheckValues(const char* field,
 
 absl::Status ValidateGetRelated(const v1::GetRelatedRequest& r, const RankingConfig& config) {
   if (r.article_id().empty()) return absl::InvalidArgumentError("article_id is empty");
-  if (r.article_id().size() > kMaxIdBytes) {
-    return absl::InvalidArgumentError(absl::StrCat("article_id is ", r.article_id().size(),
-                                                   " bytes, at most ", kMaxIdBytes, " allowed"));
+  if (r.article_id().size() > v1::kMaxIdBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "article_id is ", r.article_id().size(), " bytes, at most ", v1::kMaxIdBytes, " allowed"));
   }
   if (r.limit() < 0 || r.limit() > config.max_limit) {
     return absl::InvalidArgumentError(
         absl::StrCat("limit must be in [0, ", config.max_limit, "], got ", r.limit()));
   }
-  if (r.user_id().size() > kMaxIdBytes || r.session_id().size() > kMaxIdBytes) {
+  if (r.user_id().size() > v1::kMaxIdBytes || r.session_id().size() > v1::kMaxIdBytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat("user_id and session_id may have at most ", kMaxIdBytes, " bytes"));
+        absl::StrCat("user_id and session_id may have at most ", v1::kMaxIdBytes, " bytes"));
   }
   const v1::Filter& f = r.filter();
-  if (auto s = CheckValues("filter.sections", f.sections(), kMaxFilterValues, kMaxFilterValueBytes);
+  if (auto s = CheckValues("filter.sections", f.sections(), v1::kMaxFilterValues,
+                           v1::kMaxFilterValueBytes);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = CheckValues("filter.languages", f.languages(), v1::kMaxFilterValues,
+                           v1::kMaxFilterValueBytes);
       !s.ok()) {
     return s;
   }
   if (auto s =
-          CheckValues("filter.languages", f.languages(), kMaxFilterValues, kMaxFilterValueBytes);
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = CheckValues("filter.exclude_ids", f.exclude_ids(), kMaxExcludeIds, kMaxIdBytes);
+          CheckValues("filter.exclude_ids", f.exclude_ids(), v1::kMaxExcludeIds, v1::kMaxIdBytes);
       !s.ok()) {
     return s;
   }

@@ -1,12 +1,12 @@
 // The Kafka ingestor against librdkafka's in-process mock cluster (fast; the real-broker tests
 // are in tests/e2e).
-#include "ingest/kafka_ingestor.h"
+#include "kafka/kafka_ingestor.h"
 
 #include "cli/event_publisher.h"
 #include "engine_fixture.h"
 #include "gtest/gtest.h"
-#include "ingest/embedded_kafka.h"
-#include "ingest/message_codec.h"
+#include "kafka/embedded_kafka.h"
+#include "kafka/message_codec.h"
 #include "kafka_test_util.h"
 #include "store/offset_store.h"
 #include "store/rejection_counters.h"

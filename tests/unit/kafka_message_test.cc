@@ -1,4 +1,4 @@
-#include "ingest/kafka_message.h"
+#include "kafka/kafka_message.h"
 
 #include "gtest/gtest.h"
 

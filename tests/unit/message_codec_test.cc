@@ -1,4 +1,4 @@
-#include "ingest/message_codec.h"
+#include "kafka/message_codec.h"
 
 #include "gtest/gtest.h"
 #include "headliner/v1/article.pb.h"

@@ -1,4 +1,4 @@
-#include "ingest/kafka_ingestor.h"
+#include "kafka/kafka_ingestor.h"
 
 #include <cstdio>
 #include <utility>
@@ -6,13 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
-#include "ingest/kafka_client_config.h"
-#include "ingest/kafka_message.h"
+#include "kafka/kafka_client_config.h"
+#include "kafka/kafka_message.h"
 
 namespace headliner {
 namespace {
 
-constexpr int kMaxLogLinesPer10s = 10;
 constexpr absl::Duration kRefreshInterval = absl::Seconds(1);
 constexpr absl::Duration kConnectedWindow = absl::Seconds(3);
 constexpr absl::Duration kRetryBackoff = absl::Seconds(1);
@@ -67,8 +66,8 @@ struct KafkaIngestor::Batch {
   std::vector<IngestEvent> events;
   // The messages themselves, kept (not copied) for the few that get dead-lettered.
   std::vector<std::unique_ptr<RdKafka::Message>> sources;
-  std::map<TopicPartition, int64_t> first;  // first offset per partition (rewind target)
-  std::map<TopicPartition, int64_t> next;   // offset after the last one per partition
+  std::map<PartitionId, int64_t> first;  // first offset per partition (rewind target)
+  std::map<PartitionId, int64_t> next;   // offset after the last one per partition
   absl::Time started;
 
   bool empty() const { return events.empty(); }
@@ -86,9 +85,7 @@ absl::StatusOr<std::unique_ptr<KafkaIngestor>> KafkaIngestor::Start(const KafkaC
   std::unique_ptr<KafkaIngestor> k(new KafkaIngestor(config, brokers, applier));
   k->callbacks_ = std::make_unique<Callbacks>(*k);
   RETURN_IF_ERROR(k->CreateConsumer());
-  if (!config.articles_dead_letter_topic.empty() || !config.clicks_dead_letter_topic.empty()) {
-    ASSIGN_OR_RETURN(k->dead_letters_, DeadLetterProducer::Create(brokers, config.properties));
-  }
+  ASSIGN_OR_RETURN(k->rejects_, RejectReporter::Create(k->config_, brokers));
   k->thread_ = std::thread([raw = k.get()] { raw->Run(); });
   return k;
 }
@@ -123,7 +120,7 @@ absl::Status KafkaIngestor::CreateConsumer() {
 
 void KafkaIngestor::RecreateConsumer() {
   SetError("consumer hit a fatal error; creating a new one");
-  (void)consumer_->close();
+  Check(consumer_->close(), "close the failed consumer");
   consumer_.reset();
   OnRevoke();
   fatal_ = false;
@@ -151,6 +148,12 @@ void KafkaIngestor::SetError(const std::string& error) {
   std::fprintf(stderr, "kafka: %s\n", error.c_str());
   absl::MutexLock lock(&status_mu_);
   status_.last_error = error;
+}
+
+bool KafkaIngestor::Check(RdKafka::ErrorCode err, const char* what) {
+  if (err == RdKafka::ERR_NO_ERROR) return true;
+  SetError(absl::StrCat(what, ": ", RdKafka::err2str(err)));
+  return false;
 }
 
 void KafkaIngestor::Run() {
@@ -192,11 +195,11 @@ void KafkaIngestor::Run() {
   }
   if (consumer_ == nullptr) return;
   if (!batch.empty() && !discard_batch_) Apply(batch);
-  consumer_->close();
+  Check(consumer_->close(), "close the consumer");
 }
 
 void KafkaIngestor::Add(std::unique_ptr<RdKafka::Message> message, Batch& batch) {
-  const TopicPartition tp{message->topic_name(), message->partition()};
+  const PartitionId tp{message->topic_name(), message->partition()};
   auto assigned = next_offset_.find(tp);
   if (assigned == next_offset_.end()) return;  // not ours (any more)
   auto pending = batch.next.find(tp);
@@ -213,35 +216,15 @@ void KafkaIngestor::Add(std::unique_ptr<RdKafka::Message> message, Batch& batch)
   batch.next[tp] = offset + 1;
 }
 
-absl::Status KafkaIngestor::DeadLetter(const Batch& batch, std::span<const EventOutcome> outcomes) {
-  const absl::Time now = absl::Now();
-  if (now - log_window_ > absl::Seconds(10)) {
-    log_window_ = now;
-    logged_in_window_ = 0;
+void KafkaIngestor::Rewind(const Batch& batch) {
+  for (const auto& [tp, first] : batch.first) {
+    std::unique_ptr<RdKafka::TopicPartition> p(
+        RdKafka::TopicPartition::create(tp.first, tp.second, first));
+    Check(consumer_->seek(*p, 5000), "seek back to a failed batch");
   }
-  bool sent = false;
-  for (size_t i = 0; i < outcomes.size(); ++i) {
-    if (outcomes[i].kind != EventOutcome::Kind::kRejected) continue;
-    RdKafka::Message& src = *batch.sources[i];
-    const std::string topic = src.topic_name();
-    if (++logged_in_window_ <= kMaxLogLinesPer10s) {
-      std::fprintf(stderr, "rejected %s/%d@%lld: %s: %s\n", topic.c_str(), src.partition(),
-                   static_cast<long long>(src.offset()), outcomes[i].reason.c_str(),
-                   outcomes[i].message.c_str());
-    }
-    const std::string& dlq =
-        IsArticles(topic) ? config_.articles_dead_letter_topic : config_.clicks_dead_letter_topic;
-    if (dlq.empty() || dead_letters_ == nullptr) continue;
-    std::string payload;
-    if (src.payload() != nullptr)
-      payload.assign(static_cast<const char*>(src.payload()), src.len());
-    RETURN_IF_ERROR(dead_letters_->Send({dlq, src.key() != nullptr ? *src.key() : "", payload,
-                                         outcomes[i].reason, outcomes[i].message, topic,
-                                         src.partition(), src.offset()}));
-    sent = true;
+  for (absl::Time until = absl::Now() + kRetryBackoff; absl::Now() < until && !stopping_;) {
+    absl::SleepFor(absl::Milliseconds(50));
   }
-  if (!sent) return absl::OkStatus();
-  return dead_letters_->Flush(absl::Seconds(10));
 }
 
 void KafkaIngestor::Apply(Batch& batch) {
@@ -249,21 +232,14 @@ void KafkaIngestor::Apply(Batch& batch) {
   for (const auto& [tp, next] : batch.next) {
     positions.push_back({OffsetTopic(tp.first), tp.second, next});
   }
-  absl::StatusOr<std::vector<EventOutcome>> outcomes =
-      applier_.ApplyBatch(batch.events, positions,
-                          [&](std::span<const EventOutcome> o) { return DeadLetter(batch, o); });
+  absl::StatusOr<std::vector<EventOutcome>> outcomes = applier_.ApplyBatch(
+      batch.events, positions,
+      [&](std::span<const EventOutcome> o) { return rejects_->Report(batch.sources, o); });
   if (!outcomes.ok()) {
     // Nothing was written: consume the same messages again after a pause.
     SetError(absl::StrCat("batch not applied, retrying: ", outcomes.status().ToString()));
-    for (const auto& [tp, first] : batch.first) {
-      std::unique_ptr<RdKafka::TopicPartition> p(
-          RdKafka::TopicPartition::create(tp.first, tp.second, first));
-      (void)consumer_->seek(*p, 5000);
-    }
+    Rewind(batch);
     batch.Clear();
-    for (absl::Time until = absl::Now() + kRetryBackoff; absl::Now() < until && !stopping_;) {
-      absl::SleepFor(absl::Milliseconds(50));
-    }
     return;
   }
   uint64_t applied = 0, ignored = 0, rejected = 0;
@@ -277,13 +253,13 @@ void KafkaIngestor::Apply(Batch& batch) {
     next_offset_[tp] = next;
     commit.items.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, next));
   }
-  (void)consumer_->commitAsync(commit.items);  // for lag tools only
+  Check(consumer_->commitAsync(commit.items), "commit offsets for lag tools");
   {
     absl::MutexLock lock(&status_mu_);
     status_.applied += applied;
     status_.ignored += ignored;
     status_.rejected += rejected;
-    if (dead_letters_ != nullptr) status_.dead_lettered += rejected;
+    if (rejects_->dead_lettering()) status_.dead_lettered += rejected;
     ++status_.batches;
     status_.connected = true;
   }
@@ -294,7 +270,6 @@ void KafkaIngestor::Apply(Batch& batch) {
 
 void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) {
   next_offset_.clear();
-  articles_target_.reset();
   // Known once the group is joined, so this does not wait.
   cluster_id_ = consumer_->clusterid(5000);
   std::vector<RdKafka::TopicPartition*> clicks;
@@ -307,23 +282,22 @@ void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) 
     next_offset_[{p->topic(), p->partition()}] = next;
     if (!IsArticles(p->topic())) clicks.push_back(p);
   }
-  (void)consumer_->assign(partitions);
-  clicks_paused_ = !clicks.empty();
-  if (clicks_paused_) (void)consumer_->pause(clicks);
+  Check(consumer_->assign(partitions), "assign partitions");
+  clicks_gate_.Reset(/*has_clicks_partitions=*/!clicks.empty());
+  if (clicks_gate_.closed()) Check(consumer_->pause(clicks), "pause the clicks partitions");
   discard_batch_ = true;
   last_refresh_ = absl::InfinitePast();  // fetch the gate's targets now
   {
     absl::MutexLock lock(&status_mu_);
-    status_.clicks_flowing = !clicks_paused_;
+    status_.clicks_flowing = !clicks_gate_.closed();
   }
   PublishPartitions();
 }
 
 void KafkaIngestor::OnRevoke() {
-  if (consumer_ != nullptr) (void)consumer_->unassign();
+  if (consumer_ != nullptr) Check(consumer_->unassign(), "unassign partitions");
   next_offset_.clear();
-  articles_target_.reset();
-  clicks_paused_ = false;
+  clicks_gate_.Reset(/*has_clicks_partitions=*/false);
   discard_batch_ = true;
   PublishPartitions();
 }
@@ -334,8 +308,9 @@ void KafkaIngestor::RefreshWatermarks() {
   last_refresh_ = now;
   // End offsets come from librdkafka's cache, which every fetch response updates. No call here
   // waits for the broker: a broker query queues behind the long-polling fetch (stalling
-  // consumption) and can block far past its timeout while the broker is down.
-  std::map<TopicPartition, int64_t> highs;
+  // consumption) and can block far past its timeout while the broker is down. A partition not
+  // fetched yet has no cached end offset (an error here), and is simply left out.
+  std::map<PartitionId, int64_t> highs;
   for (const auto& [tp, next] : next_offset_) {
     int64_t low = 0, high = -1;
     if (consumer_->get_watermark_offsets(tp.first, tp.second, &low, &high) ==
@@ -351,7 +326,7 @@ void KafkaIngestor::RefreshWatermarks() {
   }
   // The clicks gate waits for the articles partitions' end offsets as first seen after the
   // assignment (they are fetched; the paused clicks partitions are not).
-  if (clicks_paused_ && !articles_target_) {
+  if (clicks_gate_.needs_targets()) {
     std::map<int32_t, int64_t> targets;
     for (const auto& [tp, next] : next_offset_) {
       if (!IsArticles(tp.first)) continue;
@@ -359,7 +334,7 @@ void KafkaIngestor::RefreshWatermarks() {
       if (high == highs.end()) return;  // not fetched yet
       targets[tp.second] = high->second;
     }
-    articles_target_ = std::move(targets);
+    clicks_gate_.SetTargets(std::move(targets));
   }
   PublishPartitions();
   MaybeOpenClicksGate();
@@ -368,28 +343,27 @@ void KafkaIngestor::RefreshWatermarks() {
 void KafkaIngestor::OnStatistics(const std::string& json) { brokers_up_ = AnyBrokerUp(json); }
 
 void KafkaIngestor::MaybeOpenClicksGate() {
-  if (!clicks_paused_ || !articles_target_) return;
-  for (const auto& [partition, target] : *articles_target_) {
-    const TopicPartition tp{config_.articles_topic, partition};
+  const bool opened = clicks_gate_.TryOpen([&](int32_t partition) -> std::optional<int64_t> {
+    const PartitionId tp{config_.articles_topic, partition};
     auto it = next_offset_.find(tp);
-    int64_t reached = it == next_offset_.end() ? target : it->second;
+    if (it == next_offset_.end()) return std::nullopt;
     // The application position also moves past offsets that hold no message (transaction
     // markers), which next_offset_ cannot see.
     PartitionList owned;
     owned.items.push_back(RdKafka::TopicPartition::create(tp.first, tp.second));
     if (consumer_->position(owned.items) == RdKafka::ERR_NO_ERROR) {
-      reached = std::max(reached, owned.items[0]->offset());
+      return std::max(it->second, owned.items[0]->offset());
     }
-    if (reached < target) return;
-  }
+    return it->second;
+  });
+  if (!opened) return;
   PartitionList clicks;
   for (const auto& [tp, next] : next_offset_) {
     if (!IsArticles(tp.first)) {
       clicks.items.push_back(RdKafka::TopicPartition::create(tp.first, tp.second));
     }
   }
-  (void)consumer_->resume(clicks.items);
-  clicks_paused_ = false;
+  Check(consumer_->resume(clicks.items), "resume the clicks partitions");
   absl::MutexLock lock(&status_mu_);
   status_.clicks_flowing = true;
 }

@@ -1,8 +1,8 @@
 // Builds librdkafka configurations for Headliner's clients from KafkaConfig: the bootstrap
 // servers, then the client's own defaults, then every user property (security.protocol, sasl.*,
 // ssl.*, ...) on top, so an operator can override anything.
-#ifndef HEADLINER_INGEST_KAFKA_CLIENT_CONFIG_H_
-#define HEADLINER_INGEST_KAFKA_CLIENT_CONFIG_H_
+#ifndef HEADLINER_KAFKA_KAFKA_CLIENT_CONFIG_H_
+#define HEADLINER_KAFKA_KAFKA_CLIENT_CONFIG_H_
 
 #include <map>
 #include <memory>
@@ -20,4 +20,4 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
 
 }  // namespace headliner
 
-#endif  // HEADLINER_INGEST_KAFKA_CLIENT_CONFIG_H_
+#endif  // HEADLINER_KAFKA_KAFKA_CLIENT_CONFIG_H_

@@ -1,4 +1,4 @@
-#include "ingest/kafka_client_config.h"
+#include "kafka/kafka_client_config.h"
 
 #include "absl/strings/str_cat.h"
 

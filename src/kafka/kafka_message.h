@@ -1,13 +1,13 @@
 // Turns one Kafka message of the `articles` or `clicks` topic into an IngestEvent, and reads
 // librdkafka's statistics. Decoding never fails: a message that does not decode becomes an
 // UndecodableEvent, which the apply step counts and dead-letters like any invalid event.
-#ifndef HEADLINER_INGEST_KAFKA_MESSAGE_H_
-#define HEADLINER_INGEST_KAFKA_MESSAGE_H_
+#ifndef HEADLINER_KAFKA_KAFKA_MESSAGE_H_
+#define HEADLINER_KAFKA_KAFKA_MESSAGE_H_
 
 #include <string>
 
 #include "common/config.h"
-#include "ingest/event_applier.h"
+#include "ingest/ingest_event.h"
 #include "librdkafka/rdkafkacpp.h"
 
 namespace headliner {
@@ -27,4 +27,4 @@ bool AnyBrokerUp(const std::string& statistics_json);
 
 }  // namespace headliner
 
-#endif  // HEADLINER_INGEST_KAFKA_MESSAGE_H_
+#endif  // HEADLINER_KAFKA_KAFKA_MESSAGE_H_

@@ -2,8 +2,8 @@
 // on a machine without Java and for fast unit tests. It speaks the Kafka protocol on a loopback
 // port, so the real consumer and `headliner-cli produce` work against it unchanged. It keeps at
 // most a few MiB per partition and nothing on disk: not for production.
-#ifndef HEADLINER_INGEST_EMBEDDED_KAFKA_H_
-#define HEADLINER_INGEST_EMBEDDED_KAFKA_H_
+#ifndef HEADLINER_KAFKA_EMBEDDED_KAFKA_H_
+#define HEADLINER_KAFKA_EMBEDDED_KAFKA_H_
 
 #include <memory>
 #include <string>
@@ -36,4 +36,4 @@ class EmbeddedKafka {
 
 }  // namespace headliner
 
-#endif  // HEADLINER_INGEST_EMBEDDED_KAFKA_H_
+#endif  // HEADLINER_KAFKA_EMBEDDED_KAFKA_H_

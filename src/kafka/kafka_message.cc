@@ -1,9 +1,9 @@
-#include "ingest/kafka_message.h"
+#include "kafka/kafka_message.h"
 
 #include "common/time_util.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "ingest/message_codec.h"
+#include "kafka/message_codec.h"
 
 namespace headliner {
 

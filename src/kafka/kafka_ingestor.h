@@ -12,17 +12,17 @@
 // skips messages of another (a recreated cluster, or the embedded demo cluster after a restart).
 // Articles replay idempotently by version and clicks are de-duplicated by event id.
 //
-// Articles before clicks: after an assignment the clicks partitions stay paused until the
-// articles partitions have caught up with their end offsets as of the assignment, so that a
+// Articles before clicks: after an assignment the clicks partitions stay paused (ClicksGate) until
+// the articles partitions have caught up with their end offsets as of the assignment, so that a
 // replica replaying history does not reject clicks on articles it has not read yet.
 //
-// Bad messages are counted (in the same batch), logged (rate-limited) and sent to a dead-letter
-// topic before the batch commits; consumption goes on.
+// Bad messages are counted (in the same batch), then logged and dead-lettered (RejectReporter)
+// before the batch commits; consumption goes on.
 //
-// Threads: one ingest thread owns the consumer, the dead-letter producer and all fields below
+// Threads: one ingest thread owns the consumer, the reject reporter and all fields below
 // `thread_`; `Status()` may be called from any thread and reads a snapshot under `status_mu_`.
-#ifndef HEADLINER_INGEST_KAFKA_INGESTOR_H_
-#define HEADLINER_INGEST_KAFKA_INGESTOR_H_
+#ifndef HEADLINER_KAFKA_KAFKA_INGESTOR_H_
+#define HEADLINER_KAFKA_KAFKA_INGESTOR_H_
 
 #include <atomic>
 #include <cstdint>
@@ -37,12 +37,15 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/config.h"
-#include "ingest/dead_letter_producer.h"
 #include "ingest/event_applier.h"
+#include "kafka/clicks_gate.h"
+#include "kafka/reject_reporter.h"
 #include "librdkafka/rdkafkacpp.h"
-#include "store/offset_store.h"
 
 namespace headliner {
+
+// A topic and a partition number.
+using PartitionId = std::pair<std::string, int32_t>;
 
 struct PartitionStatus {
   std::string topic;
@@ -93,7 +96,8 @@ class KafkaIngestor {
   void Add(std::unique_ptr<RdKafka::Message> message, Batch& batch);
   // Applies `batch`; on failure rewinds its partitions so it is consumed again.
   void Apply(Batch& batch);
-  absl::Status DeadLetter(const Batch& batch, std::span<const EventOutcome> outcomes);
+  // On a failed batch: seeks back to its first offsets and waits a moment.
+  void Rewind(const Batch& batch);
   void OnAssign(std::vector<RdKafka::TopicPartition*>& partitions);
   void OnRevoke();
   // At most once a second: reads the cached end offsets (lag), sets the clicks gate's targets
@@ -103,6 +107,8 @@ class KafkaIngestor {
   // librdkafka's periodic statistics (JSON): whether any broker connection is up.
   void OnStatistics(const std::string& json);
   void SetError(const std::string& error);
+  // Records a failed librdkafka call (`what` names it); returns whether it succeeded.
+  bool Check(RdKafka::ErrorCode err, const char* what);
   // Copies the ingest thread's view of the partitions into `status_`.
   void PublishPartitions();
   bool IsArticles(const std::string& topic) const { return topic == config_.articles_topic; }
@@ -114,29 +120,25 @@ class KafkaIngestor {
   EventApplier& applier_;
   std::unique_ptr<Callbacks> callbacks_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  std::unique_ptr<DeadLetterProducer> dead_letters_;  // null when dead-lettering is off
+  std::unique_ptr<RejectReporter> rejects_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 
   // Owned by the ingest thread.
   std::string cluster_id_;
-  std::map<TopicPartition, int64_t> next_offset_;  // assigned partitions -> next to apply
-  // The clicks gate: articles partitions' end offsets as first seen after the assignment.
-  std::optional<std::map<int32_t, int64_t>> articles_target_;
-  bool clicks_paused_ = false;
+  std::map<PartitionId, int64_t> next_offset_;  // assigned partitions -> next to apply
+  ClicksGate clicks_gate_;
   bool discard_batch_ = false;  // set by a rebalance: the pending batch is re-read
   bool fatal_ = false;          // set by the event callback
   bool brokers_up_ = false;     // from the statistics callback
   absl::Time last_refresh_ = absl::InfinitePast();
   absl::Time last_message_ = absl::InfinitePast();
-  absl::Time log_window_ = absl::InfinitePast();
-  int logged_in_window_ = 0;
 
   mutable absl::Mutex status_mu_;
   IngestStatus status_ ABSL_GUARDED_BY(status_mu_);
-  std::map<TopicPartition, int64_t> high_watermark_ ABSL_GUARDED_BY(status_mu_);
+  std::map<PartitionId, int64_t> high_watermark_ ABSL_GUARDED_BY(status_mu_);
 };
 
 }  // namespace headliner
 
-#endif  // HEADLINER_INGEST_KAFKA_INGESTOR_H_
+#endif  // HEADLINER_KAFKA_KAFKA_INGESTOR_H_

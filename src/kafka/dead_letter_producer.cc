@@ -1,8 +1,8 @@
-#include "ingest/dead_letter_producer.h"
+#include "kafka/dead_letter_producer.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
-#include "ingest/kafka_client_config.h"
+#include "kafka/kafka_client_config.h"
 
 namespace headliner {
 

@@ -2,8 +2,8 @@
 // protobuf JSON mapping of the same message (so a topic can be fed with kcat). The format comes
 // from the message's `content-type` header when it has one, else from the topic's configured
 // format.
-#ifndef HEADLINER_INGEST_MESSAGE_CODEC_H_
-#define HEADLINER_INGEST_MESSAGE_CODEC_H_
+#ifndef HEADLINER_KAFKA_MESSAGE_CODEC_H_
+#define HEADLINER_KAFKA_MESSAGE_CODEC_H_
 
 #include <optional>
 #include <string_view>
@@ -30,4 +30,4 @@ absl::Status DecodeMessage(std::string_view payload, WireFormat format,
 
 }  // namespace headliner
 
-#endif  // HEADLINER_INGEST_MESSAGE_CODEC_H_
+#endif  // HEADLINER_KAFKA_MESSAGE_CODEC_H_

@@ -5,8 +5,8 @@
 // dead-letter a message twice (consumers of the DLQ can dedupe on the source headers).
 //
 // Thread safety: used by the ingest thread only.
-#ifndef HEADLINER_INGEST_DEAD_LETTER_PRODUCER_H_
-#define HEADLINER_INGEST_DEAD_LETTER_PRODUCER_H_
+#ifndef HEADLINER_KAFKA_DEAD_LETTER_PRODUCER_H_
+#define HEADLINER_KAFKA_DEAD_LETTER_PRODUCER_H_
 
 #include <atomic>
 #include <cstdint>
@@ -60,4 +60,4 @@ class DeadLetterProducer {
 
 }  // namespace headliner
 
-#endif  // HEADLINER_INGEST_DEAD_LETTER_PRODUCER_H_
+#endif  // HEADLINER_KAFKA_DEAD_LETTER_PRODUCER_H_

@@ -1,4 +1,4 @@
-#include "ingest/embedded_kafka.h"
+#include "kafka/embedded_kafka.h"
 
 #include "absl/strings/str_cat.h"
 #include "librdkafka/rdkafka.h"
