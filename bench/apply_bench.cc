@@ -29,7 +29,7 @@ struct Rate {
 
 // A fresh engine under `dir`.
 std::unique_ptr<Engine> OpenEngine(const std::string& dir, bool behaviour_embeddings = true) {
-  Config config;
+  EngineConfig config;
   config.behaviour.enabled = behaviour_embeddings;
   std::filesystem::remove_all(dir);
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(dir, config);

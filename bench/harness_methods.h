@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/config.h"
+#include "rank/ranking_config.h"
 
 namespace headliner {
 

@@ -51,16 +51,17 @@ int Run() {
   for (absl::string_view v : absl::StrSplit(absl::GetFlag(FLAGS_k), ',')) {
     ks.push_back(std::stoi(std::string(v)));
   }
-  Config config;
-  config.index.hnsw_ef_search = absl::GetFlag(FLAGS_ef_search);
-  const int dim = config.encoder.dimension;
+  IndexConfig index_config;
+  const EncoderConfig encoder_config;
+  index_config.hnsw_ef_search = absl::GetFlag(FLAGS_ef_search);
+  const int dim = encoder_config.dimension;
 
   const absl::Time t_gen = absl::Now();
   SampleCatalogOptions options;
   options.articles = n;
   auto catalog = GenerateSampleCatalog(options);
-  TextEncoder encoder(config.encoder);
-  DocumentFrequencies df(config.encoder.feature_buckets);
+  TextEncoder encoder(encoder_config);
+  DocumentFrequencies df(encoder_config.feature_buckets);
   std::vector<uint64_t> ids(n);
   std::vector<float> vectors;
   vectors.reserve(static_cast<size_t>(n) * dim);
@@ -79,20 +80,20 @@ int Run() {
               absl::ToDoubleSeconds(absl::Now() - t_gen));
 
   const absl::Time t_build = absl::Now();
-  VectorIndex index(dim, config.index);
+  VectorIndex index(dim, index_config);
   if (!index.Restore(ids, vectors).ok()) return 1;
   const double build_seconds = absl::ToDoubleSeconds(absl::Now() - t_build);
   const IndexStats stats = index.Stats();
   std::printf(
       "served index: main (HNSW M=%d efConstruction=%d) %llu, delta (flat) %llu; build "
       "%.1f s\n",
-      config.index.hnsw_m, config.index.hnsw_ef_construction,
+      index_config.hnsw_m, index_config.hnsw_ef_construction,
       static_cast<unsigned long long>(stats.main_segment),
       static_cast<unsigned long long>(stats.delta_segment),
       absl::ToDoubleSeconds(absl::Now() - t_build));
 
   // Baseline: exact search over the same vectors (VectorIndex's flat segment, same kernel).
-  IndexConfig exact_config = config.index;
+  IndexConfig exact_config = index_config;
   exact_config.min_main_segment = std::numeric_limits<int>::max();
   VectorIndex exact_index(dim, exact_config);
   if (!exact_index.Restore(ids, vectors).ok()) return 1;
@@ -116,7 +117,7 @@ int Run() {
               exact.p50_us, exact.p99_us, baseline_queries);
   std::printf("%6s %9s %10s %10s %9s %12s\n", "k", "efSearch", "p50 (us)", "p99 (us)", "recall@k",
               "p50 speed-up");
-  const int ef = config.index.hnsw_ef_search;
+  const int ef = index_config.hnsw_ef_search;
   for (int k : ks) {
     const Latency served = Time(queries, [&](int q) { (void)index.Search(query(q), k); });
     double recall = 0;
@@ -133,13 +134,13 @@ int Run() {
   // Compaction: 2,000 new articles (the default threshold), folded into the graph by the
   // background path (extend a copy) versus a full rebuild (the build time above).
   omp_set_num_threads(omp_get_num_procs());
-  for (int i = 0; i < config.index.compaction_threshold; ++i) {
+  for (int i = 0; i < index_config.compaction_threshold; ++i) {
     (void)index.Upsert(static_cast<uint64_t>(n + i), query(i % queries));
   }
   const absl::Time t_compact = absl::Now();
   const bool compacted = index.CompactIfDue();
   std::printf("incremental compaction of %d new vectors: %.2f s (%s); full build above: %.1f s\n",
-              config.index.compaction_threshold, absl::ToDoubleSeconds(absl::Now() - t_compact),
+              index_config.compaction_threshold, absl::ToDoubleSeconds(absl::Now() - t_compact),
               compacted ? "ran" : "not due", build_seconds);
   return 0;
 }

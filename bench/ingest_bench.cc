@@ -103,14 +103,15 @@ int Run() {
 
   const std::string dir = absl::GetFlag(FLAGS_scratch);
   std::filesystem::remove_all(dir);
-  Config config;
-  config.kafka.brokers = brokers;
-  config.kafka.group_id = "bench-" + run;
-  config.kafka.articles_topic = articles_topic;
-  config.kafka.clicks_topic = clicks_topic;
+  const EngineConfig config;
+  KafkaConfig kafka;
+  kafka.brokers = brokers;
+  kafka.group_id = "bench-" + run;
+  kafka.articles_topic = articles_topic;
+  kafka.clicks_topic = clicks_topic;
   auto engine = std::move(*Engine::Open(dir, config));
   engine->StartBackgroundCompaction();  // as the server does
-  auto ingestor = std::move(*KafkaIngestor::Start(config.kafka, brokers, engine->applier()));
+  auto ingestor = std::move(*KafkaIngestor::Start(kafka, brokers, engine->applier()));
   auto handled = [&] {
     IngestStatus s = ingestor->Status();
     return s.applied + s.ignored + s.rejected;

@@ -95,7 +95,7 @@ int RunDataset(const std::string& name, const std::vector<SampleArticle>& catalo
     }
     methods.push_back(std::move(m));
   }
-  Config config;
+  EngineConfig config;
   config.behaviour.learning_rate = absl::GetFlag(FLAGS_behaviour_learning_rate);
   config.behaviour.negatives = absl::GetFlag(FLAGS_behaviour_negatives);
   auto replay = NextClickReplay::Create(absl::GetFlag(FLAGS_scratch), catalog, clicks, config);

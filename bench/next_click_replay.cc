@@ -21,7 +21,7 @@ constexpr size_t kTuningStride = 2;
 
 absl::StatusOr<std::unique_ptr<NextClickReplay>> NextClickReplay::Create(
     const std::string& scratch, const std::vector<SampleArticle>& catalog,
-    const std::vector<v1::ClickEvent>& clicks, const Config& config) {
+    const std::vector<v1::ClickEvent>& clicks, const EngineConfig& config) {
   std::unique_ptr<NextClickReplay> replay(new NextClickReplay(catalog, clicks, config));
   RETURN_IF_ERROR(replay->Open(scratch));
   return replay;

@@ -42,7 +42,7 @@ class NextClickReplay {
   // A fresh engine under `scratch`; the catalog and clicks must outlive the replay.
   static absl::StatusOr<std::unique_ptr<NextClickReplay>> Create(
       const std::string& scratch, const std::vector<SampleArticle>& catalog,
-      const std::vector<v1::ClickEvent>& clicks, const Config& config = Config());
+      const std::vector<v1::ClickEvent>& clicks, const EngineConfig& config = EngineConfig());
 
   // Learns on the stream before its last `test_fraction` of clicks (choosing hybrid weights on
   // its end when `tuning` is given), then scores `methods` on every test click that has a
@@ -59,7 +59,7 @@ class NextClickReplay {
   };
 
   NextClickReplay(const std::vector<SampleArticle>& catalog,
-                  const std::vector<v1::ClickEvent>& clicks, const Config& config)
+                  const std::vector<v1::ClickEvent>& clicks, const EngineConfig& config)
       : catalog_(catalog), clicks_(clicks), config_(config) {}
   absl::Status Open(const std::string& scratch);
   // Applies the stream's events before `until` that are not applied yet.
@@ -75,7 +75,7 @@ class NextClickReplay {
 
   const std::vector<SampleArticle>& catalog_;
   const std::vector<v1::ClickEvent>& clicks_;
-  Config config_;
+  EngineConfig config_;
   std::unique_ptr<Engine> engine_;
 
   std::vector<TimedEvent> stream_;  // articles at their publication, clicks at their time

@@ -62,9 +62,9 @@ int Run() {
   if (!catalog.ok()) return 1;
   const std::string scratch = absl::GetFlag(FLAGS_scratch);
   std::filesystem::remove_all(scratch);
-  const Config config;
+  const EngineConfig config;
   // The baseline: the same engine with every vector kept in the exact (flat) segment.
-  Config exact_config = config;
+  EngineConfig exact_config = config;
   exact_config.index.min_main_segment = 100000000;
   auto served = Engine::Open(scratch + "/served", config);
   auto exact = Engine::Open(scratch + "/exact", exact_config);

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/config.h"
 #include "encode/document_frequencies.h"
+#include "encode/encoder_config.h"
 
 namespace headliner {
 

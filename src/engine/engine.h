@@ -19,7 +19,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/config.h"
+#include "engine/engine_config.h"
 #include "index/vector_index.h"
 #include "ingest/event_applier.h"
 #include "rank/rank_sources.h"
@@ -32,10 +32,11 @@ namespace headliner {
 class Engine {
  public:
   // Opens (creating if needed) the state under `data_dir` and restores both indexes from it.
-  // Background compaction of the indexes is not started (StartBackgroundCompaction), so that tests
-  // and benchmarks can compact by hand.
+  // InvalidArgument naming the key when `config` is out of range. Background compaction of the
+  // indexes is not started (StartBackgroundCompaction), so that tests and benchmarks can compact
+  // by hand.
   static absl::StatusOr<std::unique_ptr<Engine>> Open(const std::string& data_dir,
-                                                      const Config& config);
+                                                      const EngineConfig& config);
   // Stops the compaction threads, then closes the database.
   ~Engine();
 

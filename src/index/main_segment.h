@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "common/config.h"
 #include "faiss/IndexFlatCodes.h"
 #include "faiss/IndexHNSW.h"
+#include "index/index_config.h"
 #include "index/inner_product.h"
 
 namespace headliner {

@@ -32,7 +32,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "common/config.h"
+#include "index/index_config.h"
 
 namespace faiss {
 struct IndexFlatIP;

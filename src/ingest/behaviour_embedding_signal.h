@@ -23,8 +23,8 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
-#include "common/config.h"
 #include "ingest/click_signal.h"
+#include "ingest/ingest_config.h"
 #include "store/article_store.h"
 #include "store/behaviour_store.h"
 

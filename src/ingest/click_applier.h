@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/config.h"
 #include "headliner/v1/click.pb.h"
 #include "ingest/apply_context.h"
 #include "ingest/click_signal.h"
+#include "ingest/ingest_config.h"
 #include "store/article_store.h"
 #include "store/click_store.h"
 

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "common/config.h"
 #include "ingest/click_signal.h"
+#include "ingest/ingest_config.h"
 #include "store/covisitation_store.h"
 
 namespace headliner {

@@ -12,20 +12,19 @@
 
 namespace headliner {
 
-absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(Tables& tables,
-                                                                   VectorIndex& content_index,
-                                                                   VectorIndex& behaviour_index,
-                                                                   const Config& config) {
+absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
+    Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
+    const EncoderConfig& encoder, const ClicksConfig& clicks,
+    const CoVisitationConfig& covisitation, const BehaviourConfig& behaviour) {
   ASSIGN_OR_RETURN(std::unique_ptr<ArticleApplier> article_applier,
-                   ArticleApplier::Create(tables.articles(), content_index, config.encoder));
-  auto click_applier =
-      std::make_unique<ClickApplier>(tables.articles(), tables.clicks(), config.clicks);
-  click_applier->AddSignal(std::make_unique<PopularitySignal>(tables.clicks(), config.clicks));
+                   ArticleApplier::Create(tables.articles(), content_index, encoder));
+  auto click_applier = std::make_unique<ClickApplier>(tables.articles(), tables.clicks(), clicks);
+  click_applier->AddSignal(std::make_unique<PopularitySignal>(tables.clicks(), clicks));
   click_applier->AddSignal(
-      std::make_unique<CoVisitationSignal>(tables.covisitation(), config.covisitation));
-  if (config.behaviour.enabled) {
+      std::make_unique<CoVisitationSignal>(tables.covisitation(), covisitation));
+  if (behaviour.enabled) {
     click_applier->AddSignal(std::make_unique<BehaviourEmbeddingSignal>(
-        tables.behaviour(), tables.articles(), config.behaviour));
+        tables.behaviour(), tables.articles(), behaviour));
   }
   return std::unique_ptr<EventApplier>(new EventApplier(tables, content_index, behaviour_index,
                                                         std::move(article_applier),

@@ -20,13 +20,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "common/config.h"
+#include "encode/encoder_config.h"
 #include "headliner/v1/article.pb.h"
 #include "headliner/v1/click.pb.h"
 #include "index/vector_index.h"
 #include "ingest/apply_context.h"
 #include "ingest/article_applier.h"
 #include "ingest/click_applier.h"
+#include "ingest/ingest_config.h"
 #include "ingest/ingest_event.h"
 #include "store/tables.h"
 
@@ -47,11 +48,11 @@ class EventApplier {
  public:
   // References must outlive the applier, which is their only writer. Loads the encoder's
   // document frequencies. `content_index` holds content vectors, `behaviour_index` behaviour
-  // vectors (same dimension).
-  static absl::StatusOr<std::unique_ptr<EventApplier>> Create(Tables& tables,
-                                                              VectorIndex& content_index,
-                                                              VectorIndex& behaviour_index,
-                                                              const Config& config);
+  // vectors (same dimension). The options are copied.
+  static absl::StatusOr<std::unique_ptr<EventApplier>> Create(
+      Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
+      const EncoderConfig& encoder, const ClicksConfig& clicks,
+      const CoVisitationConfig& covisitation, const BehaviourConfig& behaviour);
 
   // Applies `events` in order, and records `positions`, atomically. Returns one outcome per
   // event; a non-OK status means nothing was written (storage failure or `before_commit`).

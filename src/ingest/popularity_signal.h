@@ -10,8 +10,8 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
-#include "common/config.h"
 #include "ingest/click_signal.h"
+#include "ingest/ingest_config.h"
 #include "store/click_store.h"
 
 namespace headliner {

@@ -36,9 +36,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "common/config.h"
 #include "ingest/event_applier.h"
 #include "kafka/clicks_gate.h"
+#include "kafka/kafka_config.h"
 #include "kafka/reject_reporter.h"
 #include "librdkafka/rdkafkacpp.h"
 

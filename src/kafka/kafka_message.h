@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "common/config.h"
 #include "ingest/ingest_event.h"
+#include "kafka/kafka_config.h"
 #include "librdkafka/rdkafkacpp.h"
 
 namespace headliner {

@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "absl/status/status.h"
-#include "common/config.h"
 #include "google/protobuf/message.h"
+#include "kafka/kafka_config.h"
 
 namespace headliner {
 

@@ -13,9 +13,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/config.h"
 #include "ingest/apply_context.h"
 #include "kafka/dead_letter_producer.h"
+#include "kafka/kafka_config.h"
 #include "librdkafka/rdkafkacpp.h"
 
 namespace headliner {

@@ -8,8 +8,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "common/config.h"
 #include "common/version.h"
+#include "config/config.h"
 #include "serve/server.h"
 
 ABSL_FLAG(std::string, config, "", "Path of the YAML config file (optional).");

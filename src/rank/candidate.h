@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "common/config.h"
 #include "headliner/v1/article.pb.h"
+#include "rank/ranking_config.h"
 
 namespace headliner {
 

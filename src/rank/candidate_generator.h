@@ -18,11 +18,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
-#include "common/config.h"
 #include "rank/candidate.h"
 #include "rank/covisitation_normalizer.h"
 #include "rank/rank_request.h"
 #include "rank/rank_sources.h"
+#include "rank/ranking_config.h"
 
 namespace headliner {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "common/config.h"
+#include "rank/ranking_config.h"
 
 namespace headliner {
 

@@ -11,8 +11,8 @@
 
 #include <vector>
 
-#include "common/config.h"
 #include "rank/candidate.h"
+#include "rank/ranking_config.h"
 
 namespace headliner {
 

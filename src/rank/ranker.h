@@ -17,10 +17,10 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
-#include "common/config.h"
 #include "rank/candidate_generator.h"
 #include "rank/rank_request.h"
 #include "rank/rank_sources.h"
+#include "rank/ranking_config.h"
 
 namespace headliner {
 

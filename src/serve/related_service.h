@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "common/config.h"
+#include "config/config.h"
 #include "headliner/v1/related.grpc.pb.h"
 #include "serve/serving_state.h"
 

@@ -4,9 +4,9 @@
 #define HEADLINER_SERVE_REQUEST_LIMITS_H_
 
 #include "absl/status/status.h"
-#include "common/config.h"
 #include "headliner/v1/limits.h"
 #include "headliner/v1/related.pb.h"
+#include "rank/ranking_config.h"
 #include "rank/request_filter.h"
 
 namespace headliner {

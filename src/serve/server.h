@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "common/config.h"
+#include "config/config.h"
 #include "engine/engine.h"
 #include "grpcpp/server.h"
 #include "kafka/embedded_kafka.h"

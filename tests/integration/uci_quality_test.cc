@@ -17,7 +17,7 @@ TEST(UciQualityTest, SameStoryPrecisionAt10) {
   ASSERT_GT(catalog->size(), 2000u);
 
   testing::TempDir dir;
-  auto engine = Engine::Open(dir.path(), Config());
+  auto engine = Engine::Open(dir.path(), EngineConfig());
   ASSERT_TRUE(engine.ok()) << engine.status();
   absl::flat_hash_map<std::string, std::string> story_of;
   absl::Time newest = absl::InfinitePast();

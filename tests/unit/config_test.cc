@@ -1,7 +1,8 @@
-#include "common/config.h"
+#include "config/config.h"
 
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "gtest/gtest.h"
 
@@ -157,6 +158,42 @@ TEST(ConfigTest, KafkaSectionAndPropertiesFromYamlAndEnvironment) {
   ConfigOverrides flags;
   flags.kafka_brokers = "embedded";
   EXPECT_EQ(LoadConfig(path, FakeEnv({}), flags, names)->kafka.brokers, "embedded");
+}
+
+TEST(ConfigTest, EveryKeyIsDeclaredOnce) {
+  Config c;
+  OptionTable table;
+  DeclareConfigOptions(c, table);
+  std::set<std::string> keys;
+  for (const Option& o : table.options()) EXPECT_TRUE(keys.insert(o.key).second) << o.key;
+  // A sample of each layer's sections.
+  for (const char* key :
+       {"data_dir", "encoder.dimension", "index.hnsw_m", "ranking.max_limit", "clicks.dedup_window",
+        "covisitation.window", "behaviour.enabled", "kafka.properties", "server.grpc_addr"}) {
+    EXPECT_TRUE(keys.contains(key)) << key;
+  }
+}
+
+TEST(ConfigTest, BadEnvironmentValuesNameTheVariable) {
+  auto config = LoadConfig("", FakeEnv({{"HEADLINER_GRPC_ADDR", ""}}), {});
+  EXPECT_NE(config.status().message().find("server.grpc_addr: must not be empty"),
+            absl::string_view::npos)
+      << config.status();
+  config = LoadConfig("", FakeEnv({{"HEADLINER_VARIANT", ""}}), {});
+  EXPECT_NE(config.status().message().find("variant"), absl::string_view::npos);
+}
+
+TEST(ConfigTest, NestedMappingsAndNonScalarsAreErrors) {
+  Config c;
+  EXPECT_NE(ApplyYaml("ranking: 3\n", "f.yaml", c).message().find("ranking: expected a mapping"),
+            absl::string_view::npos);
+  EXPECT_NE(ApplyYaml("ranking:\n  max_limit: [1, 2]\n", "f.yaml", c)
+                .message()
+                .find("ranking.max_limit: not a valid value"),
+            absl::string_view::npos);
+  EXPECT_NE(
+      ApplyYaml("index:\n  hnsw_m:\n    deeper: 1\n", "f.yaml", c).message().find("index.hnsw_m"),
+      absl::string_view::npos);
 }
 
 TEST(ConfigTest, BadKafkaSettingsAreReadable) {

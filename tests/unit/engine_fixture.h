@@ -37,7 +37,7 @@ class EngineFixture : public ::testing::Test {
     return r.ok() ? *r : ArticleApplyResult{};
   }
 
-  Config config_;
+  EngineConfig config_;
   TempDir dir_;
   std::unique_ptr<Engine> engine_;
 };

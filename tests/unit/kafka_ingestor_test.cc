@@ -29,9 +29,9 @@ class KafkaIngestorTest : public testing::EngineFixture {
     auto publisher = EventPublisher::Create(kafka_->bootstrap_servers());
     ASSERT_TRUE(publisher.ok()) << publisher.status();
     publisher_ = std::move(*publisher);
-    config_.kafka.brokers = kafka_->bootstrap_servers();
-    config_.kafka.consumer_properties["session.timeout.ms"] = "6000";
-    config_.kafka.consumer_properties["heartbeat.interval.ms"] = "500";
+    kafka_config_.brokers = kafka_->bootstrap_servers();
+    kafka_config_.consumer_properties["session.timeout.ms"] = "6000";
+    kafka_config_.consumer_properties["heartbeat.interval.ms"] = "500";
     Open();
   }
   void TearDown() override {
@@ -39,7 +39,7 @@ class KafkaIngestorTest : public testing::EngineFixture {
   }
 
   void StartIngestor() {
-    auto ingestor = KafkaIngestor::Start(config_.kafka, kafka_->bootstrap_servers(), applier());
+    auto ingestor = KafkaIngestor::Start(kafka_config_, kafka_->bootstrap_servers(), applier());
     ASSERT_TRUE(ingestor.ok()) << ingestor.status();
     ingestor_ = std::move(*ingestor);
   }
@@ -71,6 +71,7 @@ class KafkaIngestorTest : public testing::EngineFixture {
     return clicks().FindArticleActivity((*stored)->dense_id)->clicks;
   }
 
+  KafkaConfig kafka_config_;
   std::unique_ptr<EmbeddedKafka> kafka_;
   std::unique_ptr<EventPublisher> publisher_;
   std::unique_ptr<KafkaIngestor> ingestor_;

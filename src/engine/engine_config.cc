@@ -1,0 +1,21 @@
+#include "engine/engine_config.h"
+
+namespace headliner {
+
+void DeclareEngineOptions(EngineConfig& c, OptionTable& table) {
+  DeclareEncoderOptions(c.encoder, table);
+  DeclareIndexOptions(c.index, table);
+  DeclareRankingOptions(c.ranking, table);
+  DeclareClicksOptions(c.clicks, table);
+  DeclareCoVisitationOptions(c.covisitation, table);
+  DeclareBehaviourOptions(c.behaviour, table);
+}
+
+absl::Status ValidateEngineConfig(const EngineConfig& config) {
+  EngineConfig copy = config;  // the table binds mutable fields; validation reads only
+  OptionTable table;
+  DeclareEngineOptions(copy, table);
+  return table.Validate();
+}
+
+}  // namespace headliner

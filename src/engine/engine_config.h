@@ -1,0 +1,33 @@
+// Options of the Engine: those of every layer it opens (encoder, index, ranking, and the apply
+// path's clicks, co-visitation and behaviour sections). Each layer owns its struct and declares
+// its keys; this composes them.
+#ifndef HEADLINER_ENGINE_ENGINE_CONFIG_H_
+#define HEADLINER_ENGINE_ENGINE_CONFIG_H_
+
+#include "absl/status/status.h"
+#include "common/option_table.h"
+#include "encode/encoder_config.h"
+#include "index/index_config.h"
+#include "ingest/ingest_config.h"
+#include "rank/ranking_config.h"
+
+namespace headliner {
+
+struct EngineConfig {
+  EncoderConfig encoder;
+  IndexConfig index;
+  RankingConfig ranking;
+  ClicksConfig clicks;
+  CoVisitationConfig covisitation;
+  BehaviourConfig behaviour;
+};
+
+// Declares the keys of every section of `config`.
+void DeclareEngineOptions(EngineConfig& config, OptionTable& table);
+
+// Checks every key's range; the message names the first bad key.
+absl::Status ValidateEngineConfig(const EngineConfig& config);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_ENGINE_ENGINE_CONFIG_H_

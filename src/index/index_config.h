@@ -1,0 +1,29 @@
+// Options of the vector indexes (src/index): the "index" section of the config.
+#ifndef HEADLINER_INDEX_INDEX_CONFIG_H_
+#define HEADLINER_INDEX_INDEX_CONFIG_H_
+
+#include "common/option_table.h"
+
+namespace headliner {
+
+struct IndexConfig {
+  // HNSW graph degree and search/construction breadth of the main segment.
+  int hnsw_m = 32;
+  int hnsw_ef_construction = 64;
+  int hnsw_ef_search = 64;
+  // The delta (flat) segment is compacted into a new main segment once it holds this many
+  // vectors, or the main segment has this many masked (stale or deleted) entries.
+  int compaction_threshold = 2000;
+  // Below this many vectors everything stays in the flat segment: exact and fast enough.
+  int min_main_segment = 2000;
+  // Store the main segment's vectors as 8-bit scalar-quantised codes (a quarter of the memory
+  // traffic per HNSW hop); the delta segment always keeps float32.
+  bool quantize_main_segment = true;
+};
+
+// Declares the keys of `config` under "index".
+void DeclareIndexOptions(IndexConfig& config, OptionTable& table);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_INDEX_INDEX_CONFIG_H_

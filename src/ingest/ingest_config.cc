@@ -1,0 +1,31 @@
+#include "ingest/ingest_config.h"
+
+namespace headliner {
+
+void DeclareClicksOptions(ClicksConfig& c, OptionTable& table) {
+  table.In("clicks")
+      .Int("session_max_clicks", c.session_max_clicks, 1, 10000)
+      .Duration("session_idle_timeout", c.session_idle_timeout)
+      .Duration("dedup_window", c.dedup_window)
+      .Duration("popularity_half_life", c.popularity_half_life)
+      .Int("trending_per_section", c.trending_per_section, 1, 10000);
+}
+
+void DeclareCoVisitationOptions(CoVisitationConfig& c, OptionTable& table) {
+  table.In("covisitation")
+      .Duration("window", c.window)
+      .Duration("gap_half_life", c.gap_half_life)
+      .Int("max_partners", c.max_partners, 1, 1000);
+}
+
+void DeclareBehaviourOptions(BehaviourConfig& c, OptionTable& table) {
+  table.In("behaviour")
+      .Bool("enabled", c.enabled)
+      .Duration("window", c.window)
+      .Int("context_clicks", c.context_clicks, 1, 100)
+      .Int("negatives", c.negatives, 0, 50)
+      .Int("negative_pool", c.negative_pool, 1, 1000000)
+      .Double("learning_rate", c.learning_rate, 1e-6, 1);
+}
+
+}  // namespace headliner

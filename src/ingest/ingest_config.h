@@ -1,0 +1,57 @@
+// Options of the apply path's click state and signals (src/ingest): the "clicks", "covisitation"
+// and "behaviour" sections of the config.
+#ifndef HEADLINER_INGEST_INGEST_CONFIG_H_
+#define HEADLINER_INGEST_INGEST_CONFIG_H_
+
+#include "absl/time/time.h"
+#include "common/option_table.h"
+
+namespace headliner {
+
+// Click state (click_applier, popularity_signal).
+struct ClicksConfig {
+  // A session keeps at most this many recent clicks...
+  int session_max_clicks = 50;
+  // ...and starts afresh after this long without a click.
+  absl::Duration session_idle_timeout = absl::Minutes(30);
+  // A click whose event_id was seen within this window is a duplicate and ignored.
+  absl::Duration dedup_window = absl::Hours(24);
+  // Half-life of article and section popularity.
+  absl::Duration popularity_half_life = absl::Hours(6);
+  // Length of each section's trending list.
+  int trending_per_section = 100;
+};
+
+// Co-visitation (covisitation_signal): articles read in one session.
+struct CoVisitationConfig {
+  // A click is paired with the session's earlier clicks at most this long before it...
+  absl::Duration window = absl::Minutes(30);
+  // ...each pair weighing 2^(-gap / gap_half_life).
+  absl::Duration gap_half_life = absl::Minutes(10);
+  // Partners kept per article (the heaviest).
+  int max_partners = 50;
+};
+
+// Behaviour embeddings (behaviour_embedding_signal): streaming item2vec, i.e. skip-gram with
+// negative sampling over each session's clicks, one SGD step per click.
+struct BehaviourConfig {
+  // false: no behaviour vectors are learnt (and the behaviour index stays empty).
+  bool enabled = true;
+  // A click is trained against the session's distinct earlier clicks at most this long before it,
+  // the `context_clicks` most recent of them.
+  absl::Duration window = absl::Minutes(30);
+  int context_clicks = 5;
+  // Negative samples per pair, drawn from the last `negative_pool` clicks.
+  int negatives = 5;
+  int negative_pool = 10000;
+  double learning_rate = 0.025;
+};
+
+// Declare the keys of each struct under "clicks", "covisitation" and "behaviour".
+void DeclareClicksOptions(ClicksConfig& config, OptionTable& table);
+void DeclareCoVisitationOptions(CoVisitationConfig& config, OptionTable& table);
+void DeclareBehaviourOptions(BehaviourConfig& config, OptionTable& table);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_INGEST_INGEST_CONFIG_H_

@@ -1,0 +1,53 @@
+#include "kafka/kafka_config.h"
+
+#include <utility>
+
+namespace headliner {
+namespace {
+
+constexpr std::pair<absl::string_view, WireFormat> kWireFormatNames[] = {
+    {"protobuf", WireFormat::kProtobuf}, {"json", WireFormat::kJson}};
+
+}  // namespace
+
+std::optional<WireFormat> ParseWireFormat(absl::string_view text) {
+  for (const auto& [name, format] : kWireFormatNames) {
+    if (name == text) return format;
+  }
+  return std::nullopt;
+}
+
+void DeclareKafkaOptions(KafkaConfig& c, OptionTable& table) {
+  table.In("kafka")
+      .String("brokers", c.brokers)
+      .Env("HEADLINER_KAFKA_BROKERS")
+      .String("group_id", c.group_id)
+      .Env("HEADLINER_KAFKA_GROUP_ID")
+      .String("articles_topic", c.articles_topic)
+      .String("clicks_topic", c.clicks_topic)
+      .Enum<WireFormat>("articles_format", c.articles_format, kWireFormatNames)
+      .Enum<WireFormat>("clicks_format", c.clicks_format, kWireFormatNames)
+      .String("articles_dead_letter_topic", c.articles_dead_letter_topic)
+      .String("clicks_dead_letter_topic", c.clicks_dead_letter_topic)
+      .Int("batch_max_events", c.batch_max_events, 1, 1000000)
+      .Duration("batch_max_wait", c.batch_max_wait)
+      .StringMap("properties", c.properties)
+      .Env(kKafkaPropertyEnvPrefix)
+      .StringMap("consumer_properties", c.consumer_properties)
+      .Env(kKafkaConsumerPropertyEnvPrefix);
+  // With brokers set, ingestion needs a group and two distinct topics.
+  table.Rule([&c] {
+    if (c.brokers.empty()) return absl::OkStatus();
+    if (c.group_id.empty()) return absl::InvalidArgumentError("kafka.group_id: is empty");
+    if (c.articles_topic.empty() || c.clicks_topic.empty()) {
+      return absl::InvalidArgumentError("kafka.articles_topic, kafka.clicks_topic: must be set");
+    }
+    if (c.articles_topic == c.clicks_topic) {
+      return absl::InvalidArgumentError(
+          "kafka.clicks_topic: must differ from kafka.articles_topic");
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace headliner

@@ -1,0 +1,55 @@
+// Options of Kafka ingestion (src/kafka): the "kafka" section of the config. No brokers: no
+// ingestion (Admin RPCs only).
+#ifndef HEADLINER_KAFKA_KAFKA_CONFIG_H_
+#define HEADLINER_KAFKA_KAFKA_CONFIG_H_
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/option_table.h"
+
+namespace headliner {
+
+// Message format of a topic; a `content-type` header on a message overrides it.
+enum class WireFormat { kProtobuf, kJson };
+
+// "protobuf" or "json".
+std::optional<WireFormat> ParseWireFormat(absl::string_view text);
+
+// Environment-variable prefixes of extra librdkafka properties.
+inline constexpr char kKafkaPropertyEnvPrefix[] = "HEADLINER_KAFKA_PROPERTY_";
+inline constexpr char kKafkaConsumerPropertyEnvPrefix[] = "HEADLINER_KAFKA_CONSUMER_PROPERTY_";
+
+struct KafkaConfig {
+  // "host:port,..." of a real cluster, "embedded" for an in-process mock cluster (demo), or empty.
+  std::string brokers;
+  std::string group_id = "headliner";
+  std::string articles_topic = "articles";
+  std::string clicks_topic = "clicks";
+  WireFormat articles_format = WireFormat::kProtobuf;
+  WireFormat clicks_format = WireFormat::kProtobuf;
+  // Dead-letter topics for rejected messages; empty disables dead-lettering (still counted).
+  std::string articles_dead_letter_topic = "articles-dlq";
+  std::string clicks_dead_letter_topic = "clicks-dlq";
+  // A micro-batch is applied when the consumer's local queue runs dry, or when it holds this many
+  // events, or is this old, whichever is first.
+  int batch_max_events = 1000;
+  absl::Duration batch_max_wait = absl::Milliseconds(20);
+  // Extra librdkafka properties (security.protocol, sasl.*, ssl.*, ...), applied to the consumer
+  // and the dead-letter producer. From YAML `kafka.properties` and HEADLINER_KAFKA_PROPERTY_<NAME>
+  // (NAME upper-case with '.' as '_', e.g. HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD).
+  std::map<std::string, std::string> properties;
+  // librdkafka properties for the consumer only (group.instance.id, session.timeout.ms, ...),
+  // from YAML `kafka.consumer_properties` and HEADLINER_KAFKA_CONSUMER_PROPERTY_<NAME>.
+  std::map<std::string, std::string> consumer_properties;
+};
+
+// Declares the keys of `config` under "kafka".
+void DeclareKafkaOptions(KafkaConfig& config, OptionTable& table);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_KAFKA_KAFKA_CONFIG_H_

@@ -1,0 +1,14 @@
+#include "serve/server_config.h"
+
+namespace headliner {
+
+void DeclareServerOptions(ServerConfig& c, OptionTable& table) {
+  table.In("server")
+      .String("grpc_addr", c.grpc_addr, /*required=*/true)
+      .Env("HEADLINER_GRPC_ADDR")
+      .Int("max_message_bytes", c.max_message_bytes, 1024, 1 << 30)
+      .Duration("shutdown_grace", c.shutdown_grace)
+      .Duration("default_deadline", c.default_deadline);
+}
+
+}  // namespace headliner
