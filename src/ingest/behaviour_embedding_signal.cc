@@ -35,9 +35,9 @@ void BehaviourEmbeddingSignal::Reset() {
 absl::StatusOr<BehaviourVectors*> BehaviourEmbeddingSignal::Vectors(uint64_t dense_id,
                                                                     StagedBatch& batch) {
   if (auto it = touched_.find(dense_id); it != touched_.end()) return &it->second;
-  ASSIGN_OR_RETURN(std::optional<BehaviourVectors> stored, store_.Find(dense_id, &batch));
+  ASSIGN_OR_RETURN(std::optional<BehaviourVectors> stored, behaviour_.Find(dense_id, &batch));
   BehaviourVectors v = stored.value_or(BehaviourVectors{});
-  const size_t dimension = static_cast<size_t>(store_.dimension());
+  const size_t dimension = static_cast<size_t>(behaviour_.dimension());
   if (v.input.empty()) {
     ASSIGN_OR_RETURN(std::optional<std::vector<float>> content,
                      articles_.FindEmbedding(dense_id, &batch));
@@ -100,7 +100,7 @@ absl::Status BehaviourEmbeddingSignal::Stage(const ResolvedClick& click,
   }
   if (!pool_) {
     // Committed state is current: only this signal writes the pool, and it has staged nothing.
-    ASSIGN_OR_RETURN(NegativePool pool, store_.FindNegativePool());
+    ASSIGN_OR_RETURN(NegativePool pool, behaviour_.FindNegativePool());
     pool_ = std::move(pool);
     pool_at_batch_start_ = pool_;
   }
@@ -161,17 +161,18 @@ absl::Status BehaviourEmbeddingSignal::FinishBatch(ApplyContext& context) {
   std::sort(ids.begin(), ids.end());
   for (uint64_t id : ids) {
     const BehaviourVectors& v = touched_.at(id);
-    if (outputs_changed_.contains(id)) store_.StageOutput(context.writes, id, v.output);
+    if (outputs_changed_.contains(id)) behaviour_.StageOutput(context.writes, id, v.output);
     if (!inputs_changed_.contains(id)) continue;
-    store_.StageInput(context.writes, id, v.input);
+    behaviour_.StageInput(context.writes, id, v.input);
     std::vector<float> normalized = v.input;
     NormalizeInPlace(normalized);
     context.index_changes.push_back({id, std::move(normalized), IndexKind::kBehaviour});
   }
   std::vector<uint32_t> slots(pool_slots_changed_.begin(), pool_slots_changed_.end());
   std::sort(slots.begin(), slots.end());
-  for (uint32_t slot : slots) store_.StageNegativePoolSlot(context.writes, slot, pool_->ids[slot]);
-  store_.StageNegativePoolNext(context.writes, pool_->next);
+  for (uint32_t slot : slots)
+    behaviour_.StageNegativePoolSlot(context.writes, slot, pool_->ids[slot]);
+  behaviour_.StageNegativePoolNext(context.writes, pool_->next);
   Reset();
   return absl::OkStatus();
 }

@@ -33,9 +33,9 @@ namespace headliner {
 class BehaviourEmbeddingSignal : public ClickSignal {
  public:
   // The stores must outlive the signal.
-  BehaviourEmbeddingSignal(BehaviourStore& store, ArticleStore& articles,
+  BehaviourEmbeddingSignal(BehaviourStore& behaviour, ArticleStore& articles,
                            const BehaviourConfig& config)
-      : store_(store), articles_(articles), config_(config) {}
+      : behaviour_(behaviour), articles_(articles), config_(config) {}
 
   absl::Status Stage(const ResolvedClick& click, std::span<const SessionClick> history,
                      ApplyContext& context) override;
@@ -54,7 +54,7 @@ class BehaviourEmbeddingSignal : public ClickSignal {
                                       const std::vector<uint64_t>& exclude) const;
   void Reset();
 
-  BehaviourStore& store_;
+  BehaviourStore& behaviour_;
   ArticleStore& articles_;
   const BehaviourConfig config_;
 

@@ -51,11 +51,11 @@ absl::Status CoVisitationSignal::FinishBatch(ApplyContext& context) {
 
 absl::Status CoVisitationSignal::StageArticle(
     uint64_t a, const std::vector<std::pair<uint64_t, double>>& deltas, StagedBatch& batch) {
-  ASSIGN_OR_RETURN(std::vector<Partner> partners, store_.FindPartners(a, &batch));
+  ASSIGN_OR_RETURN(std::vector<Partner> partners, covisitation_.FindPartners(a, &batch));
   for (const auto& [b, delta] : deltas) {
-    ASSIGN_OR_RETURN(double total, store_.FindWeight(a, b, &batch));
+    ASSIGN_OR_RETURN(double total, covisitation_.FindWeight(a, b, &batch));
     total += delta;
-    store_.StageWeight(batch, a, b, total);
+    covisitation_.StageWeight(batch, a, b, total);
     auto it = std::find_if(partners.begin(), partners.end(),
                            [b](const Partner& p) { return p.dense_id == b; });
     if (it != partners.end()) {
@@ -69,7 +69,7 @@ absl::Status CoVisitationSignal::StageArticle(
                    [](const Partner& x, const Partner& y) { return x.weight > y.weight; });
   const size_t max = static_cast<size_t>(config_.max_partners);
   if (partners.size() > max) partners.resize(max);
-  store_.StagePartners(batch, a, partners);
+  covisitation_.StagePartners(batch, a, partners);
   return absl::OkStatus();
 }
 

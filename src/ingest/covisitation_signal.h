@@ -22,8 +22,8 @@ namespace headliner {
 class CoVisitationSignal : public ClickSignal {
  public:
   // `store` must outlive the signal.
-  CoVisitationSignal(CoVisitationStore& store, const CoVisitationConfig& config)
-      : store_(store), config_(config) {}
+  CoVisitationSignal(CoVisitationStore& covisitation, const CoVisitationConfig& config)
+      : covisitation_(covisitation), config_(config) {}
 
   absl::Status Stage(const ResolvedClick& click, std::span<const SessionClick> history,
                      ApplyContext& context) override;
@@ -34,7 +34,7 @@ class CoVisitationSignal : public ClickSignal {
   absl::Status StageArticle(uint64_t a, const std::vector<std::pair<uint64_t, double>>& deltas,
                             StagedBatch& batch);
 
-  CoVisitationStore& store_;
+  CoVisitationStore& covisitation_;
   const CoVisitationConfig config_;
   // This batch's weight deltas: a -> (b -> delta). Only the batch's (single) writer touches it.
   absl::flat_hash_map<uint64_t, absl::flat_hash_map<uint64_t, double>> pending_;

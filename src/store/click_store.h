@@ -1,4 +1,4 @@
-// Reader-behaviour state in RocksDB: recent clicks per session, click counts and decayed
+// Reader activity in RocksDB: recent clicks per session, click counts and decayed
 // popularity per article and per section, each section's trending articles, and the click event ids
 // seen recently (duplicate detection). Values are small fixed-layout records (see click_store.cc).
 //

@@ -1,6 +1,7 @@
 // The embedded RocksDB instance and its column families. Owns the DB and every handle; the
-// tables (ArticleStore, ClickStore, OffsetStore) borrow it and encode their own
-// keys. Thread-safe, as rocksdb::DB is.
+// tables (store/tables.h: ArticleStore, ClickStore, CoVisitationStore, BehaviourStore,
+// OffsetStore, RejectionCounters) borrow it and encode their own keys. Thread-safe, as
+// rocksdb::DB is.
 #ifndef HEADLINER_STORE_DATABASE_H_
 #define HEADLINER_STORE_DATABASE_H_
 

@@ -1,0 +1,91 @@
+#include "store/behaviour_store.h"
+
+#include "store_fixture.h"
+
+namespace headliner {
+namespace {
+
+constexpr int kDim = 4;
+
+class BehaviourStoreTest : public testing::StoreFixture {};
+
+TEST_F(BehaviourStoreTest, InputAndOutputAreKeptApart) {
+  BehaviourStore store(*db_, kDim);
+  EXPECT_FALSE(store.Find(1)->has_value());
+  const std::vector<float> out = {0, 1, 0, 0};
+  Commit([&](StagedBatch& b) { store.StageOutput(b, 1, out); });
+  auto only_output = store.Find(1);
+  ASSERT_TRUE(only_output.ok() && only_output->has_value());
+  EXPECT_TRUE((*only_output)->input.empty());  // only contexts and negatives so far
+  EXPECT_EQ((*only_output)->output, out);
+  const std::vector<float> in = {0.5f, 0.5f, 0, 0};
+  Commit([&](StagedBatch& b) { store.StageInput(b, 1, in); });
+  Reopen();
+  auto both = BehaviourStore(*db_, kDim).Find(1);
+  ASSERT_TRUE(both.ok() && both->has_value());
+  EXPECT_EQ((*both)->input, in);
+  EXPECT_EQ((*both)->output, out);
+}
+
+TEST_F(BehaviourStoreTest, ForEachInputVisitsTrainedArticlesOnly) {
+  BehaviourStore store(*db_, kDim);
+  Commit([&](StagedBatch& b) {
+    store.StageInput(b, 2, std::vector<float>{1, 0, 0, 0});
+    store.StageOutput(b, 2, std::vector<float>{0, 1, 0, 0});
+    store.StageOutput(b, 3, std::vector<float>{0, 0, 1, 0});  // a negative, never a centre
+    store.StageInput(b, 5, std::vector<float>{0, 0, 0, 1});
+  });
+  std::vector<uint64_t> visited;
+  ASSERT_TRUE(store
+                  .ForEachInput([&](uint64_t id, std::vector<float> v) {
+                    EXPECT_EQ(v.size(), static_cast<size_t>(kDim));
+                    visited.push_back(id);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(visited, (std::vector<uint64_t>{2, 5}));
+}
+
+TEST_F(BehaviourStoreTest, AVisitorErrorStopsTheScanAndIsReturned) {
+  BehaviourStore store(*db_, kDim);
+  Commit([&](StagedBatch& b) {
+    for (uint64_t id = 1; id <= 3; ++id) store.StageInput(b, id, std::vector<float>(kDim, 1));
+  });
+  int visits = 0;
+  absl::Status s = store.ForEachInput([&](uint64_t, std::vector<float>) {
+    ++visits;
+    return absl::FailedPreconditionError("stop here");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(visits, 1);
+}
+
+TEST_F(BehaviourStoreTest, AVectorOfAnotherDimensionIsDataLoss) {
+  Commit([&](StagedBatch& b) { BehaviourStore(*db_, 8).StageInput(b, 1, std::vector<float>(8)); });
+  EXPECT_EQ(BehaviourStore(*db_, kDim).Find(1).status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(BehaviourStoreTest, NegativePoolSlotsAndPosition) {
+  BehaviourStore store(*db_, kDim);
+  auto empty = store.FindNegativePool();
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->ids.empty());
+  EXPECT_EQ(empty->next, 0u);
+  Commit([&](StagedBatch& b) {
+    store.StageNegativePoolSlot(b, 0, 11);
+    store.StageNegativePoolSlot(b, 1, 12);
+    store.StageNegativePoolNext(b, 2);
+  });
+  Commit([&](StagedBatch& b) {
+    store.StageNegativePoolSlot(b, 0, 13);  // the ring wrapped
+    store.StageNegativePoolNext(b, 1);
+  });
+  Reopen();
+  auto pool = BehaviourStore(*db_, kDim).FindNegativePool();
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  EXPECT_EQ(pool->ids, (std::vector<uint64_t>{13, 12}));
+  EXPECT_EQ(pool->next, 1u);
+}
+
+}  // namespace
+}  // namespace headliner
