@@ -1,5 +1,7 @@
 #include "common/option_table.h"
 
+#include <type_traits>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -7,38 +9,31 @@
 namespace headliner {
 namespace {
 
+// An int or a double in [min, max].
 template <typename T>
-absl::Status InRange(T value, T min, T max) {
-  if (value >= min && value <= max) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("must be in [", min, ", ", max, "], got ", value));
-}
-
-class IntValue : public OptionValue {
+class NumberValue : public OptionValue {
  public:
-  IntValue(int& field, int min, int max) : field_(field), min_(min), max_(max) {}
+  NumberValue(T& field, T min, T max) : field_(field), min_(min), max_(max) {}
   absl::Status Parse(absl::string_view text) override {
-    if (absl::SimpleAtoi(text, &field_)) return absl::OkStatus();
-    return absl::InvalidArgumentError(absl::StrCat("not an integer: \"", text, "\""));
+    bool parsed;
+    if constexpr (std::is_same_v<T, int>) {
+      parsed = absl::SimpleAtoi(text, &field_);
+    } else {
+      parsed = absl::SimpleAtod(text, &field_);
+    }
+    if (parsed) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::is_same_v<T, int> ? "not an integer" : "not a number", ": \"", text, "\""));
   }
-  absl::Status Check() const override { return InRange(field_, min_, max_); }
+  absl::Status Check() const override {
+    if (field_ >= min_ && field_ <= max_) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("must be in [", min_, ", ", max_, "], got ", field_));
+  }
 
  private:
-  int& field_;
-  const int min_, max_;
-};
-
-class DoubleValue : public OptionValue {
- public:
-  DoubleValue(double& field, double min, double max) : field_(field), min_(min), max_(max) {}
-  absl::Status Parse(absl::string_view text) override {
-    if (absl::SimpleAtod(text, &field_)) return absl::OkStatus();
-    return absl::InvalidArgumentError(absl::StrCat("not a number: \"", text, "\""));
-  }
-  absl::Status Check() const override { return InRange(field_, min_, max_); }
-
- private:
-  double& field_;
-  const double min_, max_;
+  T& field_;
+  const T min_, max_;
 };
 
 class BoolValue : public OptionValue {
@@ -140,12 +135,12 @@ OptionTable::Section& OptionTable::Section::Add(absl::string_view key,
 
 OptionTable::Section& OptionTable::Section::Int(absl::string_view key, int& field, int min,
                                                 int max) {
-  return Add(key, std::make_unique<IntValue>(field, min, max));
+  return Add(key, std::make_unique<NumberValue<int>>(field, min, max));
 }
 
 OptionTable::Section& OptionTable::Section::Double(absl::string_view key, double& field, double min,
                                                    double max) {
-  return Add(key, std::make_unique<DoubleValue>(field, min, max));
+  return Add(key, std::make_unique<NumberValue<double>>(field, min, max));
 }
 
 OptionTable::Section& OptionTable::Section::Bool(absl::string_view key, bool& field) {
