@@ -1,5 +1,7 @@
 #include "cli/event_publisher.h"
 
+#include <cstdio>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "kafka/kafka_client_config.h"
@@ -35,7 +37,11 @@ absl::StatusOr<std::unique_ptr<EventPublisher>> EventPublisher::Create(
 }
 
 EventPublisher::~EventPublisher() {
-  if (producer_ != nullptr) producer_->flush(5000);
+  if (producer_ == nullptr) return;
+  if (const RdKafka::ErrorCode err = producer_->flush(5000); err != RdKafka::ERR_NO_ERROR) {
+    std::fprintf(stderr, "publisher: %d messages not delivered at exit: %s\n",
+                 producer_->outq_len(), RdKafka::err2str(err).c_str());
+  }
 }
 
 absl::Status EventPublisher::Publish(const std::string& topic, const std::string& key,
@@ -65,9 +71,11 @@ absl::Status EventPublisher::Publish(const std::string& topic, const std::string
 }
 
 absl::Status EventPublisher::Flush(absl::Duration timeout) {
-  producer_->flush(static_cast<int>(absl::ToInt64Milliseconds(timeout)));
-  if (producer_->outq_len() > 0) {
-    return absl::UnavailableError(absl::StrCat(producer_->outq_len(), " messages not delivered"));
+  const RdKafka::ErrorCode flushed =
+      producer_->flush(static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  if (flushed != RdKafka::ERR_NO_ERROR || producer_->outq_len() > 0) {
+    return absl::UnavailableError(absl::StrCat(producer_->outq_len(), " messages not delivered (",
+                                               RdKafka::err2str(flushed), ")"));
   }
   if (failed() > 0) {
     return absl::UnavailableError(absl::StrCat(failed(), " messages failed: ", last_error()));

@@ -194,7 +194,9 @@ int RunConsume(const std::string& brokers_flag, const std::string& topic, int ma
     std::printf("%s\n", line.c_str());
     ++printed;
   }
-  consumer->close();
+  if (const RdKafka::ErrorCode err = consumer->close(); err != RdKafka::ERR_NO_ERROR) {
+    std::fprintf(stderr, "consume: closing the consumer: %s\n", RdKafka::err2str(err).c_str());
+  }
   return 0;
 }
 

@@ -49,10 +49,12 @@ absl::Status DeadLetterProducer::Send(const DeadLetter& letter) {
 
 absl::Status DeadLetterProducer::Flush(absl::Duration timeout) {
   const uint64_t failures_before = reports_.failures.load();
-  producer_->flush(static_cast<int>(absl::ToInt64Milliseconds(timeout)));
-  if (producer_->outq_len() > 0) {
-    return absl::UnavailableError(
-        absl::StrCat(producer_->outq_len(), " dead letters not delivered in time"));
+  const RdKafka::ErrorCode flushed =
+      producer_->flush(static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  if (flushed != RdKafka::ERR_NO_ERROR || producer_->outq_len() > 0) {
+    return absl::UnavailableError(absl::StrCat(producer_->outq_len(),
+                                               " dead letters not delivered in time (",
+                                               RdKafka::err2str(flushed), ")"));
   }
   if (reports_.failures.load() != failures_before) {
     return absl::UnavailableError("dead-letter delivery failed");
