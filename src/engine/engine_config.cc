@@ -6,6 +6,7 @@ void DeclareEngineOptions(EngineConfig& c, OptionTable& table) {
   DeclareEncoderOptions(c.encoder, table);
   DeclareIndexOptions(c.index, table);
   DeclareRankingOptions(c.ranking, table);
+  DeclareValidationOptions(c.validation, table);
   DeclareClicksOptions(c.clicks, table);
   DeclareCoVisitationOptions(c.covisitation, table);
   DeclareBehaviourOptions(c.behaviour, table);

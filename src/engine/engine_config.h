@@ -1,6 +1,6 @@
 // Options of the Engine: those of every layer it opens (encoder, index, ranking, and the apply
-// path's clicks, co-visitation and behaviour sections). Each layer owns its struct and declares
-// its keys; this composes them.
+// path's validation, clicks, co-visitation and behaviour sections). Each layer owns its struct and
+// declares its keys; this composes them.
 #ifndef HEADLINER_ENGINE_ENGINE_CONFIG_H_
 #define HEADLINER_ENGINE_ENGINE_CONFIG_H_
 
@@ -17,6 +17,7 @@ struct EngineConfig {
   EncoderConfig encoder;
   IndexConfig index;
   RankingConfig ranking;
+  ValidationConfig validation;
   ClicksConfig clicks;
   CoVisitationConfig covisitation;
   BehaviourConfig behaviour;

@@ -18,16 +18,19 @@
 #include "headliner/v1/article.pb.h"
 #include "index/vector_index.h"
 #include "ingest/apply_context.h"
+#include "ingest/ingest_config.h"
 #include "store/article_store.h"
 
 namespace headliner {
 
 class ArticleApplier {
  public:
-  // Loads the document frequencies from `store`. All references must outlive the applier.
+  // Loads the document frequencies from `articles`. References must outlive the applier; the
+  // options are copied.
   static absl::StatusOr<std::unique_ptr<ArticleApplier>> Create(ArticleStore& articles,
                                                                 VectorIndex& content_index,
-                                                                const EncoderConfig& encoder);
+                                                                const EncoderConfig& encoder,
+                                                                const ValidationConfig& validation);
 
   // Stages `article`. A non-OK status is a storage failure (the batch must be abandoned); an
   // invalid event is a kRejected outcome, an older version than the stored one kIgnored.
@@ -37,15 +40,18 @@ class ArticleApplier {
   absl::Status RestoreIndex();
 
  private:
-  ArticleApplier(ArticleStore& articles, VectorIndex& content_index, const EncoderConfig& encoder)
+  ArticleApplier(ArticleStore& articles, VectorIndex& content_index, const EncoderConfig& encoder,
+                 const ValidationConfig& validation)
       : articles_(articles),
         content_index_(content_index),
         encoder_(encoder),
+        validation_(validation),
         frequencies_(encoder.feature_buckets) {}
 
   ArticleStore& articles_;
   VectorIndex& content_index_;
   const TextEncoder encoder_;
+  const ValidationConfig validation_;
   DocumentFrequencies frequencies_;
 };
 

@@ -14,11 +14,12 @@ namespace headliner {
 
 absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
     Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
-    const EncoderConfig& encoder, const ClicksConfig& clicks,
+    const EncoderConfig& encoder, const ValidationConfig& validation, const ClicksConfig& clicks,
     const CoVisitationConfig& covisitation, const BehaviourConfig& behaviour) {
   ASSIGN_OR_RETURN(std::unique_ptr<ArticleApplier> article_applier,
-                   ArticleApplier::Create(tables.articles(), content_index, encoder));
-  auto click_applier = std::make_unique<ClickApplier>(tables.articles(), tables.clicks(), clicks);
+                   ArticleApplier::Create(tables.articles(), content_index, encoder, validation));
+  auto click_applier =
+      std::make_unique<ClickApplier>(tables.articles(), tables.clicks(), validation, clicks);
   click_applier->AddSignal(std::make_unique<PopularitySignal>(tables.clicks(), clicks));
   click_applier->AddSignal(
       std::make_unique<CoVisitationSignal>(tables.covisitation(), covisitation));

@@ -51,7 +51,7 @@ class EventApplier {
   // vectors (same dimension). The options are copied.
   static absl::StatusOr<std::unique_ptr<EventApplier>> Create(
       Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
-      const EncoderConfig& encoder, const ClicksConfig& clicks,
+      const EncoderConfig& encoder, const ValidationConfig& validation, const ClicksConfig& clicks,
       const CoVisitationConfig& covisitation, const BehaviourConfig& behaviour);
 
   // Applies `events` in order, and records `positions`, atomically. Returns one outcome per

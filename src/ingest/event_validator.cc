@@ -17,17 +17,35 @@ std::optional<Rejection> Oversized(const char* field, size_t size, size_t limit)
                    absl::StrCat(field, " is ", size, " bytes, at most ", limit, " allowed")};
 }
 
-std::optional<Rejection> CheckTime(const char* field, const google::protobuf::Timestamp& ts) {
+std::optional<Rejection> CheckTime(const char* field, const google::protobuf::Timestamp& ts,
+                                   const TimeBounds& bounds) {
   if (ts.seconds() < 0 || ts.seconds() >= kMaxSeconds || ts.nanos() < 0 || ts.nanos() > 999999999) {
     return Rejection{"bad_time", absl::StrCat(field, " is out of range (seconds ", ts.seconds(),
                                               ", nanos ", ts.nanos(), ")")};
+  }
+  const absl::Time t = absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+  if (t > bounds.latest) {
+    return Rejection{"future_time", absl::StrCat(field, " ", absl::FormatTime(t), " is after ",
+                                                 absl::FormatTime(bounds.latest),
+                                                 " (now plus validation.max_future_skew)")};
+  }
+  if (t < bounds.earliest) {
+    return Rejection{"ancient_time", absl::StrCat(field, " ", absl::FormatTime(t), " is before ",
+                                                  absl::FormatTime(bounds.earliest),
+                                                  " (validation.earliest_year)")};
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<Rejection> ValidateArticle(const v1::Article& a, int embedding_dimension) {
+TimeBounds TimeBounds::At(absl::Time now, const ValidationConfig& config) {
+  absl::CivilSecond first(config.earliest_year, 1, 1);
+  return {absl::FromCivil(first, absl::UTCTimeZone()), now + config.max_future_skew};
+}
+
+std::optional<Rejection> ValidateArticle(const v1::Article& a, int embedding_dimension,
+                                         const TimeBounds& bounds) {
   if (a.id().empty()) return Rejection{"missing_id", "id is empty"};
   if (auto r = Oversized("id", a.id().size(), v1::kMaxArticleIdBytes)) return r;
   for (char c : a.id()) {
@@ -36,7 +54,7 @@ std::optional<Rejection> ValidateArticle(const v1::Article& a, int embedding_dim
     }
   }
   if (a.has_updated_at()) {
-    if (auto r = CheckTime("updated_at", a.updated_at())) return r;
+    if (auto r = CheckTime("updated_at", a.updated_at(), bounds)) return r;
   }
   if (a.deleted()) {
     if (!a.has_updated_at() && !a.has_published_at()) {
@@ -57,7 +75,7 @@ std::optional<Rejection> ValidateArticle(const v1::Article& a, int embedding_dim
     if (auto r = Oversized("a tag", tag.size(), v1::kMaxTagBytes)) return r;
   }
   if (!a.has_published_at()) return Rejection{"bad_time", "published_at is missing"};
-  if (auto r = CheckTime("published_at", a.published_at())) return r;
+  if (auto r = CheckTime("published_at", a.published_at(), bounds)) return r;
   if (a.embedding_size() > 0) {
     if (a.embedding_size() != embedding_dimension) {
       return Rejection{"bad_embedding",
@@ -74,7 +92,7 @@ std::optional<Rejection> ValidateArticle(const v1::Article& a, int embedding_dim
   return std::nullopt;
 }
 
-std::optional<Rejection> ValidateClick(const v1::ClickEvent& c) {
+std::optional<Rejection> ValidateClick(const v1::ClickEvent& c, const TimeBounds& bounds) {
   if (c.event_id().empty()) return Rejection{"missing_event_id", "event_id is empty"};
   if (auto r = Oversized("event_id", c.event_id().size(), v1::kMaxClickIdBytes)) return r;
   if (c.user_id().empty() && c.session_id().empty()) {
@@ -90,7 +108,7 @@ std::optional<Rejection> ValidateClick(const v1::ClickEvent& c) {
   }
   if (auto r = Oversized("token", c.token().size(), v1::kMaxTokenBytes)) return r;
   if (!c.has_occurred_at()) return Rejection{"bad_time", "occurred_at is missing"};
-  if (auto r = CheckTime("occurred_at", c.occurred_at())) return r;
+  if (auto r = CheckTime("occurred_at", c.occurred_at(), bounds)) return r;
   if (c.position() < 0) return Rejection{"bad_position", "position is negative"};
   return std::nullopt;
 }

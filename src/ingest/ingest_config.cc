@@ -2,6 +2,12 @@
 
 namespace headliner {
 
+void DeclareValidationOptions(ValidationConfig& c, OptionTable& table) {
+  table.In("validation")
+      .Duration("max_future_skew", c.max_future_skew)
+      .Int("earliest_year", c.earliest_year, 1970, 2100);
+}
+
 void DeclareClicksOptions(ClicksConfig& c, OptionTable& table) {
   table.In("clicks")
       .Int("session_max_clicks", c.session_max_clicks, 1, 10000)

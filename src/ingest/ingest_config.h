@@ -1,5 +1,5 @@
-// Options of the apply path's click state and signals (src/ingest): the "clicks", "covisitation"
-// and "behaviour" sections of the config.
+// Options of the apply path (src/ingest): event validation, click state and signals; the
+// "validation", "clicks", "covisitation" and "behaviour" sections of the config.
 #ifndef HEADLINER_INGEST_INGEST_CONFIG_H_
 #define HEADLINER_INGEST_INGEST_CONFIG_H_
 
@@ -7,6 +7,16 @@
 #include "common/option_table.h"
 
 namespace headliner {
+
+// Which event times are plausible (event_validator). Every event time (an article's published_at
+// and updated_at, a click's occurred_at) must lie in [earliest_year, now + max_future_skew];
+// others are rejected ("future_time", "ancient_time"), counted and dead-lettered. A clock far
+// ahead would otherwise pin an article at the top of every freshness ranking, and a click dated
+// in 2198 would move its article's popularity reference there.
+struct ValidationConfig {
+  absl::Duration max_future_skew = absl::Hours(1);
+  int earliest_year = 1990;
+};
 
 // Click state (click_applier, popularity_signal).
 struct ClicksConfig {
@@ -47,7 +57,8 @@ struct BehaviourConfig {
   double learning_rate = 0.025;
 };
 
-// Declare the keys of each struct under "clicks", "covisitation" and "behaviour".
+// Declare the keys of each struct under "validation", "clicks", "covisitation" and "behaviour".
+void DeclareValidationOptions(ValidationConfig& config, OptionTable& table);
 void DeclareClicksOptions(ClicksConfig& config, OptionTable& table);
 void DeclareCoVisitationOptions(CoVisitationConfig& config, OptionTable& table);
 void DeclareBehaviourOptions(BehaviourConfig& config, OptionTable& table);

@@ -91,6 +91,19 @@ TEST_F(ClickApplierTest, UnknownOrDeletedArticlesAndBadClicksAreRejectedByReason
   EXPECT_EQ(ArticleActivity(a_.dense_id).clicks, 0u);
 }
 
+TEST_F(ClickApplierTest, AClickFromTheFarFutureDoesNotMovePopularity) {
+  ASSERT_EQ(Click(MakeClick("e1", "s1", "a", kT0)), EventOutcome::Kind::kApplied);
+  const Activity before = ArticleActivity(a_.dense_id);
+  const absl::Time year_2198 = absl::FromCivil(absl::CivilDay(2198, 1, 1), absl::UTCTimeZone());
+  auto r = applier().ApplyClick(MakeClick("e2", "s2", "a", year_2198));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->reason, "future_time");
+  const Activity after = ArticleActivity(a_.dense_id);
+  EXPECT_EQ(after.clicks, before.clicks);
+  EXPECT_EQ(after.popularity.as_of_micros, before.popularity.as_of_micros);
+  EXPECT_EQ((*tables().rejections().All())["clicks/future_time"], 1u);
+}
+
 TEST_F(ClickApplierTest, SessionsAreBoundedAndExpireWhenIdle) {
   for (int i = 0; i < 5; ++i) {
     Click(MakeClick("e" + std::to_string(i), "s1", i % 2 ? "a" : "b", kT0 + absl::Minutes(i)));
