@@ -61,11 +61,12 @@ absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, App
     return EventOutcome::Ignored(stored->dense_id, "stale_version");  // idempotent no-op
   }
   if (article.deleted() && previous == nullptr) {
-    // A tombstone for an article never seen: keep it so that an older upsert arriving later
-    // cannot resurrect the article. It needs a published_at for the catalog.
-    if (!article.has_published_at()) *article.mutable_published_at() = article.updated_at();
+    // A tombstone for an article never seen deletes nothing. Storing it would let anyone who can
+    // write the topic grow the catalog (and use up dense ids) with random ids; on the compacted
+    // articles topic an article's older versions precede its tombstone anyway.
+    return EventOutcome::Ignored(0, "unknown_article");
   }
-  if (article.deleted() && previous != nullptr) {
+  if (article.deleted()) {
     // Keep the last content with the tombstone: GetArticle and operators can still see it.
     v1::Article tombstone = *previous;
     tombstone.set_deleted(true);

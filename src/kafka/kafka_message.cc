@@ -7,11 +7,12 @@
 
 namespace headliner {
 
-std::string HeaderValue(RdKafka::Message& message, const char* name) {
+std::optional<std::string> HeaderValue(RdKafka::Message& message, const char* name) {
   RdKafka::Headers* headers = message.headers();
-  if (headers == nullptr) return "";
+  if (headers == nullptr) return std::nullopt;
   RdKafka::Headers::Header h = headers->get_last(name);
-  if (h.err() != RdKafka::ERR_NO_ERROR || h.value() == nullptr) return "";
+  if (h.err() != RdKafka::ERR_NO_ERROR) return std::nullopt;
+  if (h.value() == nullptr) return std::string();
   return std::string(static_cast<const char*>(h.value()), h.value_size());
 }
 
@@ -29,8 +30,13 @@ IngestEvent DecodeKafkaMessage(RdKafka::Message& message, bool articles_topic,
     return tombstone;
   }
   const std::string_view payload(static_cast<const char*>(message.payload()), message.len());
-  const WireFormat format =
-      FormatOfContentType(HeaderValue(message, kContentTypeHeader)).value_or(topic_format);
+  const char* source = articles_topic ? "articles" : "clicks";
+  const absl::StatusOr<WireFormat> chosen =
+      ChooseFormat(HeaderValue(message, kContentTypeHeader), topic_format);
+  if (!chosen.ok()) {
+    return UndecodableEvent{source, "unknown_content_type", std::string(chosen.status().message())};
+  }
+  const WireFormat format = *chosen;
   absl::Status decoded;
   IngestEvent event;
   if (articles_topic) {
@@ -43,8 +49,7 @@ IngestEvent DecodeKafkaMessage(RdKafka::Message& message, bool articles_topic,
     event = std::move(click);
   }
   if (decoded.ok()) return event;
-  return UndecodableEvent{articles_topic ? "articles" : "clicks", "undecodable",
-                          decoded.ToString()};
+  return UndecodableEvent{source, "undecodable", decoded.ToString()};
 }
 
 bool AnyBrokerUp(const std::string& statistics_json) {

@@ -4,6 +4,7 @@
 #ifndef HEADLINER_KAFKA_KAFKA_MESSAGE_H_
 #define HEADLINER_KAFKA_KAFKA_MESSAGE_H_
 
+#include <optional>
 #include <string>
 
 #include "ingest/ingest_event.h"
@@ -12,11 +13,12 @@
 
 namespace headliner {
 
-// The value of the last header `name`, or empty.
-std::string HeaderValue(RdKafka::Message& message, const char* name);
+// The value of the last header `name`, or nullopt when the message has none.
+std::optional<std::string> HeaderValue(RdKafka::Message& message, const char* name);
 
-// `topic_format` applies unless the message has a content-type header. On the articles topic a
-// null value is a compaction tombstone: a deletion of the article named by the key, at the
+// `topic_format` applies unless the message has a content-type header; a content type that is
+// neither JSON nor protobuf makes the message undecodable ("unknown_content_type"). On the articles
+// topic a null value is a compaction tombstone: a deletion of the article named by the key, at the
 // message's timestamp.
 IngestEvent DecodeKafkaMessage(RdKafka::Message& message, bool articles_topic,
                                WireFormat topic_format);

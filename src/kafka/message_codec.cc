@@ -19,6 +19,14 @@ std::optional<WireFormat> FormatOfContentType(std::string_view content_type) {
   return std::nullopt;
 }
 
+absl::StatusOr<WireFormat> ChooseFormat(const std::optional<std::string>& content_type,
+                                        WireFormat topic_format) {
+  if (!content_type || content_type->empty()) return topic_format;
+  if (std::optional<WireFormat> f = FormatOfContentType(*content_type)) return *f;
+  return absl::InvalidArgumentError(
+      absl::StrCat("content-type \"", *content_type, "\" is neither JSON nor protobuf"));
+}
+
 absl::Status DecodeMessage(std::string_view payload, WireFormat format,
                            google::protobuf::Message& out) {
   out.Clear();

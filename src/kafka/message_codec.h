@@ -6,9 +6,11 @@
 #define HEADLINER_KAFKA_MESSAGE_CODEC_H_
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 #include "kafka/kafka_config.h"
 
@@ -22,6 +24,12 @@ inline constexpr char kProtobufContentType[] = "application/x-protobuf";
 // "application/x-protobuf", "application/protobuf", with optional parameters); nullopt when it
 // names neither.
 std::optional<WireFormat> FormatOfContentType(std::string_view content_type);
+
+// The format of one message: the topic's when the message has no content-type header (or an empty
+// one), else the header's. InvalidArgument when the header names neither format: a payload of an
+// unknown type is not guessed at.
+absl::StatusOr<WireFormat> ChooseFormat(const std::optional<std::string>& content_type,
+                                        WireFormat topic_format);
 
 // Parses `payload` into `out`. InvalidArgument, with the parser's reason, when it does not decode.
 // JSON must not contain fields unknown to the message (a typo must not pass silently).

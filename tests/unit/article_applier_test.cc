@@ -51,6 +51,23 @@ TEST_F(ArticleApplierTest, DeleteLeavesIndexAndOlderUpsertCannotResurrect) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_F(ArticleApplierTest, ATombstoneForAnArticleNeverSeenIsIgnored) {
+  Open();
+  v1::Article tombstone;
+  tombstone.set_id("never-seen");
+  tombstone.set_deleted(true);
+  SetUpdatedAt(tombstone, kT0);
+  const IngestEvent event = tombstone;
+  auto outcomes = applier().ApplyBatch({&event, 1});
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status();
+  EXPECT_EQ((*outcomes)[0].kind, EventOutcome::Kind::kIgnored);
+  EXPECT_EQ((*outcomes)[0].reason, "unknown_article");
+  EXPECT_FALSE(articles().FindByExternalId("never-seen")->has_value());
+  EXPECT_EQ(articles().Counts()->deleted, 0u);
+  // No dense id was used up: the next article gets the first one.
+  EXPECT_EQ(MustApply(MakeArticle("a", "First real article", kT0)).dense_id, 0u);
+}
+
 TEST_F(ArticleApplierTest, InvalidEventsAreCountedByReason) {
   Open();
   v1::Article bad = MakeArticle("", "x", kT0);

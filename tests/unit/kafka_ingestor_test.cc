@@ -161,6 +161,19 @@ TEST_F(KafkaIngestorTest, ClicksWaitForTheArticlesTheyReferTo) {
   for (int i = 0; i < 50; ++i) EXPECT_EQ(ClicksOf("a" + std::to_string(i)), 4u);
 }
 
+TEST_F(KafkaIngestorTest, AnUnknownContentTypeIsRejectedNotDecodedAsProtobuf) {
+  // A valid protobuf payload, labelled as something else: it must not be guessed at.
+  Publish("articles", "x", MakeArticle("x", "Labelled as XML", kT0).SerializeAsString(),
+          "text/xml");
+  PublishArticle(MakeArticle("y", "Unlabelled protobuf", kT0));
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+  StartIngestor();
+  ASSERT_TRUE(WaitFor([&] { return Handled() == 2; }, absl::Seconds(30))) << Describe();
+  EXPECT_FALSE(articles().FindByExternalId("x")->has_value());
+  EXPECT_TRUE(articles().FindByExternalId("y")->has_value());
+  EXPECT_EQ((*tables().rejections().All())["articles/unknown_content_type"], 1u);
+}
+
 TEST_F(KafkaIngestorTest, ATombstoneOnTheArticlesTopicDeletesTheArticle) {
   PublishArticle(MakeArticle("gone", "Soon deleted", kT0));
   ASSERT_TRUE(publisher_->Publish("articles", "gone", nullptr).ok());

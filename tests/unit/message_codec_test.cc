@@ -7,6 +7,15 @@
 namespace headliner {
 namespace {
 
+TEST(MessageCodecTest, AnUnknownContentTypeIsNotGuessed) {
+  EXPECT_EQ(*ChooseFormat(std::nullopt, WireFormat::kJson), WireFormat::kJson);
+  EXPECT_EQ(*ChooseFormat(std::string(), WireFormat::kProtobuf), WireFormat::kProtobuf);
+  EXPECT_EQ(*ChooseFormat("application/json", WireFormat::kProtobuf), WireFormat::kJson);
+  auto xml = ChooseFormat("text/xml", WireFormat::kProtobuf);
+  EXPECT_EQ(xml.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(xml.status().message().find("text/xml"), absl::string_view::npos);
+}
+
 TEST(MessageCodecTest, ContentTypeSelectsTheFormat) {
   EXPECT_EQ(FormatOfContentType("application/json"), WireFormat::kJson);
   EXPECT_EQ(FormatOfContentType(" Application/JSON; charset=utf-8"), WireFormat::kJson);
