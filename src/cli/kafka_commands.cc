@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cli/event_publisher.h"
+#include "cli/json_text.h"
 #include "cli/progress_bar.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/client_context.h"
@@ -166,8 +167,13 @@ int RunConsume(const std::string& brokers_flag, const std::string& topic, int ma
           RdKafka::TopicPartition::create(topic, p->id(), RdKafka::Topic::OFFSET_BEGINNING));
     }
   }
-  consumer->assign(assignment);
+  const RdKafka::ErrorCode assigned = consumer->assign(assignment);
   RdKafka::TopicPartition::destroy(assignment);
+  if (assigned != RdKafka::ERR_NO_ERROR) {
+    std::fprintf(stderr, "consume: cannot assign %s: %s\n", topic.c_str(),
+                 RdKafka::err2str(assigned).c_str());
+    return 1;
+  }
   int printed = 0;
   absl::Time last = absl::Now();
   while (printed < max && absl::Now() - last < timeout) {
@@ -175,14 +181,14 @@ int RunConsume(const std::string& brokers_flag, const std::string& topic, int ma
     if (m->err() != RdKafka::ERR_NO_ERROR) continue;
     last = absl::Now();
     std::string line = absl::StrCat("{\"partition\":", m->partition(), ",\"offset\":", m->offset());
-    if (m->key() != nullptr) absl::StrAppend(&line, ",\"key\":\"", absl::CEscape(*m->key()), "\"");
+    if (m->key() != nullptr) absl::StrAppend(&line, ",\"key\":", JsonQuote(*m->key()));
     absl::StrAppend(&line, ",\"headers\":{");
     if (RdKafka::Headers* headers = m->headers()) {
       bool first = true;
       for (const RdKafka::Headers::Header& h : headers->get_all()) {
         absl::StrAppend(
-            &line, first ? "" : ",", "\"", absl::CEscape(h.key()), "\":\"",
-            absl::CEscape(std::string(static_cast<const char*>(h.value()), h.value_size())), "\"");
+            &line, first ? "" : ",", JsonQuote(h.key()), ":",
+            JsonQuote(absl::string_view(static_cast<const char*>(h.value()), h.value_size())));
         first = false;
       }
     }
