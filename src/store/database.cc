@@ -42,6 +42,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   rocksdb::ColumnFamilyOptions cf;
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf.merge_operator = std::make_shared<UInt64AddOperator>();
+  cf.write_buffer_size = options.write_buffer_bytes;
 
   database->click_event_expiry_ = std::make_unique<ExpiryFilter>(
       database->event_clock_, absl::ToInt64Microseconds(options.click_event_ttl),
@@ -65,7 +66,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
-  db_options.keep_log_file_num = 4;
+  db_options.keep_log_file_num = 4;  // info logs
+  db_options.max_total_wal_size = options.max_wal_bytes;
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, path, descriptors, &database->handles_, &raw);
