@@ -8,6 +8,21 @@
 #include "common/status_macros.h"
 
 namespace headliner {
+namespace {
+
+DatabaseOptions DatabaseOptionsOf(const EngineConfig& config) {
+  constexpr uint64_t kMiB = 1 << 20;
+  DatabaseOptions options;
+  options.sync_writes = config.storage.sync_writes;
+  options.block_cache_bytes = config.storage.block_cache_mib * kMiB;
+  options.write_buffer_bytes = config.storage.write_buffer_mib * kMiB;
+  options.max_wal_bytes = config.storage.max_wal_mib * kMiB;
+  options.click_event_ttl = config.clicks.dedup_window;
+  options.session_ttl = config.clicks.session_idle_timeout;
+  return options;
+}
+
+}  // namespace
 
 Engine::Engine(std::string data_dir, std::unique_ptr<Database> database,
                std::unique_ptr<Tables> tables, std::unique_ptr<VectorIndex> content_index,
@@ -29,11 +44,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir
     return absl::FailedPreconditionError(
         absl::StrCat("cannot create data_dir ", data_dir, ": ", ec.message()));
   }
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<Database> database,
-      Database::Open((std::filesystem::path(data_dir) / "rocksdb").string(),
-                     DatabaseOptions{.click_event_ttl = config.clicks.dedup_window,
-                                     .session_ttl = config.clicks.session_idle_timeout}));
+  ASSIGN_OR_RETURN(std::unique_ptr<Database> database,
+                   Database::Open((std::filesystem::path(data_dir) / "rocksdb").string(),
+                                  DatabaseOptionsOf(config)));
   ASSIGN_OR_RETURN(std::unique_ptr<Tables> tables,
                    Tables::Open(*database, config.encoder.dimension));
   std::unique_ptr<Engine> engine(

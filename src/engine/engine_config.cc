@@ -3,6 +3,7 @@
 namespace headliner {
 
 void DeclareEngineOptions(EngineConfig& c, OptionTable& table) {
+  DeclareStorageOptions(c.storage, table);
   DeclareEncoderOptions(c.encoder, table);
   DeclareIndexOptions(c.index, table);
   DeclareRankingOptions(c.ranking, table);

@@ -1,6 +1,6 @@
-// Options of the Engine: those of every layer it opens (encoder, index, ranking, and the apply
-// path's validation, clicks, co-visitation and behaviour sections). Each layer owns its struct and
-// declares its keys; this composes them.
+// Options of the Engine: those of every layer it opens (storage, encoder, index, ranking, and the
+// apply path's validation, clicks, co-visitation and behaviour sections). Each layer owns its
+// struct and declares its keys; this composes them.
 #ifndef HEADLINER_ENGINE_ENGINE_CONFIG_H_
 #define HEADLINER_ENGINE_ENGINE_CONFIG_H_
 
@@ -10,10 +10,12 @@
 #include "index/index_config.h"
 #include "ingest/ingest_config.h"
 #include "rank/ranking_config.h"
+#include "store/storage_config.h"
 
 namespace headliner {
 
 struct EngineConfig {
+  StorageConfig storage;
   EncoderConfig encoder;
   IndexConfig index;
   RankingConfig ranking;

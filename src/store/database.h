@@ -45,11 +45,11 @@ struct DatabaseOptions {
   size_t block_cache_bytes = 256 << 20;
   // Memtable size of each column family before it is flushed to an SST file.
   size_t write_buffer_bytes = 64 << 20;
-  // Bound on the write-ahead log. A WAL file is deleted only once every column family with data
-  // in it has been flushed, and the small column families written by every batch (offsets, meta)
-  // fill their memtables slowly, so without a bound they pin every log: RocksDB's default bound
-  // is 4x all memtables (7.7 GB here). Past this size RocksDB flushes the column families that
-  // hold the oldest log. It also bounds the replay after a crash.
+  // Bound on the write-ahead log; 0 leaves it to RocksDB. A WAL file is deleted only once every
+  // column family with data in it has been flushed, and the small column families written by every
+  // batch (offsets, meta) fill their memtables slowly, so without a bound they pin every log:
+  // RocksDB's default bound is 4x all memtables (7.7 GB here). Past this size RocksDB flushes the
+  // column families that hold the oldest log. It also bounds the replay after a crash.
   uint64_t max_wal_bytes = 64 << 20;
   // Click event ids and idle sessions older than these (in event time) are dropped during
   // compactions; zero keeps them forever.

@@ -1,0 +1,26 @@
+// Options of the RocksDB instance (src/store): the "storage" section of the config.
+#ifndef HEADLINER_STORE_STORAGE_CONFIG_H_
+#define HEADLINER_STORE_STORAGE_CONFIG_H_
+
+#include "common/option_table.h"
+
+namespace headliner {
+
+struct StorageConfig {
+  // Shared block cache for SST reads.
+  int block_cache_mib = 256;
+  // Memtable size of each column family before it is flushed.
+  int write_buffer_mib = 64;
+  // Bound on the write-ahead log (see DatabaseOptions::max_wal_bytes); 0 leaves it to RocksDB,
+  // which allows 4x all memtables.
+  int max_wal_mib = 64;
+  // fsync the WAL on every batch (survives a machine crash, not only a process crash).
+  bool sync_writes = false;
+};
+
+// Declares the keys of `config` under "storage".
+void DeclareStorageOptions(StorageConfig& config, OptionTable& table);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_STORE_STORAGE_CONFIG_H_
