@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -48,6 +49,17 @@ struct Option {
   std::unique_ptr<OptionValue> value;                        // scalars
   std::map<std::string, std::string>* string_map = nullptr;  // string maps
 };
+
+// The value named `name` in a table of (name, value) pairs, or nullopt: how the enums of the
+// config are spelled.
+template <typename E>
+std::optional<E> FindByName(std::span<const std::pair<absl::string_view, E>> names,
+                            absl::string_view name) {
+  for (const auto& [n, value] : names) {
+    if (n == name) return value;
+  }
+  return std::nullopt;
+}
 
 class OptionTable {
  public:
@@ -107,11 +119,9 @@ OptionTable::Section& OptionTable::Section::Enum(
     EnumValue(E& field, std::span<const std::pair<absl::string_view, E>> names)
         : field_(field), names_(names.begin(), names.end()) {}
     absl::Status Parse(absl::string_view text) override {
-      for (const auto& [name, value] : names_) {
-        if (name == text) {
-          field_ = value;
-          return absl::OkStatus();
-        }
+      if (std::optional<E> value = FindByName<E>(names_, text)) {
+        field_ = *value;
+        return absl::OkStatus();
       }
       return absl::InvalidArgumentError(absl::StrCat(
           "must be one of ",

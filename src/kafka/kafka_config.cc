@@ -11,10 +11,7 @@ constexpr std::pair<absl::string_view, WireFormat> kWireFormatNames[] = {
 }  // namespace
 
 std::optional<WireFormat> ParseWireFormat(absl::string_view text) {
-  for (const auto& [name, format] : kWireFormatNames) {
-    if (name == text) return format;
-  }
-  return std::nullopt;
+  return FindByName<WireFormat>(kWireFormatNames, text);
 }
 
 void DeclareKafkaOptions(KafkaConfig& c, OptionTable& table) {

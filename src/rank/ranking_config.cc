@@ -16,10 +16,7 @@ constexpr std::pair<absl::string_view, CoVisitationNormalizer> kNormalizerNames[
 }  // namespace
 
 std::optional<CoVisitationNormalizer> ParseCoVisitationNormalizer(absl::string_view name) {
-  for (const auto& [n, value] : kNormalizerNames) {
-    if (n == name) return value;
-  }
-  return std::nullopt;
+  return FindByName<CoVisitationNormalizer>(kNormalizerNames, name);
 }
 
 void DeclareRankingOptions(RankingConfig& c, OptionTable& table) {
