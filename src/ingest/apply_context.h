@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/event_validator.h"
 #include "store/staged_batch.h"
 
 namespace headliner {
@@ -47,9 +48,12 @@ struct EventOutcome {
 };
 
 struct ApplyContext {
-  explicit ApplyContext(Database& database) : writes(database) {}
+  ApplyContext(Database& database, const TimeBounds& time_bounds)
+      : writes(database), time_bounds(time_bounds) {}
 
   StagedBatch writes;
+  // The event times accepted, fixed once per batch (one clock reading, not one per event).
+  const TimeBounds time_bounds;
   // Applied in order after the writes commit (the index is derived state).
   std::vector<IndexChange> index_changes;
   // Run in reverse order when the batch is abandoned instead of committed.

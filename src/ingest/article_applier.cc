@@ -21,15 +21,13 @@ std::vector<float> Normalized(const google::protobuf::RepeatedField<float>& valu
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ArticleApplier>> ArticleApplier::Create(
-    ArticleStore& articles, VectorIndex& content_index, const EncoderConfig& encoder,
-    const ValidationConfig& validation) {
+    ArticleStore& articles, VectorIndex& content_index, const EncoderConfig& encoder) {
   if (content_index.dimension() != encoder.dimension) {
     return absl::InvalidArgumentError(absl::StrCat("index dimension ", content_index.dimension(),
                                                    " differs from encoder dimension ",
                                                    encoder.dimension));
   }
-  std::unique_ptr<ArticleApplier> applier(
-      new ArticleApplier(articles, content_index, encoder, validation));
+  std::unique_ptr<ArticleApplier> applier(new ArticleApplier(articles, content_index, encoder));
   DocumentFrequencies& df = applier->frequencies_;
   ASSIGN_OR_RETURN(uint64_t documents, articles.ForEachFrequency([&](uint32_t bucket,
                                                                      uint64_t n) -> absl::Status {
@@ -46,8 +44,7 @@ absl::StatusOr<std::unique_ptr<ArticleApplier>> ArticleApplier::Create(
 }
 
 absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, ApplyContext& ctx) {
-  if (std::optional<Rejection> r =
-          ValidateArticle(event, encoder_.dimension(), TimeBounds::At(absl::Now(), validation_))) {
+  if (std::optional<Rejection> r = ValidateArticle(event, encoder_.dimension(), ctx.time_bounds)) {
     return EventOutcome::Rejected(r->reason, r->message);
   }
   v1::Article article = event;

@@ -25,12 +25,10 @@ namespace headliner {
 
 class ArticleApplier {
  public:
-  // Loads the document frequencies from `articles`. References must outlive the applier; the
-  // options are copied.
+  // Loads the document frequencies from `articles`. References must outlive the applier.
   static absl::StatusOr<std::unique_ptr<ArticleApplier>> Create(ArticleStore& articles,
                                                                 VectorIndex& content_index,
-                                                                const EncoderConfig& encoder,
-                                                                const ValidationConfig& validation);
+                                                                const EncoderConfig& encoder);
 
   // Stages `article`. A non-OK status is a storage failure (the batch must be abandoned); an
   // invalid event is a kRejected outcome, an older version than the stored one kIgnored.
@@ -40,18 +38,15 @@ class ArticleApplier {
   absl::Status RestoreIndex();
 
  private:
-  ArticleApplier(ArticleStore& articles, VectorIndex& content_index, const EncoderConfig& encoder,
-                 const ValidationConfig& validation)
+  ArticleApplier(ArticleStore& articles, VectorIndex& content_index, const EncoderConfig& encoder)
       : articles_(articles),
         content_index_(content_index),
         encoder_(encoder),
-        validation_(validation),
         frequencies_(encoder.feature_buckets) {}
 
   ArticleStore& articles_;
   VectorIndex& content_index_;
   const TextEncoder encoder_;
-  const ValidationConfig validation_;
   DocumentFrequencies frequencies_;
 };
 

@@ -11,7 +11,7 @@
 namespace headliner {
 
 absl::StatusOr<EventOutcome> ClickApplier::Stage(const v1::ClickEvent& click, ApplyContext& ctx) {
-  if (std::optional<Rejection> r = ValidateClick(click, TimeBounds::At(absl::Now(), validation_))) {
+  if (std::optional<Rejection> r = ValidateClick(click, ctx.time_bounds)) {
     return EventOutcome::Rejected(r->reason, r->message);
   }
   StagedBatch& batch = ctx.writes;

@@ -22,9 +22,8 @@ namespace headliner {
 class ClickApplier {
  public:
   // References must outlive the applier; the options are copied.
-  ClickApplier(ArticleStore& articles, ClickStore& clicks, const ValidationConfig& validation,
-               const ClicksConfig& config)
-      : articles_(articles), clicks_(clicks), validation_(validation), config_(config) {}
+  ClickApplier(ArticleStore& articles, ClickStore& clicks, const ClicksConfig& config)
+      : articles_(articles), clicks_(clicks), config_(config) {}
 
   // Signals are called in the order they were added.
   void AddSignal(std::unique_ptr<ClickSignal> signal) { signals_.push_back(std::move(signal)); }
@@ -38,7 +37,6 @@ class ClickApplier {
  private:
   ArticleStore& articles_;
   ClickStore& clicks_;
-  const ValidationConfig validation_;
   const ClicksConfig config_;
   std::vector<std::unique_ptr<ClickSignal>> signals_;
 };

@@ -17,9 +17,8 @@ absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
     const EncoderConfig& encoder, const ValidationConfig& validation, const ClicksConfig& clicks,
     const CoVisitationConfig& covisitation, const BehaviourConfig& behaviour) {
   ASSIGN_OR_RETURN(std::unique_ptr<ArticleApplier> article_applier,
-                   ArticleApplier::Create(tables.articles(), content_index, encoder, validation));
-  auto click_applier =
-      std::make_unique<ClickApplier>(tables.articles(), tables.clicks(), validation, clicks);
+                   ArticleApplier::Create(tables.articles(), content_index, encoder));
+  auto click_applier = std::make_unique<ClickApplier>(tables.articles(), tables.clicks(), clicks);
   click_applier->AddSignal(std::make_unique<PopularitySignal>(tables.clicks(), clicks));
   click_applier->AddSignal(
       std::make_unique<CoVisitationSignal>(tables.covisitation(), covisitation));
@@ -28,7 +27,7 @@ absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
         tables.behaviour(), tables.articles(), behaviour));
   }
   return std::unique_ptr<EventApplier>(new EventApplier(tables, content_index, behaviour_index,
-                                                        std::move(article_applier),
+                                                        validation, std::move(article_applier),
                                                         std::move(click_applier)));
 }
 
@@ -48,7 +47,7 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatch(
 absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
     std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
     const BeforeCommit& before_commit) {
-  ApplyContext ctx(tables_.database());
+  ApplyContext ctx(tables_.database(), TimeBounds::At(absl::Now(), validation_));
   // Runs the undo steps unless the batch commits.
   auto abandon = [&ctx](absl::Status why) {
     for (auto it = ctx.undo.rbegin(); it != ctx.undo.rend(); ++it) (*it)();

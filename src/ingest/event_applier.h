@@ -82,11 +82,12 @@ class EventApplier {
 
  private:
   EventApplier(Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
-               std::unique_ptr<ArticleApplier> article_applier,
+               const ValidationConfig& validation, std::unique_ptr<ArticleApplier> article_applier,
                std::unique_ptr<ClickApplier> click_applier)
       : tables_(tables),
         content_index_(content_index),
         behaviour_index_(behaviour_index),
+        validation_(validation),
         article_applier_(std::move(article_applier)),
         click_applier_(std::move(click_applier)) {}
 
@@ -99,6 +100,7 @@ class EventApplier {
   Tables& tables_;
   VectorIndex& content_index_;
   VectorIndex& behaviour_index_;
+  const ValidationConfig validation_;  // the time bounds of each batch
 
   absl::Mutex mu_;
   const std::unique_ptr<ArticleApplier> article_applier_ ABSL_PT_GUARDED_BY(mu_);
