@@ -39,14 +39,14 @@ const char* EventApplier::SourceOf(const IngestEvent& event) {
 
 absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatch(
     std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
-    const BeforeCommit& before_commit) {
+    const DeadLettersFor& dead_letters) {
   absl::MutexLock lock(&mu_);
-  return ApplyBatchLocked(events, positions, before_commit);
+  return ApplyBatchLocked(events, positions, dead_letters);
 }
 
 absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
     std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
-    const BeforeCommit& before_commit) {
+    const DeadLettersFor& dead_letters) {
   ApplyContext ctx(tables_.database(), TimeBounds::At(absl::Now(), validation_));
   // Runs the undo steps unless the batch commits.
   auto abandon = [&ctx](absl::Status why) {
@@ -76,14 +76,32 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
   for (const PartitionPosition& p : positions) {
     tables_.offsets().Stage(ctx.writes, p.topic, p.partition, p.next_offset);
   }
-  if (before_commit) {
-    if (absl::Status s = before_commit(outcomes); !s.ok()) return abandon(s);
+  if (dead_letters) {
+    absl::StatusOr<std::vector<store::DeadLetterRecord>> letters = dead_letters(outcomes);
+    if (!letters.ok()) return abandon(letters.status());
+    for (const store::DeadLetterRecord& letter : *letters) {
+      tables_.dead_letters().Stage(ctx.writes, letter);
+    }
   }
   if (ctx.writes.size() > 0) {
     if (absl::Status s = ctx.writes.Commit(); !s.ok()) return abandon(s);
   }
   RETURN_IF_ERROR(ApplyIndexChanges(ctx.index_changes));
   return outcomes;
+}
+
+absl::StatusOr<std::vector<store::DeadLetterRecord>> EventApplier::PendingDeadLetters(
+    size_t limit) const {
+  return tables_.dead_letters().Pending(limit);
+}
+
+absl::Status EventApplier::RecordDeadLettersDelivered(std::span<const DeliveredLetter> delivered) {
+  absl::MutexLock lock(&mu_);
+  StagedBatch batch(tables_.database());
+  for (const DeliveredLetter& d : delivered) {
+    tables_.dead_letters().StageDelivered(batch, d.record, d.how);
+  }
+  return batch.size() > 0 ? batch.Commit() : absl::OkStatus();
 }
 
 absl::Status EventApplier::ApplyIndexChanges(std::vector<IndexChange>& changes) {

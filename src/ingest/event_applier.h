@@ -1,9 +1,9 @@
 // The single writer of Headliner's state. Every change (Kafka micro-batches, Admin RPCs, the bulk
 // loader) goes through ApplyBatch, which stages each event with ArticleApplier or ClickApplier,
-// adds the consumed Kafka positions and the rejection counters, writes it all as one RocksDB
-// WriteBatch, and then updates the indexes (content and behaviour). A crash at any point leaves
-// RocksDB either before or after the whole batch, and the index is rebuilt from RocksDB on start,
-// so every event is applied exactly once.
+// adds the consumed Kafka positions, the rejection counters and the dead letters, writes it all as
+// one RocksDB WriteBatch, and then updates the indexes (content and behaviour). A crash at any
+// point leaves RocksDB either before or after the whole batch, and the index is rebuilt from
+// RocksDB on start, so every event is applied exactly once.
 //
 // Thread safety: every public method may be called from any thread; batches are serialised by
 // `mu_`, which also guards the appliers' in-memory state (document frequencies).
@@ -33,10 +33,18 @@
 
 namespace headliner {
 
-// Called after staging and before the write, with one outcome per event; a non-OK status
-// abandons the batch (nothing is written). The Kafka ingestor uses it to dead-letter rejected
-// messages before their offsets are committed.
-using BeforeCommit = std::function<absl::Status(std::span<const EventOutcome>)>;
+// Called after staging and before the write, with one outcome per event: the dead letters to
+// stage in the outbox with the batch (the Kafka ingestor's rejected messages). They are written
+// atomically with the batch and delivered after it, so the batch never waits for a dead-letter
+// topic. A non-OK status abandons the batch (nothing is written).
+using DeadLettersFor = std::function<absl::StatusOr<std::vector<store::DeadLetterRecord>>(
+    std::span<const EventOutcome>)>;
+
+// A dead letter that reached its topic, and how.
+struct DeliveredLetter {
+  store::DeadLetterRecord record;
+  DeliveredAs how = DeliveredAs::kWhole;
+};
 
 struct ArticleApplyResult {
   // False when the stored version was as new or newer, so nothing changed.
@@ -54,11 +62,16 @@ class EventApplier {
       const EncoderConfig& encoder, const ValidationConfig& validation, const ClicksConfig& clicks,
       const CoVisitationConfig& covisitation, const BehaviourConfig& behaviour);
 
-  // Applies `events` in order, and records `positions`, atomically. Returns one outcome per
-  // event; a non-OK status means nothing was written (storage failure or `before_commit`).
+  // Applies `events` in order, and records `positions` and the dead letters `dead_letters`
+  // returns, atomically. Returns one outcome per event; a non-OK status means nothing was written.
   absl::StatusOr<std::vector<EventOutcome>> ApplyBatch(
       std::span<const IngestEvent> events, std::span<const PartitionPosition> positions = {},
-      const BeforeCommit& before_commit = nullptr);
+      const DeadLettersFor& dead_letters = nullptr);
+
+  // Up to `limit` dead letters waiting in the outbox (oldest source positions first).
+  absl::StatusOr<std::vector<store::DeadLetterRecord>> PendingDeadLetters(size_t limit) const;
+  // Removes delivered letters from the outbox and counts them, in one write.
+  absl::Status RecordDeadLettersDelivered(std::span<const DeliveredLetter> delivered);
 
   // One-event conveniences for the Admin RPCs and loaders. A rejected event is InvalidArgument
   // (the message names the field).
@@ -93,7 +106,7 @@ class EventApplier {
 
   absl::StatusOr<std::vector<EventOutcome>> ApplyBatchLocked(
       std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
-      const BeforeCommit& before_commit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+      const DeadLettersFor& dead_letters) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ApplyIndexChanges(std::vector<IndexChange>& changes);
   absl::Status RestoreBehaviourIndex();
 

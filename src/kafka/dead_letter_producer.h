@@ -1,54 +1,54 @@
-// Produces rejected messages to a dead-letter topic, unchanged, with why and where they came from
-// in headers: `reason` (the counter label), `error` (for humans), `source-topic`,
-// `source-partition`, `source-offset`. Delivery is at-least-once: the ingestor flushes before it
-// commits the batch that skipped the messages, and a batch retried after a failed flush may
-// dead-letter a message twice (consumers of the DLQ can dedupe on the source headers).
+// Produces dead letters to their topics without waiting: `Send` queues one, `Poll` serves the
+// delivery reports and returns the sends that finished since the last call, each with its ticket.
 //
-// Thread safety: used by the ingest thread only.
+// A dead letter carries the rejected message's key and payload (cut or omitted, see below), and
+// why and where it came from in headers: `reason` (the counter label), `error` (for humans),
+// `source-topic`, `source-partition`, `source-offset`, and `payload` ("whole", "truncated" or
+// "omitted") with `original-bytes` when it is not whole. Consumers of a dead-letter topic can
+// identify a letter by its source headers.
+//
+// Thread safety: used by the ingest thread only (delivery reports run inside Poll).
 #ifndef HEADLINER_KAFKA_DEAD_LETTER_PRODUCER_H_
 #define HEADLINER_KAFKA_DEAD_LETTER_PRODUCER_H_
 
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
+#include "headliner/store/dead_letter.pb.h"
 #include "librdkafka/rdkafkacpp.h"
 
 namespace headliner {
 
-struct DeadLetter {
-  std::string topic;  // dead-letter topic
-  std::string key;
-  std::string payload;
-  std::string reason;
-  std::string error;
-  std::string source_topic;
-  int32_t source_partition = 0;
-  int64_t source_offset = 0;
-};
-
 class DeadLetterProducer {
  public:
+  // How one send ended.
+  struct Report {
+    uint64_t ticket = 0;
+    RdKafka::ErrorCode error = RdKafka::ERR_NO_ERROR;
+  };
+
   static absl::StatusOr<std::unique_ptr<DeadLetterProducer>> Create(
       const std::string& brokers, const std::map<std::string, std::string>& properties);
 
-  // Queues one message. Fails only when the local queue refuses it.
-  absl::Status Send(const DeadLetter& letter);
-  // Waits until every queued message is delivered; Unavailable when some were not within
-  // `timeout` or failed.
-  absl::Status Flush(absl::Duration timeout);
+  // Queues `record`, without its payload when `as_reference`. Returns the error when the client
+  // refuses it at once (e.g. MSG_SIZE_TOO_LARGE over message.max.bytes, a full local queue);
+  // otherwise its outcome comes from a later Poll under `ticket`.
+  RdKafka::ErrorCode Send(const store::DeadLetterRecord& record, bool as_reference,
+                          uint64_t ticket);
+  // Serves delivery reports; never blocks.
+  std::vector<Report> Poll();
+  // Waits up to `timeout_ms` for queued letters to be delivered (shutdown), then polls.
+  std::vector<Report> Flush(int timeout_ms);
 
  private:
   class DeliveryReports : public RdKafka::DeliveryReportCb {
    public:
-    void dr_cb(RdKafka::Message& message) override {
-      if (message.err() != RdKafka::ERR_NO_ERROR) failures.fetch_add(1);
-    }
-    std::atomic<uint64_t> failures{0};
+    void dr_cb(RdKafka::Message& message) override;
+    std::vector<Report> finished;
   };
 
   DeadLetterProducer() = default;

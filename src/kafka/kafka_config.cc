@@ -26,12 +26,15 @@ void DeclareKafkaOptions(KafkaConfig& c, OptionTable& table) {
       .Enum<WireFormat>("clicks_format", c.clicks_format, kWireFormatNames)
       .String("articles_dead_letter_topic", c.articles_dead_letter_topic)
       .String("clicks_dead_letter_topic", c.clicks_dead_letter_topic)
+      .Int("dead_letter_max_bytes", c.dead_letter_max_bytes, 0, 64 << 20)
       .Int("batch_max_events", c.batch_max_events, 1, 1000000)
       .Duration("batch_max_wait", c.batch_max_wait)
       .StringMap("properties", c.properties)
       .Env(kKafkaPropertyEnvPrefix)
       .StringMap("consumer_properties", c.consumer_properties)
-      .Env(kKafkaConsumerPropertyEnvPrefix);
+      .Env(kKafkaConsumerPropertyEnvPrefix)
+      .StringMap("producer_properties", c.producer_properties)
+      .Env(kKafkaProducerPropertyEnvPrefix);
   // With brokers set, ingestion needs a group and two distinct topics.
   table.Rule([&c] {
     if (c.brokers.empty()) return absl::OkStatus();

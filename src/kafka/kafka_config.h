@@ -22,6 +22,7 @@ std::optional<WireFormat> ParseWireFormat(absl::string_view text);
 // Environment-variable prefixes of extra librdkafka properties.
 inline constexpr char kKafkaPropertyEnvPrefix[] = "HEADLINER_KAFKA_PROPERTY_";
 inline constexpr char kKafkaConsumerPropertyEnvPrefix[] = "HEADLINER_KAFKA_CONSUMER_PROPERTY_";
+inline constexpr char kKafkaProducerPropertyEnvPrefix[] = "HEADLINER_KAFKA_PRODUCER_PROPERTY_";
 
 struct KafkaConfig {
   // "host:port,..." of a real cluster, "embedded" for an in-process mock cluster (demo), or empty.
@@ -34,6 +35,10 @@ struct KafkaConfig {
   // Dead-letter topics for rejected messages; empty disables dead-lettering (still counted).
   std::string articles_dead_letter_topic = "articles-dlq";
   std::string clicks_dead_letter_topic = "clicks-dlq";
+  // A rejected message's payload is dead-lettered cut to this size (with its original size in a
+  // header): Kafka's default message size limit is 1 MB, headers included. A letter the topic
+  // still refuses is produced as a reference (headers only).
+  int dead_letter_max_bytes = 512 << 10;
   // A micro-batch is applied when the consumer's local queue runs dry, or when it holds this many
   // events, or is this old, whichever is first.
   int batch_max_events = 1000;
@@ -45,6 +50,9 @@ struct KafkaConfig {
   // librdkafka properties for the consumer only (group.instance.id, session.timeout.ms, ...),
   // from YAML `kafka.consumer_properties` and HEADLINER_KAFKA_CONSUMER_PROPERTY_<NAME>.
   std::map<std::string, std::string> consumer_properties;
+  // librdkafka properties for the dead-letter producer only (message.max.bytes, ...), from YAML
+  // `kafka.producer_properties` and HEADLINER_KAFKA_PRODUCER_PROPERTY_<NAME>.
+  std::map<std::string, std::string> producer_properties;
 };
 
 // Declares the keys of `config` under "kafka".

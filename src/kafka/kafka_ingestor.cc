@@ -15,6 +15,7 @@ namespace {
 constexpr absl::Duration kRefreshInterval = absl::Seconds(1);
 constexpr absl::Duration kConnectedWindow = absl::Seconds(3);
 constexpr absl::Duration kRetryBackoff = absl::Seconds(1);
+constexpr absl::Duration kDeadLetterFinishTimeout = absl::Seconds(5);
 
 // Owns a list of librdkafka TopicPartition objects.
 struct PartitionList {
@@ -75,7 +76,7 @@ struct KafkaIngestor::Batch {
 };
 
 KafkaIngestor::KafkaIngestor(const KafkaConfig& config, std::string brokers, EventApplier& applier)
-    : config_(config), brokers_(std::move(brokers)), applier_(applier) {
+    : config_(config), brokers_(std::move(brokers)), applier_(applier), rejects_(config_) {
   status_.brokers = brokers_;
 }
 
@@ -85,7 +86,12 @@ absl::StatusOr<std::unique_ptr<KafkaIngestor>> KafkaIngestor::Start(const KafkaC
   std::unique_ptr<KafkaIngestor> k(new KafkaIngestor(config, brokers, applier));
   k->callbacks_ = std::make_unique<Callbacks>(*k);
   RETURN_IF_ERROR(k->CreateConsumer());
-  ASSIGN_OR_RETURN(k->rejects_, RejectReporter::Create(k->config_, brokers));
+  if (!config.articles_dead_letter_topic.empty() || !config.clicks_dead_letter_topic.empty()) {
+    ASSIGN_OR_RETURN(k->dead_letters_,
+                     DeadLetterDrain::Create(
+                         k->config_, brokers, applier,
+                         [raw = k.get()](const std::string& error) { raw->SetError(error); }));
+  }
   k->thread_ = std::thread([raw = k.get()] { raw->Run(); });
   return k;
 }
@@ -165,6 +171,7 @@ void KafkaIngestor::Run() {
       if (consumer_ == nullptr) break;
     }
     RefreshWatermarks();
+    if (dead_letters_ != nullptr) dead_letters_->Pump(absl::Now());
     // With a batch pending, only take what is already fetched: when the local queue runs dry the
     // batch is applied at once, so a lone event is not held back for batch_max_wait.
     const int timeout_ms = batch.empty() ? 100 : 0;
@@ -193,9 +200,9 @@ void KafkaIngestor::Run() {
       Apply(batch);
     }
   }
-  if (consumer_ == nullptr) return;
-  if (!batch.empty() && !discard_batch_) Apply(batch);
-  Check(consumer_->close(), "close the consumer");
+  if (consumer_ != nullptr && !batch.empty() && !discard_batch_) Apply(batch);
+  if (dead_letters_ != nullptr) dead_letters_->Finish(kDeadLetterFinishTimeout);
+  if (consumer_ != nullptr) Check(consumer_->close(), "close the consumer");
 }
 
 void KafkaIngestor::Add(std::unique_ptr<RdKafka::Message> message, Batch& batch) {
@@ -234,7 +241,9 @@ void KafkaIngestor::Apply(Batch& batch) {
   }
   absl::StatusOr<std::vector<EventOutcome>> outcomes = applier_.ApplyBatch(
       batch.events, positions,
-      [&](std::span<const EventOutcome> o) { return rejects_->Report(batch.sources, o); });
+      [&](std::span<const EventOutcome> o) -> absl::StatusOr<std::vector<store::DeadLetterRecord>> {
+        return rejects_.Report(batch.sources, o, absl::Now());
+      });
   if (!outcomes.ok()) {
     // Nothing was written: consume the same messages again after a pause.
     SetError(absl::StrCat("batch not applied, retrying: ", outcomes.status().ToString()));
@@ -254,12 +263,12 @@ void KafkaIngestor::Apply(Batch& batch) {
     commit.items.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, next));
   }
   Check(consumer_->commitAsync(commit.items), "commit offsets for lag tools");
+  if (rejected > 0 && dead_letters_ != nullptr) dead_letters_->Wake();
   {
     absl::MutexLock lock(&status_mu_);
     status_.applied += applied;
     status_.ignored += ignored;
     status_.rejected += rejected;
-    if (rejects_->dead_lettering()) status_.dead_lettered += rejected;
     ++status_.batches;
     status_.connected = true;
   }

@@ -16,8 +16,9 @@
 // the articles partitions have caught up with their end offsets as of the assignment, so that a
 // replica replaying history does not reject clicks on articles it has not read yet.
 //
-// Bad messages are counted (in the same batch), then logged and dead-lettered (RejectReporter)
-// before the batch commits; consumption goes on.
+// Bad messages are counted and their dead letters staged in the outbox, in the same batch
+// (RejectReporter); the DeadLetterDrain delivers them afterwards, so a dead-letter topic that
+// refuses or is unreachable never stops consumption.
 //
 // Threads: one ingest thread owns the consumer, the reject reporter and all fields below
 // `thread_`; `Status()` may be called from any thread and reads a snapshot under `status_mu_`.
@@ -38,6 +39,7 @@
 #include "absl/time/time.h"
 #include "ingest/event_applier.h"
 #include "kafka/clicks_gate.h"
+#include "kafka/dead_letter_drain.h"
 #include "kafka/kafka_config.h"
 #include "kafka/reject_reporter.h"
 #include "librdkafka/rdkafkacpp.h"
@@ -63,7 +65,6 @@ struct IngestStatus {
   uint64_t applied = 0;
   uint64_t ignored = 0;
   uint64_t rejected = 0;
-  uint64_t dead_lettered = 0;
   uint64_t batches = 0;
 };
 
@@ -120,7 +121,8 @@ class KafkaIngestor {
   EventApplier& applier_;
   std::unique_ptr<Callbacks> callbacks_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  std::unique_ptr<RejectReporter> rejects_;
+  RejectReporter rejects_;
+  std::unique_ptr<DeadLetterDrain> dead_letters_;  // null when dead-lettering is off
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 

@@ -1,29 +1,17 @@
 #include "kafka/reject_reporter.h"
 
+#include <algorithm>
 #include <cstdio>
-
-#include "common/status_macros.h"
 
 namespace headliner {
 namespace {
 
 constexpr int kMaxLogLinesPerWindow = 10;
 constexpr absl::Duration kLogWindow = absl::Seconds(10);
-constexpr absl::Duration kFlushTimeout = absl::Seconds(10);
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<RejectReporter>> RejectReporter::Create(const KafkaConfig& config,
-                                                                       const std::string& brokers) {
-  std::unique_ptr<RejectReporter> r(new RejectReporter(config));
-  if (!config.articles_dead_letter_topic.empty() || !config.clicks_dead_letter_topic.empty()) {
-    ASSIGN_OR_RETURN(r->producer_, DeadLetterProducer::Create(brokers, config.properties));
-  }
-  return r;
-}
-
-bool RejectReporter::MayLog() {
-  const absl::Time now = absl::Now();
+bool RejectReporter::MayLog(absl::Time now) {
   if (now - log_window_ > kLogWindow) {
     log_window_ = now;
     logged_in_window_ = 0;
@@ -31,32 +19,38 @@ bool RejectReporter::MayLog() {
   return ++logged_in_window_ <= kMaxLogLinesPerWindow;
 }
 
-absl::Status RejectReporter::Report(std::span<const std::unique_ptr<RdKafka::Message>> messages,
-                                    std::span<const EventOutcome> outcomes) {
-  bool sent = false;
+std::vector<store::DeadLetterRecord> RejectReporter::Report(
+    std::span<const std::unique_ptr<RdKafka::Message>> messages,
+    std::span<const EventOutcome> outcomes, absl::Time now) {
+  std::vector<store::DeadLetterRecord> letters;
   for (size_t i = 0; i < outcomes.size(); ++i) {
     if (outcomes[i].kind != EventOutcome::Kind::kRejected) continue;
-    RdKafka::Message& src = *messages[i];
+    const RdKafka::Message& src = *messages[i];
     const std::string topic = src.topic_name();
-    if (MayLog()) {
+    if (MayLog(now)) {
       std::fprintf(stderr, "rejected %s/%d@%lld: %s: %s\n", topic.c_str(), src.partition(),
                    static_cast<long long>(src.offset()), outcomes[i].reason.c_str(),
                    outcomes[i].message.c_str());
     }
     const std::string& dlq = topic == config_.articles_topic ? config_.articles_dead_letter_topic
                                                              : config_.clicks_dead_letter_topic;
-    if (dlq.empty() || producer_ == nullptr) continue;
-    std::string payload;
+    if (dlq.empty()) continue;
+    store::DeadLetterRecord& letter = letters.emplace_back();
+    letter.set_topic(dlq);
+    if (src.key() != nullptr) letter.set_key(*src.key());
+    const size_t kept = std::min(src.len(), static_cast<size_t>(config_.dead_letter_max_bytes));
     if (src.payload() != nullptr) {
-      payload.assign(static_cast<const char*>(src.payload()), src.len());
+      letter.set_payload(static_cast<const char*>(src.payload()), kept);
     }
-    RETURN_IF_ERROR(
-        producer_->Send({dlq, src.key() != nullptr ? *src.key() : "", payload, outcomes[i].reason,
-                         outcomes[i].message, topic, src.partition(), src.offset()}));
-    sent = true;
+    letter.set_original_bytes(src.len());
+    letter.set_reason(outcomes[i].reason);
+    letter.set_error(outcomes[i].message);
+    letter.set_source_topic(topic);
+    letter.set_source_partition(src.partition());
+    letter.set_source_offset(src.offset());
+    letter.set_staged_at_ms(absl::ToUnixMillis(now));
   }
-  if (!sent) return absl::OkStatus();
-  return producer_->Flush(kFlushTimeout);
+  return letters;
 }
 
 }  // namespace headliner

@@ -1,7 +1,7 @@
 // Reports the messages of a batch that the apply step rejected: a log line each (at most ten per
-// ten seconds), and the message itself on its source topic's dead-letter topic, when one is
-// configured. The ingestor calls it before the batch commits, so a rejected message's offset is
-// never stored before its dead letter is delivered.
+// ten seconds), and a dead letter for its source topic's dead-letter topic, when one is
+// configured. The dead letters are staged in the outbox with the batch (EventApplier) and
+// delivered after it (DeadLetterDrain), so a dead-letter topic never holds up ingestion.
 //
 // Thread safety: none; owned by the ingest thread.
 #ifndef HEADLINER_KAFKA_REJECT_REPORTER_H_
@@ -9,12 +9,11 @@
 
 #include <memory>
 #include <span>
-#include <string>
+#include <vector>
 
-#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "headliner/store/dead_letter.pb.h"
 #include "ingest/apply_context.h"
-#include "kafka/dead_letter_producer.h"
 #include "kafka/kafka_config.h"
 #include "librdkafka/rdkafkacpp.h"
 
@@ -22,27 +21,20 @@ namespace headliner {
 
 class RejectReporter {
  public:
-  // Creates the dead-letter producer when either dead-letter topic is set. `config` must outlive
-  // the reporter.
-  static absl::StatusOr<std::unique_ptr<RejectReporter>> Create(const KafkaConfig& config,
-                                                                const std::string& brokers);
-
-  // `messages[i]` is the message whose outcome is `outcomes[i]`. Returns once every dead letter is
-  // delivered; Unavailable when one could not be (the batch must then not commit).
-  absl::Status Report(std::span<const std::unique_ptr<RdKafka::Message>> messages,
-                      std::span<const EventOutcome> outcomes);
-
-  // Whether rejected messages are dead-lettered (else only counted and logged).
-  bool dead_lettering() const { return producer_ != nullptr; }
-
- private:
+  // `config` must outlive the reporter.
   explicit RejectReporter(const KafkaConfig& config) : config_(config) {}
 
+  // `messages[i]` is the message whose outcome is `outcomes[i]`. Logs the rejected ones and
+  // returns their dead letters, payloads cut to kafka.dead_letter_max_bytes.
+  std::vector<store::DeadLetterRecord> Report(
+      std::span<const std::unique_ptr<RdKafka::Message>> messages,
+      std::span<const EventOutcome> outcomes, absl::Time now);
+
+ private:
   // Whether another log line fits in the current ten-second window.
-  bool MayLog();
+  bool MayLog(absl::Time now);
 
   const KafkaConfig& config_;
-  std::unique_ptr<DeadLetterProducer> producer_;  // null when dead-lettering is off
   absl::Time log_window_ = absl::InfinitePast();
   int logged_in_window_ = 0;
 };

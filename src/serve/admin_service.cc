@@ -113,6 +113,15 @@ grpc::ServerUnaryReactor* AdminService::Stats(grpc::CallbackServerContext* conte
   if (!clicks.ok()) return Finish(context, ToGrpcStatus(clicks.status()));
   response->set_clicks(*clicks);
   FillIngestStats(*response->mutable_ingest());
+  if (response->ingest().enabled()) {
+    absl::StatusOr<DeadLetterCounts> dead = engine->tables().dead_letters().Counts();
+    if (!dead.ok()) return Finish(context, ToGrpcStatus(dead.status()));
+    v1::IngestStats& ingest = *response->mutable_ingest();
+    ingest.set_dead_lettered(dead->delivered);
+    ingest.set_dead_letters_pending(dead->pending());
+    ingest.set_dead_letters_truncated(dead->truncated);
+    ingest.set_dead_letters_as_reference(dead->reference);
+  }
   return Finish(context, grpc::Status::OK);
 }
 
@@ -128,7 +137,6 @@ void AdminService::FillIngestStats(v1::IngestStats& out) const {
   out.set_events_applied(s.applied);
   out.set_events_ignored(s.ignored);
   out.set_events_rejected(s.rejected);
-  out.set_dead_lettered(s.dead_lettered);
   out.set_batches(s.batches);
   int64_t total = 0;
   for (const PartitionStatus& p : s.partitions) {

@@ -1,6 +1,6 @@
 // Every table of Headliner's state, opened together over one Database: the article catalog,
-// click state, co-visitation, behaviour embeddings, consumed Kafka offsets and rejection counters.
-// The Engine owns the one set of a process.
+// click state, co-visitation, behaviour embeddings, consumed Kafka offsets, rejection counters and
+// the dead-letter outbox. The Engine owns the one set of a process.
 //
 // Access is split by constness: the single writer (the ingest apply path) holds `Tables&` and
 // stages writes; readers (ranking, the Admin read RPCs) hold `const Tables&`, through which only
@@ -16,6 +16,7 @@
 #include "store/click_store.h"
 #include "store/covisitation_store.h"
 #include "store/database.h"
+#include "store/dead_letter_outbox.h"
 #include "store/offset_store.h"
 #include "store/rejection_counters.h"
 
@@ -44,6 +45,8 @@ class Tables {
   const OffsetStore& offsets() const { return offsets_; }
   RejectionCounters& rejections() { return rejections_; }
   const RejectionCounters& rejections() const { return rejections_; }
+  DeadLetterOutbox& dead_letters() { return dead_letters_; }
+  const DeadLetterOutbox& dead_letters() const { return dead_letters_; }
 
  private:
   Tables(Database& database, std::unique_ptr<ArticleStore> articles, int behaviour_dimension)
@@ -53,7 +56,8 @@ class Tables {
         covisitation_(database),
         behaviour_(database, behaviour_dimension),
         offsets_(database),
-        rejections_(database) {}
+        rejections_(database),
+        dead_letters_(database) {}
 
   Database& database_;
   const std::unique_ptr<ArticleStore> articles_;  // opened first: it reads its id counter
@@ -62,6 +66,7 @@ class Tables {
   BehaviourStore behaviour_;
   OffsetStore offsets_;
   RejectionCounters rejections_;
+  DeadLetterOutbox dead_letters_;
 };
 
 }  // namespace headliner

@@ -5,6 +5,7 @@
 #include "cli/event_publisher.h"
 #include "engine_fixture.h"
 #include "gtest/gtest.h"
+#include "kafka/dead_letter_producer.h"
 #include "kafka/embedded_kafka.h"
 #include "kafka/message_codec.h"
 #include "kafka_test_util.h"
@@ -142,6 +143,13 @@ TEST_F(KafkaIngestorTest, AppliesEveryEventOnceAndDeadLettersTheBadOnes) {
   auto rejected = tables().rejections().All();
   EXPECT_EQ((*rejected)["articles/undecodable"], 2u);
   EXPECT_EQ((*rejected)["clicks/unknown_article"], 1u);
+  // Every reject was dead-lettered exactly once, across the restart, and counted.
+  ASSERT_TRUE(
+      WaitFor([&] { return tables().dead_letters().Counts()->pending() == 0; }, absl::Seconds(10)));
+  EXPECT_EQ(tables().dead_letters().Counts()->delivered, 4u);
+  EXPECT_EQ(testing::ReadTopic(kafka_->bootstrap_servers(), "articles-dlq", 3, 4, absl::Seconds(2))
+                .size(),
+            3u);
 }
 
 TEST_F(KafkaIngestorTest, ClicksWaitForTheArticlesTheyReferTo) {
@@ -184,6 +192,107 @@ TEST_F(KafkaIngestorTest, ATombstoneOnTheArticlesTopicDeletesTheArticle) {
   ASSERT_TRUE(stored.ok() && *stored);
   EXPECT_TRUE((*stored)->article.deleted());
   EXPECT_EQ(content_index().Stats().live, 0u);
+}
+
+// Defect: a rejected message too large for the dead-letter topic (~1 MB with its headers) made
+// the batch fail and retry forever, stalling every partition and dead-lettering the batch's other
+// rejects again on every retry.
+TEST_F(KafkaIngestorTest, AMessageTooLargeToDeadLetterWholeDoesNotStopIngestion) {
+  auto big_publisher =
+      EventPublisher::Create(kafka_->bootstrap_servers(), {{"message.max.bytes", "4000000"}});
+  ASSERT_TRUE(big_publisher.ok());
+  const std::string huge(1100000, 'x');  // undecodable, and over the producer's 1 MB default
+  ASSERT_TRUE((*big_publisher)->Publish("articles", "huge", &huge).ok());
+  ASSERT_TRUE((*big_publisher)->Flush(absl::Seconds(10)).ok());
+  Publish("articles", "junk", "\xff\xff\xff");
+  for (int i = 0; i < 5; ++i) PublishArticle(MakeArticle("a" + std::to_string(i), "Fine", kT0));
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+
+  StartIngestor();
+  ASSERT_TRUE(WaitFor([&] { return Handled() == 7; }, absl::Seconds(20))) << Describe();
+  EXPECT_EQ(articles().Counts()->live, 5u);
+  ASSERT_TRUE(
+      WaitFor([&] { return tables().dead_letters().Counts()->pending() == 0; }, absl::Seconds(20)))
+      << Describe();
+  // Each reject reaches the topic once, the huge one cut to kafka.dead_letter_max_bytes.
+  auto dead =
+      testing::ReadTopic(kafka_->bootstrap_servers(), "articles-dlq", 3, 3, absl::Seconds(5));
+  ASSERT_EQ(dead.size(), 2u);
+  std::map<std::string, testing::ReadMessage> by_key;
+  for (auto& m : dead) by_key[m.key] = m;
+  EXPECT_EQ(by_key["huge"].headers.at("payload"), "truncated");
+  EXPECT_EQ(by_key["huge"].headers.at("original-bytes"), "1100000");
+  EXPECT_EQ(by_key["huge"].payload.size(),
+            static_cast<size_t>(kafka_config_.dead_letter_max_bytes));
+  EXPECT_EQ(by_key["junk"].headers.at("payload"), "whole");
+  EXPECT_EQ(by_key["junk"].payload, "\xff\xff\xff");
+  DeadLetterCounts counts = *tables().dead_letters().Counts();
+  EXPECT_EQ(counts.delivered, 2u);
+  EXPECT_EQ(counts.truncated, 1u);
+  EXPECT_EQ(counts.reference, 0u);
+}
+
+TEST_F(KafkaIngestorTest, ALetterRefusedEvenCutIsDeadLetteredAsAReference) {
+  kafka_config_.dead_letter_max_bytes = 64 << 10;
+  kafka_config_.producer_properties["message.max.bytes"] = "10000";
+  const std::string big(50000, 'x');
+  Publish("articles", "big", big);
+  PublishArticle(MakeArticle("after", "Still applied", kT0));
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+  StartIngestor();
+  ASSERT_TRUE(WaitFor([&] { return Handled() == 2; }, absl::Seconds(20))) << Describe();
+  EXPECT_TRUE(articles().FindByExternalId("after")->has_value());
+  ASSERT_TRUE(
+      WaitFor([&] { return tables().dead_letters().Counts()->pending() == 0; }, absl::Seconds(20)))
+      << Describe();
+  auto dead =
+      testing::ReadTopic(kafka_->bootstrap_servers(), "articles-dlq", 3, 2, absl::Seconds(3));
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].headers.at("payload"), "omitted");
+  EXPECT_EQ(dead[0].headers.at("original-bytes"), "50000");
+  EXPECT_EQ(dead[0].headers.at("reason"), "missing_id");  // x...x parses as unknown fields
+  EXPECT_EQ(dead[0].headers.at("source-topic"), "articles");
+  EXPECT_TRUE(dead[0].payload.empty());
+  EXPECT_EQ(tables().dead_letters().Counts()->reference, 1u);
+}
+
+// A crash after a dead letter reached its topic but before the outbox recorded it: the restart
+// finds it on the topic instead of producing it again.
+TEST_F(KafkaIngestorTest, ALetterDeliveredBeforeACrashIsNotSentAgain) {
+  store::DeadLetterRecord letter;
+  letter.set_topic("articles-dlq");
+  letter.set_key("k");
+  letter.set_payload("bad");
+  letter.set_original_bytes(3);
+  letter.set_reason("undecodable");
+  letter.set_source_topic("articles");
+  letter.set_source_partition(1);
+  letter.set_source_offset(7);
+  letter.set_staged_at_ms(absl::ToUnixMillis(absl::Now()));
+  store::DeadLetterRecord undelivered = letter;
+  undelivered.set_source_offset(8);
+  ASSERT_TRUE(applier()
+                  .ApplyBatch({}, {},
+                              [&](std::span<const EventOutcome>) {
+                                return std::vector<store::DeadLetterRecord>{letter, undelivered};
+                              })
+                  .ok());
+  // The first one made it to the topic before the "crash".
+  auto producer = DeadLetterProducer::Create(kafka_->bootstrap_servers(), {});
+  ASSERT_TRUE(producer.ok());
+  ASSERT_EQ((*producer)->Send(letter, false, 1), RdKafka::ERR_NO_ERROR);
+  ASSERT_EQ((*producer)->Flush(10000).size(), 1u);
+
+  StartIngestor();
+  ASSERT_TRUE(
+      WaitFor([&] { return tables().dead_letters().Counts()->pending() == 0; }, absl::Seconds(20)))
+      << Describe();
+  auto dead =
+      testing::ReadTopic(kafka_->bootstrap_servers(), "articles-dlq", 3, 3, absl::Seconds(3));
+  std::multiset<std::string> offsets;
+  for (const auto& m : dead) offsets.insert(m.headers.at("source-offset"));
+  EXPECT_EQ(offsets, (std::multiset<std::string>{"7", "8"}));
+  EXPECT_EQ(tables().dead_letters().Counts()->delivered, 2u);
 }
 
 }  // namespace
