@@ -4,21 +4,6 @@
 #include <cstdio>
 
 namespace headliner {
-namespace {
-
-constexpr int kMaxLogLinesPerWindow = 10;
-constexpr absl::Duration kLogWindow = absl::Seconds(10);
-
-}  // namespace
-
-bool RejectReporter::MayLog(absl::Time now) {
-  if (now - log_window_ > kLogWindow) {
-    log_window_ = now;
-    logged_in_window_ = 0;
-  }
-  return ++logged_in_window_ <= kMaxLogLinesPerWindow;
-}
-
 std::vector<store::DeadLetterRecord> RejectReporter::Report(
     std::span<const std::unique_ptr<RdKafka::Message>> messages,
     std::span<const EventOutcome> outcomes, absl::Time now) {
@@ -27,7 +12,12 @@ std::vector<store::DeadLetterRecord> RejectReporter::Report(
     if (outcomes[i].kind != EventOutcome::Kind::kRejected) continue;
     const RdKafka::Message& src = *messages[i];
     const std::string topic = src.topic_name();
-    if (MayLog(now)) {
+    uint64_t dropped = 0;
+    if (log_limiter_.Admit(now, &dropped)) {
+      if (dropped > 0) {
+        std::fprintf(stderr, "(%llu rejections not logged by the rate limit)\n",
+                     static_cast<unsigned long long>(dropped));
+      }
       std::fprintf(stderr, "rejected %s/%d@%lld: %s: %s\n", topic.c_str(), src.partition(),
                    static_cast<long long>(src.offset()), outcomes[i].reason.c_str(),
                    outcomes[i].message.c_str());

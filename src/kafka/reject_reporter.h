@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/log_limiter.h"
 #include "headliner/store/dead_letter.pb.h"
 #include "ingest/apply_context.h"
 #include "kafka/kafka_config.h"
@@ -22,7 +23,8 @@ namespace headliner {
 class RejectReporter {
  public:
   // `config` must outlive the reporter.
-  explicit RejectReporter(const KafkaConfig& config) : config_(config) {}
+  explicit RejectReporter(const KafkaConfig& config)
+      : config_(config), log_limiter_(10, absl::Seconds(10)) {}
 
   // `messages[i]` is the message whose outcome is `outcomes[i]`. Logs the rejected ones and
   // returns their dead letters, payloads cut to kafka.dead_letter_max_bytes.
@@ -31,12 +33,8 @@ class RejectReporter {
       std::span<const EventOutcome> outcomes, absl::Time now);
 
  private:
-  // Whether another log line fits in the current ten-second window.
-  bool MayLog(absl::Time now);
-
   const KafkaConfig& config_;
-  absl::Time log_window_ = absl::InfinitePast();
-  int logged_in_window_ = 0;
+  LogLimiter log_limiter_;
 };
 
 }  // namespace headliner

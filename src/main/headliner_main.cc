@@ -10,6 +10,7 @@
 #include "absl/flags/usage.h"
 #include "common/version.h"
 #include "config/config.h"
+#include "main/library_logs.h"
 #include "serve/server.h"
 
 ABSL_FLAG(std::string, config, "", "Path of the YAML config file (optional).");
@@ -24,6 +25,7 @@ ABSL_FLAG(std::string, kafka_brokers, "",
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Headliner: ranked related headlines over gRPC.");
   absl::ParseCommandLine(argc, argv);
+  headliner::InstallRateLimitedLibraryLogs();
 
   // Block the stop signals in every thread (gRPC and RocksDB threads inherit this mask) and wait
   // for them here, so that shutdown runs on the main thread, outside any signal handler.

@@ -6,16 +6,11 @@
 #include "common/time_util.h"
 #include "common/version.h"
 #include "serve/grpc_status.h"
+#include "serve/raw_unary.h"
 #include "serve/request_limits.h"
 
 namespace headliner {
 namespace {
-
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const grpc::Status& s) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(s);
-  return reactor;
-}
 
 const grpc::Status kLoading(grpc::StatusCode::UNAVAILABLE, "index is loading");
 
@@ -41,88 +36,131 @@ uint64_t DirectoryBytes(const std::string& dir) {
 }  // namespace
 
 grpc::ServerUnaryReactor* AdminService::UpsertArticle(grpc::CallbackServerContext* context,
-                                                      const v1::UpsertArticleRequest* request,
-                                                      v1::UpsertArticleResponse* response) {
-  Engine* engine = state_.engine();
-  if (engine == nullptr) return Finish(context, kLoading);
-  absl::StatusOr<ArticleApplyResult> r = engine->applier().ApplyArticle(request->article());
-  if (!r.ok()) return Finish(context, ToGrpcStatus(r.status()));
-  response->set_applied(r->applied);
-  response->set_internal_id(r->dense_id);
-  return Finish(context, grpc::Status::OK);
+                                                      const grpc::ByteBuffer* request,
+                                                      grpc::ByteBuffer* response) {
+  return ServeUnaryRaw<v1::UpsertArticleRequest, v1::UpsertArticleResponse>(
+      context, request, response,
+      [this](const v1::UpsertArticleRequest& r, v1::UpsertArticleResponse& out) {
+        return HandleUpsertArticle(r, out);
+      });
 }
 
 grpc::ServerUnaryReactor* AdminService::DeleteArticle(grpc::CallbackServerContext* context,
-                                                      const v1::DeleteArticleRequest* request,
-                                                      v1::DeleteArticleResponse* response) {
-  Engine* engine = state_.engine();
-  if (engine == nullptr) return Finish(context, kLoading);
-  if (grpc::Status s = CheckId(request->article_id()); !s.ok()) return Finish(context, s);
-  absl::StatusOr<ArticleApplyResult> r =
-      engine->applier().DeleteArticle(request->article_id(), absl::Now());
-  if (!r.ok()) return Finish(context, ToGrpcStatus(r.status()));
-  response->set_applied(r->applied);
-  return Finish(context, grpc::Status::OK);
+                                                      const grpc::ByteBuffer* request,
+                                                      grpc::ByteBuffer* response) {
+  return ServeUnaryRaw<v1::DeleteArticleRequest, v1::DeleteArticleResponse>(
+      context, request, response,
+      [this](const v1::DeleteArticleRequest& r, v1::DeleteArticleResponse& out) {
+        return HandleDeleteArticle(r, out);
+      });
 }
 
 grpc::ServerUnaryReactor* AdminService::GetArticle(grpc::CallbackServerContext* context,
-                                                   const v1::GetArticleRequest* request,
-                                                   v1::Article* response) {
-  const Engine* engine = state_.engine();
-  if (engine == nullptr) return Finish(context, kLoading);
-  if (grpc::Status s = CheckId(request->article_id()); !s.ok()) return Finish(context, s);
-  absl::StatusOr<std::optional<StoredArticle>> found =
-      engine->tables().articles().FindByExternalId(request->article_id());
-  if (!found.ok()) return Finish(context, ToGrpcStatus(found.status()));
-  if (!*found || (*found)->article.deleted()) {
-    return Finish(context, grpc::Status(grpc::StatusCode::NOT_FOUND,
-                                        "article " + request->article_id() + " is unknown"));
-  }
-  *response = std::move((*found)->article);
-  if (auto embedding = engine->tables().articles().FindEmbedding((*found)->dense_id);
-      embedding.ok() && *embedding) {
-    response->mutable_embedding()->Add((*embedding)->begin(), (*embedding)->end());
-  }
-  return Finish(context, grpc::Status::OK);
+                                                   const grpc::ByteBuffer* request,
+                                                   grpc::ByteBuffer* response) {
+  return ServeUnaryRaw<v1::GetArticleRequest, v1::Article>(
+      context, request, response, [this](const v1::GetArticleRequest& r, v1::Article& out) {
+        return HandleGetArticle(r, out);
+      });
 }
 
 grpc::ServerUnaryReactor* AdminService::Stats(grpc::CallbackServerContext* context,
-                                              const v1::StatsRequest* /*request*/,
-                                              v1::StatsResponse* response) {
+                                              const grpc::ByteBuffer* request,
+                                              grpc::ByteBuffer* response) {
+  return ServeUnaryRaw<v1::StatsRequest, v1::StatsResponse>(
+      context, request, response,
+      [this](const v1::StatsRequest& r, v1::StatsResponse& out) { return HandleStats(r, out); });
+}
+
+grpc::ServerUnaryReactor* AdminService::GetActivity(grpc::CallbackServerContext* context,
+                                                    const grpc::ByteBuffer* request,
+                                                    grpc::ByteBuffer* response) {
+  return ServeUnaryRaw<v1::GetActivityRequest, v1::GetActivityResponse>(
+      context, request, response,
+      [this](const v1::GetActivityRequest& r, v1::GetActivityResponse& out) {
+        return HandleGetActivity(r, out);
+      });
+}
+
+grpc::Status AdminService::HandleUpsertArticle(const v1::UpsertArticleRequest& request,
+                                               v1::UpsertArticleResponse& response) {
+  Engine* engine = state_.engine();
+  if (engine == nullptr) return kLoading;
+  absl::StatusOr<ArticleApplyResult> r = engine->applier().ApplyArticle(request.article());
+  if (!r.ok()) return ToGrpcStatus(r.status());
+  response.set_applied(r->applied);
+  response.set_internal_id(r->dense_id);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::HandleDeleteArticle(const v1::DeleteArticleRequest& request,
+                                               v1::DeleteArticleResponse& response) {
+  Engine* engine = state_.engine();
+  if (engine == nullptr) return kLoading;
+  if (grpc::Status s = CheckId(request.article_id()); !s.ok()) return s;
+  absl::StatusOr<ArticleApplyResult> r =
+      engine->applier().DeleteArticle(request.article_id(), absl::Now());
+  if (!r.ok()) return ToGrpcStatus(r.status());
+  response.set_applied(r->applied);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::HandleGetArticle(const v1::GetArticleRequest& request,
+                                            v1::Article& response) {
   const Engine* engine = state_.engine();
-  if (engine == nullptr) return Finish(context, kLoading);
+  if (engine == nullptr) return kLoading;
+  if (grpc::Status s = CheckId(request.article_id()); !s.ok()) return s;
+  absl::StatusOr<std::optional<StoredArticle>> found =
+      engine->tables().articles().FindByExternalId(request.article_id());
+  if (!found.ok()) return ToGrpcStatus(found.status());
+  if (!*found || (*found)->article.deleted()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        "article " + request.article_id() + " is unknown");
+  }
+  response = std::move((*found)->article);
+  if (auto embedding = engine->tables().articles().FindEmbedding((*found)->dense_id);
+      embedding.ok() && *embedding) {
+    response.mutable_embedding()->Add((*embedding)->begin(), (*embedding)->end());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
+                                       v1::StatsResponse& response) {
+  const Engine* engine = state_.engine();
+  if (engine == nullptr) return kLoading;
   absl::StatusOr<CatalogCounts> counts = engine->tables().articles().Counts();
-  if (!counts.ok()) return Finish(context, ToGrpcStatus(counts.status()));
-  response->set_articles(counts->live);
-  response->set_deleted_articles(counts->deleted);
+  if (!counts.ok()) return ToGrpcStatus(counts.status());
+  response.set_articles(counts->live);
+  response.set_deleted_articles(counts->deleted);
   const IndexStats index = engine->content_index().Stats();
-  response->set_index_vectors(index.live);
-  response->set_index_main_segment(index.main_segment);
-  response->set_index_delta_segment(index.delta_segment);
-  response->set_index_compactions(index.compactions);
+  response.set_index_vectors(index.live);
+  response.set_index_main_segment(index.main_segment);
+  response.set_index_delta_segment(index.delta_segment);
+  response.set_index_compactions(index.compactions);
   const IndexStats behaviour = engine->behaviour_index().Stats();
-  response->set_behaviour_index_vectors(behaviour.live);
-  response->set_behaviour_index_compactions(behaviour.compactions);
-  response->set_data_dir_bytes(DirectoryBytes(engine->data_dir()));
-  *response->mutable_uptime() = ToProtoDuration(state_.uptime());
-  response->set_version(Version());
+  response.set_behaviour_index_vectors(behaviour.live);
+  response.set_behaviour_index_compactions(behaviour.compactions);
+  response.set_data_dir_bytes(DirectoryBytes(engine->data_dir()));
+  *response.mutable_uptime() = ToProtoDuration(state_.uptime());
+  response.set_version(Version());
   absl::StatusOr<std::map<std::string, uint64_t>> rejected = engine->tables().rejections().All();
-  if (!rejected.ok()) return Finish(context, ToGrpcStatus(rejected.status()));
-  for (const auto& [reason, n] : *rejected) (*response->mutable_rejected())[reason] = n;
+  if (!rejected.ok()) return ToGrpcStatus(rejected.status());
+  for (const auto& [reason, n] : *rejected) (*response.mutable_rejected())[reason] = n;
   absl::StatusOr<uint64_t> clicks = engine->tables().clicks().TotalClicks();
-  if (!clicks.ok()) return Finish(context, ToGrpcStatus(clicks.status()));
-  response->set_clicks(*clicks);
-  FillIngestStats(*response->mutable_ingest());
-  if (response->ingest().enabled()) {
+  if (!clicks.ok()) return ToGrpcStatus(clicks.status());
+  response.set_clicks(*clicks);
+  FillIngestStats(*response.mutable_ingest());
+  if (response.ingest().enabled()) {
     absl::StatusOr<DeadLetterCounts> dead = engine->tables().dead_letters().Counts();
-    if (!dead.ok()) return Finish(context, ToGrpcStatus(dead.status()));
-    v1::IngestStats& ingest = *response->mutable_ingest();
+    if (!dead.ok()) return ToGrpcStatus(dead.status());
+    v1::IngestStats& ingest = *response.mutable_ingest();
     ingest.set_dead_lettered(dead->delivered);
     ingest.set_dead_letters_pending(dead->pending());
     ingest.set_dead_letters_truncated(dead->truncated);
     ingest.set_dead_letters_as_reference(dead->reference);
   }
-  return Finish(context, grpc::Status::OK);
+  return grpc::Status::OK;
 }
 
 void AdminService::FillIngestStats(v1::IngestStats& out) const {
@@ -153,18 +191,17 @@ void AdminService::FillIngestStats(v1::IngestStats& out) const {
   out.set_total_lag(total);
 }
 
-grpc::ServerUnaryReactor* AdminService::GetActivity(grpc::CallbackServerContext* context,
-                                                    const v1::GetActivityRequest* request,
-                                                    v1::GetActivityResponse* response) {
+grpc::Status AdminService::HandleGetActivity(const v1::GetActivityRequest& request,
+                                             v1::GetActivityResponse& response) {
   const Engine* engine = state_.engine();
-  if (engine == nullptr) return Finish(context, kLoading);
+  if (engine == nullptr) return kLoading;
   constexpr int kMaxKeys = 1000;
-  if (request->article_ids_size() + request->sections_size() > kMaxKeys) {
-    return Finish(context, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                        "at most 1000 article ids and sections per request"));
+  if (request.article_ids_size() + request.sections_size() > kMaxKeys) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "at most 1000 article ids and sections per request");
   }
   const std::optional<int64_t> as_of =
-      request->has_as_of() ? std::optional<int64_t>(ToMicros(request->as_of())) : std::nullopt;
+      request.has_as_of() ? std::optional<int64_t>(ToMicros(request.as_of())) : std::nullopt;
   auto fill = [&](const std::string& key, const Activity& a, v1::Activity& out) {
     out.set_key(key);
     out.set_clicks(a.clicks);
@@ -174,25 +211,24 @@ grpc::ServerUnaryReactor* AdminService::GetActivity(grpc::CallbackServerContext*
     out.set_popularity(a.popularity.ValueAt(at, popularity_half_life_));
     *out.mutable_popularity_as_of() = ToProtoTimestamp(absl::FromUnixMicros(at));
   };
-  for (const std::string& id : request->article_ids()) {
-    if (grpc::Status s = CheckId(id); !s.ok()) return Finish(context, s);
+  for (const std::string& id : request.article_ids()) {
+    if (grpc::Status s = CheckId(id); !s.ok()) return s;
     absl::StatusOr<std::optional<StoredArticle>> found =
         engine->tables().articles().FindByExternalId(id);
-    if (!found.ok()) return Finish(context, ToGrpcStatus(found.status()));
+    if (!found.ok()) return ToGrpcStatus(found.status());
     if (!*found) {
-      return Finish(context,
-                    grpc::Status(grpc::StatusCode::NOT_FOUND, "article " + id + " is unknown"));
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "article " + id + " is unknown");
     }
     absl::StatusOr<Activity> a = engine->tables().clicks().FindArticleActivity((*found)->dense_id);
-    if (!a.ok()) return Finish(context, ToGrpcStatus(a.status()));
-    fill(id, *a, *response->add_articles());
+    if (!a.ok()) return ToGrpcStatus(a.status());
+    fill(id, *a, *response.add_articles());
   }
-  for (const std::string& section : request->sections()) {
+  for (const std::string& section : request.sections()) {
     absl::StatusOr<Activity> a = engine->tables().clicks().FindSectionActivity(section);
-    if (!a.ok()) return Finish(context, ToGrpcStatus(a.status()));
-    fill(section, *a, *response->add_sections());
+    if (!a.ok()) return ToGrpcStatus(a.status());
+    fill(section, *a, *response.add_sections());
   }
-  return Finish(context, grpc::Status::OK);
+  return grpc::Status::OK;
 }
 
 }  // namespace headliner

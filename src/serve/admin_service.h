@@ -11,7 +11,13 @@
 
 namespace headliner {
 
-class AdminService final : public v1::Admin::CallbackService {
+// Every method is registered raw so that the service parses requests itself (see raw_unary.h).
+using RawAdminService =
+    v1::Admin::WithRawCallbackMethod_UpsertArticle<v1::Admin::WithRawCallbackMethod_DeleteArticle<
+        v1::Admin::WithRawCallbackMethod_GetArticle<v1::Admin::WithRawCallbackMethod_GetActivity<
+            v1::Admin::WithRawCallbackMethod_Stats<v1::Admin::Service>>>>>;
+
+class AdminService final : public RawAdminService {
  public:
   // `state` must outlive the service. Writes go through the published engine's applier; the read
   // RPCs see its tables and indexes through const views. `popularity_half_life` is the one the
@@ -24,22 +30,30 @@ class AdminService final : public v1::Admin::CallbackService {
   void set_ingestor(const KafkaIngestor* ingestor) { ingestor_.store(ingestor); }
 
   grpc::ServerUnaryReactor* UpsertArticle(grpc::CallbackServerContext* context,
-                                          const v1::UpsertArticleRequest* request,
-                                          v1::UpsertArticleResponse* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* DeleteArticle(grpc::CallbackServerContext* context,
-                                          const v1::DeleteArticleRequest* request,
-                                          v1::DeleteArticleResponse* response) override;
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
-                                       const v1::GetArticleRequest* request,
-                                       v1::Article* response) override;
-  grpc::ServerUnaryReactor* GetActivity(grpc::CallbackServerContext* context,
-                                        const v1::GetActivityRequest* request,
-                                        v1::GetActivityResponse* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* Stats(grpc::CallbackServerContext* context,
-                                  const v1::StatsRequest* request,
-                                  v1::StatsResponse* response) override;
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetActivity(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
 
  private:
+  grpc::Status HandleUpsertArticle(const v1::UpsertArticleRequest& request,
+                                   v1::UpsertArticleResponse& response);
+  grpc::Status HandleDeleteArticle(const v1::DeleteArticleRequest& request,
+                                   v1::DeleteArticleResponse& response);
+  grpc::Status HandleGetArticle(const v1::GetArticleRequest& request, v1::Article& response);
+  grpc::Status HandleStats(const v1::StatsRequest& request, v1::StatsResponse& response);
+  grpc::Status HandleGetActivity(const v1::GetActivityRequest& request,
+                                 v1::GetActivityResponse& response);
   void FillIngestStats(v1::IngestStats& out) const;
 
   const ServingState& state_;

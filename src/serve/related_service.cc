@@ -7,6 +7,7 @@
 #include "common/time_util.h"
 #include "headliner/v1/token.pb.h"
 #include "serve/grpc_status.h"
+#include "serve/raw_unary.h"
 #include "serve/request_limits.h"
 
 namespace headliner {
@@ -23,11 +24,13 @@ std::string MakeRecommendationToken(const std::string& source_article_id,
 }
 
 grpc::ServerUnaryReactor* RelatedHeadlinesService::GetRelated(grpc::CallbackServerContext* context,
-                                                              const v1::GetRelatedRequest* request,
-                                                              v1::GetRelatedResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(Handle(*context, *request, *response));
-  return reactor;
+                                                              const grpc::ByteBuffer* request,
+                                                              grpc::ByteBuffer* response) {
+  return ServeUnaryRaw<v1::GetRelatedRequest, v1::GetRelatedResponse>(
+      context, request, response,
+      [this, context](const v1::GetRelatedRequest& r, v1::GetRelatedResponse& out) {
+        return Handle(*context, r, out);
+      });
 }
 
 grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& context,

@@ -11,15 +11,17 @@
 
 namespace headliner {
 
-class RelatedHeadlinesService final : public v1::RelatedHeadlines::CallbackService {
+// Registered raw so that the service parses requests itself (see raw_unary.h).
+class RelatedHeadlinesService final
+    : public v1::RelatedHeadlines::WithRawCallbackMethod_GetRelated<v1::RelatedHeadlines::Service> {
  public:
   // All references must outlive the service. Ranks with the published engine's ranker.
   RelatedHeadlinesService(const ServingState& state, const Config& config)
       : state_(state), config_(config) {}
 
   grpc::ServerUnaryReactor* GetRelated(grpc::CallbackServerContext* context,
-                                       const v1::GetRelatedRequest* request,
-                                       v1::GetRelatedResponse* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
 
  private:
   grpc::Status Handle(grpc::CallbackServerContext& context, const v1::GetRelatedRequest& request,

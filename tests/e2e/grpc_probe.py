@@ -35,7 +35,23 @@ def main(addr):
         if name not in listing:
             print(f"reflection does not list {name.decode()}")
             return 1
-    print("ok: health SERVING and reflection lists the services")
+    # 5,000 requests with invalid UTF-8 in article_id: INVALID_ARGUMENT with a message each
+    # (the caller checks that the server's log stayed small: library logs are rate-limited).
+    related = channel.unary_unary("/headliner.v1.RelatedHeadlines/GetRelated",
+                                  request_serializer=lambda b: b,
+                                  response_deserializer=lambda b: b)
+    bad = bytes([0x0a, 3, 0xff, 0xfe, 0xfd])
+    futures = [related.future(bad, timeout=10) for _ in range(5000)]
+    for f in futures:
+        try:
+            f.result()
+            print("a request with invalid UTF-8 succeeded")
+            return 1
+        except grpc.RpcError as e:
+            if e.code() != grpc.StatusCode.INVALID_ARGUMENT or "not a valid" not in e.details():
+                print(f"invalid UTF-8 answered {e.code()} {e.details()!r}")
+                return 1
+    print("ok: health SERVING, reflection lists the services, bad UTF-8 is INVALID_ARGUMENT")
     return 0
 
 

@@ -1,10 +1,13 @@
 // The gRPC services through a real client over a TCP socket on 127.0.0.1.
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "headliner/v1/admin.grpc.pb.h"
 #include "headliner/v1/related.grpc.pb.h"
@@ -131,6 +134,46 @@ TEST_F(GrpcServiceTest, BadRequestsAreInvalidArgument) {
   }
   v1::Article invalid = MakeArticle("x", "", absl::Now());
   EXPECT_EQ(Upsert(invalid).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// Defect: a request gRPC could not parse (invalid UTF-8 in a string field) was answered
+// UNIMPLEMENTED with an empty message.
+TEST_F(GrpcServiceTest, RequestBytesThatAreNotAValidMessageAreInvalidArgumentWithAMessage) {
+  grpc::GenericStub generic(channel_);
+  const std::string invalid_utf8 = std::string("\x0a\x03") + "\xff\xfe\xfd";  // article_id
+  const std::string not_protobuf = "\xff\xff\xff\xff";
+  const std::vector<std::string> methods = {"/headliner.v1.RelatedHeadlines/GetRelated",
+                                            "/headliner.v1.Admin/GetArticle",
+                                            "/headliner.v1.Admin/DeleteArticle"};
+  for (const std::string& method : methods) {
+    for (const std::string& payload : {invalid_utf8, not_protobuf}) {
+      grpc::Slice slice(payload);
+      grpc::ByteBuffer request(&slice, 1), response;
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      std::mutex mu;
+      std::condition_variable cv;
+      bool done = false;
+      grpc::Status status;
+      generic.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response,
+                        [&](grpc::Status s) {
+                          std::lock_guard<std::mutex> lock(mu);
+                          status = std::move(s);
+                          done = true;
+                          cv.notify_one();
+                        });
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return done; });
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << method;
+      EXPECT_THAT(status.error_message(), ::testing::HasSubstr("is not a valid headliner.v1."))
+          << method;
+    }
+  }
+  // Well-formed calls still work.
+  v1::GetRelatedRequest ok;
+  ok.set_article_id("a");
+  v1::GetRelatedResponse resp;
+  EXPECT_TRUE(Related(ok, resp).ok());
 }
 
 TEST_F(GrpcServiceTest, OversizedMessageIsRejectedByTransport) {
