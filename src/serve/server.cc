@@ -7,6 +7,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/server_builder.h"
 
 namespace headliner {
@@ -22,6 +23,11 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   builder.AddListeningPort(config.server.grpc_addr, grpc::InsecureServerCredentials(), &s->port_);
   builder.SetMaxReceiveMessageSize(config.server.max_message_bytes);
   builder.SetMaxSendMessageSize(config.server.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             config.server.max_concurrent_streams);
+  grpc::ResourceQuota quota("headliner-server");
+  quota.Resize(static_cast<size_t>(config.server.memory_quota_mib) << 20);
+  builder.SetResourceQuota(quota);
   builder.RegisterService(s->related_service_.get());
   builder.RegisterService(s->admin_service_.get());
   s->grpc_server_ = builder.BuildAndStart();

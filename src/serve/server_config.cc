@@ -7,6 +7,8 @@ void DeclareServerOptions(ServerConfig& c, OptionTable& table) {
       .String("grpc_addr", c.grpc_addr, /*required=*/true)
       .Env("HEADLINER_GRPC_ADDR")
       .Int("max_message_bytes", c.max_message_bytes, 1024, 1 << 30)
+      .Int("max_concurrent_streams", c.max_concurrent_streams, 1, 1 << 20)
+      .Int("memory_quota_mib", c.memory_quota_mib, 16, 1 << 20)
       .Duration("shutdown_grace", c.shutdown_grace)
       .Duration("default_deadline", c.default_deadline);
 }

@@ -11,7 +11,15 @@ namespace headliner {
 
 struct ServerConfig {
   std::string grpc_addr = "127.0.0.1:50051";
-  int max_message_bytes = 4 << 20;
+  // Largest request or response. The contract's largest request (GetRelated with 1000 excluded
+  // ids, GetActivity with 1000 ids) is about 260 KB; a larger one is refused by the transport
+  // before it is buffered, so this bounds what one call can hold.
+  int max_message_bytes = 512 << 10;
+  // Concurrent calls per client connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
+  int max_concurrent_streams = 100;
+  // gRPC's memory quota for the whole server (buffers of every connection and call): under
+  // pressure it shrinks read buffers and stops accepting new calls instead of growing.
+  int memory_quota_mib = 512;
   // Time given to in-flight calls after SIGTERM before they are cancelled.
   absl::Duration shutdown_grace = absl::Seconds(5);
   // Used when a request carries no deadline.
