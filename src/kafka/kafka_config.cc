@@ -1,6 +1,9 @@
 #include "kafka/kafka_config.h"
 
+#include <cstdint>
 #include <utility>
+
+#include "absl/strings/str_format.h"
 
 namespace headliner {
 namespace {
@@ -14,12 +17,27 @@ std::optional<WireFormat> ParseWireFormat(absl::string_view text) {
   return FindByName<WireFormat>(kWireFormatNames, text);
 }
 
+std::string ResolveGroupInstanceId(const KafkaConfig& config, absl::string_view host,
+                                   absl::string_view data_dir) {
+  if (auto explicit_id = config.consumer_properties.find("group.instance.id");
+      explicit_id != config.consumer_properties.end()) {
+    return explicit_id->second;
+  }
+  if (config.group_instance_id != "auto") return config.group_instance_id;
+  // FNV-1a: stable across builds and platforms, unlike std::hash.
+  uint32_t hash = 2166136261u;
+  for (unsigned char c : data_dir) hash = (hash ^ c) * 16777619u;
+  return absl::StrFormat("headliner-%s-%08x", host, hash);
+}
+
 void DeclareKafkaOptions(KafkaConfig& c, OptionTable& table) {
   table.In("kafka")
       .String("brokers", c.brokers)
       .Env("HEADLINER_KAFKA_BROKERS")
       .String("group_id", c.group_id)
       .Env("HEADLINER_KAFKA_GROUP_ID")
+      .String("group_instance_id", c.group_instance_id)
+      .Env("HEADLINER_KAFKA_GROUP_INSTANCE_ID")
       .String("articles_topic", c.articles_topic)
       .String("clicks_topic", c.clicks_topic)
       .Enum<WireFormat>("articles_format", c.articles_format, kWireFormatNames)

@@ -145,15 +145,45 @@ void KafkaIngestor::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+const char* IngestStateName(IngestState state) {
+  switch (state) {
+    case IngestState::kDisconnected:
+      return "disconnected";
+    case IngestState::kJoining:
+      return "joining";
+    case IngestState::kCatchingUp:
+      return "catching_up";
+    case IngestState::kLive:
+      return "live";
+  }
+  return "unknown";
+}
+
 IngestStatus KafkaIngestor::Status() const {
   absl::MutexLock lock(&status_mu_);
-  return status_;
+  IngestStatus out = status_;
+  bool all_known = !out.partitions.empty();
+  int64_t lag = 0;
+  for (const PartitionStatus& p : out.partitions) {
+    if (p.high_watermark < 0) all_known = false;
+    lag += std::max<int64_t>(0, p.high_watermark - p.next_offset);
+  }
+  out.total_lag = all_known ? lag : -1;
+  if (!out.connected) {
+    out.state = IngestState::kDisconnected;
+  } else if (out.partitions.empty()) {
+    out.state = IngestState::kJoining;
+  } else {
+    out.state = all_known && lag == 0 ? IngestState::kLive : IngestState::kCatchingUp;
+  }
+  return out;
 }
 
 void KafkaIngestor::SetError(const std::string& error) {
   std::fprintf(stderr, "kafka: %s\n", error.c_str());
   absl::MutexLock lock(&status_mu_);
   status_.last_error = error;
+  status_.last_error_at = absl::Now();
 }
 
 bool KafkaIngestor::Check(RdKafka::ErrorCode err, const char* what) {
@@ -271,6 +301,7 @@ void KafkaIngestor::Apply(Batch& batch) {
     status_.rejected += rejected;
     ++status_.batches;
     status_.connected = true;
+    status_.last_error.clear();  // recovered: a batch is applied
   }
   batch.Clear();
   PublishPartitions();
@@ -313,8 +344,15 @@ void KafkaIngestor::OnRevoke() {
 
 void KafkaIngestor::RefreshWatermarks() {
   const absl::Time now = absl::Now();
-  if (now - last_refresh_ < kRefreshInterval || next_offset_.empty()) return;
+  if (now - last_refresh_ < kRefreshInterval) return;
   last_refresh_ = now;
+  {
+    absl::MutexLock lock(&status_mu_);
+    const bool connected = brokers_up_ || now - last_message_ < kConnectedWindow;
+    if (connected && !status_.connected) status_.last_error.clear();  // recovered: reconnected
+    status_.connected = connected;
+  }
+  if (next_offset_.empty()) return;
   // End offsets come from librdkafka's cache, which every fetch response updates. No call here
   // waits for the broker: a broker query queues behind the long-polling fetch (stalling
   // consumption) and can block far past its timeout while the broker is down. A partition not
@@ -331,7 +369,6 @@ void KafkaIngestor::RefreshWatermarks() {
   {
     absl::MutexLock lock(&status_mu_);
     for (const auto& [tp, high] : highs) high_watermark_[tp] = high;
-    status_.connected = brokers_up_ || now - last_message_ < kConnectedWindow;
   }
   // The clicks gate waits for the articles partitions' end offsets as first seen after the
   // assignment (they are fetched; the paused clicks partitions are not).

@@ -56,16 +56,32 @@ struct PartitionStatus {
   int64_t high_watermark = -1;  // broker end offset when last seen, -1 if never
 };
 
+// What ingestion is doing now, from the consumer's point of view.
+enum class IngestState {
+  kDisconnected,  // no broker answered within the last few seconds
+  kJoining,       // connected, no partitions assigned yet (group join or rebalance)
+  kCatchingUp,    // assigned; some partition's end offset is unknown or ahead of what is applied
+  kLive,          // every assigned partition applied up to its end offset
+};
+
+const char* IngestStateName(IngestState state);
+
 struct IngestStatus {
   std::string brokers;
   bool connected = false;
+  IngestState state = IngestState::kDisconnected;
+  // The latest client or apply error, until ingestion recovers from it (a batch applied, or
+  // the brokers answering again); `last_error_at` keeps when it happened.
   std::string last_error;
+  absl::Time last_error_at = absl::InfinitePast();
   std::vector<PartitionStatus> partitions;
   bool clicks_flowing = false;
   uint64_t applied = 0;
   uint64_t ignored = 0;
   uint64_t rejected = 0;
   uint64_t batches = 0;
+  // Unknown (-1) while no partition is assigned or any assigned one has no known end offset.
+  int64_t total_lag = -1;
 };
 
 class KafkaIngestor {

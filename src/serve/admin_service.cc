@@ -170,25 +170,26 @@ void AdminService::FillIngestStats(v1::IngestStats& out) const {
   out.set_enabled(true);
   out.set_brokers(s.brokers);
   out.set_connected(s.connected);
+  out.set_state(IngestStateName(s.state));
   out.set_last_error(s.last_error);
+  if (s.last_error_at != absl::InfinitePast()) {
+    *out.mutable_last_error_at() = ToProtoTimestamp(s.last_error_at);
+  }
   out.set_clicks_flowing(s.clicks_flowing);
   out.set_events_applied(s.applied);
   out.set_events_ignored(s.ignored);
   out.set_events_rejected(s.rejected);
   out.set_batches(s.batches);
-  int64_t total = 0;
   for (const PartitionStatus& p : s.partitions) {
     v1::PartitionLag* lag = out.add_partitions();
     lag->set_topic(p.topic);
     lag->set_partition(p.partition);
     lag->set_next_offset(p.next_offset);
     lag->set_high_watermark(p.high_watermark);
-    const int64_t behind =
-        p.high_watermark < 0 ? 0 : std::max<int64_t>(0, p.high_watermark - p.next_offset);
-    lag->set_lag(behind);
-    total += behind;
+    lag->set_lag(p.high_watermark < 0 ? -1
+                                      : std::max<int64_t>(0, p.high_watermark - p.next_offset));
   }
-  out.set_total_lag(total);
+  out.set_total_lag(s.total_lag);
 }
 
 grpc::Status AdminService::HandleGetActivity(const v1::GetActivityRequest& request,

@@ -1,16 +1,32 @@
 #include "serve/server.h"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/resource_quota.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 
 namespace headliner {
+
+namespace {
+
+// The pod name in Kubernetes (HOSTNAME), else the host name.
+std::string HostName() {
+  if (const char* env = std::getenv("HOSTNAME"); env != nullptr && *env != '\0') return env;
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "unknown";
+  return name;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Config& config) {
   std::unique_ptr<HeadlinerServer> s(new HeadlinerServer(config));
@@ -23,8 +39,7 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   builder.AddListeningPort(config.server.grpc_addr, grpc::InsecureServerCredentials(), &s->port_);
   builder.SetMaxReceiveMessageSize(config.server.max_message_bytes);
   builder.SetMaxSendMessageSize(config.server.max_message_bytes);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
-                             config.server.max_concurrent_streams);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, config.server.max_concurrent_streams);
   grpc::ResourceQuota quota("headliner-server");
   quota.Resize(static_cast<size_t>(config.server.memory_quota_mib) << 20);
   builder.SetResourceQuota(quota);
@@ -63,7 +78,13 @@ absl::Status HeadlinerServer::StartIngestion() {
     std::fprintf(stderr, "embedded Kafka cluster (in-process, not persistent) at %s\n",
                  brokers.c_str());
   }
-  ASSIGN_OR_RETURN(ingestor_, KafkaIngestor::Start(kafka, brokers, engine_->applier()));
+  KafkaConfig consumer = kafka;
+  if (embedded_kafka_ == nullptr) {  // a fresh mock cluster per process: nothing to rejoin
+    const std::string id = ResolveGroupInstanceId(
+        kafka, HostName(), std::filesystem::absolute(config_.data_dir).string());
+    if (!id.empty()) consumer.consumer_properties["group.instance.id"] = id;
+  }
+  ASSIGN_OR_RETURN(ingestor_, KafkaIngestor::Start(consumer, brokers, engine_->applier()));
   admin_service_->set_ingestor(ingestor_.get());
   return absl::OkStatus();
 }

@@ -72,10 +72,7 @@ kafka:
   articles_dead_letter_topic: "{self.articles_topic}-dlq"
   clicks_dead_letter_topic: "{self.clicks_topic}-dlq"
   batch_max_events: 200
-  consumer_properties:
-    group.instance.id: "e2e-{run}-0"
-    session.timeout.ms: "10000"
-""")
+""")  # group.instance.id: the default ("auto", derived from host and data dir) is under test
 
     def run_cli(self, *args, stdin=None, check=True):
         env = dict(os.environ, HEADLINER_ADDR=self.addr, HEADLINER_KAFKA_BROKERS=BROKERS)
@@ -127,6 +124,16 @@ def wait_caught_up(h, expected_messages, timeout=120):
             return s
         time.sleep(0.2)
     raise AssertionError(f"not caught up: {h.stats().get('ingest')}")
+
+
+def wait_progress(h, beyond, timeout=60):
+    """Seconds until the applied events exceed `beyond` (the count when the server started)."""
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if progress(h.stats()) > beyond:
+            return time.time() - t0
+        time.sleep(0.1)
+    return timeout
 
 
 def expected_state(clicks, known_ids):
@@ -231,6 +238,10 @@ def run_checks(h, rng, kafka_script):
         if step == 1:
             h.produce(h.clicks_topic, clicks_raw[2 * half:])
         h.start()
+        resumed_in = wait_progress(h, progress(h.stats()))
+        log(f"ingestion resumed {resumed_in:.1f} s after the restart")
+        # With dynamic membership the old member's session had to time out first (44 s).
+        assert resumed_in < 15, f"ingestion resumed only after {resumed_in:.1f} s"
     produced = len(articles) + 3 + len(clicks_raw) + 3
     s = wait_caught_up(h, produced)
     assert int(s["articles"]) == ARTICLES, s["articles"]
@@ -323,21 +334,35 @@ def outage(h, kafka_script, articles, produced):
     down_since = time.time()
     saw_disconnected = False
     while time.time() - down_since < 10:
-        saw_disconnected = saw_disconnected or not h.stats()["ingest"].get("connected", False)
+        ingest = h.stats()["ingest"]
+        if not ingest.get("connected", False):
+            saw_disconnected = True
+            assert ingest.get("state") == "disconnected", ingest
+            assert ingest.get("last_error"), ingest
         time.sleep(0.5)
     subprocess.run([kafka_script, "start"], check=True)
+    restarted = time.time()
     extra = [json.dumps({"eventId": f"after-{i}", "sessionId": f"o{i % 10}",
                          "articleId": some_id, "occurredAt": "2026-11-27T01:00:00Z"})
              for i in range(50)]
     before = int(h.stats()["clicks"])
     h.produce(h.clicks_topic, extra)
     s = wait_caught_up(h, produced + len(extra))
+    log(f"caught up {time.time() - restarted:.1f} s after the broker came back")
+    assert time.time() - restarted < 30, "ingestion took over 30 s to resume after the outage"
     stop.set()
     t.join()
     assert saw_disconnected, "Stats never reported the broker as disconnected"
     assert not failures, failures[:3]
     assert int(s["clicks"]) == before + 50, (s["clicks"], before)
     assert s["ingest"]["connected"]
+    # Recovered: the state says so, and the outage's error is not reported as current.
+    for _ in range(50):
+        ingest = h.stats()["ingest"]
+        if ingest.get("state") == "live" and not ingest.get("last_error"):
+            break
+        time.sleep(0.1)
+    assert ingest.get("state") == "live" and not ingest.get("last_error"), ingest
     log(f"broker outage: {calls[0]} GetRelated calls, none failed; caught up after restart")
 
 

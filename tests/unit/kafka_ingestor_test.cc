@@ -152,6 +152,25 @@ TEST_F(KafkaIngestorTest, AppliesEveryEventOnceAndDeadLettersTheBadOnes) {
             3u);
 }
 
+// Defect: before partitions were assigned, Stats reported lag 0 as if caught up.
+TEST_F(KafkaIngestorTest, LagIsUnknownUntilPartitionsAreAssignedThenLive) {
+  for (int i = 0; i < 30; ++i) PublishArticle(MakeArticle("a" + std::to_string(i), "H", kT0));
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+  StartIngestor();
+  IngestStatus early = ingestor_->Status();
+  EXPECT_TRUE(early.partitions.empty());
+  EXPECT_EQ(early.total_lag, -1);
+  EXPECT_NE(early.state, IngestState::kLive);
+  ASSERT_TRUE(
+      WaitFor([&] { return ingestor_->Status().state == IngestState::kLive; }, absl::Seconds(20)))
+      << Describe();
+  IngestStatus live = ingestor_->Status();
+  EXPECT_EQ(live.total_lag, 0);
+  EXPECT_EQ(live.applied, 30u);
+  EXPECT_TRUE(live.connected);
+  EXPECT_STREQ(IngestStateName(live.state), "live");
+}
+
 TEST_F(KafkaIngestorTest, ClicksWaitForTheArticlesTheyReferTo) {
   // Clicks are published first, so a consumer without the gate would see many of them before
   // their articles and reject them.
