@@ -54,6 +54,10 @@ class Engine {
   const VectorIndex& content_index() const { return *content_index_; }
   const VectorIndex& behaviour_index() const { return *behaviour_index_; }
   const std::string& data_dir() const { return data_dir_; }
+  // The RocksDB instance, for its storage state (read-only after a start on a full disk, free
+  // space); reads go through tables().
+  const Database& database() const { return *database_; }
+  bool read_only() const { return database_->read_only(); }
 
   // --- Index maintenance ---
   // Starts both indexes' background compaction threads (the server does).

@@ -155,6 +155,8 @@ const char* IngestStateName(IngestState state) {
       return "catching_up";
     case IngestState::kLive:
       return "live";
+    case IngestState::kPausedStorage:
+      return "paused_storage";
   }
   return "unknown";
 }
@@ -169,7 +171,9 @@ IngestStatus KafkaIngestor::Status() const {
     lag += std::max<int64_t>(0, p.high_watermark - p.next_offset);
   }
   out.total_lag = all_known ? lag : -1;
-  if (!out.connected) {
+  if (storage_paused_) {
+    out.state = IngestState::kPausedStorage;
+  } else if (!out.connected) {
     out.state = IngestState::kDisconnected;
   } else if (out.partitions.empty()) {
     out.state = IngestState::kJoining;
@@ -180,7 +184,14 @@ IngestStatus KafkaIngestor::Status() const {
 }
 
 void KafkaIngestor::SetError(const std::string& error) {
-  std::fprintf(stderr, "kafka: %s\n", error.c_str());
+  uint64_t dropped = 0;
+  if (error_log_.Admit(absl::Now(), &dropped)) {
+    if (dropped > 0) {
+      std::fprintf(stderr, "kafka: (%llu errors not logged by the rate limit)\n",
+                   static_cast<unsigned long long>(dropped));
+    }
+    std::fprintf(stderr, "kafka: %s\n", error.c_str());
+  }
   absl::MutexLock lock(&status_mu_);
   status_.last_error = error;
   status_.last_error_at = absl::Now();
@@ -275,7 +286,14 @@ void KafkaIngestor::Apply(Batch& batch) {
         return rejects_.Report(batch.sources, o, absl::Now());
       });
   if (!outcomes.ok()) {
-    // Nothing was written: consume the same messages again after a pause.
+    // Nothing was written: consume the same messages again after a pause. A storage that refuses
+    // writes (disk nearly full) pauses ingestion until it has room again.
+    const bool refused = absl::IsResourceExhausted(outcomes.status());
+    if (refused) {
+      absl::MutexLock lock(&status_mu_);
+      storage_paused_ = true;
+      ++status_.storage_refusals;
+    }
     SetError(absl::StrCat("batch not applied, retrying: ", outcomes.status().ToString()));
     Rewind(batch);
     batch.Clear();
@@ -302,6 +320,7 @@ void KafkaIngestor::Apply(Batch& batch) {
     ++status_.batches;
     status_.connected = true;
     status_.last_error.clear();  // recovered: a batch is applied
+    storage_paused_ = false;
   }
   batch.Clear();
   PublishPartitions();

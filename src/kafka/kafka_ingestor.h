@@ -37,6 +37,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/log_limiter.h"
 #include "ingest/event_applier.h"
 #include "kafka/clicks_gate.h"
 #include "kafka/dead_letter_drain.h"
@@ -58,10 +59,12 @@ struct PartitionStatus {
 
 // What ingestion is doing now, from the consumer's point of view.
 enum class IngestState {
-  kDisconnected,  // no broker answered within the last few seconds
-  kJoining,       // connected, no partitions assigned yet (group join or rebalance)
-  kCatchingUp,    // assigned; some partition's end offset is unknown or ahead of what is applied
-  kLive,          // every assigned partition applied up to its end offset
+  kDisconnected,   // no broker answered within the last few seconds
+  kJoining,        // connected, no partitions assigned yet (group join or rebalance)
+  kCatchingUp,     // assigned; some partition's end offset is unknown or ahead of what is applied
+  kLive,           // every assigned partition applied up to its end offset
+  kPausedStorage,  // the storage refuses writes (disk nearly full, or read-only); retried each
+                   // second
 };
 
 const char* IngestStateName(IngestState state);
@@ -80,6 +83,8 @@ struct IngestStatus {
   uint64_t ignored = 0;
   uint64_t rejected = 0;
   uint64_t batches = 0;
+  // Batches the storage refused (disk nearly full) since start; each is retried.
+  uint64_t storage_refusals = 0;
   // Unknown (-1) while no partition is assigned or any assigned one has no known end offset.
   int64_t total_lag = -1;
 };
@@ -154,6 +159,8 @@ class KafkaIngestor {
 
   mutable absl::Mutex status_mu_;
   IngestStatus status_ ABSL_GUARDED_BY(status_mu_);
+  bool storage_paused_ ABSL_GUARDED_BY(status_mu_) = false;  // the last batch was refused
+  LogLimiter error_log_{10, absl::Minutes(1)};               // lines SetError prints
   std::map<PartitionId, int64_t> high_watermark_ ABSL_GUARDED_BY(status_mu_);
 };
 

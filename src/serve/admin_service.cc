@@ -84,7 +84,7 @@ grpc::ServerUnaryReactor* AdminService::GetActivity(grpc::CallbackServerContext*
 
 grpc::Status AdminService::HandleUpsertArticle(const v1::UpsertArticleRequest& request,
                                                v1::UpsertArticleResponse& response) {
-  Engine* engine = state_.engine();
+  const std::shared_ptr<Engine> engine = state_.engine();
   if (engine == nullptr) return kLoading;
   absl::StatusOr<ArticleApplyResult> r = engine->applier().ApplyArticle(request.article());
   if (!r.ok()) return ToGrpcStatus(r.status());
@@ -95,7 +95,7 @@ grpc::Status AdminService::HandleUpsertArticle(const v1::UpsertArticleRequest& r
 
 grpc::Status AdminService::HandleDeleteArticle(const v1::DeleteArticleRequest& request,
                                                v1::DeleteArticleResponse& response) {
-  Engine* engine = state_.engine();
+  const std::shared_ptr<Engine> engine = state_.engine();
   if (engine == nullptr) return kLoading;
   if (grpc::Status s = CheckId(request.article_id()); !s.ok()) return s;
   absl::StatusOr<ArticleApplyResult> r =
@@ -107,7 +107,7 @@ grpc::Status AdminService::HandleDeleteArticle(const v1::DeleteArticleRequest& r
 
 grpc::Status AdminService::HandleGetArticle(const v1::GetArticleRequest& request,
                                             v1::Article& response) {
-  const Engine* engine = state_.engine();
+  const std::shared_ptr<const Engine> engine = state_.engine();
   if (engine == nullptr) return kLoading;
   if (grpc::Status s = CheckId(request.article_id()); !s.ok()) return s;
   absl::StatusOr<std::optional<StoredArticle>> found =
@@ -127,7 +127,7 @@ grpc::Status AdminService::HandleGetArticle(const v1::GetArticleRequest& request
 
 grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
                                        v1::StatsResponse& response) {
-  const Engine* engine = state_.engine();
+  const std::shared_ptr<const Engine> engine = state_.engine();
   if (engine == nullptr) return kLoading;
   absl::StatusOr<CatalogCounts> counts = engine->tables().articles().Counts();
   if (!counts.ok()) return ToGrpcStatus(counts.status());
@@ -142,6 +142,10 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
   response.set_behaviour_index_vectors(behaviour.live);
   response.set_behaviour_index_compactions(behaviour.compactions);
   response.set_data_dir_bytes(DirectoryBytes(engine->data_dir()));
+  if (absl::StatusOr<uint64_t> free = engine->database().FreeBytes(); free.ok()) {
+    response.set_disk_free_bytes(*free);
+  }
+  response.set_storage_read_only(engine->read_only());
   *response.mutable_uptime() = ToProtoDuration(state_.uptime());
   response.set_version(Version());
   absl::StatusOr<std::map<std::string, uint64_t>> rejected = engine->tables().rejections().All();
@@ -164,7 +168,7 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
 }
 
 void AdminService::FillIngestStats(v1::IngestStats& out) const {
-  const KafkaIngestor* ingestor = ingestor_.load();
+  const std::shared_ptr<const KafkaIngestor> ingestor = state_.ingestor();
   if (ingestor == nullptr) return;
   const IngestStatus s = ingestor->Status();
   out.set_enabled(true);
@@ -180,6 +184,7 @@ void AdminService::FillIngestStats(v1::IngestStats& out) const {
   out.set_events_ignored(s.ignored);
   out.set_events_rejected(s.rejected);
   out.set_batches(s.batches);
+  out.set_storage_refusals(s.storage_refusals);
   for (const PartitionStatus& p : s.partitions) {
     v1::PartitionLag* lag = out.add_partitions();
     lag->set_topic(p.topic);
@@ -194,7 +199,7 @@ void AdminService::FillIngestStats(v1::IngestStats& out) const {
 
 grpc::Status AdminService::HandleGetActivity(const v1::GetActivityRequest& request,
                                              v1::GetActivityResponse& response) {
-  const Engine* engine = state_.engine();
+  const std::shared_ptr<const Engine> engine = state_.engine();
   if (engine == nullptr) return kLoading;
   constexpr int kMaxKeys = 1000;
   if (request.article_ids_size() + request.sections_size() > kMaxKeys) {

@@ -25,10 +25,6 @@ class AdminService final : public RawAdminService {
   AdminService(const ServingState& state, absl::Duration popularity_half_life)
       : state_(state), popularity_half_life_(popularity_half_life) {}
 
-  // The Kafka ingestor, once started (it starts after the index is restored, while the service
-  // already answers Stats). Null: no ingestion. It must outlive the service.
-  void set_ingestor(const KafkaIngestor* ingestor) { ingestor_.store(ingestor); }
-
   grpc::ServerUnaryReactor* UpsertArticle(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
                                           grpc::ByteBuffer* response) override;
@@ -58,7 +54,6 @@ class AdminService final : public RawAdminService {
 
   const ServingState& state_;
   const absl::Duration popularity_half_life_;
-  std::atomic<const KafkaIngestor*> ingestor_{nullptr};
 };
 
 }  // namespace headliner

@@ -36,7 +36,7 @@ grpc::ServerUnaryReactor* RelatedHeadlinesService::GetRelated(grpc::CallbackServ
 grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& context,
                                              const v1::GetRelatedRequest& request,
                                              v1::GetRelatedResponse& response) const {
-  const Engine* engine = state_.engine();
+  const std::shared_ptr<const Engine> engine = state_.engine();
   if (engine == nullptr) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "index is loading");
   if (absl::Status s = ValidateGetRelated(request, config_.ranking); !s.ok()) {
     return ToGrpcStatus(s);

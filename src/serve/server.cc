@@ -18,6 +18,9 @@ namespace headliner {
 
 namespace {
 
+// How often a read-only server checks whether the disk has room again.
+constexpr absl::Duration kStorageCheckInterval = absl::Seconds(1);
+
 // The pod name in Kubernetes (HOSTNAME), else the host name.
 std::string HostName() {
   if (const char* env = std::getenv("HOSTNAME"); env != nullptr && *env != '\0') return env;
@@ -54,46 +57,94 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   health->SetServingStatus(false);
   health->SetServingStatus(kRelatedServiceName, false);
 
-  ASSIGN_OR_RETURN(s->engine_, Engine::Open(config.data_dir, config));
+  ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(config.data_dir, config));
+  s->engine_ = std::move(engine);
   s->engine_->StartBackgroundCompaction();
-  RETURN_IF_ERROR(s->StartIngestion());
-  s->state_.Publish(s->engine_.get());
+  RETURN_IF_ERROR(s->StartEmbeddedKafka());
+  ASSIGN_OR_RETURN(s->ingestor_, s->StartIngestor(*s->engine_));
+  s->state_.Publish(s->engine_, s->ingestor_);
+  if (s->engine_->read_only()) {
+    std::fprintf(stderr,
+                 "headliner: the disk is nearly full: serving read-only, ingestion paused until "
+                 "storage.min_free_disk_mib is free\n");
+    s->storage_watcher_ = std::thread([raw = s.get()] { raw->WatchStorage(); });
+  }
   health->SetServingStatus(true);
   health->SetServingStatus(kRelatedServiceName, true);
   return s;
 }
 
-absl::Status HeadlinerServer::StartIngestion() {
+absl::Status HeadlinerServer::StartEmbeddedKafka() {
   const KafkaConfig& kafka = config_.kafka;
-  if (kafka.brokers.empty()) return absl::OkStatus();
-  std::string brokers = kafka.brokers;
-  if (brokers == kEmbeddedKafka) {
-    std::vector<std::string> topics = {kafka.articles_topic, kafka.clicks_topic};
-    for (const std::string& t :
-         {kafka.articles_dead_letter_topic, kafka.clicks_dead_letter_topic}) {
-      if (!t.empty()) topics.push_back(t);
-    }
-    ASSIGN_OR_RETURN(embedded_kafka_, EmbeddedKafka::Start(topics, /*partitions=*/3));
-    brokers = embedded_kafka_->bootstrap_servers();
-    std::fprintf(stderr, "embedded Kafka cluster (in-process, not persistent) at %s\n",
-                 brokers.c_str());
+  if (kafka.brokers != kEmbeddedKafka) return absl::OkStatus();
+  std::vector<std::string> topics = {kafka.articles_topic, kafka.clicks_topic};
+  for (const std::string& t : {kafka.articles_dead_letter_topic, kafka.clicks_dead_letter_topic}) {
+    if (!t.empty()) topics.push_back(t);
   }
+  ASSIGN_OR_RETURN(embedded_kafka_, EmbeddedKafka::Start(topics, /*partitions=*/3));
+  std::fprintf(stderr, "embedded Kafka cluster (in-process, not persistent) at %s\n",
+               embedded_kafka_->bootstrap_servers().c_str());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<KafkaIngestor>> HeadlinerServer::StartIngestor(Engine& engine) {
+  const KafkaConfig& kafka = config_.kafka;
+  if (kafka.brokers.empty()) return nullptr;
   KafkaConfig consumer = kafka;
-  if (embedded_kafka_ == nullptr) {  // a fresh mock cluster per process: nothing to rejoin
+  std::string brokers = kafka.brokers;
+  if (embedded_kafka_ != nullptr) {
+    brokers = embedded_kafka_->bootstrap_servers();
+  } else {  // a fresh mock cluster per process has nothing to rejoin
     const std::string id = ResolveGroupInstanceId(
         kafka, HostName(), std::filesystem::absolute(config_.data_dir).string());
     if (!id.empty()) consumer.consumer_properties["group.instance.id"] = id;
   }
-  ASSIGN_OR_RETURN(ingestor_, KafkaIngestor::Start(consumer, brokers, engine_->applier()));
-  admin_service_->set_ingestor(ingestor_.get());
+  ASSIGN_OR_RETURN(std::unique_ptr<KafkaIngestor> ingestor,
+                   KafkaIngestor::Start(consumer, brokers, engine.applier()));
+  return std::shared_ptr<KafkaIngestor>(std::move(ingestor));
+}
+
+void HeadlinerServer::WatchStorage() {
+  absl::MutexLock lock(&mu_);
+  while (!shut_down_) {
+    mu_.AwaitWithTimeout(absl::Condition(&shut_down_), kStorageCheckInterval);
+    if (shut_down_) return;
+    absl::StatusOr<uint64_t> free = engine_->database().FreeBytes();
+    if (!free.ok() || *free < engine_->database().min_free_bytes()) continue;
+    absl::Status reopened = ReopenWritable();
+    if (reopened.ok()) return;
+    std::fprintf(stderr, "headliner: reopening the storage writable failed: %s\n",
+                 std::string(reopened.message()).c_str());
+  }
+}
+
+absl::Status HeadlinerServer::ReopenWritable() {
+  // The read-only engine serves until the writable one is published: RocksDB lets a read-only
+  // instance and a writable one share the directory (the read-only one keeps its files open).
+  ASSIGN_OR_RETURN(std::unique_ptr<Engine> opened, Engine::Open(config_.data_dir, config_));
+  if (opened->read_only()) return absl::ResourceExhaustedError("the disk filled up again");
+  std::shared_ptr<Engine> writable = std::move(opened);
+  writable->StartBackgroundCompaction();
+  // The old ingestor applied nothing (every batch was refused); the new one resumes from the
+  // offsets stored with the state.
+  if (ingestor_ != nullptr) ingestor_->Stop();
+  ASSIGN_OR_RETURN(std::shared_ptr<KafkaIngestor> ingestor, StartIngestor(*writable));
+  engine_ = std::move(writable);
+  ingestor_ = std::move(ingestor);
+  state_.Publish(engine_, ingestor_);  // calls in flight keep the old engine until they return
+  std::fprintf(stderr, "headliner: disk space is back: storage writable, ingestion resumed\n");
   return absl::OkStatus();
 }
 
 HeadlinerServer::~HeadlinerServer() { Shutdown(); }
 
 void HeadlinerServer::Shutdown() {
-  if (shut_down_) return;
-  shut_down_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+  }
+  if (storage_watcher_.joinable()) storage_watcher_.join();
   state_.Withdraw();
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
@@ -101,7 +152,10 @@ void HeadlinerServer::Shutdown() {
     grpc_server_->Wait();
   }
   if (ingestor_ != nullptr) ingestor_->Stop();  // applies its pending batch
-  engine_.reset();                              // joins the compaction threads, closes RocksDB
+  ingestor_.reset();
+  // Joins the compaction threads and closes RocksDB, once the last call holding it has returned
+  // (the gRPC server has drained them above).
+  engine_.reset();
 }
 
 }  // namespace headliner

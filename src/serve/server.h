@@ -6,8 +6,10 @@
 #define HEADLINER_SERVE_SERVER_H_
 
 #include <memory>
+#include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "grpcpp/server.h"
@@ -45,19 +47,31 @@ class HeadlinerServer {
  private:
   explicit HeadlinerServer(const Config& config) : config_(config) {}
 
-  // Starts the embedded cluster (if configured) and the Kafka ingestor (if brokers are set).
-  absl::Status StartIngestion();
+  // Starts the embedded cluster, when configured.
+  absl::Status StartEmbeddedKafka();
+  // Starts a Kafka ingestor into `engine`; null when kafka.brokers is empty.
+  absl::StatusOr<std::shared_ptr<KafkaIngestor>> StartIngestor(Engine& engine);
+  // Runs on storage_watcher_ while the engine is read-only (a start on a full disk): once the
+  // disk has room again, reopens it writable.
+  void WatchStorage();
+  // Opens a writable engine, restarts ingestion into it and publishes both.
+  absl::Status ReopenWritable() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Config config_;
   ServingState state_;
-  std::unique_ptr<Engine> engine_;
   std::unique_ptr<EmbeddedKafka> embedded_kafka_;
-  std::unique_ptr<KafkaIngestor> ingestor_;
   std::unique_ptr<RelatedHeadlinesService> related_service_;
   std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int port_ = 0;
-  bool shut_down_ = false;
+
+  // The engine and ingestor in service (also published in state_ for the RPCs). Replaced only by
+  // the storage watcher, under mu_; Shutdown joins the watcher before it reads them.
+  absl::Mutex mu_;
+  std::shared_ptr<Engine> engine_;
+  std::shared_ptr<KafkaIngestor> ingestor_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread storage_watcher_;
 };
 
 }  // namespace headliner

@@ -1,6 +1,13 @@
 #include "store/database.h"
 
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
@@ -70,7 +77,17 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   db_options.max_total_wal_size = options.max_wal_bytes;
 
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, path, descriptors, &database->handles_, &raw);
+  rocksdb::Status s;
+  std::error_code exists_error;
+  const bool exists =
+      std::filesystem::exists(std::filesystem::path(path) / "CURRENT", exists_error);
+  if (exists && !database->CheckRoomToWrite().ok()) {
+    // Recovery writes (a new log, the manifest, options); on a full disk it would abort.
+    database->read_only_ = true;
+    s = rocksdb::DB::OpenForReadOnly(db_options, path, descriptors, &database->handles_, &raw);
+  } else {
+    s = rocksdb::DB::Open(db_options, path, descriptors, &database->handles_, &raw);
+  }
   if (!s.ok()) return FromRocks(s, absl::StrCat("open RocksDB at ", path));
   database->db_.reset(raw);
   return database;
@@ -78,10 +95,41 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
 
 Database::~Database() { (void)Close(); }
 
+absl::StatusOr<uint64_t> Database::FreeBytes() const {
+  struct statvfs fs;
+  if (statvfs(path_.c_str(), &fs) != 0) {
+    return absl::UnavailableError(absl::StrCat("statvfs ", path_, ": ", std::strerror(errno)));
+  }
+  return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+}
+
+absl::Status Database::CheckRoomToWrite() const {
+  if (read_only_) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("storage is read-only: opened with less than storage.min_free_disk_mib (",
+                     options_.min_free_bytes >> 20, " MiB) free under ", path_));
+  }
+  if (write_failed_.load(std::memory_order_relaxed)) {
+    return absl::UnavailableError(
+        "storage: a write failed on I/O; restart the process to recover from the log");
+  }
+  if (options_.min_free_bytes == 0) return absl::OkStatus();
+  ASSIGN_OR_RETURN(uint64_t free, FreeBytes());
+  if (free < options_.min_free_bytes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("disk nearly full: ", free >> 20, " MiB free under ", path_,
+                     ", storage.min_free_disk_mib is ", options_.min_free_bytes >> 20));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Database::Write(rocksdb::WriteBatch& batch) {
+  RETURN_IF_ERROR(CheckRoomToWrite());
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;
-  return FromRocks(db_->Write(wo, &batch), "RocksDB write");
+  rocksdb::Status s = db_->Write(wo, &batch);
+  if (s.IsIOError()) write_failed_.store(true, std::memory_order_relaxed);
+  return FromRocks(s, "RocksDB write");
 }
 
 absl::StatusOr<std::optional<std::string>> Database::Get(Column c, const rocksdb::Slice& key) {
@@ -94,7 +142,10 @@ absl::StatusOr<std::optional<std::string>> Database::Get(Column c, const rocksdb
 
 absl::Status Database::Close() {
   if (db_ == nullptr) return absl::OkStatus();
-  rocksdb::Status flushed = db_->FlushWAL(/*sync=*/true);
+  // Nothing to flush read-only; after a failed write, flushing the log would abort (see
+  // write_failed_).
+  rocksdb::Status flushed =
+      read_only_ || write_failed_.load() ? rocksdb::Status::OK() : db_->FlushWAL(/*sync=*/true);
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
     (void)db_->DestroyColumnFamilyHandle(h);
   }

@@ -5,6 +5,7 @@
 #ifndef HEADLINER_STORE_DATABASE_H_
 #define HEADLINER_STORE_DATABASE_H_
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +52,13 @@ struct DatabaseOptions {
   // RocksDB's default bound is 4x all memtables (7.7 GB here). Past this size RocksDB flushes the
   // column families that hold the oldest log. It also bounds the replay after a crash.
   uint64_t max_wal_bytes = 64 << 20;
+  // Free space the database keeps in reserve on its file system. RocksDB must never run out of
+  // space itself: a write that fails with ENOSPC leaves its log writer in an error state that
+  // the next WAL flush (at close) or recovery (at open) turns into an abort (Debian's RocksDB
+  // 7.8 is built with assertions). So a write is refused (ResourceExhausted) while less than
+  // this is free, before RocksDB sees it, and the database opens read-only when a start finds
+  // less than this free. 0 turns the guard off.
+  uint64_t min_free_bytes = 256 << 20;
   // Click event ids and idle sessions older than these (in event time) are dropped during
   // compactions; zero keeps them forever.
   absl::Duration click_event_ttl = absl::ZeroDuration();
@@ -59,7 +67,8 @@ struct DatabaseOptions {
 
 class Database {
  public:
-  // Opens (creating if needed) the database under `path`.
+  // Opens (creating if needed) the database under `path`; read-only when less than
+  // `options.min_free_bytes` is free there (see read_only()).
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
                                                         const DatabaseOptions& options);
   ~Database();
@@ -71,7 +80,22 @@ class Database {
   rocksdb::ColumnFamilyHandle* handle(Column c) { return handles_[static_cast<int>(c)]; }
 
   // Applies `batch` atomically: every change in it is durable together, or none is.
+  // ResourceExhausted, without writing, when the disk is nearly full or the database is
+  // read-only (see CheckRoomToWrite).
   absl::Status Write(rocksdb::WriteBatch& batch);
+
+  // OK when a write may go ahead: the database is writable, no write has failed on I/O, and at
+  // least `min_free_bytes` is free. ResourceExhausted (disk) or Unavailable (a failed write)
+  // otherwise, with a message naming the key to change.
+  absl::Status CheckRoomToWrite() const;
+
+  // Opened read-only because the disk was full at start: it serves what is on disk (and in the
+  // write-ahead log) and refuses writes. A new Database must be opened to write again.
+  bool read_only() const { return read_only_; }
+
+  // Free bytes on the file system of the database, or an error from statvfs.
+  absl::StatusOr<uint64_t> FreeBytes() const;
+  uint64_t min_free_bytes() const { return options_.min_free_bytes; }
 
   // Reads one value; NotFound is reported as an empty optional, other failures as errors.
   absl::StatusOr<std::optional<std::string>> Get(Column c, const rocksdb::Slice& key);
@@ -90,6 +114,11 @@ class Database {
 
   std::string path_;
   DatabaseOptions options_;
+  bool read_only_ = false;
+  // Set by the first write that fails on I/O (e.g. ENOSPC despite the reserve, from another
+  // process filling the disk). RocksDB then refuses every write, and flushing its log at close
+  // would abort the process, so Close skips that; a restart recovers from the log on disk.
+  std::atomic<bool> write_failed_{false};
   EventClock event_clock_;
   std::unique_ptr<ExpiryFilter> click_event_expiry_;  // used by RocksDB until Close()
   std::unique_ptr<ExpiryFilter> session_expiry_;
