@@ -57,7 +57,7 @@ absl::Status CoVisitationSignal::StageArticle(
     total += delta;
     covisitation_.StageWeight(batch, a, b, total);
     auto it = std::find_if(partners.begin(), partners.end(),
-                           [b](const Partner& p) { return p.dense_id == b; });
+                           [b = b](const Partner& p) { return p.dense_id == b; });
     if (it != partners.end()) {
       it->weight = total;
     } else {
