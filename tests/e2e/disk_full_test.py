@@ -28,23 +28,10 @@ import sys
 import tempfile
 import time
 
-SKIP = 77
-BROKERS = os.environ.get("HEADLINER_KAFKA_BROKERS", "127.0.0.1:9092")
+from kafka_ingest_test import BROKERS, SKIP, broker_up, log
+
 ARTICLES, CLICKS = 400, 600
 TMPFS_MIB, MIN_FREE_MIB = 48, 12
-
-
-def log(*args):
-    print(f"[{time.strftime('%H:%M:%S')}]", *args, flush=True)
-
-
-def broker_up():
-    host, port = BROKERS.split(",")[0].rsplit(":", 1)
-    try:
-        socket.create_connection((host, int(port)), timeout=2).close()
-        return True
-    except OSError:
-        return False
 
 
 def free_mib(path):
