@@ -3,7 +3,7 @@
 namespace headliner {
 
 bool LogLimiter::Admit(absl::Time now, uint64_t* dropped) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   if (dropped != nullptr) *dropped = 0;
   if (now - window_start_ >= window_) {
     window_start_ = now;
@@ -21,7 +21,7 @@ bool LogLimiter::Admit(absl::Time now, uint64_t* dropped) {
 }
 
 uint64_t LogLimiter::dropped_total() const {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return dropped_total_;
 }
 

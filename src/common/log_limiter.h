@@ -8,8 +8,8 @@
 
 #include <cstdint>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/mutex.h"
 
 namespace headliner {
 
@@ -27,7 +27,7 @@ class LogLimiter {
  private:
   const int lines_;
   const absl::Duration window_;
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   absl::Time window_start_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   int admitted_in_window_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t dropped_since_admitted_ ABSL_GUARDED_BY(mu_) = 0;

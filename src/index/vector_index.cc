@@ -80,7 +80,7 @@ absl::Status VectorIndex::Restore(std::span<const uint64_t> ids, std::span<const
     main = std::make_shared<const MainSegment>(
         dimension_, config_, std::vector<uint64_t>(ids.begin(), ids.end()), vectors);
   }
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   main_ = std::move(main);
   masked_labels_.clear();
   delta_->reset();
@@ -102,7 +102,7 @@ absl::Status VectorIndex::Upsert(uint64_t id, std::span<const float> vector) {
   }
   bool due = false;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     RemoveFromDeltaLocked(id);
     MaskInMainLocked(id);
     AddToDeltaLocked(id, vector.data());
@@ -114,7 +114,7 @@ absl::Status VectorIndex::Upsert(uint64_t id, std::span<const float> vector) {
 }
 
 void VectorIndex::Remove(uint64_t id) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   RemoveFromDeltaLocked(id);
   MaskInMainLocked(id);
   if (compacting_) changed_during_compaction_.insert(id);
@@ -153,7 +153,7 @@ std::vector<SearchHit> VectorIndex::Search(std::span<const float> query, int k) 
   std::vector<SearchHit> hits;
   if (query.size() != static_cast<size_t>(dimension_) || k <= 0) return hits;
   SingleThreadedOpenMp single_thread;
-  absl::ReaderMutexLock lock(&mu_);
+  ReaderMutexLock lock(&mu_);
 
   ScanDeltaLocked(query.data(), k, hits);
   if (main_ != nullptr && main_->size() > masked_labels_.size()) {
@@ -175,7 +175,7 @@ std::vector<SearchHit> VectorIndex::Search(std::span<const float> query, int k) 
 }
 
 std::optional<std::vector<float>> VectorIndex::Vector(uint64_t id) const {
-  absl::ReaderMutexLock lock(&mu_);
+  ReaderMutexLock lock(&mu_);
   std::vector<float> out(dimension_);
   if (auto it = delta_rows_.find(id); it != delta_rows_.end()) {
     delta_->reconstruct(it->second, out.data());
@@ -213,7 +213,7 @@ void VectorIndex::ScanDeltaLocked(const float* query, int k, std::vector<SearchH
 }
 
 bool VectorIndex::Contains(uint64_t id) const {
-  absl::ReaderMutexLock lock(&mu_);
+  ReaderMutexLock lock(&mu_);
   if (delta_rows_.contains(id)) return true;
   if (main_ == nullptr) return false;
   std::optional<Label> label = main_->LabelOf(id);
@@ -221,7 +221,7 @@ bool VectorIndex::Contains(uint64_t id) const {
 }
 
 IndexStats VectorIndex::Stats() const {
-  absl::ReaderMutexLock lock(&mu_);
+  ReaderMutexLock lock(&mu_);
   IndexStats s;
   s.main_segment = main_ ? main_->size() : 0;
   s.masked = masked_labels_.size();
@@ -242,7 +242,7 @@ bool VectorIndex::CompactionDueLocked() const {
 
 bool VectorIndex::CompactIfDue() {
   {
-    absl::ReaderMutexLock lock(&mu_);
+    ReaderMutexLock lock(&mu_);
     if (!CompactionDueLocked()) return false;
   }
   Compact(CompactionMode::kExtendIfCheap);
@@ -260,7 +260,7 @@ void VectorIndex::Compact(CompactionMode mode) {
   std::vector<uint64_t> ids;
   std::vector<float> vectors;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     compacting_ = true;
     changed_during_compaction_.clear();
     old_main = main_;
@@ -289,7 +289,7 @@ void VectorIndex::Compact(CompactionMode mode) {
 
   // 3. Swap. Everything written during the build is current in the delta segment (or removed),
   //    so it stays there and its snapshot copy is masked in the new main segment.
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   compacting_ = false;
   ++compactions_;
   if (new_main == nullptr) {

@@ -14,7 +14,7 @@
 //    in the (exact) delta segment.
 //
 // Thread safety: every public method may be called from any thread. `mu_` guards the segments;
-// searches take it shared, writers exclusively and only for O(dimension) work (absl::Mutex does
+// searches take it shared, writers exclusively and only for O(dimension) work (Mutex does
 // not starve writers). The main segment itself is immutable once published.
 #ifndef HEADLINER_INDEX_VECTOR_INDEX_H_
 #define HEADLINER_INDEX_VECTOR_INDEX_H_
@@ -31,7 +31,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
+#include "common/mutex.h"
 #include "index/index_config.h"
 
 namespace faiss {
@@ -114,7 +114,7 @@ class VectorIndex {
   const int dimension_;
   const IndexConfig config_;
 
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::shared_ptr<const MainSegment> main_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<int64_t> masked_labels_ ABSL_GUARDED_BY(mu_);  // labels of main_
   std::unique_ptr<faiss::IndexFlatIP> delta_ ABSL_GUARDED_BY(mu_);

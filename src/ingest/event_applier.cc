@@ -40,7 +40,7 @@ const char* EventApplier::SourceOf(const IngestEvent& event) {
 absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatch(
     std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
     const DeadLettersFor& dead_letters) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   return ApplyBatchLocked(events, positions, dead_letters);
 }
 
@@ -96,7 +96,7 @@ absl::StatusOr<std::vector<store::DeadLetterRecord>> EventApplier::PendingDeadLe
 }
 
 absl::Status EventApplier::RecordDeadLettersDelivered(std::span<const DeliveredLetter> delivered) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   StagedBatch batch(tables_.database());
   for (const DeliveredLetter& d : delivered) {
     tables_.dead_letters().StageDelivered(batch, d.record, d.how);
@@ -132,7 +132,7 @@ absl::StatusOr<ArticleApplyResult> EventApplier::ApplyArticle(const v1::Article&
 
 absl::StatusOr<ArticleApplyResult> EventApplier::DeleteArticle(const std::string& article_id,
                                                                absl::Time when) {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   ASSIGN_OR_RETURN(std::optional<StoredArticle> stored,
                    tables_.articles().FindByExternalId(article_id));
   if (!stored) return absl::NotFoundError(absl::StrCat("article ", article_id, " is unknown"));
@@ -156,7 +156,7 @@ absl::StatusOr<EventOutcome> EventApplier::ApplyClick(const v1::ClickEvent& clic
 }
 
 absl::Status EventApplier::RestoreIndex() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   RETURN_IF_ERROR(article_applier_->RestoreIndex());
   return RestoreBehaviourIndex();
 }

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "common/mutex.h"
 #include "encode/encoder_config.h"
 #include "headliner/v1/article.pb.h"
 #include "headliner/v1/click.pb.h"
@@ -115,7 +115,7 @@ class EventApplier {
   VectorIndex& behaviour_index_;
   const ValidationConfig validation_;  // the time bounds of each batch
 
-  absl::Mutex mu_;
+  Mutex mu_;
   const std::unique_ptr<ArticleApplier> article_applier_ ABSL_PT_GUARDED_BY(mu_);
   const std::unique_ptr<ClickApplier> click_applier_ ABSL_PT_GUARDED_BY(mu_);
 };

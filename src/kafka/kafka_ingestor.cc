@@ -53,7 +53,7 @@ class KafkaIngestor::Callbacks : public RdKafka::RebalanceCb, public RdKafka::Ev
     if (event.fatal()) owner_.fatal_ = true;  // e.g. a static member fenced
     if (event.err() == RdKafka::ERR__ALL_BROKERS_DOWN) {
       owner_.brokers_up_ = false;
-      absl::MutexLock lock(&owner_.status_mu_);
+      MutexLock lock(&owner_.status_mu_);
       owner_.status_.connected = false;
     }
   }
@@ -162,7 +162,7 @@ const char* IngestStateName(IngestState state) {
 }
 
 IngestStatus KafkaIngestor::Status() const {
-  absl::MutexLock lock(&status_mu_);
+  MutexLock lock(&status_mu_);
   IngestStatus out = status_;
   bool all_known = !out.partitions.empty();
   int64_t lag = 0;
@@ -192,7 +192,7 @@ void KafkaIngestor::SetError(const std::string& error) {
     }
     std::fprintf(stderr, "kafka: %s\n", error.c_str());
   }
-  absl::MutexLock lock(&status_mu_);
+  MutexLock lock(&status_mu_);
   status_.last_error = error;
   status_.last_error_at = absl::Now();
 }
@@ -290,7 +290,7 @@ void KafkaIngestor::Apply(Batch& batch) {
     // writes (disk nearly full) pauses ingestion until it has room again.
     const bool refused = absl::IsResourceExhausted(outcomes.status());
     if (refused) {
-      absl::MutexLock lock(&status_mu_);
+      MutexLock lock(&status_mu_);
       storage_paused_ = true;
       ++status_.storage_refusals;
     }
@@ -313,7 +313,7 @@ void KafkaIngestor::Apply(Batch& batch) {
   Check(consumer_->commitAsync(commit.items), "commit offsets for lag tools");
   if (rejected > 0 && dead_letters_ != nullptr) dead_letters_->Wake();
   {
-    absl::MutexLock lock(&status_mu_);
+    MutexLock lock(&status_mu_);
     status_.applied += applied;
     status_.ignored += ignored;
     status_.rejected += rejected;
@@ -347,7 +347,7 @@ void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) 
   discard_batch_ = true;
   last_refresh_ = absl::InfinitePast();  // fetch the gate's targets now
   {
-    absl::MutexLock lock(&status_mu_);
+    MutexLock lock(&status_mu_);
     status_.clicks_flowing = !clicks_gate_.closed();
   }
   PublishPartitions();
@@ -366,7 +366,7 @@ void KafkaIngestor::RefreshWatermarks() {
   if (now - last_refresh_ < kRefreshInterval) return;
   last_refresh_ = now;
   {
-    absl::MutexLock lock(&status_mu_);
+    MutexLock lock(&status_mu_);
     const bool connected = brokers_up_ || now - last_message_ < kConnectedWindow;
     if (connected && !status_.connected) status_.last_error.clear();  // recovered: reconnected
     status_.connected = connected;
@@ -386,7 +386,7 @@ void KafkaIngestor::RefreshWatermarks() {
     }
   }
   {
-    absl::MutexLock lock(&status_mu_);
+    MutexLock lock(&status_mu_);
     for (const auto& [tp, high] : highs) high_watermark_[tp] = high;
   }
   // The clicks gate waits for the articles partitions' end offsets as first seen after the
@@ -429,12 +429,12 @@ void KafkaIngestor::MaybeOpenClicksGate() {
     }
   }
   Check(consumer_->resume(clicks.items), "resume the clicks partitions");
-  absl::MutexLock lock(&status_mu_);
+  MutexLock lock(&status_mu_);
   status_.clicks_flowing = true;
 }
 
 void KafkaIngestor::PublishPartitions() {
-  absl::MutexLock lock(&status_mu_);
+  MutexLock lock(&status_mu_);
   status_.partitions.clear();
   for (const auto& [tp, next] : next_offset_) {
     auto high = high_watermark_.find(tp);

@@ -35,9 +35,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/log_limiter.h"
+#include "common/mutex.h"
 #include "ingest/event_applier.h"
 #include "kafka/clicks_gate.h"
 #include "kafka/dead_letter_drain.h"
@@ -157,7 +157,7 @@ class KafkaIngestor {
   absl::Time last_refresh_ = absl::InfinitePast();
   absl::Time last_message_ = absl::InfinitePast();
 
-  mutable absl::Mutex status_mu_;
+  mutable Mutex status_mu_;
   IngestStatus status_ ABSL_GUARDED_BY(status_mu_);
   bool storage_paused_ ABSL_GUARDED_BY(status_mu_) = false;  // the last batch was refused
   LogLimiter error_log_{10, absl::Minutes(1)};               // lines SetError prints

@@ -105,7 +105,7 @@ absl::StatusOr<std::shared_ptr<KafkaIngestor>> HeadlinerServer::StartIngestor(En
 }
 
 void HeadlinerServer::WatchStorage() {
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   while (!shut_down_) {
     mu_.AwaitWithTimeout(absl::Condition(&shut_down_), kStorageCheckInterval);
     if (shut_down_) return;
@@ -140,7 +140,7 @@ HeadlinerServer::~HeadlinerServer() { Shutdown(); }
 
 void HeadlinerServer::Shutdown() {
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     if (shut_down_) return;
     shut_down_ = true;
   }

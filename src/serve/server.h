@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "common/mutex.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "grpcpp/server.h"
@@ -67,7 +67,7 @@ class HeadlinerServer {
 
   // The engine and ingestor in service (also published in state_ for the RPCs). Replaced only by
   // the storage watcher, under mu_; Shutdown joins the watcher before it reads them.
-  absl::Mutex mu_;
+  Mutex mu_;
   std::shared_ptr<Engine> engine_;
   std::shared_ptr<KafkaIngestor> ingestor_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
