@@ -145,41 +145,10 @@ void KafkaIngestor::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-const char* IngestStateName(IngestState state) {
-  switch (state) {
-    case IngestState::kDisconnected:
-      return "disconnected";
-    case IngestState::kJoining:
-      return "joining";
-    case IngestState::kCatchingUp:
-      return "catching_up";
-    case IngestState::kLive:
-      return "live";
-    case IngestState::kPausedStorage:
-      return "paused_storage";
-  }
-  return "unknown";
-}
-
 IngestStatus KafkaIngestor::Status() const {
   MutexLock lock(&status_mu_);
   IngestStatus out = status_;
-  bool all_known = !out.partitions.empty();
-  int64_t lag = 0;
-  for (const PartitionStatus& p : out.partitions) {
-    if (p.high_watermark < 0) all_known = false;
-    lag += std::max<int64_t>(0, p.high_watermark - p.next_offset);
-  }
-  out.total_lag = all_known ? lag : -1;
-  if (storage_paused_) {
-    out.state = IngestState::kPausedStorage;
-  } else if (!out.connected) {
-    out.state = IngestState::kDisconnected;
-  } else if (out.partitions.empty()) {
-    out.state = IngestState::kJoining;
-  } else {
-    out.state = all_known && lag == 0 ? IngestState::kLive : IngestState::kCatchingUp;
-  }
+  DeriveState(out, storage_paused_);
   return out;
 }
 

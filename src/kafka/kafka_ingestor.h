@@ -41,6 +41,7 @@
 #include "ingest/event_applier.h"
 #include "kafka/clicks_gate.h"
 #include "kafka/dead_letter_drain.h"
+#include "kafka/ingest_status.h"
 #include "kafka/kafka_config.h"
 #include "kafka/reject_reporter.h"
 #include "librdkafka/rdkafkacpp.h"
@@ -49,45 +50,6 @@ namespace headliner {
 
 // A topic and a partition number.
 using PartitionId = std::pair<std::string, int32_t>;
-
-struct PartitionStatus {
-  std::string topic;
-  int32_t partition = 0;
-  int64_t next_offset = 0;      // next offset to apply
-  int64_t high_watermark = -1;  // broker end offset when last seen, -1 if never
-};
-
-// What ingestion is doing now, from the consumer's point of view.
-enum class IngestState {
-  kDisconnected,   // no broker answered within the last few seconds
-  kJoining,        // connected, no partitions assigned yet (group join or rebalance)
-  kCatchingUp,     // assigned; some partition's end offset is unknown or ahead of what is applied
-  kLive,           // every assigned partition applied up to its end offset
-  kPausedStorage,  // the storage refuses writes (disk nearly full, or read-only); retried each
-                   // second
-};
-
-const char* IngestStateName(IngestState state);
-
-struct IngestStatus {
-  std::string brokers;
-  bool connected = false;
-  IngestState state = IngestState::kDisconnected;
-  // The latest client or apply error, until ingestion recovers from it (a batch applied, or
-  // the brokers answering again); `last_error_at` keeps when it happened.
-  std::string last_error;
-  absl::Time last_error_at = absl::InfinitePast();
-  std::vector<PartitionStatus> partitions;
-  bool clicks_flowing = false;
-  uint64_t applied = 0;
-  uint64_t ignored = 0;
-  uint64_t rejected = 0;
-  uint64_t batches = 0;
-  // Batches the storage refused (disk nearly full) since start; each is retried.
-  uint64_t storage_refusals = 0;
-  // Unknown (-1) while no partition is assigned or any assigned one has no known end offset.
-  int64_t total_lag = -1;
-};
 
 class KafkaIngestor {
  public:
