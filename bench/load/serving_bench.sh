@@ -76,3 +76,24 @@ r = float(sys.argv[2].split()[-8])
 print(f"{'':28} {'':14} {100 * r / f:9.1f}% of the floor")
 PY
 done
+
+# Cross-check with ghz (GHZ=path, e.g. from `go install github.com/bojand/ghz/cmd/ghz@latest`):
+# one fixed request (the first catalog article, limit 10, no session or filter) at 16 in flight,
+# from both tools, against the floor and Headliner.
+if [ -n "${GHZ:-}" ]; then
+  head -1 "$WORK/catalog.jsonl" >"$WORK/one.jsonl"
+  id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$WORK/one.jsonl")
+  echo
+  echo "cross-check, one request ($id), 16 in flight:"
+  for target in "127.0.0.1:$ECHO_PORT echo" "$HEADLINER_ADDR headliner"; do
+    set -- $target
+    "$B/bench/load_generator" --catalog "$WORK/one.jsonl" --section_filter_share 0 \
+      --warmup 3s --duration "${SECONDS_PER_ROW}s" --target "$1" --concurrency 16 \
+      --connections 1 --label "load_generator -> $2"
+    "$GHZ" --insecure --proto proto/headliner/v1/related.proto --import-paths proto \
+      --call headliner.v1.RelatedHeadlines/GetRelated -d "{\"article_id\":\"$id\",\"limit\":10}" \
+      -c 16 --connections 1 -z "${SECONDS_PER_ROW}s" "$1" |
+      awk -v who="$2" '/Requests\/sec/ {qps=$2} / 50 % in/ {p50=$4" "$5} / 99 % in/ {p99=$4" "$5}
+        END {printf "%-28s %-14s %10.0f   p50 %s   p99 %s\n", "ghz -> " who, "16 in flight", qps, p50, p99}'
+  done
+fi
