@@ -95,11 +95,15 @@ int RunRelated(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& 
 int RunLoad(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
             const std::string& path) {
   auto stub = v1::Admin::NewStub(channel);
-  std::ifstream in(path);
-  if (!in) {
-    std::fprintf(stderr, "load: cannot read %s\n", path.c_str());
-    return 1;
+  std::ifstream file;
+  if (path != "-") {  // '-' reads stdin, as `produce` does
+    file.open(path);
+    if (!file) {
+      std::fprintf(stderr, "load: cannot read %s\n", path.c_str());
+      return 1;
+    }
   }
+  std::istream& in = path == "-" ? std::cin : file;
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
 
