@@ -24,18 +24,10 @@ absl::StatusOr<v1::Article> ParseArticle(const std::string& bytes, uint64_t dens
   return article;
 }
 
-absl::StatusOr<uint64_t> ReadCounter(Database& db, const char* key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> v, db.Get(Column::kMeta, key));
-  if (!v) return 0;
-  auto decoded = DecodeU64(*v);
-  if (!decoded) return absl::DataLossError(absl::StrCat("meta counter ", key, " is malformed"));
-  return *decoded;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(Database& database) {
-  ASSIGN_OR_RETURN(uint64_t next, ReadCounter(database, kNextDenseIdKey));
+  ASSIGN_OR_RETURN(uint64_t next, database.GetCounter(Column::kMeta, kNextDenseIdKey));
   return std::unique_ptr<ArticleStore>(new ArticleStore(database, next));
 }
 
@@ -129,13 +121,13 @@ absl::StatusOr<uint64_t> ArticleStore::ForEachFrequency(
     if (*count != 0) RETURN_IF_ERROR(visit(*bucket, *count));
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "frequency scan"));
-  return ReadCounter(db_, kDocumentsKey);
+  return db_.GetCounter(Column::kMeta, kDocumentsKey);
 }
 
 absl::StatusOr<CatalogCounts> ArticleStore::Counts() const {
   CatalogCounts counts;
-  ASSIGN_OR_RETURN(counts.live, ReadCounter(db_, kLiveCountKey));
-  ASSIGN_OR_RETURN(counts.deleted, ReadCounter(db_, kDeletedCountKey));
+  ASSIGN_OR_RETURN(counts.live, db_.GetCounter(Column::kMeta, kLiveCountKey));
+  ASSIGN_OR_RETURN(counts.deleted, db_.GetCounter(Column::kMeta, kDeletedCountKey));
   return counts;
 }
 

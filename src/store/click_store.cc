@@ -178,11 +178,7 @@ void ClickStore::StageTrending(StagedBatch& batch, const std::string& section,
 }
 
 absl::StatusOr<uint64_t> ClickStore::TotalClicks() const {
-  ASSIGN_OR_RETURN(std::optional<std::string> v, db_.Get(Column::kMeta, kTotalClicksKey));
-  if (!v) return 0;
-  std::optional<uint64_t> n = DecodeU64(*v);
-  if (!n) return absl::DataLossError("malformed click counter");
-  return *n;
+  return db_.GetCounter(Column::kMeta, kTotalClicksKey);
 }
 
 void ClickStore::StageClickCounted(StagedBatch& batch) {

@@ -11,6 +11,7 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
+#include "store/keys.h"
 #include "store/uint64_add_operator.h"
 
 namespace headliner {
@@ -138,6 +139,14 @@ absl::StatusOr<std::optional<std::string>> Database::Get(Column c, const rocksdb
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, "RocksDB get");
   return value;
+}
+
+absl::StatusOr<uint64_t> Database::GetCounter(Column c, const rocksdb::Slice& key) {
+  ASSIGN_OR_RETURN(std::optional<std::string> v, Get(c, key));
+  if (!v) return 0;
+  std::optional<uint64_t> n = DecodeU64(*v);
+  if (!n) return absl::DataLossError(absl::StrCat("counter ", key.ToString(), " is malformed"));
+  return *n;
 }
 
 absl::Status Database::Close() {

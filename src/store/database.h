@@ -99,6 +99,9 @@ class Database {
 
   // Reads one value; NotFound is reported as an empty optional, other failures as errors.
   absl::StatusOr<std::optional<std::string>> Get(Column c, const rocksdb::Slice& key);
+  // Reads a counter kept with the add merge operator (StagedBatch::Add): 0 when absent,
+  // DataLoss when the stored value is not a counter.
+  absl::StatusOr<uint64_t> GetCounter(Column c, const rocksdb::Slice& key);
 
   // Flushes memtables and closes the DB. Called by the destructor if not before.
   absl::Status Close();

@@ -21,14 +21,6 @@ std::string OutboxKey(const store::DeadLetterRecord& r) {
                       EncodeU64(static_cast<uint64_t>(r.source_offset())));
 }
 
-absl::StatusOr<uint64_t> ReadCounter(Database& db, const char* key) {
-  ASSIGN_OR_RETURN(std::optional<std::string> v, db.Get(Column::kMeta, key));
-  if (!v) return 0;
-  std::optional<uint64_t> n = DecodeU64(*v);
-  if (!n) return absl::DataLossError(absl::StrCat("malformed counter ", key));
-  return *n;
-}
-
 }  // namespace
 
 std::string DeadLetterId(const store::DeadLetterRecord& record) {
@@ -70,10 +62,10 @@ absl::StatusOr<std::vector<store::DeadLetterRecord>> DeadLetterOutbox::Pending(s
 
 absl::StatusOr<DeadLetterCounts> DeadLetterOutbox::Counts() const {
   DeadLetterCounts c;
-  ASSIGN_OR_RETURN(c.staged, ReadCounter(db_, kStaged));
-  ASSIGN_OR_RETURN(c.delivered, ReadCounter(db_, kDelivered));
-  ASSIGN_OR_RETURN(c.truncated, ReadCounter(db_, kTruncated));
-  ASSIGN_OR_RETURN(c.reference, ReadCounter(db_, kReference));
+  ASSIGN_OR_RETURN(c.staged, db_.GetCounter(Column::kMeta, kStaged));
+  ASSIGN_OR_RETURN(c.delivered, db_.GetCounter(Column::kMeta, kDelivered));
+  ASSIGN_OR_RETURN(c.truncated, db_.GetCounter(Column::kMeta, kTruncated));
+  ASSIGN_OR_RETURN(c.reference, db_.GetCounter(Column::kMeta, kReference));
   return c;
 }
 
