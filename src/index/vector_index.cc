@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -189,6 +190,28 @@ std::optional<std::vector<float>> VectorIndex::Vector(uint64_t id) const {
     }
   }
   return std::nullopt;
+}
+
+std::vector<float> VectorIndex::InnerProducts(std::span<const float> query,
+                                              std::span<const uint64_t> ids) const {
+  std::vector<float> out(ids.size(), std::numeric_limits<float>::quiet_NaN());
+  if (query.size() != static_cast<size_t>(dimension_)) return out;
+  std::vector<float> buffer(dimension_);
+  ReaderMutexLock lock(&mu_);
+  const float* xb = delta_->get_xb();
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (auto it = delta_rows_.find(ids[i]); it != delta_rows_.end()) {
+      out[i] = InnerProduct(query.data(), xb + it->second * dimension_, dimension_);
+      continue;
+    }
+    if (main_ == nullptr) continue;
+    if (std::optional<Label> label = main_->LabelOf(ids[i]);
+        label && !masked_labels_.contains(*label)) {
+      main_->hnsw().reconstruct(*label, buffer.data());
+      out[i] = InnerProduct(query.data(), buffer.data(), dimension_);
+    }
+  }
+  return out;
 }
 
 void VectorIndex::ScanDeltaLocked(const float* query, int k, std::vector<SearchHit>& hits) const {

@@ -76,6 +76,11 @@ class VectorIndex {
   std::vector<SearchHit> Search(std::span<const float> query, int k) const;
   // The stored vector of `id`, if live.
   std::optional<std::vector<float>> Vector(uint64_t id) const;
+  // The inner product of `query` with the stored vector of each of `ids` (the same value as
+  // InnerProduct(query, *Vector(id))), NaN for an id that is not live. One lock for all of them
+  // and no copies: the ranker scores its candidates with it.
+  std::vector<float> InnerProducts(std::span<const float> query,
+                                   std::span<const uint64_t> ids) const;
   bool Contains(uint64_t id) const;
 
   IndexStats Stats() const;

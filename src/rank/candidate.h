@@ -31,10 +31,16 @@ struct FeatureContribution {
 
 struct Candidate {
   uint64_t dense_id = 0;
-  v1::Article article;
-  std::vector<float> content_vector;  // unit norm; for near-duplicates and diversity
+  // Its near-duplicate group, when known (candidate_list.h); -1: grouped by content_vector.
+  int64_t group = -1;
+  int64_t published_micros = 0;
+  double partner_weight = 0;   // c(source, candidate), 0 unless a co-visitation partner
+  bool trending_only = false;  // brought only by the section's trending list
+  // Unit norm. Needed for grouping when `group` is -1, and for diversity when mmr_lambda < 1.
+  std::vector<float> content_vector;
   Features features;
   double score = 0;
+  v1::Article article;  // filled for the articles shown
 };
 
 // 2^(-age / freshness_half_life); an article from the future counts as brand new.

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "common/time_util.h"
+#include "absl/container/flat_hash_map.h"
 #include "index/inner_product.h"
 
 namespace headliner {
@@ -18,7 +18,7 @@ double Similarity(const Candidate& a, const Candidate& b) {
 }
 
 bool Fresher(const Candidate& a, const Candidate& b) {
-  return FromProto(a.article.published_at()) > FromProto(b.article.published_at());
+  return a.published_micros > b.published_micros;
 }
 
 struct Group {
@@ -40,10 +40,18 @@ std::vector<Candidate> SelectDiverse(std::vector<Candidate>& candidates, size_t 
   order.resize(std::min(order.size(), std::max(kMinPool, kPoolPerItem * limit)));
 
   std::vector<Group> groups;
+  absl::flat_hash_map<int64_t, size_t> group_of_id;  // candidates grouped in advance
   for (size_t i : order) {
-    auto duplicate_of = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-      return Similarity(candidates[i], candidates[g.best]) >= threshold;
-    });
+    auto duplicate_of = groups.end();
+    if (candidates[i].group >= 0) {
+      auto [it, inserted] = group_of_id.try_emplace(candidates[i].group, groups.size());
+      if (!inserted) duplicate_of = groups.begin() + static_cast<ptrdiff_t>(it->second);
+    } else {
+      duplicate_of = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+        return candidates[g.best].group < 0 &&
+               Similarity(candidates[i], candidates[g.best]) >= threshold;
+      });
+    }
     if (duplicate_of == groups.end()) {
       groups.push_back({i, i});
     } else if (Fresher(candidates[i], candidates[duplicate_of->shown])) {

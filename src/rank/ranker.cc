@@ -10,9 +10,8 @@
 namespace headliner {
 namespace {
 
-// Candidate fetching widens by this factor while filters leave too few items, up to the cap.
+// The list is rebuilt this much wider while filters leave too few items.
 constexpr int kCandidateGrowth = 4;
-constexpr int kMaxCandidates = 20000;
 // The fallback scans at most this many of the newest articles for ones passing the filter.
 constexpr int kMaxFallbackScan = 20000;
 constexpr int kFallbackChunk = 256;
@@ -42,46 +41,78 @@ absl::StatusOr<RankResult> Ranker::Rank(const RankRequest& request) const {
   return RankRelated(request, *source, *query);
 }
 
-absl::StatusOr<absl::flat_hash_set<uint64_t>> Ranker::AlreadyRead(
-    const RankRequest& request) const {
-  absl::flat_hash_set<uint64_t> read;
+absl::StatusOr<absl::flat_hash_set<uint64_t>> Ranker::Excluded(const RankRequest& request) const {
+  absl::flat_hash_set<uint64_t> excluded;
   std::vector<std::string> keys;
   if (!request.session_id.empty()) keys.push_back(ClickStore::ReaderKey(request.session_id, ""));
   if (!request.user_id.empty()) keys.push_back(ClickStore::ReaderKey("", request.user_id));
   for (const std::string& key : keys) {
     ASSIGN_OR_RETURN(std::vector<SessionClick> clicks, sources_.clicks.FindSession(key));
-    for (const SessionClick& c : clicks) read.insert(c.dense_id);
+    for (const SessionClick& c : clicks) excluded.insert(c.dense_id);
   }
-  return read;
+  for (const std::string& id : request.filter.exclude_ids) {
+    ASSIGN_OR_RETURN(std::optional<uint64_t> dense_id, sources_.articles.FindDenseId(id));
+    if (dense_id) excluded.insert(*dense_id);
+  }
+  return excluded;
+}
+
+absl::StatusOr<std::shared_ptr<const CandidateList>> Ranker::ListOf(
+    uint64_t source, const std::vector<float>& query, int k) const {
+  if (cache_ != nullptr) {
+    std::shared_ptr<const CandidateList> cached = cache_->Find(source);
+    if (cached != nullptr && (cached->k >= k || cached->exhausted)) return cached;
+  }
+  ASSIGN_OR_RETURN(CandidateList built, builder_.Build(source, query, k));
+  auto list = std::make_shared<const CandidateList>(std::move(built));
+  if (cache_ != nullptr) cache_->Put(list);
+  return list;
 }
 
 absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request,
                                                const StoredArticle& source,
                                                const std::vector<float>& query) const {
-  ASSIGN_OR_RETURN(const absl::flat_hash_set<uint64_t> read, AlreadyRead(request));
-  RankResult result;
+  ASSIGN_OR_RETURN(const absl::flat_hash_set<uint64_t> excluded, Excluded(request));
   const size_t limit = static_cast<size_t>(request.limit);
   int k = std::max(config_.candidate_pool, request.limit + 1);
   while (true) {
     RETURN_IF_ERROR(CheckDeadline(request));
-    ASSIGN_OR_RETURN(CandidateBatch batch, generator_.Generate({source, query, request, read, k}));
-    std::vector<Candidate> shown = SelectDiverse(batch.candidates, limit, config_);
-    if (shown.size() >= limit || batch.exhausted || k >= kMaxCandidates) {
-      for (Candidate& c : shown) {
-        RankedArticle item;
-        item.score = c.score;
-        if (request.explain) item.reasons = Explain(config_, c.features);
-        item.article = std::move(c.article);
-        result.items.push_back(std::move(item));
+    ASSIGN_OR_RETURN(std::shared_ptr<const CandidateList> list, ListOf(source.dense_id, query, k));
+    ASSIGN_OR_RETURN(std::vector<Candidate> candidates,
+                     scorer_.Score(*list, {source, query, request, excluded}));
+    if (config_.mmr_lambda < 1) {
+      for (Candidate& c : candidates) {
+        c.content_vector = sources_.content_index.Vector(c.dense_id).value_or(std::vector<float>());
       }
-      return result;
     }
-    k = std::min(k * kCandidateGrowth, kMaxCandidates);
+    std::vector<Candidate> shown = SelectDiverse(candidates, limit, config_);
+    if (shown.size() >= limit || list->exhausted || list->k >= CandidateList::kMaxSearch) {
+      return Finish(request, std::move(shown));
+    }
+    k = std::min(list->k * kCandidateGrowth, CandidateList::kMaxSearch);
   }
 }
 
+absl::StatusOr<RankResult> Ranker::Finish(const RankRequest& request,
+                                          std::vector<Candidate> shown) const {
+  std::vector<uint64_t> ids;
+  for (const Candidate& c : shown) ids.push_back(c.dense_id);
+  ASSIGN_OR_RETURN(std::vector<std::optional<v1::Article>> articles,
+                   sources_.articles.FindByDenseIds(ids));
+  RankResult result;
+  for (size_t i = 0; i < shown.size(); ++i) {
+    if (!articles[i] || articles[i]->deleted()) continue;  // deleted since it was scored
+    RankedArticle item;
+    item.score = shown[i].score;
+    if (request.explain) item.reasons = Explain(config_, shown[i].features);
+    item.article = *std::move(articles[i]);
+    result.items.push_back(std::move(item));
+  }
+  return result;
+}
+
 absl::StatusOr<RankResult> Ranker::Freshest(const RankRequest& request) const {
-  ASSIGN_OR_RETURN(const absl::flat_hash_set<uint64_t> read, AlreadyRead(request));
+  ASSIGN_OR_RETURN(const absl::flat_hash_set<uint64_t> read, Excluded(request));
   RankResult result;
   result.fallback = true;
   std::vector<uint64_t> chunk;

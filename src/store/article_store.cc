@@ -28,7 +28,24 @@ absl::StatusOr<v1::Article> ParseArticle(const std::string& bytes, uint64_t dens
 
 absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(Database& database) {
   ASSIGN_OR_RETURN(uint64_t next, database.GetCounter(Column::kMeta, kNextDenseIdKey));
-  return std::unique_ptr<ArticleStore>(new ArticleStore(database, next));
+  std::unique_ptr<ArticleStore> store(new ArticleStore(database, next));
+  RETURN_IF_ERROR(store->LoadMetadata());
+  return store;
+}
+
+absl::Status ArticleStore::LoadMetadata() {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kCatalog)));
+  v1::Article article;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::optional<uint64_t> dense_id = DecodeU64(it->key().ToString());
+    if (!dense_id) return absl::DataLossError("catalog key is malformed");
+    if (!article.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("catalog entry ", *dense_id, " does not parse"));
+    }
+    metadata_.Set(*dense_id, article);
+  }
+  return FromRocks(it->status(), "catalog scan");
 }
 
 absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(
@@ -40,6 +57,14 @@ absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(
   ASSIGN_OR_RETURN(std::optional<v1::Article> article, FindByDenseId(*dense_id, pending));
   if (!article) return absl::DataLossError("id " + id + " maps to a missing catalog entry");
   return StoredArticle{*dense_id, std::move(*article)};
+}
+
+absl::StatusOr<std::optional<uint64_t>> ArticleStore::FindDenseId(const std::string& id) const {
+  ASSIGN_OR_RETURN(std::optional<std::string> dense, db_.Get(Column::kIds, id));
+  if (!dense) return std::nullopt;
+  std::optional<uint64_t> dense_id = DecodeU64(*dense);
+  if (!dense_id) return absl::DataLossError("id mapping of " + id + " is malformed");
+  return dense_id;
 }
 
 absl::StatusOr<std::optional<v1::Article>> ArticleStore::FindByDenseId(uint64_t dense_id,
@@ -143,6 +168,11 @@ void ArticleStore::StagePut(StagedBatch& batch, uint64_t dense_id, const v1::Art
   v1::Article stripped = article;
   stripped.clear_embedding();
   batch.Put(Column::kCatalog, key, stripped.SerializeAsString());
+  batch.OnCommit([this, dense_id, published = ToMicros(article.published_at()),
+                  section = article.section(), language = article.language(),
+                  live = !article.deleted()] {
+    metadata_.Set(dense_id, published, section, language, live);
+  });
   if (previous == nullptr) batch.Put(Column::kIds, article.id(), key);
 
   // Keep the by-time listing to live articles only.

@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "headliner/v1/article.pb.h"
+#include "store/article_metadata.h"
 #include "store/database.h"
 #include "store/staged_batch.h"
 
@@ -42,6 +43,8 @@ class ArticleStore {
   // are visible.
   absl::StatusOr<std::optional<StoredArticle>> FindByExternalId(
       const std::string& id, StagedBatch* pending = nullptr) const;
+  // The dense id of external id `id` (one read, no parse).
+  absl::StatusOr<std::optional<uint64_t>> FindDenseId(const std::string& id) const;
   absl::StatusOr<std::optional<v1::Article>> FindByDenseId(uint64_t dense_id,
                                                            StagedBatch* pending = nullptr) const;
   // One result per id, in order; missing ones are empty.
@@ -65,6 +68,10 @@ class ArticleStore {
 
   absl::StatusOr<CatalogCounts> Counts() const;
 
+  // Every article's hot metadata, in memory (article_metadata.h): current as of the last
+  // committed batch.
+  const ArticleMetadataTable& metadata() const { return metadata_; }
+
   // --- Staging writes (single writer) ---
   // A new dense id, persisted by the batch that uses it.
   uint64_t AllocateDenseId(StagedBatch& batch);
@@ -79,8 +86,12 @@ class ArticleStore {
   explicit ArticleStore(Database& database, uint64_t next_dense_id)
       : db_(database), next_dense_id_(next_dense_id) {}
 
+  // Fills metadata_ from the catalog (Open).
+  absl::Status LoadMetadata();
+
   Database& db_;
   uint64_t next_dense_id_;  // guarded by the single-writer contract
+  ArticleMetadataTable metadata_;
 };
 
 }  // namespace headliner

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "common/status_macros.h"
 #include "store/uint64_add_operator.h"
 
 namespace headliner {
@@ -63,7 +64,11 @@ absl::Status StagedBatch::Commit() {
   }
   counters_.clear();
   batch_.Clear();
-  return db_.Write(coalesced);
+  std::vector<std::function<void()>> hooks = std::move(on_commit_);
+  on_commit_.clear();
+  RETURN_IF_ERROR(db_.Write(coalesced));
+  for (std::function<void()>& hook : hooks) hook();
+  return absl::OkStatus();
 }
 
 }  // namespace headliner

@@ -7,6 +7,9 @@
 #ifndef HEADLINER_STORE_STAGED_BATCH_H_
 #define HEADLINER_STORE_STAGED_BATCH_H_
 
+#include <functional>
+#include <vector>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,7 +40,12 @@ class StagedBatch {
   // optional when absent.
   absl::StatusOr<std::optional<std::string>> Get(Column c, const rocksdb::Slice& key);
 
-  // Writes every staged change atomically. The batch is empty afterwards.
+  // Runs `hook` once the batch is written, so that an in-memory mirror of a table (e.g. the
+  // article metadata) changes only with its durable copy. Dropped if the write fails.
+  void OnCommit(std::function<void()> hook) { on_commit_.push_back(std::move(hook)); }
+
+  // Writes every staged change atomically, then runs the OnCommit hooks in order. The batch is
+  // empty afterwards.
   absl::Status Commit();
 
   // Number of staged operations.
@@ -48,6 +56,7 @@ class StagedBatch {
   Database& db_;
   rocksdb::WriteBatchWithIndex batch_;
   absl::flat_hash_map<std::pair<Column, std::string>, int64_t> counters_;
+  std::vector<std::function<void()>> on_commit_;
 };
 
 // Reads `key` as the writer will see it (through `pending`) or, without a batch, as committed.

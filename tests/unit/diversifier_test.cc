@@ -13,6 +13,7 @@ Candidate At(const std::string& id, double degrees, double score, int64_t publis
   Candidate c;
   c.article.set_id(id);
   c.article.mutable_published_at()->set_seconds(published_seconds);
+  c.published_micros = published_seconds * 1000000;
   const double r = degrees * M_PI / 180;
   c.content_vector = {static_cast<float>(std::cos(r)), static_cast<float>(std::sin(r))};
   c.features.content = 0.5;  // similarity to the source: not a duplicate of it

@@ -1,0 +1,173 @@
+#include "rank/candidate_scorer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "common/status_macros.h"
+#include "rank/covisitation_normalizer.h"
+
+namespace headliner {
+
+struct CandidateScorer::CodedFilter {
+  // Empty optional: no restriction. An empty set: nothing can match (a name no article has).
+  std::optional<absl::flat_hash_set<uint32_t>> sections;
+  std::optional<absl::flat_hash_set<uint32_t>> languages;
+  std::optional<int64_t> oldest_micros;
+
+  CodedFilter(const ArticleFilter& filter, const ArticleMetadataTable& metadata, absl::Time now) {
+    if (!filter.sections.empty()) {
+      sections.emplace();
+      for (const std::string& s : filter.sections) {
+        if (std::optional<uint32_t> code = metadata.SectionCode(s)) sections->insert(*code);
+      }
+    }
+    if (!filter.languages.empty()) {
+      languages.emplace();
+      for (const std::string& l : filter.languages) {
+        if (std::optional<uint32_t> code = metadata.LanguageCode(l)) languages->insert(*code);
+      }
+    }
+    if (filter.max_age) oldest_micros = absl::ToUnixMicros(now - *filter.max_age);
+  }
+
+  bool Matches(const ArticleMetadata& m) const {
+    if (!m.live) return false;
+    if (sections && !sections->contains(m.section)) return false;
+    if (languages && !languages->contains(m.language)) return false;
+    if (oldest_micros && m.published_micros < *oldest_micros) return false;
+    return true;
+  }
+};
+
+absl::StatusOr<std::vector<Candidate>> CandidateScorer::Score(const CandidateList& list,
+                                                              const ScoringRequest& q) const {
+  std::vector<Candidate> candidates;
+  candidates.reserve(list.members.size() + static_cast<size_t>(config_.popular_candidates));
+  for (const CandidateMember& m : list.members) {
+    if (q.excluded.contains(m.dense_id)) continue;
+    Candidate c;
+    c.dense_id = m.dense_id;
+    c.group = m.group;
+    c.partner_weight = m.partner_weight;
+    c.features.content = m.content;
+    candidates.push_back(std::move(c));
+  }
+  RETURN_IF_ERROR(AddTrending(list, q, candidates));
+
+  // Filters and freshness from the metadata in memory.
+  std::vector<uint64_t> ids;
+  ids.reserve(candidates.size());
+  for (const Candidate& c : candidates) ids.push_back(c.dense_id);
+  std::vector<ArticleMetadata> metadata(ids.size());
+  const ArticleMetadataTable& table = sources_.articles.metadata();
+  table.Find(ids, metadata);
+  const CodedFilter filter(q.request.filter, table, q.request.now);
+  const int64_t popular_oldest = absl::ToUnixMicros(q.request.now - config_.popular_max_age);
+  size_t kept = 0;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const ArticleMetadata& m = metadata[i];
+    if (!filter.Matches(m)) continue;
+    if (candidates[i].trending_only && m.published_micros < popular_oldest) continue;
+    candidates[i].published_micros = m.published_micros;
+    candidates[i].features.freshness = Freshness(absl::FromUnixMicros(m.published_micros),
+                                                 q.request.now, config_.freshness_half_life);
+    if (kept != i) candidates[kept] = std::move(candidates[i]);
+    ++kept;
+  }
+  candidates.resize(kept);
+  RETURN_IF_ERROR(AddClickFeatures(list, q, candidates));
+  for (Candidate& c : candidates) c.score = Blend(config_, c.features);
+  return candidates;
+}
+
+absl::Status CandidateScorer::AddTrending(const CandidateList& list, const ScoringRequest& q,
+                                          std::vector<Candidate>& candidates) const {
+  const std::string& section = q.source.article.section();
+  if (config_.popularity_weight == 0 || section.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<TrendingArticle> trending, sources_.clicks.FindTrending(section));
+  absl::flat_hash_set<uint64_t> in_list;
+  for (const CandidateMember& m : list.members) in_list.insert(m.dense_id);
+  std::vector<uint64_t> ids;
+  for (const TrendingArticle& t : trending) {
+    if (static_cast<int>(ids.size()) >= config_.popular_candidates) break;
+    if (t.dense_id == q.source.dense_id || q.excluded.contains(t.dense_id)) continue;
+    if (!in_list.insert(t.dense_id).second) continue;
+    ids.push_back(t.dense_id);
+  }
+  const std::vector<float> content = sources_.content_index.InnerProducts(q.content_query, ids);
+  uint32_t group = list.groups;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (std::isnan(content[i])) continue;  // removed since
+    // Near-duplicates of the source are left out, as in the list.
+    if (content[i] >= config_.near_duplicate_threshold) continue;
+    Candidate c;
+    c.dense_id = ids[i];
+    c.group = group++;
+    c.trending_only = true;
+    c.features.content = content[i];
+    candidates.push_back(std::move(c));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CandidateScorer::AddClickFeatures(const CandidateList& list, const ScoringRequest& q,
+                                               std::vector<Candidate>& candidates) const {
+  if (candidates.empty()) return absl::OkStatus();
+  std::vector<uint64_t> ids = {q.source.dense_id};
+  for (const Candidate& c : candidates) ids.push_back(c.dense_id);
+  const std::span<const uint64_t> candidate_ids = std::span<const uint64_t>(ids).subspan(1);
+
+  if (config_.behaviour_weight != 0) {
+    if (std::optional<std::vector<float>> query =
+            sources_.behaviour_index.Vector(q.source.dense_id)) {
+      const std::vector<float> cosines = sources_.behaviour_index.InnerProducts(*query,
+                                                                                candidate_ids);
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        if (!std::isnan(cosines[i])) candidates[i].features.behaviour = cosines[i];
+      }
+    }
+  }
+  const bool covisitation = config_.covisitation_weight != 0 &&
+                            std::any_of(list.members.begin(), list.members.end(),
+                                        [](const CandidateMember& m) { return m.partner_weight > 0; });
+  const bool popularity = config_.popularity_weight != 0;
+  if (!covisitation && !popularity) return absl::OkStatus();
+  // One read for the source's and every candidate's activity: this runs on every request.
+  ASSIGN_OR_RETURN(std::vector<Activity> activity, sources_.clicks.FindArticleActivities(ids));
+
+  if (covisitation) {
+    double total_clicks = 0;
+    if (config_.covisitation_normalizer == CoVisitationNormalizer::kPmi) {
+      ASSIGN_OR_RETURN(uint64_t total, sources_.clicks.TotalClicks());
+      total_clicks = static_cast<double>(total);
+    }
+    std::vector<PartnerCounts> counts(candidates.size());
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      if (candidates[i].partner_weight <= 0) continue;
+      counts[i] = {candidates[i].partner_weight, static_cast<double>(activity[i + 1].clicks)};
+    }
+    const std::vector<double> scores =
+        NormalizeCoVisitation(config_.covisitation_normalizer,
+                              static_cast<double>(activity[0].clicks), total_clicks, counts);
+    for (size_t i = 0; i < candidates.size(); ++i) candidates[i].features.covisitation = scores[i];
+  }
+  if (popularity) {
+    const int64_t now = absl::ToUnixMicros(q.request.now);
+    const absl::Duration half_life = sources_.popularity_half_life;
+    double top = 0;
+    std::vector<double> value(candidates.size());
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      value[i] = std::log1p(activity[i + 1].popularity.ValueAt(now, half_life));
+      top = std::max(top, value[i]);
+    }
+    if (top > 0) {
+      for (size_t i = 0; i < candidates.size(); ++i)
+        candidates[i].features.popularity =
+            value[i] / top * std::max(0.0, candidates[i].features.content);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace headliner

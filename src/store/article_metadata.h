@@ -1,0 +1,72 @@
+// The hot metadata of every article, in memory: what ranking needs to filter and score a
+// candidate without reading and parsing its catalog row (live or deleted, published time, section,
+// language). It mirrors the `catalog` column family: ArticleStore fills it when it opens and
+// changes it only when a batch that wrote the catalog commits (StagedBatch::OnCommit), so it
+// never shows a write that could still be abandoned.
+//
+// Section and language names are held as small codes; a request's filter is translated to codes
+// once (SectionCode, LanguageCode).
+//
+// Thread safety: any number of readers and one writer (the apply path); `mu_` guards everything.
+// Readers look up a whole candidate list under one shared lock (Find).
+#ifndef HEADLINER_STORE_ARTICLE_METADATA_H_
+#define HEADLINER_STORE_ARTICLE_METADATA_H_
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "common/mutex.h"
+#include "headliner/v1/article.pb.h"
+
+namespace headliner {
+
+struct ArticleMetadata {
+  int64_t published_micros = 0;
+  uint32_t section = 0;   // code of the section name; 0 is "" (none)
+  uint32_t language = 0;  // code of the language; 0 is ""
+  bool live = false;      // false for deleted and unknown articles
+  bool known = false;     // recorded at all
+};
+
+class ArticleMetadataTable {
+ public:
+  ArticleMetadataTable();
+
+  ArticleMetadataTable(const ArticleMetadataTable&) = delete;
+  ArticleMetadataTable& operator=(const ArticleMetadataTable&) = delete;
+
+  // Records `article` (deleted or not) as the metadata of `dense_id`.
+  void Set(uint64_t dense_id, const v1::Article& article);
+  void Set(uint64_t dense_id, int64_t published_micros, const std::string& section,
+           const std::string& language, bool live);
+
+  // The metadata of each of `dense_ids`, in order; an unknown id is not live.
+  void Find(std::span<const uint64_t> dense_ids, std::span<ArticleMetadata> out) const;
+  ArticleMetadata Find(uint64_t dense_id) const;
+
+  // The code of a section or language name, or empty when no article ever had it (then no
+  // article can match a filter on it).
+  std::optional<uint32_t> SectionCode(absl::string_view name) const;
+  std::optional<uint32_t> LanguageCode(absl::string_view name) const;
+
+  // Articles recorded (live or not).
+  size_t size() const;
+
+ private:
+  static uint32_t Intern(absl::flat_hash_map<std::string, uint32_t>& codes, const std::string& name);
+
+  mutable Mutex mu_;
+  std::vector<ArticleMetadata> rows_ ABSL_GUARDED_BY(mu_);  // by dense id
+  size_t recorded_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_map<std::string, uint32_t> section_codes_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> language_codes_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_STORE_ARTICLE_METADATA_H_
