@@ -60,13 +60,32 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir
                                                           config.validation, config.clicks,
                                                           config.covisitation, config.behaviour));
   RETURN_IF_ERROR(engine->applier_->RestoreIndex());
-  engine->ranker_ = std::make_unique<Ranker>(engine->sources_, config.ranking);
+  engine->ServeRanking(config.ranking);
   return engine;
 }
 
+void Engine::ServeRanking(const RankingConfig& ranking) {
+  if (ranking.candidate_cache_size == 0) {
+    ranker_ = std::make_unique<Ranker>(sources_, ranking);
+    return;
+  }
+  candidate_cache_ =
+      std::make_unique<CandidateListCache>(static_cast<size_t>(ranking.candidate_cache_size),
+                                           ranking.candidate_pool);
+  ranker_ = std::make_unique<Ranker>(sources_, ranking, candidate_cache_.get());
+  refresher_ = std::make_unique<CandidateRefresher>(ranker_->builder(), sources_,
+                                                    *candidate_cache_,
+                                                    ranking.candidate_refresh_delay);
+  applier_->SetChangeListener([this](const ChangedArticles& changed) {
+    refresher_->Notify(changed);
+    if (!refresh_in_background_.load(std::memory_order_acquire)) refresher_->RefreshNow();
+  });
+}
+
 Engine::~Engine() {
-  // Users of the tables and indexes go first; the indexes' compaction threads stop before the
-  // database closes.
+  // Users of the tables and indexes go first; the refresher's and the indexes' threads stop
+  // before the database closes.
+  refresher_.reset();
   ranker_.reset();
   applier_.reset();
   content_index_.reset();
@@ -81,6 +100,7 @@ Engine::~Engine() {
 void Engine::StartBackgroundCompaction() {
   content_index_->StartBackgroundCompaction();
   behaviour_index_->StartBackgroundCompaction();
+  if (refresher_ != nullptr && !refresh_in_background_.exchange(true)) refresher_->Start();
 }
 
 void Engine::CompactIfDue() {

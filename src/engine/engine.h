@@ -15,6 +15,7 @@
 #ifndef HEADLINER_ENGINE_ENGINE_H_
 #define HEADLINER_ENGINE_ENGINE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,8 @@
 #include "engine/engine_config.h"
 #include "index/vector_index.h"
 #include "ingest/event_applier.h"
+#include "rank/candidate_list_cache.h"
+#include "rank/candidate_refresher.h"
 #include "rank/rank_sources.h"
 #include "rank/ranker.h"
 #include "store/database.h"
@@ -59,8 +62,15 @@ class Engine {
   const Database& database() const { return *database_; }
   bool read_only() const { return database_->read_only(); }
 
-  // --- Index maintenance ---
-  // Starts both indexes' background compaction threads (the server does).
+  // The served ranker's candidate-list cache and its refresher (null when
+  // ranking.candidate_cache_size is 0).
+  const CandidateListCache* candidate_cache() const { return candidate_cache_.get(); }
+  const CandidateRefresher* candidate_refresher() const { return refresher_.get(); }
+
+  // --- Background work ---
+  // Starts both indexes' background compaction threads and the candidate refresher's thread (the
+  // server does). Until then the candidate lists are refreshed on the applying thread, after each
+  // batch, so that tests and tools see every change at once.
   void StartBackgroundCompaction();
   // Compacts both indexes now if due, as the background threads would (tests and benchmarks).
   void CompactIfDue();
@@ -69,6 +79,8 @@ class Engine {
   Engine(std::string data_dir, std::unique_ptr<Database> database, std::unique_ptr<Tables> tables,
          std::unique_ptr<VectorIndex> content_index, std::unique_ptr<VectorIndex> behaviour_index,
          absl::Duration popularity_half_life);
+  // Creates the served ranker, with its candidate cache and refresher when configured.
+  void ServeRanking(const RankingConfig& ranking);
 
   const std::string data_dir_;
   // Declared in construction order; destroyed in reverse, so the database closes last.
@@ -78,7 +90,10 @@ class Engine {
   std::unique_ptr<VectorIndex> behaviour_index_;
   const RankSources sources_;  // refers to tables_ and the indexes
   std::unique_ptr<EventApplier> applier_;
+  std::unique_ptr<CandidateListCache> candidate_cache_;
   std::unique_ptr<Ranker> ranker_;
+  std::unique_ptr<CandidateRefresher> refresher_;  // uses ranker_'s builder
+  std::atomic<bool> refresh_in_background_{false};
 };
 
 }  // namespace headliner

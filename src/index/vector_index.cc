@@ -214,6 +214,27 @@ std::vector<float> VectorIndex::InnerProducts(std::span<const float> query,
   return out;
 }
 
+std::vector<float> VectorIndex::Vectors(std::span<const uint64_t> ids,
+                                        std::vector<bool>& live) const {
+  std::vector<float> out(ids.size() * dimension_, 0.0f);
+  live.assign(ids.size(), false);
+  ReaderMutexLock lock(&mu_);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    float* row = out.data() + i * dimension_;
+    if (auto it = delta_rows_.find(ids[i]); it != delta_rows_.end()) {
+      delta_->reconstruct(it->second, row);
+      live[i] = true;
+    } else if (main_ != nullptr) {
+      if (std::optional<Label> label = main_->LabelOf(ids[i]);
+          label && !masked_labels_.contains(*label)) {
+        main_->hnsw().reconstruct(*label, row);
+        live[i] = true;
+      }
+    }
+  }
+  return out;
+}
+
 void VectorIndex::ScanDeltaLocked(const float* query, int k, std::vector<SearchHit>& hits) const {
   // Exact scan with a size-k min-heap on score. FAISS's own flat search would use its scalar
   // kernel (see inner_product.h).

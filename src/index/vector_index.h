@@ -81,6 +81,9 @@ class VectorIndex {
   // and no copies: the ranker scores its candidates with it.
   std::vector<float> InnerProducts(std::span<const float> query,
                                    std::span<const uint64_t> ids) const;
+  // The stored vectors of `ids`, ids.size() * dimension floats in order, under one lock; `live`
+  // says which were found (the others are zero).
+  std::vector<float> Vectors(std::span<const uint64_t> ids, std::vector<bool>& live) const;
   bool Contains(uint64_t id) const;
 
   IndexStats Stats() const;

@@ -56,6 +56,9 @@ struct ApplyContext {
   const TimeBounds time_bounds;
   // Applied in order after the writes commit (the index is derived state).
   std::vector<IndexChange> index_changes;
+  // Articles whose co-visitation partners changed (reported after the commit, with the index
+  // changes, as ChangedArticles).
+  std::vector<uint64_t> partners_changed;
   // Run in reverse order when the batch is abandoned instead of committed.
   std::vector<std::function<void()>> undo;
 };

@@ -44,6 +44,7 @@ absl::Status CoVisitationSignal::FinishBatch(ApplyContext& context) {
       pending_.clear();
       return s;
     }
+    context.partners_changed.push_back(a);
   }
   pending_.clear();
   return absl::OkStatus();

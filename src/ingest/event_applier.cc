@@ -87,7 +87,19 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
     if (absl::Status s = ctx.writes.Commit(); !s.ok()) return abandon(s);
   }
   RETURN_IF_ERROR(ApplyIndexChanges(ctx.index_changes));
+  ReportChanges(ctx);
   return outcomes;
+}
+
+void EventApplier::ReportChanges(const ApplyContext& ctx) const {
+  if (!change_listener_) return;
+  ChangedArticles changed;
+  changed.clicks = ctx.partners_changed;
+  for (const IndexChange& change : ctx.index_changes) {
+    (change.index == IndexKind::kContent ? changed.content : changed.clicks)
+        .push_back(change.dense_id);
+  }
+  if (!changed.empty()) change_listener_(changed);
 }
 
 absl::StatusOr<std::vector<store::DeadLetterRecord>> EventApplier::PendingDeadLetters(

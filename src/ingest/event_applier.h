@@ -29,6 +29,7 @@
 #include "ingest/click_applier.h"
 #include "ingest/ingest_config.h"
 #include "ingest/ingest_event.h"
+#include "store/changed_articles.h"
 #include "store/tables.h"
 
 namespace headliner {
@@ -81,6 +82,12 @@ class EventApplier {
   absl::StatusOr<ArticleApplyResult> DeleteArticle(const std::string& article_id, absl::Time when);
   absl::StatusOr<EventOutcome> ApplyClick(const v1::ClickEvent& click);
 
+  // Called after each committed batch with the articles it changed (on the applying thread,
+  // before ApplyBatch returns; it must be quick). Set once, before the first batch.
+  void SetChangeListener(std::function<void(const ChangedArticles&)> listener) {
+    change_listener_ = std::move(listener);
+  }
+
   // Loads every stored embedding into the content index, and the behaviour vectors of live
   // articles into the behaviour index (start-up).
   absl::Status RestoreIndex();
@@ -108,12 +115,15 @@ class EventApplier {
       std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
       const DeadLettersFor& dead_letters) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ApplyIndexChanges(std::vector<IndexChange>& changes);
+  void ReportChanges(const ApplyContext& ctx) const;
   absl::Status RestoreBehaviourIndex();
 
   Tables& tables_;
   VectorIndex& content_index_;
   VectorIndex& behaviour_index_;
   const ValidationConfig validation_;  // the time bounds of each batch
+
+  std::function<void(const ChangedArticles&)> change_listener_;  // set before use
 
   Mutex mu_;
   const std::unique_ptr<ArticleApplier> article_applier_ ABSL_PT_GUARDED_BY(mu_);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -9,13 +10,6 @@
 #include "index/inner_product.h"
 
 namespace headliner {
-namespace {
-
-// How a gathered article entered the list: content neighbours may be dropped once enough groups
-// exist; behaviour neighbours and partners never are.
-enum class Origin { kContent, kOther };
-
-}  // namespace
 
 absl::StatusOr<CandidateListBuilder::Gathered> CandidateListBuilder::Gather(
     uint64_t source, std::span<const float> content_query, int k) const {
@@ -34,7 +28,6 @@ absl::StatusOr<CandidateListBuilder::Gathered> CandidateListBuilder::Gather(
     g.exhausted = hits.size() < static_cast<size_t>(k);
     for (const SearchHit& h : hits) add(h.id);
   }
-  g.content_hits = g.ids.size();
   if (config_.behaviour_weight != 0) {
     if (std::optional<std::vector<float>> query = sources_.behaviour_index.Vector(source)) {
       std::vector<SearchHit> hits = sources_.behaviour_index.Search(*query, k);
@@ -55,61 +48,68 @@ absl::StatusOr<CandidateListBuilder::Gathered> CandidateListBuilder::Gather(
 absl::StatusOr<CandidateList> CandidateListBuilder::Build(uint64_t source,
                                                           std::span<const float> content_query,
                                                           int k) const {
-  const int wanted_groups = std::max(1, k);
   k = std::clamp(k, 1, CandidateList::kMaxSearch);
-  while (true) {
-    ASSIGN_OR_RETURN(Gathered gathered, Gather(source, content_query, k));
-    const std::vector<float> content =
-        sources_.content_index.InnerProducts(content_query, gathered.ids);
-    CandidateList list;
-    list.source = source;
-    list.k = k;
-    list.exhausted = gathered.exhausted;
-    Group(gathered, content, wanted_groups, list);
-    if (list.content_groups >= static_cast<uint32_t>(wanted_groups) || gathered.exhausted ||
-        k >= CandidateList::kMaxSearch) {
-      return list;
-    }
-    k = std::min(k * 4, CandidateList::kMaxSearch);
-  }
+  ASSIGN_OR_RETURN(Gathered gathered, Gather(source, content_query, k));
+  const std::vector<float> content =
+      sources_.content_index.InnerProducts(content_query, gathered.ids);
+  CandidateList list;
+  list.source = source;
+  list.k = k;
+  list.exhausted = gathered.exhausted;
+  Group(gathered, content, list);
+  return list;
 }
 
 void CandidateListBuilder::Group(const Gathered& gathered, std::span<const float> content,
-                                 int wanted_groups, CandidateList& list) const {
+                                 CandidateList& list) const {
   const double threshold = config_.near_duplicate_threshold;
-  // Content neighbours in order of similarity to the source, then the other sources in order.
+  // Most similar to the source first, so that each group's leader is its member closest to the
+  // source.
   std::vector<size_t> order;
   for (size_t i = 0; i < gathered.ids.size(); ++i) {
     // Gone since the search, or a near-duplicate of the source itself (the reader is on that
     // story already).
     if (std::isnan(content[i]) || content[i] >= threshold) continue;
+    if (gathered.ids[i] > UINT32_MAX) continue;  // not representable (four billion articles)
     order.push_back(i);
   }
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const bool content_a = a < gathered.content_hits, content_b = b < gathered.content_hits;
-    if (content_a != content_b) return content_a;
-    return content_a && content[a] > content[b];
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return content[a] > content[b]; });
+  std::vector<uint64_t> ordered_ids;
+  for (size_t i : order) ordered_ids.push_back(gathered.ids[i]);
+  std::vector<bool> live;
+  const std::vector<float> vectors = sources_.content_index.Vectors(ordered_ids, live);
+  const size_t d = static_cast<size_t>(sources_.content_index.dimension());
 
+  // Two unit vectors at angles a and b from the source are at least |a - b| apart, so a member
+  // can only nearly duplicate a leader whose angle to the source is within acos(threshold) of
+  // its own: only those are compared (in a story republished hundreds of times that is one
+  // group; otherwise a few).
+  const double window = std::acos(std::min(1.0, threshold));
   struct Group {
-    std::vector<float> leader;  // content vector of its most source-similar member
+    size_t leader;  // position in `order`
+    double angle;   // of the leader to the source
     std::vector<size_t> members;
   };
   std::vector<Group> groups;
-  for (size_t i : order) {
-    std::optional<std::vector<float>> vector = sources_.content_index.Vector(gathered.ids[i]);
-    if (!vector) continue;
-    auto joins = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-      return InnerProduct(g.leader, *vector) >= threshold;
-    });
-    if (joins != groups.end()) {
-      joins->members.push_back(i);
-      continue;
+  size_t first_close = 0;  // groups before it are too far (angles only grow along `order`)
+  for (size_t o = 0; o < order.size(); ++o) {
+    if (!live[o]) continue;
+    const double angle = std::acos(std::clamp(static_cast<double>(content[order[o]]), -1.0, 1.0));
+    while (first_close < groups.size() && angle - groups[first_close].angle > window) {
+      ++first_close;
     }
-    const bool from_content = i < gathered.content_hits;
-    if (from_content && list.content_groups >= static_cast<uint32_t>(wanted_groups)) continue;
-    if (from_content) ++list.content_groups;
-    groups.push_back({*std::move(vector), {i}});
+    const float* v = vectors.data() + o * d;
+    auto joins = std::find_if(groups.begin() + static_cast<ptrdiff_t>(first_close), groups.end(),
+                              [&](const Group& g) {
+                                return InnerProduct(vectors.data() + g.leader * d, v, d) >=
+                                       threshold;
+                              });
+    if (joins != groups.end()) {
+      joins->members.push_back(order[o]);
+    } else {
+      groups.push_back({o, angle, {order[o]}});
+    }
   }
 
   // A group keeps its leader, its co-visitation partners and its freshest other members, up to
@@ -124,6 +124,7 @@ void CandidateListBuilder::Group(const Gathered& gathered, std::span<const float
   for (size_t i = 0; i < ids.size(); ++i) published[ids[i]] = metadata[i].published_micros;
 
   for (Group& g : groups) {
+    if (list.members.size() >= static_cast<size_t>(CandidateList::kMaxListMembers)) break;
     std::vector<size_t> rest(g.members.begin() + 1, g.members.end());
     std::stable_sort(rest.begin(), rest.end(), [&](size_t a, size_t b) {
       const bool partner_a = gathered.partner_weight[a] > 0;
@@ -139,7 +140,8 @@ void CandidateListBuilder::Group(const Gathered& gathered, std::span<const float
       }
     }
     for (size_t i : kept) {
-      list.members.push_back({gathered.ids[i], list.groups, content[i], gathered.partner_weight[i]});
+      list.members.push_back({static_cast<uint32_t>(gathered.ids[i]), list.groups, content[i],
+                              static_cast<float>(gathered.partner_weight[i])});
     }
     ++list.groups;
   }

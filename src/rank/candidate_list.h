@@ -5,16 +5,17 @@
 // popularity, freshness), filters, blends and picks (candidate_scorer.h).
 //
 // Building a list is the expensive part (nearest-neighbour searches, grouping); it is bounded:
-//   - each index is asked for `k` neighbours, k ≤ kMaxSearch;
-//   - near-duplicates are grouped when the list is built, so a story republished hundreds of
-//     times takes one group, not the whole pool: while the content neighbours form fewer than
-//     `candidate_pool` groups the search widens ×4, up to kMaxSearch;
+//   - each index is asked for `k` neighbours (`candidate_pool`; the ranker widens a list ×4 while
+//     filters and near-duplicates leave too few items, up to k = kMaxSearch);
+//   - near-duplicates are grouped when the list is built (a member is compared only with the
+//     group leaders at a similar angle to the source), so a story republished hundreds of times
+//     is one group of a few members, not hundreds of candidates;
 //   - a group keeps at most kMaxGroupMembers members (its most similar to the source, its
 //     co-visitation partners, the freshest of the rest).
-// So a list holds at most (k + k + max_partners) groups (content neighbours, behaviour neighbours,
-// partners) of at most kMaxGroupMembers members each, partners aside, whatever the catalog; with
-// the defaults (k = candidate_pool = 50) a request scores at most ~600 members plus the
-// `popular_candidates` trending articles.
+//   - a list keeps at most kMaxListMembers members (whole groups, most similar first).
+// So a request scores at most kMaxListMembers + `popular_candidates` articles whatever the
+// catalog, and with the defaults (k = candidate_pool = 50, max_partners = 50) a base list holds
+// at most (50 + 50 + 50) groups: typically about a hundred members.
 #ifndef HEADLINER_RANK_CANDIDATE_LIST_H_
 #define HEADLINER_RANK_CANDIDATE_LIST_H_
 
@@ -28,21 +29,22 @@
 
 namespace headliner {
 
+// 16 bytes: a list is ~100 of these and a cache holds up to a list per article.
 struct CandidateMember {
-  uint64_t dense_id = 0;
-  uint32_t group = 0;          // index of its near-duplicate group in the list
-  float content = 0;           // cosine of its content vector with the source's
-  double partner_weight = 0;   // c(source, member); 0 when not a co-visitation partner
+  uint32_t dense_id = 0;      // dense ids stay below 2^32 (the builder checks)
+  uint32_t group = 0;         // index of its near-duplicate group in the list
+  float content = 0;          // cosine of its content vector with the source's
+  float partner_weight = 0;   // c(source, member); 0 when not a co-visitation partner
 };
 
 struct CandidateList {
   static constexpr int kMaxSearch = 800;
   static constexpr int kMaxGroupMembers = 4;
+  static constexpr int kMaxListMembers = 1000;
 
   uint64_t source = 0;
   std::vector<CandidateMember> members;  // grouped: a group's members are adjacent
   uint32_t groups = 0;
-  uint32_t content_groups = 0;  // groups founded by a content neighbour
   int k = 0;               // neighbours asked of each index
   bool exhausted = true;   // no index had more than k to give: a wider list finds nothing new
 };
@@ -57,20 +59,19 @@ class CandidateListBuilder {
   // for at least `k` neighbours (more while near-duplicates leave too few groups).
   absl::StatusOr<CandidateList> Build(uint64_t source, std::span<const float> content_query,
                                       int k) const;
+  // The width of a list built for a request without filters (ranking.candidate_pool).
+  int pool() const { return config_.candidate_pool; }
 
  private:
   struct Gathered {
     std::vector<uint64_t> ids;
     std::vector<double> partner_weight;  // by position in ids
-    size_t content_hits = 0;            // ids[0, content_hits) came from the content index
     bool exhausted = true;
   };
   absl::StatusOr<Gathered> Gather(uint64_t source, std::span<const float> content_query,
                                   int k) const;
-  // Assigns groups (greedy, most similar to the source first; at most `wanted_groups` founded by
-  // content neighbours) and trims them; fills `list`.
-  void Group(const Gathered& gathered, std::span<const float> content, int wanted_groups,
-             CandidateList& list) const;
+  // Assigns groups (greedy, most similar to the source first) and trims them; fills `list`.
+  void Group(const Gathered& gathered, std::span<const float> content, CandidateList& list) const;
 
   const RankSources sources_;
   const RankingConfig& config_;

@@ -34,6 +34,10 @@ struct RankedArticle {
 struct RankResult {
   std::vector<RankedArticle> items;
   bool fallback = false;
+  // The work it took: candidates scored (over all widenings), and the widest list used (k
+  // neighbours asked of each index). Bounded by candidate_list.h.
+  int candidates_scored = 0;
+  int widest_list = 0;
 };
 
 }  // namespace headliner

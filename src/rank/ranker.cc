@@ -59,13 +59,14 @@ absl::StatusOr<absl::flat_hash_set<uint64_t>> Ranker::Excluded(const RankRequest
 
 absl::StatusOr<std::shared_ptr<const CandidateList>> Ranker::ListOf(
     uint64_t source, const std::vector<float>& query, int k) const {
+  uint64_t round = 0;
   if (cache_ != nullptr) {
-    std::shared_ptr<const CandidateList> cached = cache_->Find(source);
-    if (cached != nullptr && (cached->k >= k || cached->exhausted)) return cached;
+    if (std::shared_ptr<const CandidateList> cached = cache_->Find(source, k)) return cached;
+    round = cache_->round();
   }
   ASSIGN_OR_RETURN(CandidateList built, builder_.Build(source, query, k));
   auto list = std::make_shared<const CandidateList>(std::move(built));
-  if (cache_ != nullptr) cache_->Put(list);
+  if (cache_ != nullptr) cache_->Put(list, round);
   return list;
 }
 
@@ -75,11 +76,13 @@ absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request,
   ASSIGN_OR_RETURN(const absl::flat_hash_set<uint64_t> excluded, Excluded(request));
   const size_t limit = static_cast<size_t>(request.limit);
   int k = std::max(config_.candidate_pool, request.limit + 1);
+  int scored = 0;
   while (true) {
     RETURN_IF_ERROR(CheckDeadline(request));
     ASSIGN_OR_RETURN(std::shared_ptr<const CandidateList> list, ListOf(source.dense_id, query, k));
     ASSIGN_OR_RETURN(std::vector<Candidate> candidates,
                      scorer_.Score(*list, {source, query, request, excluded}));
+    scored += static_cast<int>(candidates.size());
     if (config_.mmr_lambda < 1) {
       for (Candidate& c : candidates) {
         c.content_vector = sources_.content_index.Vector(c.dense_id).value_or(std::vector<float>());
@@ -87,7 +90,10 @@ absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request,
     }
     std::vector<Candidate> shown = SelectDiverse(candidates, limit, config_);
     if (shown.size() >= limit || list->exhausted || list->k >= CandidateList::kMaxSearch) {
-      return Finish(request, std::move(shown));
+      ASSIGN_OR_RETURN(RankResult result, Finish(request, std::move(shown)));
+      result.candidates_scored = scored;
+      result.widest_list = list->k;
+      return result;
     }
     k = std::min(list->k * kCandidateGrowth, CandidateList::kMaxSearch);
   }

@@ -31,11 +31,13 @@ void DeclareRankingOptions(RankingConfig& c, OptionTable& table) {
                                     kNormalizerNames)
       .Double("mmr_lambda", c.mmr_lambda, 0, 1)
       .Double("near_duplicate_threshold", c.near_duplicate_threshold, 0, 1.0001)
-      .Int("candidate_pool", c.candidate_pool, 1, 100000)
+      .Int("candidate_pool", c.candidate_pool, 1, 800)
       .Int("popular_candidates", c.popular_candidates, 0, 10000)
       .Duration("popular_max_age", c.popular_max_age)
       .Int("default_limit", c.default_limit, 1, 1000)
-      .Int("max_limit", c.max_limit, 1, 1000);
+      .Int("max_limit", c.max_limit, 1, 1000)
+      .Int("candidate_cache_size", c.candidate_cache_size, 0, 100000000)
+      .Duration("candidate_refresh_delay", c.candidate_refresh_delay);
   table.Rule([&c] {
     if (c.content_weight != 0 || c.behaviour_weight != 0 || c.covisitation_weight != 0 ||
         c.popularity_weight != 0) {

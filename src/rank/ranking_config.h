@@ -47,13 +47,20 @@ struct RankingConfig {
   // A candidate whose content similarity to the source or to another candidate is at least this
   // is a near-duplicate: of a group of near-duplicates only the freshest is shown.
   double near_duplicate_threshold = 0.97;
-  // How many nearest neighbours are fetched (from each index) before filtering and re-ranking.
+  // How many nearest neighbours are fetched (from each index) before filtering and re-ranking;
+  // at most 800 (CandidateList::kMaxSearch), which bounds the work of a request.
   int candidate_pool = 50;
   // Trending articles of the source's section considered, and how old they may be.
   int popular_candidates = 20;
   absl::Duration popular_max_age = absl::Hours(48);
   int default_limit = 10;
   int max_limit = 100;
+  // The served ranker keeps the candidate lists (rank/candidate_list.h) of up to this many
+  // source articles ready (~2 KB each); 0 builds every list per request.
+  int candidate_cache_size = 100000;
+  // How long the refresher gathers changes before rebuilding the lists they touch: a change
+  // reaches the served lists within this plus the rebuild time.
+  absl::Duration candidate_refresh_delay = absl::Milliseconds(200);
 };
 
 // Declares the keys of `config` under "ranking".

@@ -1,6 +1,9 @@
 #include "serve/admin_service.h"
 
+#include <cinttypes>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "common/time_util.h"
@@ -31,6 +34,17 @@ uint64_t DirectoryBytes(const std::string& dir) {
     if (it->is_regular_file(size_ec)) total += it->file_size(size_ec);
   }
   return total;
+}
+
+// VmRSS of this process from /proc (0 where there is none).
+uint64_t ResidentBytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    uint64_t kib = 0;
+    if (std::sscanf(line.c_str(), "VmRSS: %" SCNu64 " kB", &kib) == 1) return kib * 1024;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -125,6 +139,24 @@ grpc::Status AdminService::HandleGetArticle(const v1::GetArticleRequest& request
   return grpc::Status::OK;
 }
 
+void AdminService::FillCandidateStats(const Engine& engine, v1::CandidateStats& out) {
+  if (const CandidateListCache* cache = engine.candidate_cache()) {
+    const CandidateCacheStats s = cache->Stats();
+    out.set_lists(s.lists);
+    out.set_hits(s.hits);
+    out.set_misses(s.misses);
+    out.set_evictions(s.evictions);
+    out.set_refreshed(s.refreshes);
+  }
+  if (const CandidateRefresher* refresher = engine.candidate_refresher()) {
+    const RefresherStats s = refresher->Stats();
+    out.set_refresh_rounds(s.rounds);
+    *out.mutable_last_refresh_round() = ToProtoDuration(s.last_round);
+    out.set_refresh_pending(s.pending);
+    out.set_warmed(s.warmed);
+  }
+}
+
 grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
                                        v1::StatsResponse& response) {
   const std::shared_ptr<const Engine> engine = state_.engine();
@@ -146,6 +178,8 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
     response.set_disk_free_bytes(*free);
   }
   response.set_storage_read_only(engine->read_only());
+  FillCandidateStats(*engine, *response.mutable_candidates());
+  response.set_resident_bytes(ResidentBytes());
   *response.mutable_uptime() = ToProtoDuration(state_.uptime());
   response.set_version(Version());
   absl::StatusOr<std::map<std::string, uint64_t>> rejected = engine->tables().rejections().All();

@@ -51,6 +51,7 @@ class AdminService final : public RawAdminService {
   grpc::Status HandleGetActivity(const v1::GetActivityRequest& request,
                                  v1::GetActivityResponse& response);
   void FillIngestStats(v1::IngestStats& out) const;
+  static void FillCandidateStats(const Engine& engine, v1::CandidateStats& out);
 
   const ServingState& state_;
   const absl::Duration popularity_half_life_;

@@ -31,6 +31,7 @@ void ArticleMetadataTable::Set(uint64_t dense_id, int64_t published_micros,
   }
   ArticleMetadata& row = rows_[dense_id];
   if (!row.known) ++recorded_;
+  end_id_ = std::max(end_id_, dense_id + 1);
   row.known = true;
   row.published_micros = published_micros;
   row.section = Intern(section_codes_, section);
@@ -69,6 +70,15 @@ std::optional<uint32_t> ArticleMetadataTable::LanguageCode(absl::string_view nam
 size_t ArticleMetadataTable::size() const {
   ReaderMutexLock lock(&mu_);
   return recorded_;
+}
+
+}  // namespace headliner
+
+namespace headliner {
+
+uint64_t ArticleMetadataTable::end_id() const {
+  ReaderMutexLock lock(&mu_);
+  return end_id_;
 }
 
 }  // namespace headliner

@@ -56,6 +56,8 @@ class ArticleMetadataTable {
 
   // Articles recorded (live or not).
   size_t size() const;
+  // One past the highest dense id recorded (dense ids are allocated in order, newest last).
+  uint64_t end_id() const;
 
  private:
   static uint32_t Intern(absl::flat_hash_map<std::string, uint32_t>& codes, const std::string& name);
@@ -63,6 +65,7 @@ class ArticleMetadataTable {
   mutable Mutex mu_;
   std::vector<ArticleMetadata> rows_ ABSL_GUARDED_BY(mu_);  // by dense id
   size_t recorded_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t end_id_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<std::string, uint32_t> section_codes_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> language_codes_ ABSL_GUARDED_BY(mu_);
 };

@@ -100,21 +100,19 @@ absl::StatusOr<Activity> ClickStore::FindActivity(const std::string& key,
 
 absl::StatusOr<std::vector<Activity>> ClickStore::FindArticleActivities(
     std::span<const uint64_t> dense_ids) const {
-  std::vector<std::string> keys;
-  keys.reserve(dense_ids.size());
-  for (uint64_t id : dense_ids) keys.push_back(ArticleKey(id));
-  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-  std::vector<rocksdb::PinnableSlice> values(keys.size());
-  std::vector<rocksdb::Status> statuses(keys.size());
-  db_.db().MultiGet(rocksdb::ReadOptions(), db_.handle(Column::kActivity), slices.size(),
-                    slices.data(), values.data(), statuses.data());
-  std::vector<Activity> out(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (statuses[i].IsNotFound()) continue;
-    if (!statuses[i].ok()) return FromRocks(statuses[i], "activity multi-get");
-    ASSIGN_OR_RETURN(out[i], DecodeActivity(values[i].ToStringView()));
+  return article_activity_.Find(dense_ids);
+}
+
+absl::Status ClickStore::LoadActivity() {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kActivity)));
+  for (it->Seek("a"); it->Valid() && it->key().starts_with("a"); it->Next()) {
+    std::optional<uint64_t> dense_id = DecodeU64(it->key().ToStringView().substr(1));
+    if (!dense_id) return absl::DataLossError("activity key is malformed");
+    ASSIGN_OR_RETURN(Activity activity, DecodeActivity(it->value().ToStringView()));
+    article_activity_.Set(*dense_id, activity);
   }
-  return out;
+  return FromRocks(it->status(), "activity scan");
 }
 
 absl::StatusOr<Activity> ClickStore::FindArticleActivity(uint64_t dense_id,
@@ -141,6 +139,7 @@ std::string EncodeActivity(const Activity& a) {
 void ClickStore::StageArticleActivity(StagedBatch& batch, uint64_t dense_id,
                                       const Activity& activity) {
   batch.Put(Column::kActivity, ArticleKey(dense_id), EncodeActivity(activity));
+  batch.OnCommit([this, dense_id, activity] { article_activity_.Set(dense_id, activity); });
 }
 
 void ClickStore::StageSectionActivity(StagedBatch& batch, const std::string& section,

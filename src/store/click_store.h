@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/decayed_count.h"
+#include "store/article_activity.h"
 #include "store/database.h"
 #include "store/staged_batch.h"
 
@@ -23,11 +24,6 @@ namespace headliner {
 struct SessionClick {
   uint64_t dense_id = 0;
   int64_t micros = 0;
-};
-
-struct Activity {
-  uint64_t clicks = 0;
-  DecayedCount popularity;
 };
 
 // An entry of a section's trending list.
@@ -40,6 +36,9 @@ class ClickStore {
  public:
   // `database` must outlive the store.
   explicit ClickStore(Database& database) : db_(database) {}
+
+  // Fills the in-memory copy of the article activity rows (Tables::Open).
+  absl::Status LoadActivity();
 
   // Time of a stored click event id, if seen.
   absl::StatusOr<std::optional<int64_t>> FindEvent(const std::string& event_id,
@@ -83,6 +82,7 @@ class ClickStore {
   absl::StatusOr<Activity> FindActivity(const std::string& key, StagedBatch* pending) const;
 
   Database& db_;
+  ArticleActivityTable article_activity_;  // mirrors the article rows of `activity`
 };
 
 }  // namespace headliner

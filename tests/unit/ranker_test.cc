@@ -196,6 +196,44 @@ TEST_F(RankerTest, WhatTheReaderJustReadIsNotRecommended) {
 namespace headliner {
 namespace {
 
+// Wire copy: one headline republished hundreds of times (with the prefixes and suffixes outlets
+// add) next to the source, and a few dozen distinct related articles. The copies must take one
+// group of the list, not the pool, and the work of the request stays under the documented bound
+// (candidate_list.h) instead of growing with the copies.
+TEST_F(RankerTest, HundredsOfNearDuplicatesDoNotExplodeTheWork) {
+  config_.encoder.dimension = 256;
+  Open();
+  MustApply(MakeArticle("source", "Japan, Pakistan agree on better industrial cooperation",
+                        kNow - absl::Hours(1)));
+  const std::vector<std::string> decorations = {"", "UPDATE 1-", "WRAPUP-", "(video) "};
+  for (int i = 0; i < 400; ++i) {
+    MustApply(MakeArticle("copy-" + std::to_string(i),
+                          decorations[i % decorations.size()] +
+                              "Japan and Pakistan sign industrial cooperation pact in Tokyo",
+                          kNow - absl::Minutes(i)));
+  }
+  const std::vector<std::string> topics = {"energy", "trade", "security", "climate", "rail",
+                                           "farming", "maritime", "cyber", "space", "water"};
+  for (int i = 0; i < 40; ++i) {
+    MustApply(MakeArticle("other-" + std::to_string(i),
+                          "Japan and Pakistan discuss " + topics[i % topics.size()] +
+                              " cooperation, round " + std::to_string(i),
+                          kNow - absl::Hours(2)));
+  }
+  ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_);
+  RankResult r = Rank("source");
+  ASSERT_EQ(r.items.size(), 10u);
+  int copies = 0;
+  for (const RankedArticle& item : r.items) copies += item.article.id().rfind("copy-", 0) == 0;
+  // Each variant (plain, "UPDATE 1-", ...) is its own near-duplicate group at the default
+  // threshold, shown once.
+  EXPECT_LE(copies, static_cast<int>(decorations.size()));
+  EXPECT_LE(r.widest_list, CandidateList::kMaxSearch);
+  EXPECT_LE(r.candidates_scored, CandidateList::kMaxListMembers + ranking_.popular_candidates);
+  // Each list the request scored holds at most kMaxGroupMembers of the copies.
+  EXPECT_LE(r.candidates_scored, 3 * (CandidateList::kMaxGroupMembers + 40));
+}
+
 class HybridRankerTest : public RankerTest {
  protected:
   void ClickTogether(const std::vector<std::string>& articles, int sessions) {

@@ -1,0 +1,93 @@
+// Keeps a CandidateListCache fresh while the state changes. The apply path reports what each
+// committed batch changed (Notify: cheap, on the applying thread); a background thread gathers
+// the changes for `delay`, then
+//  - an article whose content changed (new, updated, deleted): its own list is built afresh
+//    (dropped if deleted), and the cached lists of its content neighbours are rebuilt, so a new
+//    article appears under the articles it is close to;
+//  - an article whose co-visitation partners or behaviour vector changed: its cached list is
+//    rebuilt.
+// So a change reaches the served lists within `delay` plus one rebuild round; Stats says how
+// long the last round took and how many articles wait. With time left in a round (at most
+// `delay` of work per round, so half a core at most), the background thread also builds the
+// lists of articles not yet cached, newest first, until the cache is full: after a start every
+// list becomes ready without a request having to build it.
+//
+// Thread safety: Notify, RefreshNow and Stats may be called from any thread. `mu_` guards the
+// pending changes; the rebuilds run on the refresher's thread (or the RefreshNow caller) with no
+// lock held, one round at a time (`round_mu_`).
+#ifndef HEADLINER_RANK_CANDIDATE_REFRESHER_H_
+#define HEADLINER_RANK_CANDIDATE_REFRESHER_H_
+
+#include <cstdint>
+#include <thread>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/time/time.h"
+#include "common/mutex.h"
+#include "rank/candidate_list.h"
+#include "rank/candidate_list_cache.h"
+#include "rank/rank_sources.h"
+#include "store/changed_articles.h"
+
+namespace headliner {
+
+struct RefresherStats {
+  uint64_t pending = 0;         // articles changed and not yet handled
+  uint64_t rounds = 0;
+  uint64_t rebuilt = 0;         // lists rebuilt
+  uint64_t warmed = 0;          // lists built ahead of any request
+  absl::Duration last_round;    // how long the last round took
+};
+
+class CandidateRefresher {
+ public:
+  // Everything referred to must outlive the refresher.
+  CandidateRefresher(const CandidateListBuilder& builder, const RankSources& sources,
+                     CandidateListCache& cache, absl::Duration delay)
+      : builder_(builder), sources_(sources), cache_(cache), delay_(delay) {}
+  ~CandidateRefresher();  // stops the thread
+
+  CandidateRefresher(const CandidateRefresher&) = delete;
+  CandidateRefresher& operator=(const CandidateRefresher&) = delete;
+
+  // Starts the background thread (not started by the constructor, so that tests can drive
+  // rounds with RefreshNow).
+  void Start();
+  void Notify(const ChangedArticles& changed);
+  // Runs a round over everything pending now and returns when it is done.
+  void RefreshNow();
+
+  RefresherStats Stats() const;
+
+ private:
+  struct Pending {
+    absl::flat_hash_set<uint64_t> content;
+    absl::flat_hash_set<uint64_t> clicks;
+  };
+  void Loop();
+  // Handles the pending changes; then, with `warm`, builds uncached lists for up to `delay_`.
+  void Round(bool warm);
+  void Warm(absl::Time until);
+  // Rebuilds the cached list of `source`, keeping its width; drops it if the source is gone.
+  void Rebuild(uint64_t source);
+
+  const CandidateListBuilder& builder_;
+  const RankSources& sources_;
+  CandidateListCache& cache_;
+  const absl::Duration delay_;
+
+  mutable Mutex mu_;
+  Pending pending_ ABSL_GUARDED_BY(mu_);
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  RefresherStats stats_ ABSL_GUARDED_BY(mu_);
+
+  Mutex round_mu_;  // one round at a time
+  // Warming walks dense ids downwards from the newest; guarded by round_mu_.
+  uint64_t warm_next_ ABSL_GUARDED_BY(round_mu_) = UINT64_MAX;
+  uint64_t warm_seen_end_ ABSL_GUARDED_BY(round_mu_) = 0;
+  std::thread thread_;
+};
+
+}  // namespace headliner
+
+#endif  // HEADLINER_RANK_CANDIDATE_REFRESHER_H_

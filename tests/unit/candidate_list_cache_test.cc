@@ -1,0 +1,51 @@
+#include "rank/candidate_list_cache.h"
+
+#include "gtest/gtest.h"
+
+namespace headliner {
+namespace {
+
+std::shared_ptr<const CandidateList> ListOf(uint64_t source, int k) {
+  auto list = std::make_shared<CandidateList>();
+  list->source = source;
+  list->k = k;
+  list->exhausted = false;
+  return list;
+}
+
+TEST(CandidateListCacheTest, BaseAndWideListsAreKeptApart) {
+  CandidateListCache cache(100, /*base_k=*/50);
+  cache.Put(ListOf(7, 50), cache.round());
+  cache.Put(ListOf(7, 800), cache.round());
+  // A request without filters gets the base list, not the wide one.
+  EXPECT_EQ(cache.Find(7, 50)->k, 50);
+  EXPECT_EQ(cache.Find(7, 200)->k, 800);
+  EXPECT_EQ(cache.Find(7, 801), nullptr);
+  EXPECT_EQ(cache.Stats().hits, 2u);
+  EXPECT_EQ(cache.Stats().misses, 1u);
+  cache.Erase(7);
+  EXPECT_EQ(cache.Peek(7), nullptr);
+  EXPECT_EQ(cache.Peek(7, /*wide=*/true), nullptr);
+}
+
+TEST(CandidateListCacheTest, ReplaceNeverAddsAndCapacityEvicts) {
+  CandidateListCache cache(16, 50);  // one list per shard
+  cache.Replace(ListOf(1, 50));
+  EXPECT_FALSE(cache.Contains(1));
+  for (uint64_t id = 0; id < 1000; ++id) cache.Put(ListOf(id, 50), cache.round());
+  EXPECT_LE(cache.Stats().lists, cache.capacity());
+  EXPECT_GT(cache.Stats().evictions, 0u);
+}
+
+TEST(CandidateListCacheTest, AListBuiltAcrossARefreshRoundIsQueuedForTheNext) {
+  CandidateListCache cache(100, 50);
+  const uint64_t before = cache.round();
+  cache.Put(ListOf(1, 50), before);  // no round began meanwhile
+  cache.BeginRound();
+  cache.Put(ListOf(2, 50), before);  // built before the round, put after it
+  EXPECT_EQ(cache.TakeSuspects(), (absl::flat_hash_set<uint64_t>{2}));
+  EXPECT_TRUE(cache.TakeSuspects().empty());
+}
+
+}  // namespace
+}  // namespace headliner
