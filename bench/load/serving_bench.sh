@@ -2,7 +2,7 @@
 # Serving throughput and latency against the floor, in one run, on this machine:
 #  1. a catalog of N articles (headliner-cli sample) is upserted and a click history
 #     (headliner-cli simulate) goes through Kafka (the embedded cluster) into a fresh server; the
-#     load time is reported;
+#     load time, and the time until every candidate list is ready, are reported;
 #  2. the echo floor (bench/load/echo_server) serves a response captured from the real server
 #     (same size);
 #  3. the load generator drives both with the same request mix (Zipf sources, session ids with
@@ -47,9 +47,21 @@ for _ in $(seq 1 6000); do
   sleep 0.1
 done
 t2=$(date +%s.%N)
+# The refresher builds every article's candidate list in the background (up to
+# ranking.candidate_cache_size): wait for it, as a replica would before taking traffic.
+stat() { "$B/headliner-cli" stats --json | python3 -c "import json,sys
+d=json.load(sys.stdin); c=d.get('candidates',{})
+print(int(c.get('$1',0)), int(d.get('articles',0)))"; }
+for _ in $(seq 1 3000); do
+  read -r lists live < <(stat lists)
+  [ "$lists" -ge "$live" ] || [ "$lists" -ge "${CACHE_SIZE:-100000}" ] && break
+  sleep 0.2
+done
+t3=$(date +%s.%N)
 rss=$(awk '/VmRSS/ {print $2}' "/proc/${PIDS[0]}/status")
 echo "catalog: $ARTICLES articles upserted in $(python3 -c "print(f'{$t1-$t0:.1f}')") s;" \
   "$unique clicks through Kafka in $(python3 -c "print(f'{$t2-$t1:.1f}')") s;" \
+  "$lists candidate lists ready $(python3 -c "print(f'{$t3-$t2:.1f}')") s later;" \
   "server RSS $((rss / 1024)) MiB; data dir $(du -sm "$WORK/data" | cut -f1) MiB"
 
 GEN=("$B/bench/load_generator" --catalog "$WORK/catalog.jsonl" --clicks "$WORK/clicks.jsonl"

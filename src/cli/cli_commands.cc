@@ -206,10 +206,11 @@ int RunActivity(const std::shared_ptr<grpc::Channel>& channel, const CliOptions&
   return 0;
 }
 
-int RunSample(int articles, uint64_t seed) {
+int RunSample(int articles, uint64_t seed, absl::Duration span) {
   SampleCatalogOptions options;
   options.articles = articles;
   options.seed = seed;
+  if (span > absl::ZeroDuration()) options.span = span;
   options.newest = absl::Now();
   for (const SampleArticle& s : GenerateSampleCatalog(options)) {
     std::printf("%s\n", ToJson(s.article, false).c_str());

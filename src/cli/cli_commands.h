@@ -38,7 +38,7 @@ int RunStats(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& op
 int RunActivity(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
                 const std::vector<std::string>& article_ids, std::optional<absl::Time> as_of);
 // Writes a synthetic catalog (src/sample) as JSON lines to stdout; needs no server.
-int RunSample(int articles, uint64_t seed);
+int RunSample(int articles, uint64_t seed, absl::Duration span);
 
 }  // namespace headliner
 

@@ -23,6 +23,8 @@ ABSL_FLAG(std::string, languages, "", "related: comma-separated languages to kee
 ABSL_FLAG(std::string, user, "", "related: user id.");
 ABSL_FLAG(int, count, 3000, "sample: how many articles.");
 ABSL_FLAG(uint64_t, seed, 42, "sample: random seed.");
+ABSL_FLAG(int, span_hours, 72,
+          "sample: publication times spread over this many hours before now.");
 ABSL_FLAG(double, timeout_s, 10, "Deadline of each call, in seconds.");
 ABSL_FLAG(std::string, topic, "", "produce: topic to publish to (articles, clicks, ...).");
 ABSL_FLAG(std::string, brokers, "",
@@ -51,7 +53,7 @@ constexpr char kUsage[] =
     "  get ID             print a stored article\n"
     "  delete ID          delete an article\n"
     "  stats              print server statistics\n"
-    "  sample [--count N] write a synthetic catalog as JSON lines to stdout\n"
+    "  sample [--count N] [--span_hours H] write a synthetic catalog as JSON lines to stdout\n"
     "  produce --topic T FILE   publish JSON lines (Article or ClickEvent) to Kafka ('-': stdin)\n"
     "  consume --topic T  print a topic's messages (e.g. a dead-letter topic) as JSON lines\n"
     "  activity ID...     click counts and popularity of articles (and --sections)\n"
@@ -76,7 +78,8 @@ int main(int argc, char** argv) {
   const std::string arg = args.size() > 2 ? args[2] : "";
 
   if (command == "sample") {
-    return headliner::RunSample(absl::GetFlag(FLAGS_count), absl::GetFlag(FLAGS_seed));
+    return headliner::RunSample(absl::GetFlag(FLAGS_count), absl::GetFlag(FLAGS_seed),
+                                absl::Hours(absl::GetFlag(FLAGS_span_hours)));
   }
   if (command == "simulate") {
     headliner::SimulateOptions sim;
