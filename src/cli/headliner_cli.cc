@@ -23,8 +23,7 @@ ABSL_FLAG(std::string, languages, "", "related: comma-separated languages to kee
 ABSL_FLAG(std::string, user, "", "related: user id.");
 ABSL_FLAG(int, count, 3000, "sample: how many articles.");
 ABSL_FLAG(uint64_t, seed, 42, "sample: random seed.");
-ABSL_FLAG(int, span_hours, 72,
-          "sample: publication times spread over this many hours before now.");
+ABSL_FLAG(int, span_hours, 72, "sample: publication times spread over this many hours before now.");
 ABSL_FLAG(double, timeout_s, 10, "Deadline of each call, in seconds.");
 ABSL_FLAG(std::string, topic, "", "produce: topic to publish to (articles, clicks, ...).");
 ABSL_FLAG(std::string, brokers, "",

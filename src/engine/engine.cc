@@ -69,12 +69,10 @@ void Engine::ServeRanking(const RankingConfig& ranking) {
     ranker_ = std::make_unique<Ranker>(sources_, ranking);
     return;
   }
-  candidate_cache_ =
-      std::make_unique<CandidateListCache>(static_cast<size_t>(ranking.candidate_cache_size),
-                                           ranking.candidate_pool);
+  candidate_cache_ = std::make_unique<CandidateListCache>(
+      static_cast<size_t>(ranking.candidate_cache_size), ranking.candidate_pool);
   ranker_ = std::make_unique<Ranker>(sources_, ranking, candidate_cache_.get());
-  refresher_ = std::make_unique<CandidateRefresher>(ranker_->builder(), sources_,
-                                                    *candidate_cache_,
+  refresher_ = std::make_unique<CandidateRefresher>(ranker_->builder(), sources_, *candidate_cache_,
                                                     ranking.candidate_refresh_delay);
   applier_->SetChangeListener([this](const ChangedArticles& changed) {
     refresher_->Notify(changed);

@@ -100,11 +100,10 @@ void CandidateListBuilder::Group(const Gathered& gathered, std::span<const float
       ++first_close;
     }
     const float* v = vectors.data() + o * d;
-    auto joins = std::find_if(groups.begin() + static_cast<ptrdiff_t>(first_close), groups.end(),
-                              [&](const Group& g) {
-                                return InnerProduct(vectors.data() + g.leader * d, v, d) >=
-                                       threshold;
-                              });
+    auto joins = std::find_if(
+        groups.begin() + static_cast<ptrdiff_t>(first_close), groups.end(), [&](const Group& g) {
+          return InnerProduct(vectors.data() + g.leader * d, v, d) >= threshold;
+        });
     if (joins != groups.end()) {
       joins->members.push_back(order[o]);
     } else {

@@ -31,10 +31,10 @@ namespace headliner {
 
 // 16 bytes: a list is ~100 of these and a cache holds up to a list per article.
 struct CandidateMember {
-  uint32_t dense_id = 0;      // dense ids stay below 2^32 (the builder checks)
-  uint32_t group = 0;         // index of its near-duplicate group in the list
-  float content = 0;          // cosine of its content vector with the source's
-  float partner_weight = 0;   // c(source, member); 0 when not a co-visitation partner
+  uint32_t dense_id = 0;     // dense ids stay below 2^32 (the builder checks)
+  uint32_t group = 0;        // index of its near-duplicate group in the list
+  float content = 0;         // cosine of its content vector with the source's
+  float partner_weight = 0;  // c(source, member); 0 when not a co-visitation partner
 };
 
 struct CandidateList {
@@ -45,8 +45,8 @@ struct CandidateList {
   uint64_t source = 0;
   std::vector<CandidateMember> members;  // grouped: a group's members are adjacent
   uint32_t groups = 0;
-  int k = 0;               // neighbours asked of each index
-  bool exhausted = true;   // no index had more than k to give: a wider list finds nothing new
+  int k = 0;              // neighbours asked of each index
+  bool exhausted = true;  // no index had more than k to give: a wider list finds nothing new
 };
 
 class CandidateListBuilder {

@@ -102,8 +102,7 @@ void CandidateRefresher::Warm(absl::Time until) {
 }
 
 void CandidateRefresher::Rebuild(uint64_t source) {
-  absl::StatusOr<std::optional<std::vector<float>>> query =
-      sources_.articles.FindEmbedding(source);
+  absl::StatusOr<std::optional<std::vector<float>>> query = sources_.articles.FindEmbedding(source);
   if (!query.ok() || !*query || !sources_.content_index.Contains(source)) {
     cache_.Erase(source);  // the next request decides (fallback, or an error it reports)
     return;

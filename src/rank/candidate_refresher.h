@@ -32,11 +32,11 @@
 namespace headliner {
 
 struct RefresherStats {
-  uint64_t pending = 0;         // articles changed and not yet handled
+  uint64_t pending = 0;  // articles changed and not yet handled
   uint64_t rounds = 0;
-  uint64_t rebuilt = 0;         // lists rebuilt
-  uint64_t warmed = 0;          // lists built ahead of any request
-  absl::Duration last_round;    // how long the last round took
+  uint64_t rebuilt = 0;       // lists rebuilt
+  uint64_t warmed = 0;        // lists built ahead of any request
+  absl::Duration last_round;  // how long the last round took
 };
 
 class CandidateRefresher {

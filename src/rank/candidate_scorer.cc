@@ -121,16 +121,17 @@ absl::Status CandidateScorer::AddClickFeatures(const CandidateList& list, const 
   if (config_.behaviour_weight != 0) {
     if (std::optional<std::vector<float>> query =
             sources_.behaviour_index.Vector(q.source.dense_id)) {
-      const std::vector<float> cosines = sources_.behaviour_index.InnerProducts(*query,
-                                                                                candidate_ids);
+      const std::vector<float> cosines =
+          sources_.behaviour_index.InnerProducts(*query, candidate_ids);
       for (size_t i = 0; i < candidates.size(); ++i) {
         if (!std::isnan(cosines[i])) candidates[i].features.behaviour = cosines[i];
       }
     }
   }
-  const bool covisitation = config_.covisitation_weight != 0 &&
-                            std::any_of(list.members.begin(), list.members.end(),
-                                        [](const CandidateMember& m) { return m.partner_weight > 0; });
+  const bool covisitation =
+      config_.covisitation_weight != 0 &&
+      std::any_of(list.members.begin(), list.members.end(),
+                  [](const CandidateMember& m) { return m.partner_weight > 0; });
   const bool popularity = config_.popularity_weight != 0;
   if (!covisitation && !popularity) return absl::OkStatus();
   // One read for the source's and every candidate's activity: this runs on every request.

@@ -57,8 +57,9 @@ absl::StatusOr<absl::flat_hash_set<uint64_t>> Ranker::Excluded(const RankRequest
   return excluded;
 }
 
-absl::StatusOr<std::shared_ptr<const CandidateList>> Ranker::ListOf(
-    uint64_t source, const std::vector<float>& query, int k) const {
+absl::StatusOr<std::shared_ptr<const CandidateList>> Ranker::ListOf(uint64_t source,
+                                                                    const std::vector<float>& query,
+                                                                    int k) const {
   uint64_t round = 0;
   if (cache_ != nullptr) {
     if (std::shared_ptr<const CandidateList> cached = cache_->Find(source, k)) return cached;

@@ -64,8 +64,7 @@ class Ranker {
   // of the request's excluded ids.
   absl::StatusOr<absl::flat_hash_set<uint64_t>> Excluded(const RankRequest& request) const;
   // Fills the shown articles from the catalog (the only catalog rows a request reads).
-  absl::StatusOr<RankResult> Finish(const RankRequest& request,
-                                    std::vector<Candidate> shown) const;
+  absl::StatusOr<RankResult> Finish(const RankRequest& request, std::vector<Candidate> shown) const;
   absl::StatusOr<RankResult> Freshest(const RankRequest& request) const;
 
   const RankSources sources_;

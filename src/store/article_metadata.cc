@@ -17,13 +17,12 @@ uint32_t ArticleMetadataTable::Intern(absl::flat_hash_map<std::string, uint32_t>
 }
 
 void ArticleMetadataTable::Set(uint64_t dense_id, const v1::Article& article) {
-  Set(dense_id, ToMicros(article.published_at()), article.section(),
-      article.language(), !article.deleted());
+  Set(dense_id, ToMicros(article.published_at()), article.section(), article.language(),
+      !article.deleted());
 }
 
 void ArticleMetadataTable::Set(uint64_t dense_id, int64_t published_micros,
-                               const std::string& section, const std::string& language,
-                               bool live) {
+                               const std::string& section, const std::string& language, bool live) {
   MutexLock lock(&mu_);
   if (dense_id >= rows_.size()) {
     // Dense ids are allocated in order, so this grows by amortised doubling.

@@ -60,7 +60,8 @@ class ArticleMetadataTable {
   uint64_t end_id() const;
 
  private:
-  static uint32_t Intern(absl::flat_hash_map<std::string, uint32_t>& codes, const std::string& name);
+  static uint32_t Intern(absl::flat_hash_map<std::string, uint32_t>& codes,
+                         const std::string& name);
 
   mutable Mutex mu_;
   std::vector<ArticleMetadata> rows_ ABSL_GUARDED_BY(mu_);  // by dense id

@@ -168,11 +168,10 @@ void ArticleStore::StagePut(StagedBatch& batch, uint64_t dense_id, const v1::Art
   v1::Article stripped = article;
   stripped.clear_embedding();
   batch.Put(Column::kCatalog, key, stripped.SerializeAsString());
-  batch.OnCommit([this, dense_id, published = ToMicros(article.published_at()),
-                  section = article.section(), language = article.language(),
-                  live = !article.deleted()] {
-    metadata_.Set(dense_id, published, section, language, live);
-  });
+  batch.OnCommit(
+      [this, dense_id, published = ToMicros(article.published_at()), section = article.section(),
+       language = article.language(),
+       live = !article.deleted()] { metadata_.Set(dense_id, published, section, language, live); });
   if (previous == nullptr) batch.Put(Column::kIds, article.id(), key);
 
   // Keep the by-time listing to live articles only.

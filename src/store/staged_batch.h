@@ -7,12 +7,11 @@
 #ifndef HEADLINER_STORE_STAGED_BATCH_H_
 #define HEADLINER_STORE_STAGED_BATCH_H_
 
-#include <functional>
-#include <vector>
-
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"

@@ -43,7 +43,8 @@ class CandidateRefresherTest : public testing::EngineFixture {
     EXPECT_TRUE(result.ok()) << result.status();
     std::vector<std::pair<std::string, double>> out;
     if (result.ok()) {
-      for (const RankedArticle& item : result->items) out.emplace_back(item.article.id(), item.score);
+      for (const RankedArticle& item : result->items)
+        out.emplace_back(item.article.id(), item.score);
     }
     return out;
   }
@@ -120,8 +121,7 @@ TEST_F(CandidateRefresherTest, TheBackgroundThreadWarmsEveryListBeforeItIsAskedF
   Load();
   engine_->StartBackgroundCompaction();
   const absl::Time start = absl::Now();
-  while (engine_->candidate_cache()->Stats().lists < 6 &&
-         absl::Now() - start < absl::Seconds(5)) {
+  while (engine_->candidate_cache()->Stats().lists < 6 && absl::Now() - start < absl::Seconds(5)) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   EXPECT_EQ(engine_->candidate_cache()->Stats().lists, 6u);

@@ -212,8 +212,8 @@ TEST_F(RankerTest, HundredsOfNearDuplicatesDoNotExplodeTheWork) {
                               "Japan and Pakistan sign industrial cooperation pact in Tokyo",
                           kNow - absl::Minutes(i)));
   }
-  const std::vector<std::string> topics = {"energy", "trade", "security", "climate", "rail",
-                                           "farming", "maritime", "cyber", "space", "water"};
+  const std::vector<std::string> topics = {"energy",  "trade",    "security", "climate", "rail",
+                                           "farming", "maritime", "cyber",    "space",   "water"};
   for (int i = 0; i < 40; ++i) {
     MustApply(MakeArticle("other-" + std::to_string(i),
                           "Japan and Pakistan discuss " + topics[i % topics.size()] +
