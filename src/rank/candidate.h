@@ -31,16 +31,14 @@ struct FeatureContribution {
 
 struct Candidate {
   uint64_t dense_id = 0;
-  // Its near-duplicate group, when known (candidate_list.h); -1: grouped by content_vector.
-  int64_t group = -1;
+  uint32_t group = 0;  // its near-duplicate group (candidate_list.h)
   int64_t published_micros = 0;
   double partner_weight = 0;   // c(source, candidate), 0 unless a co-visitation partner
   bool trending_only = false;  // brought only by the section's trending list
-  // Unit norm. Needed for grouping when `group` is -1, and for diversity when mmr_lambda < 1.
+  // Unit norm; read only for diversity (mmr_lambda < 1).
   std::vector<float> content_vector;
   Features features;
   double score = 0;
-  v1::Article article;  // filled for the articles shown
 };
 
 // 2^(-age / freshness_half_life); an article from the future counts as brand new.

@@ -113,14 +113,8 @@ void CandidateListBuilder::Group(const Gathered& gathered, std::span<const float
 
   // A group keeps its leader, its co-visitation partners and its freshest other members, up to
   // kMaxGroupMembers (partners are never dropped: their pair weight is the signal).
-  std::vector<uint64_t> ids;
-  for (const Group& g : groups) {
-    for (size_t i : g.members) ids.push_back(gathered.ids[i]);
-  }
-  std::vector<ArticleMetadata> metadata(ids.size());
-  sources_.articles.metadata().Find(ids, metadata);
-  absl::flat_hash_map<uint64_t, int64_t> published;
-  for (size_t i = 0; i < ids.size(); ++i) published[ids[i]] = metadata[i].published_micros;
+  std::vector<ArticleMetadata> metadata(gathered.ids.size());  // by position in gathered.ids
+  sources_.articles.metadata().Find(gathered.ids, metadata);
 
   for (Group& g : groups) {
     if (list.members.size() >= static_cast<size_t>(CandidateList::kMaxListMembers)) break;
@@ -129,7 +123,7 @@ void CandidateListBuilder::Group(const Gathered& gathered, std::span<const float
       const bool partner_a = gathered.partner_weight[a] > 0;
       const bool partner_b = gathered.partner_weight[b] > 0;
       if (partner_a != partner_b) return partner_a;
-      return published[gathered.ids[a]] > published[gathered.ids[b]];
+      return metadata[a].published_micros > metadata[b].published_micros;
     });
     std::vector<size_t> kept = {g.members.front()};
     for (size_t i : rest) {

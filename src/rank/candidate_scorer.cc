@@ -86,13 +86,19 @@ absl::Status CandidateScorer::AddTrending(const CandidateList& list, const Scori
   const std::string& section = q.source.article.section();
   if (config_.popularity_weight == 0 || section.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(std::vector<TrendingArticle> trending, sources_.clicks.FindTrending(section));
-  absl::flat_hash_set<uint64_t> in_list;
-  for (const CandidateMember& m : list.members) in_list.insert(m.dense_id);
+  // A trending list is short (popular_candidates), so membership is a scan, not a set built
+  // per request.
+  auto in_list = [&list](uint64_t id) {
+    return std::any_of(list.members.begin(), list.members.end(),
+                       [id](const CandidateMember& m) { return m.dense_id == id; });
+  };
   std::vector<uint64_t> ids;
   for (const TrendingArticle& t : trending) {
     if (static_cast<int>(ids.size()) >= config_.popular_candidates) break;
     if (t.dense_id == q.source.dense_id || q.excluded.contains(t.dense_id)) continue;
-    if (!in_list.insert(t.dense_id).second) continue;
+    if (in_list(t.dense_id) || std::find(ids.begin(), ids.end(), t.dense_id) != ids.end()) {
+      continue;
+    }
     ids.push_back(t.dense_id);
   }
   const std::vector<float> content = sources_.content_index.InnerProducts(q.content_query, ids);

@@ -40,22 +40,13 @@ std::vector<Candidate> SelectDiverse(std::vector<Candidate>& candidates, size_t 
   order.resize(std::min(order.size(), std::max(kMinPool, kPoolPerItem * limit)));
 
   std::vector<Group> groups;
-  absl::flat_hash_map<int64_t, size_t> group_of_id;  // candidates grouped in advance
+  absl::flat_hash_map<uint32_t, size_t> position_of;  // candidate group -> position in groups
   for (size_t i : order) {
-    auto duplicate_of = groups.end();
-    if (candidates[i].group >= 0) {
-      auto [it, inserted] = group_of_id.try_emplace(candidates[i].group, groups.size());
-      if (!inserted) duplicate_of = groups.begin() + static_cast<ptrdiff_t>(it->second);
-    } else {
-      duplicate_of = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-        return candidates[g.best].group < 0 &&
-               Similarity(candidates[i], candidates[g.best]) >= threshold;
-      });
-    }
-    if (duplicate_of == groups.end()) {
-      groups.push_back({i, i});
-    } else if (Fresher(candidates[i], candidates[duplicate_of->shown])) {
-      duplicate_of->shown = i;
+    auto [it, first] = position_of.try_emplace(candidates[i].group, groups.size());
+    if (first) {
+      groups.push_back({i, i});  // in score order: the first member seen is the best
+    } else if (Fresher(candidates[i], candidates[groups[it->second].shown])) {
+      groups[it->second].shown = i;
     }
   }
 

@@ -1,9 +1,8 @@
 // Turns scored candidates into the shown list:
 //  1. Near-duplicates: a candidate whose content similarity to the source is at least
 //     `near_duplicate_threshold` is dropped (the reader is on that story already). The others
-//     are grouped: by the group their candidate list gave them (Candidate::group, resolved when
-//     the list was built), or else, best score first, with the group whose best member they
-//     nearly duplicate. A group is shown once, as its freshest member, at its best member's
+//     come grouped (Candidate::group, resolved when their candidate list was built: see
+//     candidate_list.h); a group is shown once, as its freshest member, at its best member's
 //     score.
 //  2. Maximal marginal relevance: the next item shown is the group maximising
 //     mmr_lambda * score - (1 - mmr_lambda) * (max content similarity to the items shown),

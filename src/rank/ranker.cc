@@ -41,15 +41,21 @@ absl::StatusOr<RankResult> Ranker::Rank(const RankRequest& request) const {
   return RankRelated(request, *source, *query);
 }
 
-absl::StatusOr<absl::flat_hash_set<uint64_t>> Ranker::Excluded(const RankRequest& request) const {
-  absl::flat_hash_set<uint64_t> excluded;
+absl::StatusOr<absl::flat_hash_set<uint64_t>> Ranker::AlreadyRead(
+    const RankRequest& request) const {
+  absl::flat_hash_set<uint64_t> read;
   std::vector<std::string> keys;
   if (!request.session_id.empty()) keys.push_back(ClickStore::ReaderKey(request.session_id, ""));
   if (!request.user_id.empty()) keys.push_back(ClickStore::ReaderKey("", request.user_id));
   for (const std::string& key : keys) {
     ASSIGN_OR_RETURN(std::vector<SessionClick> clicks, sources_.clicks.FindSession(key));
-    for (const SessionClick& c : clicks) excluded.insert(c.dense_id);
+    for (const SessionClick& c : clicks) read.insert(c.dense_id);
   }
+  return read;
+}
+
+absl::StatusOr<absl::flat_hash_set<uint64_t>> Ranker::Excluded(const RankRequest& request) const {
+  ASSIGN_OR_RETURN(absl::flat_hash_set<uint64_t> excluded, AlreadyRead(request));
   for (const std::string& id : request.filter.exclude_ids) {
     ASSIGN_OR_RETURN(std::optional<uint64_t> dense_id, sources_.articles.FindDenseId(id));
     if (dense_id) excluded.insert(*dense_id);
@@ -119,7 +125,7 @@ absl::StatusOr<RankResult> Ranker::Finish(const RankRequest& request,
 }
 
 absl::StatusOr<RankResult> Ranker::Freshest(const RankRequest& request) const {
-  ASSIGN_OR_RETURN(const absl::flat_hash_set<uint64_t> read, Excluded(request));
+  ASSIGN_OR_RETURN(const absl::flat_hash_set<uint64_t> read, AlreadyRead(request));
   RankResult result;
   result.fallback = true;
   std::vector<uint64_t> chunk;

@@ -60,8 +60,9 @@ class Ranker {
   absl::StatusOr<std::shared_ptr<const CandidateList>> ListOf(uint64_t source,
                                                               const std::vector<float>& query,
                                                               int k) const;
-  // Dense ids of the articles in the reader's recent clicks (session, and user-keyed clicks) and
-  // of the request's excluded ids.
+  // Dense ids of the articles in the reader's recent clicks (session, and user-keyed clicks).
+  absl::StatusOr<absl::flat_hash_set<uint64_t>> AlreadyRead(const RankRequest& request) const;
+  // The same plus the request's excluded ids (the fallback tests those by id in its filter).
   absl::StatusOr<absl::flat_hash_set<uint64_t>> Excluded(const RankRequest& request) const;
   // Fills the shown articles from the catalog (the only catalog rows a request reads).
   absl::StatusOr<RankResult> Finish(const RankRequest& request, std::vector<Candidate> shown) const;

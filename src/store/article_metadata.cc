@@ -29,9 +29,7 @@ void ArticleMetadataTable::Set(uint64_t dense_id, int64_t published_micros,
     rows_.resize(std::max<size_t>(dense_id + 1, rows_.size() * 2));
   }
   ArticleMetadata& row = rows_[dense_id];
-  if (!row.known) ++recorded_;
   end_id_ = std::max(end_id_, dense_id + 1);
-  row.known = true;
   row.published_micros = published_micros;
   row.section = Intern(section_codes_, section);
   row.language = Intern(language_codes_, language);
@@ -64,11 +62,6 @@ std::optional<uint32_t> ArticleMetadataTable::LanguageCode(absl::string_view nam
   auto it = language_codes_.find(name);
   if (it == language_codes_.end()) return std::nullopt;
   return it->second;
-}
-
-size_t ArticleMetadataTable::size() const {
-  ReaderMutexLock lock(&mu_);
-  return recorded_;
 }
 
 }  // namespace headliner

@@ -30,7 +30,6 @@ struct ArticleMetadata {
   uint32_t section = 0;   // code of the section name; 0 is "" (none)
   uint32_t language = 0;  // code of the language; 0 is ""
   bool live = false;      // false for deleted and unknown articles
-  bool known = false;     // recorded at all
 };
 
 class ArticleMetadataTable {
@@ -54,8 +53,6 @@ class ArticleMetadataTable {
   std::optional<uint32_t> SectionCode(absl::string_view name) const;
   std::optional<uint32_t> LanguageCode(absl::string_view name) const;
 
-  // Articles recorded (live or not).
-  size_t size() const;
   // One past the highest dense id recorded (dense ids are allocated in order, newest last).
   uint64_t end_id() const;
 
@@ -65,7 +62,6 @@ class ArticleMetadataTable {
 
   mutable Mutex mu_;
   std::vector<ArticleMetadata> rows_ ABSL_GUARDED_BY(mu_);  // by dense id
-  size_t recorded_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t end_id_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<std::string, uint32_t> section_codes_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> language_codes_ ABSL_GUARDED_BY(mu_);

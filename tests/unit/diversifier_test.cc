@@ -7,12 +7,21 @@
 namespace headliner {
 namespace {
 
+// Candidates are named by their dense id in this table.
+std::vector<std::string>& Names() {
+  static std::vector<std::string> names;
+  return names;
+}
+
 // A candidate at angle `degrees` on the unit circle (content similarity = cosine of the angle
-// between two candidates), with a score and a publication time.
-Candidate At(const std::string& id, double degrees, double score, int64_t published_seconds) {
+// between two candidates), with a score, a publication time and its near-duplicate group (as its
+// candidate list resolved it; by default a group of its own).
+Candidate At(const std::string& id, double degrees, double score, int64_t published_seconds,
+             int group = -1) {
   Candidate c;
-  c.article.set_id(id);
-  c.article.mutable_published_at()->set_seconds(published_seconds);
+  c.dense_id = Names().size();
+  Names().push_back(id);
+  c.group = static_cast<uint32_t>(group >= 0 ? group : 1000 + c.dense_id);
   c.published_micros = published_seconds * 1000000;
   const double r = degrees * M_PI / 180;
   c.content_vector = {static_cast<float>(std::cos(r)), static_cast<float>(std::sin(r))};
@@ -23,15 +32,16 @@ Candidate At(const std::string& id, double degrees, double score, int64_t publis
 
 std::vector<std::string> Ids(const std::vector<Candidate>& v) {
   std::vector<std::string> out;
-  for (const Candidate& c : v) out.push_back(c.article.id());
+  for (const Candidate& c : v) out.push_back(Names()[c.dense_id]);
   return out;
 }
 
 TEST(DiversifierTest, NearDuplicatesShowTheFreshestAtTheBestScore) {
   RankingConfig config;
   config.near_duplicate_threshold = 0.97;
-  std::vector<Candidate> c = {At("old-best", 0, 0.9, 100), At("other", 90, 0.8, 100),
-                              At("new-copy", 1, 0.5, 300), At("older-copy", 2, 0.4, 50)};
+  // The copies (1 and 2 degrees from old-best) are one group of their list.
+  std::vector<Candidate> c = {At("old-best", 0, 0.9, 100, 7), At("other", 90, 0.8, 100),
+                              At("new-copy", 1, 0.5, 300, 7), At("older-copy", 2, 0.4, 50, 7)};
   std::vector<Candidate> shown = SelectDiverse(c, 10, config);
   EXPECT_EQ(Ids(shown), (std::vector<std::string>{"new-copy", "other"}));
   EXPECT_DOUBLE_EQ(shown[0].score, 0.9);
