@@ -175,21 +175,24 @@ std::vector<SearchHit> VectorIndex::Search(std::span<const float> query, int k) 
   return hits;
 }
 
-std::optional<std::vector<float>> VectorIndex::Vector(uint64_t id) const {
-  ReaderMutexLock lock(&mu_);
-  std::vector<float> out(dimension_);
+const float* VectorIndex::FindLocked(uint64_t id, float* buffer) const {
   if (auto it = delta_rows_.find(id); it != delta_rows_.end()) {
-    delta_->reconstruct(it->second, out.data());
-    return out;
+    return delta_->get_xb() + it->second * dimension_;
   }
-  if (main_ != nullptr) {
-    if (std::optional<Label> label = main_->LabelOf(id);
-        label && !masked_labels_.contains(*label)) {
-      main_->hnsw().reconstruct(*label, out.data());
-      return out;
-    }
-  }
-  return std::nullopt;
+  if (main_ == nullptr) return nullptr;
+  std::optional<Label> label = main_->LabelOf(id);
+  if (!label || masked_labels_.contains(*label)) return nullptr;
+  main_->hnsw().reconstruct(*label, buffer);
+  return buffer;
+}
+
+std::optional<std::vector<float>> VectorIndex::Vector(uint64_t id) const {
+  std::vector<float> out(dimension_);
+  ReaderMutexLock lock(&mu_);
+  const float* row = FindLocked(id, out.data());
+  if (row == nullptr) return std::nullopt;
+  if (row != out.data()) std::copy(row, row + dimension_, out.begin());
+  return out;
 }
 
 std::vector<float> VectorIndex::InnerProducts(std::span<const float> query,
@@ -198,17 +201,9 @@ std::vector<float> VectorIndex::InnerProducts(std::span<const float> query,
   if (query.size() != static_cast<size_t>(dimension_)) return out;
   std::vector<float> buffer(dimension_);
   ReaderMutexLock lock(&mu_);
-  const float* xb = delta_->get_xb();
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (auto it = delta_rows_.find(ids[i]); it != delta_rows_.end()) {
-      out[i] = InnerProduct(query.data(), xb + it->second * dimension_, dimension_);
-      continue;
-    }
-    if (main_ == nullptr) continue;
-    if (std::optional<Label> label = main_->LabelOf(ids[i]);
-        label && !masked_labels_.contains(*label)) {
-      main_->hnsw().reconstruct(*label, buffer.data());
-      out[i] = InnerProduct(query.data(), buffer.data(), dimension_);
+    if (const float* row = FindLocked(ids[i], buffer.data())) {
+      out[i] = InnerProduct(query.data(), row, dimension_);
     }
   }
   return out;
@@ -220,17 +215,11 @@ std::vector<float> VectorIndex::Vectors(std::span<const uint64_t> ids,
   live.assign(ids.size(), false);
   ReaderMutexLock lock(&mu_);
   for (size_t i = 0; i < ids.size(); ++i) {
-    float* row = out.data() + i * dimension_;
-    if (auto it = delta_rows_.find(ids[i]); it != delta_rows_.end()) {
-      delta_->reconstruct(it->second, row);
-      live[i] = true;
-    } else if (main_ != nullptr) {
-      if (std::optional<Label> label = main_->LabelOf(ids[i]);
-          label && !masked_labels_.contains(*label)) {
-        main_->hnsw().reconstruct(*label, row);
-        live[i] = true;
-      }
-    }
+    float* slot = out.data() + i * dimension_;
+    const float* row = FindLocked(ids[i], slot);
+    if (row == nullptr) continue;
+    if (row != slot) std::copy(row, row + dimension_, slot);
+    live[i] = true;
   }
   return out;
 }

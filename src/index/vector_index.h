@@ -106,6 +106,9 @@ class VectorIndex {
   void AddToDeltaLocked(uint64_t id, const float* vector) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RemoveFromDeltaLocked(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void MaskInMainLocked(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The stored vector of `id`: a row of the delta segment, or `buffer` (dimension floats) filled
+  // from the main segment; null when `id` is not live.
+  const float* FindLocked(uint64_t id, float* buffer) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Appends the k best delta rows for `query` to `hits`.
   void ScanDeltaLocked(const float* query, int k, std::vector<SearchHit>& hits) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
