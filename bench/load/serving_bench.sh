@@ -49,12 +49,13 @@ done
 t2=$(date +%s.%N)
 # The refresher builds every article's candidate list in the background (up to
 # ranking.candidate_cache_size): wait for it, as a replica would before taking traffic.
+# (A server without candidate lists, e.g. an older build compared against, reports none: -1.)
 stat() { "$B/headliner-cli" stats --json | python3 -c "import json,sys
-d=json.load(sys.stdin); c=d.get('candidates',{})
-print(int(c.get('$1',0)), int(d.get('articles',0)))"; }
+d=json.load(sys.stdin); c=d.get('candidates')
+print(int(c.get('$1',0)) if c is not None else -1, int(d.get('articles',0)))"; }
 for _ in $(seq 1 3000); do
   read -r lists live < <(stat lists)
-  [ "$lists" -ge "$live" ] || [ "$lists" -ge "${CACHE_SIZE:-100000}" ] && break
+  [ "$lists" -lt 0 ] || [ "$lists" -ge "$live" ] || [ "$lists" -ge "${CACHE_SIZE:-100000}" ] && break
   sleep 0.2
 done
 t3=$(date +%s.%N)
