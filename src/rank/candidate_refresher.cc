@@ -26,20 +26,22 @@ void CandidateRefresher::Notify(const ChangedArticles& changed) {
 
 void CandidateRefresher::Loop() {
   const absl::Duration delay = std::max(delay_, absl::Milliseconds(1));
+  bool warming = false;
   while (true) {
     {
       MutexLock lock(&mu_);
-      // Sleeps `delay` (changes gather meanwhile) unless stopped.
-      mu_.AwaitWithTimeout(absl::Condition(&stop_), delay);
+      // Sleeps `delay` (changes gather meanwhile) unless stopped, or while lists remain to warm
+      // only checks for a stop: warming then takes one core until every list is ready.
+      mu_.AwaitWithTimeout(absl::Condition(&stop_), warming ? absl::ZeroDuration() : delay);
       if (stop_) return;
     }
-    Round(/*warm=*/true);
+    warming = Round(/*warm=*/true);
   }
 }
 
 void CandidateRefresher::RefreshNow() { Round(/*warm=*/false); }
 
-void CandidateRefresher::Round(bool warm) {
+bool CandidateRefresher::Round(bool warm) {
   MutexLock round(&round_mu_);
   cache_.BeginRound();  // before taking the changes: see CandidateListCache::Put
   Pending work;
@@ -49,8 +51,8 @@ void CandidateRefresher::Round(bool warm) {
   }
   for (uint64_t id : cache_.TakeSuspects()) work.clicks.insert(id);
   const absl::Time start = absl::Now();
-  if (warm) Warm(start + delay_);
-  if (work.content.empty() && work.clicks.empty()) return;
+  const bool more_to_warm = warm && Warm(start + delay_);
+  if (work.content.empty() && work.clicks.empty()) return more_to_warm;
   absl::flat_hash_set<uint64_t> rebuild;
   // With nothing cached there is nothing to rebuild (and no neighbours to search for).
   const bool any_cached = cache_.Stats().lists > 0;
@@ -73,9 +75,10 @@ void CandidateRefresher::Round(bool warm) {
   ++stats_.rounds;
   stats_.rebuilt += rebuild.size();
   stats_.last_round = absl::Now() - start;
+  return more_to_warm;
 }
 
-void CandidateRefresher::Warm(absl::Time until) {
+bool CandidateRefresher::Warm(absl::Time until) {
   const uint64_t end = sources_.articles.metadata().end_id();
   if (end > warm_seen_end_) {  // articles arrived: start again from the newest
     warm_seen_end_ = end;
@@ -86,7 +89,10 @@ void CandidateRefresher::Warm(absl::Time until) {
   while (warm_next_ > 0 && absl::Now() < until) {
     // Full: warming would only evict lists that requests use.
     const CandidateCacheStats stats = cache_.Stats();
-    if (stats.lists >= cache_.capacity() || stats.evictions > evictions) break;
+    if (stats.lists >= cache_.capacity() || stats.evictions > evictions) {
+      warm_next_ = 0;  // until new articles arrive
+      break;
+    }
     const uint64_t id = --warm_next_;
     if (!sources_.articles.metadata().Find(id).live || cache_.Contains(id)) continue;
     absl::StatusOr<std::optional<std::vector<float>>> query = sources_.articles.FindEmbedding(id);
@@ -99,6 +105,7 @@ void CandidateRefresher::Warm(absl::Time until) {
   }
   MutexLock lock(&mu_);
   stats_.warmed += warmed;
+  return warm_next_ > 0;
 }
 
 void CandidateRefresher::Rebuild(uint64_t source) {

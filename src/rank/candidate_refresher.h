@@ -7,10 +7,10 @@
 //  - an article whose co-visitation partners or behaviour vector changed: its cached list is
 //    rebuilt.
 // So a change reaches the served lists within `delay` plus one rebuild round; Stats says how
-// long the last round took and how many articles wait. With time left in a round (at most
-// `delay` of work per round, so half a core at most), the background thread also builds the
-// lists of articles not yet cached, newest first, until the cache is full: after a start every
-// list becomes ready without a request having to build it.
+// long the last round took and how many articles wait. Each round also spends up to `delay`
+// building the lists of articles not yet cached, newest first, without sleeping between rounds
+// while some remain (one core, until the cache is full): after a start every list becomes ready
+// without a request having to build it, and changes are still handled every `delay`.
 //
 // Thread safety: Notify, RefreshNow and Stats may be called from any thread. `mu_` guards the
 // pending changes; the rebuilds run on the refresher's thread (or the RefreshNow caller) with no
@@ -65,9 +65,10 @@ class CandidateRefresher {
     absl::flat_hash_set<uint64_t> clicks;
   };
   void Loop();
-  // Handles the pending changes; then, with `warm`, builds uncached lists for up to `delay_`.
-  void Round(bool warm);
-  void Warm(absl::Time until);
+  // With `warm`, builds uncached lists for up to `delay_`; then handles the pending changes.
+  // Returns whether lists remain to warm.
+  bool Round(bool warm);
+  bool Warm(absl::Time until);
   // Rebuilds the cached list of `source`, keeping its width; drops it if the source is gone.
   void Rebuild(uint64_t source);
 
