@@ -53,9 +53,14 @@ t2=$(date +%s.%N)
 stat() { "$B/headliner-cli" stats --json | python3 -c "import json,sys
 d=json.load(sys.stdin); c=d.get('candidates')
 print(int(c.get('$1',0)) if c is not None else -1, int(d.get('articles',0)))"; }
-for _ in $(seq 1 3000); do
+# Done when every live article has one, or when the count has stopped growing for 5 s (the
+# cache is full: ranking.candidate_cache_size).
+last=-1; still=0
+for _ in $(seq 1 6000); do
   read -r lists live < <(stat lists)
-  [ "$lists" -lt 0 ] || [ "$lists" -ge "$live" ] || [ "$lists" -ge "${CACHE_SIZE:-100000}" ] && break
+  [ "$lists" -lt 0 ] || [ "$lists" -ge "$live" ] && break
+  if [ "$lists" -eq "$last" ]; then still=$((still + 1)); else still=0; last=$lists; fi
+  [ "$still" -ge 25 ] && break
   sleep 0.2
 done
 t3=$(date +%s.%N)
