@@ -9,14 +9,20 @@
 #     clicks, 20% with a section filter, limit 10) at each concurrency, closed loop, and prints
 #     one row each, with Headliner's QPS as a share of the floor's.
 #   bench/load/serving_bench.sh [ARTICLES] [SECONDS]        default 10000 articles, 15 s per row
-# CONCURRENCY="1 16 64" picks the closed-loop concurrencies. Needs scripts/build first.
+# CONCURRENCY="1 16 64" picks the closed-loop concurrencies; RATES="1000 4000" adds open-loop rows
+# (fixed arrival rate); LIVE_CLICKS=1000 (default) streams that many new clicks per second into
+# the server through Kafka during each Headliner row (0: none); KEEP_DATA=DIR leaves the server's
+# data dir there (restart measurements). Needs scripts/build first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ARTICLES=${1:-10000}
 SECONDS_PER_ROW=${2:-15}
 CONCURRENCY=${CONCURRENCY:-"1 16 64"}
+RATES=${RATES:-}
+LIVE_CLICKS=${LIVE_CLICKS:-1000}
 B=${BUILD_DIR:-build}
 WORK=$(mktemp -d /tmp/headliner-serving-XXXXXX)
+DATA=${KEEP_DATA:-$WORK/data}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 ECHO_PORT=$(free_port)
@@ -25,10 +31,31 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-"$B/headliner-cli" sample --count "$ARTICLES" --seed 11 >"$WORK/catalog.jsonl"
-"$B/headliner-cli" simulate --count "$ARTICLES" --seed 11 --sessions $((ARTICLES / 2)) \
+"$B/headliner-cli" sample --count "$ARTICLES" --seed 11 --span_hours 168 >"$WORK/catalog.jsonl"
+"$B/headliner-cli" simulate --count "$ARTICLES" --seed 11 --span_hours 168 --sessions $((ARTICLES / 2)) \
   >"$WORK/clicks.jsonl"
-"$B/headliner" --data_dir "$WORK/data" --grpc_addr "$HEADLINER_ADDR" --kafka_brokers embedded \
+# The clicks that arrive while the load runs: another reader population over the same catalog
+# (its own sessions and event ids: --click_seed), paced at LIVE_CLICKS per second by
+# `produce --rate`.
+if [ "$LIVE_CLICKS" -gt 0 ]; then
+  "$B/headliner-cli" simulate --count "$ARTICLES" --seed 11 --span_hours 168 \
+    --sessions $((ARTICLES / 2)) --click_seed 12 >"$WORK/live-clicks.jsonl"
+fi
+LIVE_PID=
+live_clicks() {  # start|stop
+  if [ "$LIVE_CLICKS" -le 0 ]; then return; fi
+  if [ "$1" = start ]; then
+    "$B/headliner-cli" produce --topic clicks --rate "$LIVE_CLICKS" "$WORK/live-clicks.jsonl" \
+      >/dev/null 2>&1 &
+    LIVE_PID=$!
+    PIDS+=($LIVE_PID)
+  elif [ -n "$LIVE_PID" ]; then
+    kill "$LIVE_PID" 2>/dev/null || true
+    wait "$LIVE_PID" 2>/dev/null || true
+    LIVE_PID=
+  fi
+}
+"$B/headliner" --data_dir "$DATA" --grpc_addr "$HEADLINER_ADDR" --kafka_brokers embedded \
   >"$WORK/server.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 300); do
@@ -68,7 +95,7 @@ rss=$(awk '/VmRSS/ {print $2}' "/proc/${PIDS[0]}/status")
 echo "catalog: $ARTICLES articles upserted in $(python3 -c "print(f'{$t1-$t0:.1f}')") s;" \
   "$unique clicks through Kafka in $(python3 -c "print(f'{$t2-$t1:.1f}')") s;" \
   "$lists candidate lists ready $(python3 -c "print(f'{$t3-$t2:.1f}')") s later;" \
-  "server RSS $((rss / 1024)) MiB; data dir $(du -sm "$WORK/data" | cut -f1) MiB"
+  "server RSS $((rss / 1024)) MiB; data dir $(du -sm "$DATA" | cut -f1) MiB"
 
 GEN=("$B/bench/load_generator" --catalog "$WORK/catalog.jsonl" --clicks "$WORK/clicks.jsonl"
      --warmup 3s --duration "${SECONDS_PER_ROW}s")
@@ -78,14 +105,16 @@ GEN=("$B/bench/load_generator" --catalog "$WORK/catalog.jsonl" --clicks "$WORK/c
 PIDS+=($!)
 sleep 0.5
 
+clicks_before=$("$B/headliner-cli" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("clicks",0))')
 header=--header
-for c in $CONCURRENCY; do
-  floor=$("${GEN[@]}" --target "127.0.0.1:$ECHO_PORT" --concurrency "$c" --label "echo floor" \
-    $header)
+# One row: the floor, then Headliner (with live clicks flowing), with the same load arguments.
+row() {
+  floor=$("${GEN[@]}" --target "127.0.0.1:$ECHO_PORT" "$@" --label "echo floor" $header)
   echo "$floor"
   header=
-  real=$("${GEN[@]}" --target "$HEADLINER_ADDR" --concurrency "$c" \
-    --label "headliner ${ARTICLES} articles")
+  live_clicks start
+  real=$("${GEN[@]}" --target "$HEADLINER_ADDR" "$@" --label "headliner ${ARTICLES} articles")
+  live_clicks stop
   echo "$real"
   python3 - "$floor" "$real" <<'PY'
 import sys
@@ -93,7 +122,12 @@ f = float(sys.argv[1].splitlines()[-1].split()[-8])  # QPS: 8th column from the 
 r = float(sys.argv[2].split()[-8])
 print(f"{'':28} {'':14} {100 * r / f:9.1f}% of the floor")
 PY
-done
+}
+for c in $CONCURRENCY; do row --concurrency "$c"; done
+for r in $RATES; do row --mode open --rate "$r"; done
+clicks_after=$("$B/headliner-cli" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("clicks",0))')
+echo "live clicks applied during the Headliner rows: $((clicks_after - clicks_before))" \
+  "(LIVE_CLICKS=$LIVE_CLICKS per second)"
 
 # Cross-check with ghz (GHZ=path, e.g. from `go install github.com/bojand/ghz/cmd/ghz@latest`):
 # one fixed request (the first catalog article, limit 10, no session or filter) at 16 in flight,

@@ -23,7 +23,8 @@ ABSL_FLAG(std::string, languages, "", "related: comma-separated languages to kee
 ABSL_FLAG(std::string, user, "", "related: user id.");
 ABSL_FLAG(int, count, 3000, "sample: how many articles.");
 ABSL_FLAG(uint64_t, seed, 42, "sample: random seed.");
-ABSL_FLAG(int, span_hours, 72, "sample: publication times spread over this many hours before now.");
+ABSL_FLAG(int, span_hours, 72,
+          "sample, simulate: publication times spread over this many hours before now.");
 ABSL_FLAG(double, timeout_s, 10, "Deadline of each call, in seconds.");
 ABSL_FLAG(std::string, topic, "", "produce: topic to publish to (articles, clicks, ...).");
 ABSL_FLAG(std::string, brokers, "",
@@ -31,6 +32,7 @@ ABSL_FLAG(std::string, brokers, "",
           "else 127.0.0.1:9092).");
 ABSL_FLAG(std::string, format, "protobuf", "produce: protobuf or json on the wire.");
 ABSL_FLAG(bool, raw, false, "produce: send lines verbatim, unchecked (dead-letter testing).");
+ABSL_FLAG(double, rate, 0, "produce: messages per second, paced evenly (0: as fast as possible).");
 ABSL_FLAG(std::string, kind, "", "produce: article or click (default: from the topic name).");
 ABSL_FLAG(int, max, 1000000, "consume: stop after this many messages.");
 ABSL_FLAG(double, idle_s, 3, "consume: stop after this many seconds without a message.");
@@ -53,10 +55,11 @@ constexpr char kUsage[] =
     "  delete ID          delete an article\n"
     "  stats              print server statistics\n"
     "  sample [--count N] [--span_hours H] write a synthetic catalog as JSON lines to stdout\n"
-    "  produce --topic T FILE   publish JSON lines (Article or ClickEvent) to Kafka ('-': stdin)\n"
+    "  produce --topic T [--rate N] FILE   publish JSON lines (Article or ClickEvent) to Kafka\n"
+    "                     ('-': stdin), at N per second if given\n"
     "  consume --topic T  print a topic's messages (e.g. a dead-letter topic) as JSON lines\n"
     "  activity ID...     click counts and popularity of articles (and --sections)\n"
-    "  simulate [--count N --seed S | --uci CSV] [--sessions N]\n"
+    "  simulate [--count N --seed S --span_hours H | --uci CSV] [--sessions N]\n"
     "                     write a simulated click stream over that catalog as JSON lines\n";
 
 std::vector<std::string> SplitList(const std::string& s) {
@@ -85,6 +88,7 @@ int main(int argc, char** argv) {
     sim.uci_path = absl::GetFlag(FLAGS_uci);
     sim.sample_count = absl::GetFlag(FLAGS_count);
     sim.sample_seed = absl::GetFlag(FLAGS_seed);
+    sim.sample_span = absl::Hours(absl::GetFlag(FLAGS_span_hours));
     sim.sessions = absl::GetFlag(FLAGS_sessions);
     sim.seed = absl::GetFlag(FLAGS_click_seed);
     sim.span = absl::Hours(absl::GetFlag(FLAGS_span_h));
@@ -139,6 +143,7 @@ int main(int argc, char** argv) {
     produce.format = absl::GetFlag(FLAGS_format);
     produce.raw = absl::GetFlag(FLAGS_raw);
     produce.kind = absl::GetFlag(FLAGS_kind);
+    produce.rate = absl::GetFlag(FLAGS_rate);
     return headliner::RunProduce(channel, produce, arg);
   }
   std::fprintf(stderr, "unknown command %s\n%s", command.c_str(), kUsage);

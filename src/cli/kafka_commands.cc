@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "cli/event_publisher.h"
 #include "cli/json_text.h"
 #include "cli/progress_bar.h"
@@ -94,8 +95,15 @@ int RunProduce(const std::shared_ptr<grpc::Channel>& channel, const ProduceOptio
   v1::ClickEvent click_event;
   google::protobuf::Message& message =
       click ? static_cast<google::protobuf::Message&>(click_event) : article;
+  const absl::Time start = absl::Now();
   for (size_t i = 0; i < lines.size(); ++i) {
     if (i % 256 == 0) bar.Update(i, "");
+    if (options.rate > 0) {
+      // Paced against the start, not the previous message, so that the rate holds on average.
+      const absl::Duration due = absl::Seconds(static_cast<double>(i) / options.rate);
+      const absl::Duration ahead = due - (absl::Now() - start);
+      if (ahead > absl::ZeroDuration()) absl::SleepFor(ahead);
+    }
     absl::Status sent;
     if (options.raw) {
       sent = (*publisher)->Publish(options.topic, "", &lines[i]);
@@ -219,6 +227,7 @@ int RunSimulate(const SimulateOptions& options) {
     SampleCatalogOptions sample;
     sample.articles = options.sample_count;
     sample.seed = options.sample_seed;
+    sample.span = options.sample_span;
     sample.newest = absl::Now();
     catalog = GenerateSampleCatalog(sample);
   }

@@ -23,6 +23,9 @@ struct ProduceOptions {
   bool raw = false;
   // "article" or "click"; empty: "click" when the topic name contains "click".
   std::string kind;
+  // Messages per second, paced evenly (a steady stream during a benchmark); 0: as fast as the
+  // producer takes them.
+  double rate = 0;
 };
 
 // Publishes a JSON-lines file ("-" for stdin) of Article or ClickEvent messages.
@@ -39,6 +42,7 @@ struct SimulateOptions {
   std::string uci_path;
   int sample_count = 3000;
   uint64_t sample_seed = 42;
+  absl::Duration sample_span = absl::Hours(72);  // as `sample --span_hours`
   int sessions = 1000;
   uint64_t seed = 7;
   absl::Duration span = absl::Hours(24);

@@ -1,7 +1,11 @@
 // A synthetic but realistic news catalog for the demo, tests and benchmarks: headlines grouped
-// into stories (several outlets' takes on one event), across sections, with publication times
-// spread backwards from a given instant. Deterministic for a given seed and instant; needs no
-// downloaded data.
+// into stories (several outlets' takes on one event), across sections and editions in several
+// languages, with publication times spread backwards from a given instant. Deterministic for a
+// given seed and instant; needs no downloaded data.
+//
+// A story's language is a label drawn per story (about 70% "en", then "es", "de", "fr"): the
+// headlines keep the English templates, which is enough to exercise language filters and the
+// metadata that carries them, not language-specific text processing.
 #ifndef HEADLINER_SAMPLE_SAMPLE_CATALOG_H_
 #define HEADLINER_SAMPLE_SAMPLE_CATALOG_H_
 
