@@ -59,9 +59,22 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir
                                                           *engine->behaviour_index_, config.encoder,
                                                           config.validation, config.clicks,
                                                           config.covisitation, config.behaviour));
-  RETURN_IF_ERROR(engine->applier_->RestoreIndex());
+  RETURN_IF_ERROR(engine->RestoreIndexes(config.index));
   engine->ServeRanking(config.ranking);
   return engine;
+}
+
+absl::Status Engine::RestoreIndexes(const IndexConfig& index) {
+  const std::string dir = (std::filesystem::path(data_dir_) / "index").string();
+  // A read-only start (full disk) could neither trim the journal nor write snapshots.
+  if (!index.snapshots || database_->read_only()) {
+    if (!index.snapshots) IndexSnapshotter::RemoveSnapshots(dir);
+    return applier_->RestoreIndex();
+  }
+  applier_->set_journal_index_changes(true);
+  snapshotter_ = std::make_unique<IndexSnapshotter>(dir, *applier_, *content_index_,
+                                                    *behaviour_index_, index.snapshot_interval);
+  return snapshotter_->Restore();
 }
 
 void Engine::ServeRanking(const RankingConfig& ranking) {
@@ -76,13 +89,19 @@ void Engine::ServeRanking(const RankingConfig& ranking) {
                                                     ranking.candidate_refresh_delay);
   applier_->SetChangeListener([this](const ChangedArticles& changed) {
     refresher_->Notify(changed);
-    if (!refresh_in_background_.load(std::memory_order_acquire)) refresher_->RefreshNow();
+    if (!background_started_.load(std::memory_order_acquire)) refresher_->RefreshNow();
   });
 }
 
 Engine::~Engine() {
   // Users of the tables and indexes go first; the refresher's and the indexes' threads stop
-  // before the database closes.
+  // before the database closes. A server's last index snapshot makes its next start quick.
+  if (snapshotter_ != nullptr && background_started_.load()) {
+    if (absl::Status s = snapshotter_->SnapshotNow(); !s.ok()) {
+      std::fprintf(stderr, "engine: last index snapshot: %s\n", s.ToString().c_str());
+    }
+  }
+  snapshotter_.reset();
   refresher_.reset();
   ranker_.reset();
   applier_.reset();
@@ -96,9 +115,16 @@ Engine::~Engine() {
 }
 
 void Engine::StartBackgroundCompaction() {
+  if (background_started_.exchange(true)) return;
   content_index_->StartBackgroundCompaction();
   behaviour_index_->StartBackgroundCompaction();
-  if (refresher_ != nullptr && !refresh_in_background_.exchange(true)) refresher_->Start();
+  if (refresher_ != nullptr) refresher_->Start();
+  if (snapshotter_ != nullptr) snapshotter_->Start();
+}
+
+absl::Status Engine::SnapshotIndexes() {
+  if (snapshotter_ == nullptr) return absl::FailedPreconditionError("index.snapshots is off");
+  return snapshotter_->SnapshotNow();
 }
 
 void Engine::CompactIfDue() {

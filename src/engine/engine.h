@@ -21,6 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/engine_config.h"
+#include "engine/index_snapshotter.h"
 #include "index/vector_index.h"
 #include "ingest/event_applier.h"
 #include "rank/candidate_list_cache.h"
@@ -66,19 +67,27 @@ class Engine {
   // ranking.candidate_cache_size is 0).
   const CandidateListCache* candidate_cache() const { return candidate_cache_.get(); }
   const CandidateRefresher* candidate_refresher() const { return refresher_.get(); }
+  // The index snapshots (null when index.snapshots is off).
+  const IndexSnapshotter* index_snapshotter() const { return snapshotter_.get(); }
 
   // --- Background work ---
-  // Starts both indexes' background compaction threads and the candidate refresher's thread (the
-  // server does). Until then the candidate lists are refreshed on the applying thread, after each
-  // batch, so that tests and tools see every change at once.
+  // Starts both indexes' background compaction threads, the candidate refresher's thread and the
+  // index snapshots' (the server does). Until then the candidate lists are refreshed on the
+  // applying thread, after each batch, so that tests and tools see every change at once. Once
+  // started, closing the Engine writes a last pair of index snapshots.
   void StartBackgroundCompaction();
   // Compacts both indexes now if due, as the background threads would (tests and benchmarks).
   void CompactIfDue();
+  // Writes a pair of index snapshots now, as the background thread would (tests and benchmarks).
+  // FailedPrecondition when index.snapshots is off.
+  absl::Status SnapshotIndexes();
 
  private:
   Engine(std::string data_dir, std::unique_ptr<Database> database, std::unique_ptr<Tables> tables,
          std::unique_ptr<VectorIndex> content_index, std::unique_ptr<VectorIndex> behaviour_index,
          absl::Duration popularity_half_life);
+  // Restores both indexes: from their snapshots when index.snapshots is on, else from the tables.
+  absl::Status RestoreIndexes(const IndexConfig& index);
   // Creates the served ranker, with its candidate cache and refresher when configured.
   void ServeRanking(const RankingConfig& ranking);
 
@@ -90,10 +99,11 @@ class Engine {
   std::unique_ptr<VectorIndex> behaviour_index_;
   const RankSources sources_;  // refers to tables_ and the indexes
   std::unique_ptr<EventApplier> applier_;
+  std::unique_ptr<IndexSnapshotter> snapshotter_;
   std::unique_ptr<CandidateListCache> candidate_cache_;
   std::unique_ptr<Ranker> ranker_;
   std::unique_ptr<CandidateRefresher> refresher_;  // uses ranker_'s builder
-  std::atomic<bool> refresh_in_background_{false};
+  std::atomic<bool> background_started_{false};    // StartBackgroundCompaction was called
 };
 
 }  // namespace headliner

@@ -9,7 +9,9 @@ void DeclareIndexOptions(IndexConfig& c, OptionTable& table) {
       .Int("hnsw_ef_search", c.hnsw_ef_search, 8, 4096)
       .Int("compaction_threshold", c.compaction_threshold, 16, 10000000)
       .Int("min_main_segment", c.min_main_segment, 16, 100000000)
-      .Bool("quantize_main_segment", c.quantize_main_segment);
+      .Bool("quantize_main_segment", c.quantize_main_segment)
+      .Bool("snapshots", c.snapshots)
+      .Duration("snapshot_interval", c.snapshot_interval);
 }
 
 }  // namespace headliner

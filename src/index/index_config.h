@@ -2,6 +2,7 @@
 #ifndef HEADLINER_INDEX_INDEX_CONFIG_H_
 #define HEADLINER_INDEX_INDEX_CONFIG_H_
 
+#include "absl/time/time.h"
 #include "common/option_table.h"
 
 namespace headliner {
@@ -19,6 +20,11 @@ struct IndexConfig {
   // Store the main segment's vectors as 8-bit scalar-quantised codes (a quarter of the memory
   // traffic per HNSW hop); the delta segment always keeps float32.
   bool quantize_main_segment = true;
+  // Save both indexes to data_dir/index/ (index/index_snapshot.h) every `snapshot_interval`
+  // when they changed, and at a clean stop, so that a restart loads them and replays only later
+  // changes instead of rebuilding the graphs. Off: a restart rebuilds from RocksDB.
+  bool snapshots = true;
+  absl::Duration snapshot_interval = absl::Minutes(1);
 };
 
 // Declares the keys of `config` under "index".

@@ -54,7 +54,32 @@ class MainSegment {
     }
   }
 
+  // A segment as a snapshot saved it (index_snapshot.h): the storage codes (code_size() bytes per
+  // entry, in label order), the graph and the ids. The caller has checked that the parts agree
+  // (CheckParts).
+  MainSegment(int dimension, const IndexConfig& config, std::vector<uint64_t> ids,
+              std::vector<uint8_t> codes, faiss::HNSW graph)
+      : storage_(NewStorage(config, dimension)),
+        hnsw_(storage_.get(), config.hnsw_m),
+        ids_(std::move(ids)) {
+    storage_->codes = std::move(codes);
+    storage_->ntotal = static_cast<Label>(ids_.size());
+    hnsw_.hnsw = std::move(graph);
+    hnsw_.hnsw.efConstruction = config.hnsw_ef_construction;
+    hnsw_.hnsw.efSearch = config.hnsw_ef_search;
+    hnsw_.ntotal = storage_->ntotal;
+    labels_.reserve(ids_.size());
+    for (size_t i = 0; i < ids_.size(); ++i) labels_[ids_[i]] = static_cast<Label>(i);
+  }
+
+  // Bytes per entry in the storage of a segment built with `config`.
+  static size_t CodeSize(const IndexConfig& config, int dimension) {
+    return NewStorage(config, dimension)->code_size;
+  }
+
   const faiss::IndexHNSW& hnsw() const { return hnsw_; }
+  const std::vector<uint8_t>& codes() const { return storage_->codes; }
+  const std::vector<uint64_t>& ids() const { return ids_; }
   uint64_t IdOf(Label label) const { return ids_[label]; }
   std::optional<Label> LabelOf(uint64_t id) const {
     auto it = labels_.find(id);

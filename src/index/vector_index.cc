@@ -96,6 +96,43 @@ absl::Status VectorIndex::Restore(std::span<const uint64_t> ids, std::span<const
   return absl::OkStatus();
 }
 
+VectorIndex::Contents VectorIndex::Export() const {
+  ReaderMutexLock lock(&mu_);
+  Contents contents;
+  contents.main = main_;
+  contents.masked.assign(masked_labels_.begin(), masked_labels_.end());
+  std::sort(contents.masked.begin(), contents.masked.end());
+  contents.delta_ids = delta_ids_;
+  const float* xb = delta_->get_xb();
+  contents.delta_vectors.assign(xb, xb + delta_ids_.size() * dimension_);
+  return contents;
+}
+
+absl::Status VectorIndex::Import(Contents contents) {
+  if (contents.delta_vectors.size() != contents.delta_ids.size() * dimension_ ||
+      (contents.main != nullptr && contents.main->hnsw().d != dimension_)) {
+    return absl::InvalidArgumentError("import: contents of another dimension");
+  }
+  const int64_t main_size = contents.main == nullptr ? 0 : contents.main->size();
+  for (int64_t label : contents.masked) {
+    if (label < 0 || label >= main_size) {
+      return absl::InvalidArgumentError(absl::StrCat("import: masked label ", label));
+    }
+  }
+  std::lock_guard<std::mutex> one_build(compaction_mu_);
+  MutexLock lock(&mu_);
+  main_ = std::move(contents.main);
+  masked_labels_ = absl::flat_hash_set<int64_t>(contents.masked.begin(), contents.masked.end());
+  delta_->reset();
+  delta_ids_.clear();
+  delta_rows_.clear();
+  for (size_t i = 0; i < contents.delta_ids.size(); ++i) {
+    RemoveFromDeltaLocked(contents.delta_ids[i]);
+    AddToDeltaLocked(contents.delta_ids[i], contents.delta_vectors.data() + i * dimension_);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status VectorIndex::Upsert(uint64_t id, std::span<const float> vector) {
   if (vector.size() != static_cast<size_t>(dimension_)) {
     return absl::InvalidArgumentError(

@@ -88,6 +88,21 @@ class VectorIndex {
 
   IndexStats Stats() const;
   int dimension() const { return dimension_; }
+  const IndexConfig& config() const { return config_; }
+
+  // The whole content at one instant, for a snapshot (index_snapshot.h): the main segment is
+  // shared (it is immutable), the masked labels and delta rows are copied under the shared lock
+  // (at most a compaction threshold's worth), so writers wait only for those copies.
+  struct Contents {
+    std::shared_ptr<const MainSegment> main;  // null when everything is in the delta segment
+    std::vector<int64_t> masked;              // labels of `main`
+    std::vector<uint64_t> delta_ids;
+    std::vector<float> delta_vectors;  // delta_ids.size() * dimension
+  };
+  Contents Export() const;
+  // Replaces the whole content (start-up from a snapshot). InvalidArgument when `contents` does
+  // not fit this index (dimension, a masked label outside the main segment).
+  absl::Status Import(Contents contents);
 
   // Starts the background compaction thread (not started by the constructor so that tests and
   // benchmarks can drive compaction by hand).

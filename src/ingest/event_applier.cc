@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
@@ -82,6 +83,14 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
     for (const store::DeadLetterRecord& letter : *letters) {
       tables_.dead_letters().Stage(ctx.writes, letter);
     }
+  }
+  if (journal_index_changes_ && !ctx.index_changes.empty()) {
+    IndexJournalEntry entry;
+    for (const IndexChange& change : ctx.index_changes) {
+      (change.index == IndexKind::kContent ? entry.content : entry.behaviour)
+          .push_back(change.dense_id);
+    }
+    tables_.index_journal().Stage(ctx.writes, entry);
   }
   if (ctx.writes.size() > 0) {
     if (absl::Status s = ctx.writes.Commit(); !s.ok()) return abandon(s);
@@ -190,6 +199,52 @@ absl::Status EventApplier::RestoreBehaviourIndex() {
         return absl::OkStatus();
       }));
   return behaviour_index_.Restore(ids, vectors);
+}
+
+uint64_t EventApplier::IndexedPosition() {
+  // Under mu_, the last committed batch has also updated the indexes.
+  MutexLock lock(&mu_);
+  return tables_.index_journal().last_position();
+}
+
+absl::StatusOr<uint64_t> EventApplier::CatchUpIndex(uint64_t position) {
+  MutexLock lock(&mu_);
+  absl::flat_hash_set<uint64_t> changed;
+  uint64_t entries = 0;
+  RETURN_IF_ERROR(tables_.index_journal().ForEachAfter(
+      position, [&](uint64_t, const IndexJournalEntry& entry) -> absl::Status {
+        changed.insert(entry.content.begin(), entry.content.end());
+        changed.insert(entry.behaviour.begin(), entry.behaviour.end());
+        ++entries;
+        return absl::OkStatus();
+      }));
+  for (uint64_t id : changed) RETURN_IF_ERROR(ReloadVectors(id));
+  return entries;
+}
+
+absl::Status EventApplier::ReloadVectors(uint64_t id) {
+  ASSIGN_OR_RETURN(std::optional<std::vector<float>> embedding,
+                   tables_.articles().FindEmbedding(id));
+  if (!embedding) {
+    content_index_.Remove(id);
+    behaviour_index_.Remove(id);
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(content_index_.Upsert(id, *embedding));
+  ASSIGN_OR_RETURN(std::optional<BehaviourVectors> behaviour, tables_.behaviour().Find(id));
+  if (!behaviour || behaviour->input.empty()) {
+    behaviour_index_.Remove(id);
+    return absl::OkStatus();
+  }
+  NormalizeInPlace(behaviour->input);  // as RestoreBehaviourIndex
+  return behaviour_index_.Upsert(id, behaviour->input);
+}
+
+absl::Status EventApplier::TrimIndexJournal(uint64_t position) {
+  MutexLock lock(&mu_);
+  StagedBatch batch(tables_.database());
+  RETURN_IF_ERROR(tables_.index_journal().StageTrim(batch, position));
+  return batch.size() > 0 ? batch.Commit() : absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<int64_t>> EventApplier::StoredPosition(const std::string& topic,

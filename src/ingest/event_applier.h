@@ -92,6 +92,20 @@ class EventApplier {
   // articles into the behaviour index (start-up).
   absl::Status RestoreIndex();
 
+  // --- Index snapshots (index/index_snapshot.h) ---
+  // Whether each batch that changes vectors records them in the index journal
+  // (store/index_journal.h). On when snapshots are taken; set before the first batch.
+  void set_journal_index_changes(bool on) { journal_index_changes_ = on; }
+  // The journal position the indexes reflect: every batch up to it is in them.
+  uint64_t IndexedPosition();
+  // Brings indexes loaded from snapshots taken at `position` up to date: every article a
+  // journal entry after `position` names gets its current vectors from the tables (or is
+  // removed), exactly as RestoreIndex would have loaded it. Returns the number of entries
+  // replayed; FailedPrecondition when the journal no longer reaches back to `position`.
+  absl::StatusOr<uint64_t> CatchUpIndex(uint64_t position);
+  // Drops the journal entries up to `position` (snapshots reflecting them are written).
+  absl::Status TrimIndexJournal(uint64_t position);
+
   // The next offset of `topic`/`partition` recorded by the last batch that covered it, or empty
   // when none did: where a consumer resumes.
   absl::StatusOr<std::optional<int64_t>> StoredPosition(const std::string& topic,
@@ -117,6 +131,8 @@ class EventApplier {
   absl::Status ApplyIndexChanges(std::vector<IndexChange>& changes);
   void ReportChanges(const ApplyContext& ctx) const;
   absl::Status RestoreBehaviourIndex();
+  // Loads the current vectors of `id` into both indexes, as RestoreIndex would.
+  absl::Status ReloadVectors(uint64_t id);
 
   Tables& tables_;
   VectorIndex& content_index_;
@@ -124,6 +140,7 @@ class EventApplier {
   const ValidationConfig validation_;  // the time bounds of each batch
 
   std::function<void(const ChangedArticles&)> change_listener_;  // set before use
+  bool journal_index_changes_ = false;                           // set before use
 
   Mutex mu_;
   const std::unique_ptr<ArticleApplier> article_applier_ ABSL_PT_GUARDED_BY(mu_);

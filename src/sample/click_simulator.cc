@@ -12,26 +12,54 @@ namespace headliner {
 namespace {
 
 // Articles with popularity weights, drawable among those published before a time.
+//
+// A draw takes an article with probability proportional to its weight among those eligible
+// (published by `now`, not skipped), walking them in insertion order. Scanning every item per draw
+// made a million-article stream take hours, so items are also kept in blocks of kBlock, each with
+// its items sorted by time and their prefix weights: a block's eligible weight is one binary
+// search. A draw sums the blocks, then walks only the block its random point falls in. The items
+// and their order are as before, so a seed gives the same stream.
 class WeightedPool {
  public:
   void Add(size_t article, double weight, absl::Time published) {
+    position_[article] = items_.size();
     items_.push_back({article, weight, published});
+    if (items_.size() % kBlock == 0) SealBlock(items_.size() - kBlock);
   }
   // Draws an article published at or before `now`, excluding `skip`; returns false if none.
   bool Draw(std::mt19937_64& rng, absl::Time now, const std::vector<size_t>& skip,
             size_t& out) const {
+    const size_t blocks = blocks_.size();
+    std::vector<double> weights(blocks + 1);  // the last: the items not in a sealed block yet
     double total = 0;
-    for (const Item& i : items_) {
-      if (i.published <= now && !Contains(skip, i.article)) total += i.weight;
+    for (size_t b = 0; b < blocks; ++b) total += weights[b] = BlockWeight(b, now);
+    weights[blocks] = RangeWeight(blocks * kBlock, items_.size(), now, skip);
+    total += weights[blocks];
+    for (size_t x : skip) {  // skipped items' weights come off their blocks
+      auto it = position_.find(x);
+      if (it == position_.end() || items_[it->second].published > now) continue;
+      const size_t b = std::min(it->second / kBlock, blocks);
+      if (b < blocks) {
+        weights[b] -= items_[it->second].weight;
+        total -= items_[it->second].weight;
+      }
     }
     if (total <= 0) return false;
     double r = std::uniform_real_distribution<double>(0, total)(rng);
-    for (const Item& i : items_) {
-      if (i.published > now || Contains(skip, i.article)) continue;
-      r -= i.weight;
-      if (r <= 0) {
-        out = i.article;
-        return true;
+    for (size_t b = 0; b <= blocks; ++b) {
+      if (r - weights[b] > 0 && b < blocks) {
+        r -= weights[b];
+        continue;
+      }
+      const size_t end = std::min(items_.size(), (b + 1) * kBlock);
+      for (size_t i = b * kBlock; i < end; ++i) {
+        const Item& item = items_[i];
+        if (item.published > now || Contains(skip, item.article)) continue;
+        r -= item.weight;
+        if (r <= 0) {
+          out = item.article;
+          return true;
+        }
       }
     }
     for (auto it = items_.rbegin(); it != items_.rend(); ++it) {  // rounding: take the last
@@ -44,15 +72,53 @@ class WeightedPool {
   }
 
  private:
+  static constexpr size_t kBlock = 1024;
   struct Item {
     size_t article;
     double weight;
     absl::Time published;
   };
+  // A sealed block: its items' times in order and the prefix sums of their weights.
+  struct Block {
+    std::vector<absl::Time> times;
+    std::vector<double> prefix;  // prefix[k]: weight of the k earliest
+  };
   static bool Contains(const std::vector<size_t>& v, size_t x) {
     return std::find(v.begin(), v.end(), x) != v.end();
   }
+  void SealBlock(size_t first) {
+    std::vector<const Item*> sorted;
+    for (size_t i = first; i < first + kBlock; ++i) sorted.push_back(&items_[i]);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const Item* a, const Item* b) { return a->published < b->published; });
+    Block block;
+    block.prefix.push_back(0);
+    for (const Item* item : sorted) {
+      block.times.push_back(item->published);
+      block.prefix.push_back(block.prefix.back() + item->weight);
+    }
+    blocks_.push_back(std::move(block));
+  }
+  double BlockWeight(size_t b, absl::Time now) const {
+    const Block& block = blocks_[b];
+    const size_t k =
+        std::upper_bound(block.times.begin(), block.times.end(), now) - block.times.begin();
+    return block.prefix[k];
+  }
+  double RangeWeight(size_t from, size_t to, absl::Time now,
+                     const std::vector<size_t>& skip) const {
+    double total = 0;
+    for (size_t i = from; i < to; ++i) {
+      if (items_[i].published <= now && !Contains(skip, items_[i].article)) {
+        total += items_[i].weight;
+      }
+    }
+    return total;
+  }
+
   std::vector<Item> items_;
+  std::vector<Block> blocks_;
+  absl::flat_hash_map<size_t, size_t> position_;  // article -> index in items_
 };
 
 }  // namespace

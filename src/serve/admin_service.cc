@@ -179,6 +179,19 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
   }
   response.set_storage_read_only(engine->read_only());
   FillCandidateStats(*engine, *response.mutable_candidates());
+  if (const IndexSnapshotter* snapshots = engine->index_snapshotter()) {
+    const IndexSnapshotStats s = snapshots->Stats();
+    v1::IndexSnapshotStats& out = *response.mutable_index_snapshots();
+    out.set_written(s.written);
+    out.set_failures(s.failures);
+    out.set_position(s.position);
+    out.set_journal_position(engine->tables().index_journal().last_position());
+    out.set_bytes(s.bytes);
+    *out.mutable_last_write() = ToProtoDuration(s.last_write);
+    out.set_restored_from_snapshots(s.restored_from_snapshots);
+    out.set_replayed_entries(s.replayed_entries);
+    *out.mutable_restore_time() = ToProtoDuration(s.restore_time);
+  }
   response.set_resident_bytes(ResidentBytes());
   *response.mutable_uptime() = ToProtoDuration(state_.uptime());
   response.set_version(Version());

@@ -20,7 +20,7 @@ namespace {
 constexpr const char* kColumnNames[] = {"default",  "catalog",     "ids",          "embeddings",
                                         "by_time",  "frequencies", "meta",         "offsets",
                                         "sessions", "activity",    "click_events", "covisits",
-                                        "partners", "behaviour",   "trending"};
+                                        "partners", "behaviour",   "trending",     "index_journal"};
 static_assert(sizeof(kColumnNames) / sizeof(kColumnNames[0]) ==
               static_cast<size_t>(Column::kCount));
 

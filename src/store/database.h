@@ -22,20 +22,21 @@ namespace headliner {
 // Column families, in the order their handles are kept.
 enum class Column {
   kDefault = 0,
-  kCatalog,      // dense id -> Article (without embedding)
-  kIds,          // external article id -> dense id
-  kEmbeddings,   // dense id -> float32[dimension]
-  kByTime,       // (published_at, dense id) of live articles -> ""
-  kFrequencies,  // encoder feature bucket -> document count (merge: add)
-  kMeta,         // named counters and settings (merge: add)
-  kOffsets,      // (topic, partition) -> next Kafka offset to consume
-  kSessions,     // session or user key -> recent clicks
-  kActivity,     // article dense id or section -> click count and decayed popularity
-  kClickEvents,  // click event id -> event time (duplicate detection)
-  kCoVisits,     // (dense id a, dense id b) -> decayed co-visitation weight
-  kPartners,     // dense id -> heaviest co-visited partners
-  kBehaviour,    // dense id -> behaviour embedding (input and output vectors)
-  kTrending,     // section -> its most popular articles
+  kCatalog,       // dense id -> Article (without embedding)
+  kIds,           // external article id -> dense id
+  kEmbeddings,    // dense id -> float32[dimension]
+  kByTime,        // (published_at, dense id) of live articles -> ""
+  kFrequencies,   // encoder feature bucket -> document count (merge: add)
+  kMeta,          // named counters and settings (merge: add)
+  kOffsets,       // (topic, partition) -> next Kafka offset to consume
+  kSessions,      // session or user key -> recent clicks
+  kActivity,      // article dense id or section -> click count and decayed popularity
+  kClickEvents,   // click event id -> event time (duplicate detection)
+  kCoVisits,      // (dense id a, dense id b) -> decayed co-visitation weight
+  kPartners,      // dense id -> heaviest co-visited partners
+  kBehaviour,     // dense id -> behaviour embedding (input and output vectors)
+  kTrending,      // section -> its most popular articles
+  kIndexJournal,  // journal position -> articles whose index vectors that batch changed
   kCount,
 };
 

@@ -1,6 +1,6 @@
 // Every table of Headliner's state, opened together over one Database: the article catalog,
-// click state, co-visitation, behaviour embeddings, consumed Kafka offsets, rejection counters and
-// the dead-letter outbox. The Engine owns the one set of a process.
+// click state, co-visitation, behaviour embeddings, consumed Kafka offsets, rejection counters,
+// the dead-letter outbox and the index journal. The Engine owns the one set of a process.
 //
 // Access is split by constness: the single writer (the ingest apply path) holds `Tables&` and
 // stages writes; readers (ranking, the Admin read RPCs) hold `const Tables&`, through which only
@@ -17,6 +17,7 @@
 #include "store/covisitation_store.h"
 #include "store/database.h"
 #include "store/dead_letter_outbox.h"
+#include "store/index_journal.h"
 #include "store/offset_store.h"
 #include "store/rejection_counters.h"
 
@@ -47,11 +48,15 @@ class Tables {
   const RejectionCounters& rejections() const { return rejections_; }
   DeadLetterOutbox& dead_letters() { return dead_letters_; }
   const DeadLetterOutbox& dead_letters() const { return dead_letters_; }
+  IndexJournal& index_journal() { return *index_journal_; }
+  const IndexJournal& index_journal() const { return *index_journal_; }
 
  private:
-  Tables(Database& database, std::unique_ptr<ArticleStore> articles, int behaviour_dimension)
+  Tables(Database& database, std::unique_ptr<ArticleStore> articles,
+         std::unique_ptr<IndexJournal> index_journal, int behaviour_dimension)
       : database_(database),
         articles_(std::move(articles)),
+        index_journal_(std::move(index_journal)),
         clicks_(database),
         covisitation_(database),
         behaviour_(database, behaviour_dimension),
@@ -61,6 +66,7 @@ class Tables {
 
   Database& database_;
   const std::unique_ptr<ArticleStore> articles_;  // opened first: it reads its id counter
+  const std::unique_ptr<IndexJournal> index_journal_;
   ClickStore clicks_;
   CoVisitationStore covisitation_;
   BehaviourStore behaviour_;
