@@ -21,7 +21,7 @@ void CandidateRefresher::Start() {
 void CandidateRefresher::Notify(const ChangedArticles& changed) {
   MutexLock lock(&mu_);
   pending_.content.insert(changed.content.begin(), changed.content.end());
-  pending_.clicks.insert(changed.clicks.begin(), changed.clicks.end());
+  for (uint64_t id : changed.clicks) pending_.AddClick(id);
 }
 
 void CandidateRefresher::Loop() {
@@ -35,13 +35,15 @@ void CandidateRefresher::Loop() {
       mu_.AwaitWithTimeout(absl::Condition(&stop_), warming ? absl::ZeroDuration() : delay);
       if (stop_) return;
     }
-    warming = Round(/*warm=*/true);
+    warming = Round(/*warm=*/true, /*click_budget=*/delay / 4);
   }
 }
 
-void CandidateRefresher::RefreshNow() { Round(/*warm=*/false); }
+void CandidateRefresher::RefreshNow(absl::Duration click_budget) {
+  Round(/*warm=*/false, click_budget);
+}
 
-bool CandidateRefresher::Round(bool warm) {
+bool CandidateRefresher::Round(bool warm, absl::Duration click_budget) {
   MutexLock round(&round_mu_);
   cache_.BeginRound();  // before taking the changes: see CandidateListCache::Put
   Pending work;
@@ -49,11 +51,12 @@ bool CandidateRefresher::Round(bool warm) {
     MutexLock lock(&mu_);
     work = std::exchange(pending_, Pending());
   }
-  for (uint64_t id : cache_.TakeSuspects()) work.clicks.insert(id);
   const absl::Time start = absl::Now();
   const bool more_to_warm = warm && Warm(start + delay_);
-  if (work.content.empty() && work.clicks.empty()) return more_to_warm;
+  // Lists a request built across a round may have missed a change: rebuilt with the content.
   absl::flat_hash_set<uint64_t> rebuild;
+  for (uint64_t id : cache_.TakeSuspects()) rebuild.insert(id);
+  if (work.content.empty() && work.click_order.empty() && rebuild.empty()) return more_to_warm;
   // With nothing cached there is nothing to rebuild (and no neighbours to search for).
   const bool any_cached = cache_.Stats().lists > 0;
   for (uint64_t id : work.content) {
@@ -67,15 +70,35 @@ bool CandidateRefresher::Round(bool warm) {
       if (hit.id != id && cache_.Contains(hit.id)) rebuild.insert(hit.id);
     }
   }
-  for (uint64_t id : work.clicks) {
-    if (cache_.Contains(id)) rebuild.insert(id);
-  }
   for (uint64_t id : rebuild) Rebuild(id);
+  uint64_t rebuilt = rebuild.size();
+  std::deque<uint64_t> left =
+      RebuildClicked(std::move(work.click_order), rebuild, absl::Now() + click_budget, rebuilt);
   MutexLock lock(&mu_);
+  if (!left.empty()) {  // older than anything that arrived meanwhile: they go first
+    Pending merged;
+    for (uint64_t id : left) merged.AddClick(id);
+    for (uint64_t id : pending_.click_order) merged.AddClick(id);
+    pending_.clicks = std::move(merged.clicks);
+    pending_.click_order = std::move(merged.click_order);
+  }
   ++stats_.rounds;
-  stats_.rebuilt += rebuild.size();
+  stats_.rebuilt += rebuilt;
   stats_.last_round = absl::Now() - start;
   return more_to_warm;
+}
+
+std::deque<uint64_t> CandidateRefresher::RebuildClicked(std::deque<uint64_t> order,
+                                                        const absl::flat_hash_set<uint64_t>& done,
+                                                        absl::Time until, uint64_t& rebuilt) {
+  while (!order.empty() && absl::Now() < until) {
+    const uint64_t id = order.front();
+    order.pop_front();
+    if (done.contains(id) || !cache_.Contains(id)) continue;
+    Rebuild(id);
+    ++rebuilt;
+  }
+  return order;
 }
 
 bool CandidateRefresher::Warm(absl::Time until) {

@@ -6,8 +6,12 @@
 //    article appears under the articles it is close to;
 //  - an article whose co-visitation partners or behaviour vector changed: its cached list is
 //    rebuilt.
-// So a change reaches the served lists within `delay` plus one rebuild round; Stats says how
-// long the last round took and how many articles wait. Each round also spends up to `delay`
+// So a content change reaches the served lists within `delay` plus one rebuild round. Click
+// changes are many more (every click touches its article and its partners) and only move what a
+// request reads live anyway (behaviour cosines, activity) or partner weights: in the background
+// they are rebuilt oldest first for at most `delay` / 4 per round, about a fifth of a core, and
+// the rest waits for the next round, so a click burst cannot take a core from serving. Stats says
+// how long the last round took and how many articles wait. Each round also spends up to `delay`
 // building the lists of articles not yet cached, newest first, without sleeping between rounds
 // while some remain (one core, until the cache is full): after a start every list becomes ready
 // without a request having to build it, and changes are still handled every `delay`.
@@ -19,6 +23,7 @@
 #define HEADLINER_RANK_CANDIDATE_REFRESHER_H_
 
 #include <cstdint>
+#include <deque>
 #include <thread>
 
 #include "absl/container/flat_hash_set.h"
@@ -54,20 +59,31 @@ class CandidateRefresher {
   // rounds with RefreshNow).
   void Start();
   void Notify(const ChangedArticles& changed);
-  // Runs a round over everything pending now and returns when it is done.
-  void RefreshNow();
+  // Runs a round over everything pending now (click changes for at most `click_budget`) and
+  // returns when it is done.
+  void RefreshNow(absl::Duration click_budget = absl::InfiniteDuration());
 
   RefresherStats Stats() const;
 
  private:
   struct Pending {
     absl::flat_hash_set<uint64_t> content;
-    absl::flat_hash_set<uint64_t> clicks;
+    absl::flat_hash_set<uint64_t> clicks;  // the articles in click_order
+    std::deque<uint64_t> click_order;      // oldest first
+    void AddClick(uint64_t id) {
+      if (clicks.insert(id).second) click_order.push_back(id);
+    }
   };
   void Loop();
-  // With `warm`, builds uncached lists for up to `delay_`; then handles the pending changes.
+  // With `warm`, builds uncached lists for up to `delay_`; then handles the pending changes:
+  // all content changes, and click changes for up to `click_budget` (the rest stays pending).
   // Returns whether lists remain to warm.
-  bool Round(bool warm);
+  bool Round(bool warm, absl::Duration click_budget);
+  // Rebuilds the lists of click-changed articles, oldest first, until `until`; returns those
+  // left, in order.
+  std::deque<uint64_t> RebuildClicked(std::deque<uint64_t> order,
+                                      const absl::flat_hash_set<uint64_t>& done, absl::Time until,
+                                      uint64_t& rebuilt);
   bool Warm(absl::Time until);
   // Rebuilds the cached list of `source`, keeping its width; drops it if the source is gone.
   void Rebuild(uint64_t source);

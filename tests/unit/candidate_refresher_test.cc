@@ -130,5 +130,31 @@ TEST_F(CandidateRefresherTest, TheBackgroundThreadWarmsEveryListBeforeItIsAskedF
   EXPECT_EQ(engine_->candidate_cache()->Stats().misses, 0u);
 }
 
+// Click changes are rebuilt within a time budget per round; the rest waits, oldest first, and
+// nothing is lost.
+TEST_F(CandidateRefresherTest, ClickChangesBeyondTheBudgetWaitForTheNextRound) {
+  Load();
+  CandidateListCache cache(100, config_.ranking.candidate_pool);
+  Ranker ranker(engine_->sources(), config_.ranking, &cache);
+  CandidateRefresher refresher(ranker.builder(), engine_->sources(), cache, absl::Seconds(1));
+  for (int i = 0; i < 6; ++i) Ranked(ranker, "a" + std::to_string(i));  // caches six lists
+  ASSERT_EQ(cache.Stats().lists, 6u);
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < 6; ++i) {
+    ids.push_back(**engine_->tables().articles().FindDenseId("a" + std::to_string(i)));
+  }
+
+  refresher.Notify({.content = {}, .clicks = ids});
+  refresher.RefreshNow(/*click_budget=*/absl::ZeroDuration());
+  EXPECT_EQ(refresher.Stats().pending, 6u);
+  EXPECT_EQ(refresher.Stats().rebuilt, 0u);
+
+  refresher.Notify({.content = {}, .clicks = {ids[0], ids[1]}});  // already waiting: once each
+  EXPECT_EQ(refresher.Stats().pending, 6u);
+  refresher.RefreshNow();
+  EXPECT_EQ(refresher.Stats().pending, 0u);
+  EXPECT_EQ(refresher.Stats().rebuilt, 6u);
+}
+
 }  // namespace
 }  // namespace headliner
