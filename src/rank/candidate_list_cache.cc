@@ -96,4 +96,18 @@ CandidateCacheStats CandidateListCache::Stats() const {
   return s;
 }
 
+uint64_t CandidateListCache::MemoryBytes() const {
+  // A map slot (key and shared_ptr) and the shared_ptr's control block beside each list.
+  constexpr uint64_t kPerList =
+      sizeof(uint64_t) + sizeof(std::shared_ptr<const CandidateList>) + sizeof(CandidateList) + 16;
+  uint64_t bytes = 0;
+  for (const Shard& shard : shards_) {
+    ReaderMutexLock lock(&shard.mu);
+    for (const auto& [key, list] : shard.lists) {
+      bytes += kPerList + list->members.capacity() * sizeof(CandidateMember);
+    }
+  }
+  return bytes;
+}
+
 }  // namespace headliner

@@ -62,6 +62,8 @@ class CandidateListCache {
   void Erase(uint64_t source);
 
   CandidateCacheStats Stats() const;
+  // Memory the cached lists take (members, list headers, map entries): O(lists), for reports.
+  uint64_t MemoryBytes() const;
   size_t capacity() const { return shard_capacity_ * kShards; }
 
  private:

@@ -147,6 +147,7 @@ void AdminService::FillCandidateStats(const Engine& engine, v1::CandidateStats& 
     out.set_misses(s.misses);
     out.set_evictions(s.evictions);
     out.set_refreshed(s.refreshes);
+    out.set_bytes(cache->MemoryBytes());
   }
   if (const CandidateRefresher* refresher = engine.candidate_refresher()) {
     const RefresherStats s = refresher->Stats();

@@ -47,5 +47,25 @@ TEST(CandidateListCacheTest, AListBuiltAcrossARefreshRoundIsQueuedForTheNext) {
   EXPECT_TRUE(cache.TakeSuspects().empty());
 }
 
+TEST(CandidateListCacheTest, MemoryCountsEveryMember) {
+  CandidateListCache cache(100, 50);
+  EXPECT_EQ(cache.MemoryBytes(), 0u);
+  auto small = std::make_shared<CandidateList>();
+  small->source = 1;
+  small->k = 50;
+  small->members.resize(10);
+  cache.Put(small, cache.round());
+  const uint64_t one = cache.MemoryBytes();
+  EXPECT_GE(one, 10 * sizeof(CandidateMember) + sizeof(CandidateList));
+  auto big = std::make_shared<CandidateList>(*small);
+  big->source = 2;
+  big->members.resize(1000);
+  big->members.shrink_to_fit();
+  cache.Put(big, cache.round());
+  EXPECT_GE(cache.MemoryBytes() - one, 1000 * sizeof(CandidateMember));
+  cache.Erase(2);
+  EXPECT_EQ(cache.MemoryBytes(), one);
+}
+
 }  // namespace
 }  // namespace headliner
