@@ -36,6 +36,22 @@ class UnmaskedSelector : public faiss::IDSelector {
   const absl::flat_hash_set<int64_t>& masked_;
 };
 
+// Unmasked labels whose article id the caller's filter takes.
+class AcceptedSelector : public faiss::IDSelector {
+ public:
+  AcceptedSelector(const absl::flat_hash_set<int64_t>& masked, const MainSegment& main,
+                   const VectorIndex::IdFilter& accept)
+      : masked_(masked), main_(main), accept_(accept) {}
+  bool is_member(faiss::Index::idx_t label) const override {
+    return !masked_.contains(label) && accept_(main_.IdOf(label));
+  }
+
+ private:
+  const absl::flat_hash_set<int64_t>& masked_;
+  const MainSegment& main_;
+  const VectorIndex::IdFilter& accept_;
+};
+
 // FAISS parallelises even a single query with OpenMP; on serving threads that only adds
 // contention, so each search runs on the calling thread alone.
 class SingleThreadedOpenMp {
@@ -188,20 +204,35 @@ void VectorIndex::MaskInMainLocked(uint64_t id) {
 }
 
 std::vector<SearchHit> VectorIndex::Search(std::span<const float> query, int k) const {
+  return SearchLocked(query, k, nullptr);
+}
+
+std::vector<SearchHit> VectorIndex::Search(std::span<const float> query, int k,
+                                           const IdFilter& accept) const {
+  return SearchLocked(query, k, &accept);
+}
+
+std::vector<SearchHit> VectorIndex::SearchLocked(std::span<const float> query, int k,
+                                                 const IdFilter* accept) const {
   std::vector<SearchHit> hits;
   if (query.size() != static_cast<size_t>(dimension_) || k <= 0) return hits;
   SingleThreadedOpenMp single_thread;
   ReaderMutexLock lock(&mu_);
 
-  ScanDeltaLocked(query.data(), k, hits);
+  ScanDeltaLocked(query.data(), k, accept, hits);
   if (main_ != nullptr && main_->size() > masked_labels_.size()) {
     const int64_t main_k = std::min<int64_t>(k, main_->size());
     std::vector<float> scores(main_k);
     std::vector<Label> labels(main_k, -1);
-    UnmaskedSelector selector(masked_labels_);
+    UnmaskedSelector unmasked(masked_labels_);
+    std::optional<AcceptedSelector> accepted;
     faiss::SearchParametersHNSW params;
     params.efSearch = std::max(config_.hnsw_ef_search, k);
-    if (!masked_labels_.empty()) params.sel = &selector;
+    if (accept != nullptr) {
+      params.sel = &accepted.emplace(masked_labels_, *main_, *accept);
+    } else if (!masked_labels_.empty()) {
+      params.sel = &unmasked;
+    }
     main_->hnsw().search(1, query.data(), main_k, scores.data(), labels.data(), &params);
     for (int64_t i = 0; i < main_k; ++i) {
       if (labels[i] < 0 || masked_labels_.contains(labels[i])) continue;
@@ -261,7 +292,8 @@ std::vector<float> VectorIndex::Vectors(std::span<const uint64_t> ids,
   return out;
 }
 
-void VectorIndex::ScanDeltaLocked(const float* query, int k, std::vector<SearchHit>& hits) const {
+void VectorIndex::ScanDeltaLocked(const float* query, int k, const IdFilter* accept,
+                                  std::vector<SearchHit>& hits) const {
   // Exact scan with a size-k min-heap on score. FAISS's own flat search would use its scalar
   // kernel (see inner_product.h).
   const float* xb = delta_->get_xb();
@@ -269,6 +301,7 @@ void VectorIndex::ScanDeltaLocked(const float* query, int k, std::vector<SearchH
   std::vector<SearchHit> heap;
   heap.reserve(k);
   for (size_t row = 0; row < delta_ids_.size(); ++row) {
+    if (accept != nullptr && !(*accept)(delta_ids_[row])) continue;
     const float score = InnerProduct(query, xb + row * dimension_, dimension_);
     if (heap.size() < static_cast<size_t>(k)) {
       heap.push_back({delta_ids_[row], score});

@@ -12,7 +12,11 @@
 namespace headliner {
 
 absl::StatusOr<CandidateListBuilder::Gathered> CandidateListBuilder::Gather(
-    uint64_t source, std::span<const float> content_query, int k) const {
+    uint64_t source, std::span<const float> content_query, int k,
+    const VectorIndex::IdFilter* within) const {
+  auto search = [&](const VectorIndex& index, std::span<const float> query) {
+    return within != nullptr ? index.Search(query, k, *within) : index.Search(query, k);
+  };
   Gathered g;
   absl::flat_hash_map<uint64_t, size_t> position = {{source, SIZE_MAX}};
   auto add = [&](uint64_t id) -> size_t {
@@ -24,13 +28,13 @@ absl::StatusOr<CandidateListBuilder::Gathered> CandidateListBuilder::Gather(
     return it->second;
   };
   if (config_.content_weight != 0) {
-    std::vector<SearchHit> hits = sources_.content_index.Search(content_query, k);
+    std::vector<SearchHit> hits = search(sources_.content_index, content_query);
     g.exhausted = hits.size() < static_cast<size_t>(k);
     for (const SearchHit& h : hits) add(h.id);
   }
   if (config_.behaviour_weight != 0) {
     if (std::optional<std::vector<float>> query = sources_.behaviour_index.Vector(source)) {
-      std::vector<SearchHit> hits = sources_.behaviour_index.Search(*query, k);
+      std::vector<SearchHit> hits = search(sources_.behaviour_index, *query);
       g.exhausted = g.exhausted && hits.size() < static_cast<size_t>(k);
       for (const SearchHit& h : hits) add(h.id);
     }
@@ -45,11 +49,11 @@ absl::StatusOr<CandidateListBuilder::Gathered> CandidateListBuilder::Gather(
   return g;
 }
 
-absl::StatusOr<CandidateList> CandidateListBuilder::Build(uint64_t source,
-                                                          std::span<const float> content_query,
-                                                          int k) const {
+absl::StatusOr<CandidateList> CandidateListBuilder::Build(
+    uint64_t source, std::span<const float> content_query, int k,
+    const VectorIndex::IdFilter* within) const {
   k = std::clamp(k, 1, CandidateList::kMaxSearch);
-  ASSIGN_OR_RETURN(Gathered gathered, Gather(source, content_query, k));
+  ASSIGN_OR_RETURN(Gathered gathered, Gather(source, content_query, k, within));
   const std::vector<float> content =
       sources_.content_index.InnerProducts(content_query, gathered.ids);
   CandidateList list;

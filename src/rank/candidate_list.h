@@ -57,8 +57,10 @@ class CandidateListBuilder {
 
   // The list of `source` (dense id) whose content vector is `content_query`, asking each index
   // for at least `k` neighbours (more while near-duplicates leave too few groups).
-  absl::StatusOr<CandidateList> Build(uint64_t source, std::span<const float> content_query,
-                                      int k) const;
+  // With `within`, each index is searched for the k nearest that `within` takes (a request's
+  // metadata filter): such a list serves only that request and is not cached.
+  absl::StatusOr<CandidateList> Build(uint64_t source, std::span<const float> content_query, int k,
+                                      const VectorIndex::IdFilter* within = nullptr) const;
   // The width of a list built for a request without filters (ranking.candidate_pool).
   int pool() const { return config_.candidate_pool; }
 
@@ -68,8 +70,8 @@ class CandidateListBuilder {
     std::vector<double> partner_weight;  // by position in ids
     bool exhausted = true;
   };
-  absl::StatusOr<Gathered> Gather(uint64_t source, std::span<const float> content_query,
-                                  int k) const;
+  absl::StatusOr<Gathered> Gather(uint64_t source, std::span<const float> content_query, int k,
+                                  const VectorIndex::IdFilter* within) const;
   // Assigns groups (greedy, most similar to the source first) and trims them; fills `list`.
   void Group(const Gathered& gathered, std::span<const float> content, CandidateList& list) const;
 

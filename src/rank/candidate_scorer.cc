@@ -6,39 +6,9 @@
 
 #include "common/status_macros.h"
 #include "rank/covisitation_normalizer.h"
+#include "rank/metadata_filter.h"
 
 namespace headliner {
-
-struct CandidateScorer::CodedFilter {
-  // Empty optional: no restriction. An empty set: nothing can match (a name no article has).
-  std::optional<absl::flat_hash_set<uint32_t>> sections;
-  std::optional<absl::flat_hash_set<uint32_t>> languages;
-  std::optional<int64_t> oldest_micros;
-
-  CodedFilter(const ArticleFilter& filter, const ArticleMetadataTable& metadata, absl::Time now) {
-    if (!filter.sections.empty()) {
-      sections.emplace();
-      for (const std::string& s : filter.sections) {
-        if (std::optional<uint32_t> code = metadata.SectionCode(s)) sections->insert(*code);
-      }
-    }
-    if (!filter.languages.empty()) {
-      languages.emplace();
-      for (const std::string& l : filter.languages) {
-        if (std::optional<uint32_t> code = metadata.LanguageCode(l)) languages->insert(*code);
-      }
-    }
-    if (filter.max_age) oldest_micros = absl::ToUnixMicros(now - *filter.max_age);
-  }
-
-  bool Matches(const ArticleMetadata& m) const {
-    if (!m.live) return false;
-    if (sections && !sections->contains(m.section)) return false;
-    if (languages && !languages->contains(m.language)) return false;
-    if (oldest_micros && m.published_micros < *oldest_micros) return false;
-    return true;
-  }
-};
 
 absl::StatusOr<std::vector<Candidate>> CandidateScorer::Score(const CandidateList& list,
                                                               const ScoringRequest& q) const {
@@ -62,7 +32,7 @@ absl::StatusOr<std::vector<Candidate>> CandidateScorer::Score(const CandidateLis
   std::vector<ArticleMetadata> metadata(ids.size());
   const ArticleMetadataTable& table = sources_.articles.metadata();
   table.Find(ids, metadata);
-  const CodedFilter filter(q.request.filter, table, q.request.now);
+  const MetadataFilter filter(q.request.filter, table, q.request.now);
   const int64_t popular_oldest = absl::ToUnixMicros(q.request.now - config_.popular_max_age);
   size_t kept = 0;
   for (size_t i = 0; i < candidates.size(); ++i) {

@@ -43,7 +43,6 @@ class CandidateScorer {
 
  private:
   // The filter of the request in metadata codes.
-  struct CodedFilter;
   // Appends the section's trending articles that are not in the list.
   absl::Status AddTrending(const CandidateList& list, const ScoringRequest& request,
                            std::vector<Candidate>& candidates) const;

@@ -38,6 +38,9 @@ struct RankResult {
   // neighbours asked of each index). Bounded by candidate_list.h.
   int candidates_scored = 0;
   int widest_list = 0;
+  // The source's list left too few items under the request's metadata filter, so the indexes
+  // were searched within it.
+  bool filtered_search = false;
 };
 
 }  // namespace headliner

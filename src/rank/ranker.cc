@@ -6,6 +6,7 @@
 #include "common/status_macros.h"
 #include "common/time_util.h"
 #include "rank/diversifier.h"
+#include "rank/metadata_filter.h"
 
 namespace headliner {
 namespace {
@@ -84,9 +85,23 @@ absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request,
   const size_t limit = static_cast<size_t>(request.limit);
   int k = std::max(config_.candidate_pool, request.limit + 1);
   int scored = 0;
+  // Once the source's own list leaves too few items under the request's metadata filter, the
+  // indexes are searched within the filter (uncached) instead of widening the list.
+  const ArticleMetadataTable& metadata = sources_.articles.metadata();
+  const MetadataFilter filter(request.filter, metadata, request.now);
+  const VectorIndex::IdFilter within = [&](uint64_t id) {
+    return filter.Matches(metadata.Find(id));
+  };
+  bool filtered = false;
   while (true) {
     RETURN_IF_ERROR(CheckDeadline(request));
-    ASSIGN_OR_RETURN(std::shared_ptr<const CandidateList> list, ListOf(source.dense_id, query, k));
+    std::shared_ptr<const CandidateList> list;
+    if (filtered) {
+      ASSIGN_OR_RETURN(CandidateList built, builder_.Build(source.dense_id, query, k, &within));
+      list = std::make_shared<const CandidateList>(std::move(built));
+    } else {
+      ASSIGN_OR_RETURN(list, ListOf(source.dense_id, query, k));
+    }
     ASSIGN_OR_RETURN(std::vector<Candidate> candidates,
                      scorer_.Score(*list, {source, query, request, excluded}));
     scored += static_cast<int>(candidates.size());
@@ -100,9 +115,14 @@ absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request,
       ASSIGN_OR_RETURN(RankResult result, Finish(request, std::move(shown)));
       result.candidates_scored = scored;
       result.widest_list = list->k;
+      result.filtered_search = filtered;
       return result;
     }
-    k = std::min(list->k * kCandidateGrowth, CandidateList::kMaxSearch);
+    if (!filtered && filter.restricts()) {
+      filtered = true;  // the same k, within the filter
+    } else {
+      k = std::min(list->k * kCandidateGrowth, CandidateList::kMaxSearch);
+    }
   }
 }
 

@@ -234,6 +234,47 @@ TEST_F(RankerTest, HundredsOfNearDuplicatesDoNotExplodeTheWork) {
   EXPECT_LE(r.candidates_scored, 3 * (CandidateList::kMaxGroupMembers + 40));
 }
 
+// A section filter that the source's own list cannot fill is served by a search within the
+// filter, not by widening the list to hundreds of neighbours; it finds the nearest articles of
+// that section however far down the unfiltered neighbours they are.
+TEST_F(RankerTest, AFilterTheListCannotFillIsSearchedWithin) {
+  config_.encoder.dimension = 256;
+  config_.index.min_main_segment = 100;  // a real graph
+  Open();
+  MustApply(MakeArticle("source", "Japan, Pakistan agree on better industrial cooperation",
+                        kNow - absl::Hours(1)));
+  for (int i = 0; i < 300; ++i) {  // many world articles closer to the source than any business
+    MustApply(MakeArticle("world-" + std::to_string(i),
+                          "Japan Pakistan industrial cooperation talks round " + std::to_string(i),
+                          kNow - absl::Minutes(i)));
+  }
+  for (int i = 0; i < 12; ++i) {
+    MustApply(MakeArticle("biz-" + std::to_string(i),
+                          "Markets: industrial output " + std::to_string(i) + " in Pakistan",
+                          kNow - absl::Hours(2), "business"));
+  }
+  for (int i = 0; i < 30; ++i) {
+    MustApply(MakeArticle("biz-other-" + std::to_string(i),
+                          "Tech shares rally on chip demand, day " + std::to_string(i),
+                          kNow - absl::Hours(3), "business"));
+  }
+  ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_);
+  ArticleFilter business;
+  business.sections = {"business"};
+  RankResult r = Rank("source", business);
+  EXPECT_TRUE(r.filtered_search);
+  ASSERT_EQ(r.items.size(), 10u);
+  for (const RankedArticle& item : r.items) {
+    EXPECT_EQ(item.article.section(), "business") << item.article.id();
+  }
+  // The Pakistan business articles come first: the nearest within the filter.
+  EXPECT_EQ(r.items[0].article.id().rfind("biz-", 0), 0u);
+  EXPECT_NE(r.items[0].article.id().rfind("biz-other-", 0), 0u);
+  EXPECT_LE(r.widest_list, ranking_.candidate_pool);  // no widening
+  // Without a filter the list is the source's own, cached as usual.
+  EXPECT_FALSE(Rank("source").filtered_search);
+}
+
 class HybridRankerTest : public RankerTest {
  protected:
   void ClickTogether(const std::vector<std::string>& articles, int sessions) {

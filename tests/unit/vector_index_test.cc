@@ -3,9 +3,11 @@
 #include <atomic>
 #include <cmath>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "index/inner_product.h"
 
 namespace headliner {
 namespace {
@@ -195,6 +197,43 @@ TEST(VectorIndexTest, ConcurrentReadersAndWriter) {
       EXPECT_EQ(index.Search(*v, 1)[0].id, id);
     }
   }
+}
+
+// A filtered search returns the k nearest accepted vectors, exactly over the delta segment and
+// (nearly) over the graph, and never one the filter refuses.
+TEST(VectorIndexTest, FilteredSearchReturnsTheNearestAccepted) {
+  VectorIndex index(kDim, SmallConfig());
+  std::mt19937 rng(5);
+  std::vector<std::vector<float>> vs;
+  for (uint64_t i = 0; i < 600; ++i) {
+    vs.push_back(RandomUnit(rng));
+    ASSERT_TRUE(index.Upsert(i, vs.back()).ok());
+  }
+  index.Compact();  // most in the graph
+  for (uint64_t i = 600; i < 620; ++i) {
+    vs.push_back(RandomUnit(rng));
+    ASSERT_TRUE(index.Upsert(i, vs.back()).ok());  // some in the delta segment
+  }
+  const VectorIndex::IdFilter one_in_six = [](uint64_t id) { return id % 6 == 0; };
+  int found = 0, total = 0;
+  for (int q = 0; q < 30; ++q) {
+    const std::vector<float> query = RandomUnit(rng);
+    std::vector<std::pair<float, uint64_t>> exact;
+    for (uint64_t i = 0; i < vs.size(); ++i) {
+      if (one_in_six(i)) exact.push_back({InnerProduct(query, vs[i]), i});
+    }
+    std::sort(exact.rbegin(), exact.rend());
+    const std::vector<SearchHit> hits = index.Search(query, 10, one_in_six);
+    ASSERT_EQ(hits.size(), 10u);
+    std::set<uint64_t> got;
+    for (const SearchHit& h : hits) {
+      EXPECT_TRUE(one_in_six(h.id)) << h.id;
+      got.insert(h.id);
+    }
+    for (int i = 0; i < 10; ++i) found += got.count(exact[i].second);
+    total += 10;
+  }
+  EXPECT_GE(found, total * 95 / 100);  // HNSW recall within the filter
 }
 
 }  // namespace
