@@ -207,9 +207,15 @@ absl::StatusOr<IndexSnapshotInfo> WriteIndexSnapshot(const VectorIndex& index, u
   out.Array(contents.masked);
   out.Array(contents.delta_ids);
   out.Array(contents.delta_vectors);
-  RETURN_IF_ERROR(out.Finish());
+  absl::Status written = out.Finish();
   file.reset();
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) return ErrnoError("cannot rename", path);
+  if (written.ok() && std::rename(temporary.c_str(), path.c_str()) != 0) {
+    written = ErrnoError("cannot rename", path);
+  }
+  if (!written.ok()) {
+    std::remove(temporary.c_str());  // a partial file (a full disk) must not keep the space
+    return written;
+  }
   // The rename itself is durable once the directory is synced.
   const std::string dir = std::filesystem::path(path).parent_path().string();
   if (int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY); fd >= 0) {
