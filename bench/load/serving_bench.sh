@@ -114,8 +114,8 @@ rss=$(awk '/VmRSS/ {print $2}' "/proc/${PIDS[0]}/status")
 echo "catalog: $ARTICLES articles upserted in $(python3 -c "print(f'{$t1-$t0:.1f}')") s;" \
   "$unique clicks through Kafka in $(python3 -c "print(f'{$t2-$t1:.1f}')") s;" \
   "$lists candidate lists ready $(python3 -c "print(f'{$t3-$t2:.1f}')") s later;" \
-  "server RSS $((rss / 1024)) MiB (candidate lists $(("$B/headliner-cli" stats --json |
-    python3 -c 'import json,sys; print(int(json.load(sys.stdin).get("candidates",{}).get("bytes",0)) >> 20)'))) MiB);" \
+  "server RSS $((rss / 1024)) MiB (candidate lists $("$B/headliner-cli" stats --json |
+    python3 -c 'import json,sys; print(int(json.load(sys.stdin).get("candidates",{}).get("bytes",0)) >> 20)') MiB);" \
   "data dir $(du -sm "$DATA" | cut -f1) MiB"
 
 GEN=("$B/bench/load_generator" --catalog "$WORK/catalog.jsonl" --clicks "$WORK/clicks.jsonl"
