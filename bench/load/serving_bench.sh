@@ -13,8 +13,11 @@
 # (fixed arrival rate); LIVE_CLICKS=1000 (default) streams that many new clicks per second into
 # the server through Kafka during each Headliner row (0: none); KEEP_DATA=DIR leaves the server's
 # data dir there; REUSE_DATA=DIR starts the server on such a dir instead of loading (the same
-# ARTICLES, for the request mix) and reports how long it took to serve: a restart. Needs
-# scripts/build first.
+# ARTICLES, for the request mix) and reports how long it took to serve: a restart.
+# KAFKA_BROKERS=127.0.0.1:9092 (scripts/kafka start) feeds the server through that broker, on
+# topics of its own, instead of the embedded cluster: the embedded (mock) cluster runs inside the
+# server process, and under a steady click stream its thread took most of the server's CPU, so
+# the serving figures with live clicks come from a real broker. Needs scripts/build first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ARTICLES=${1:-10000}
@@ -43,11 +46,20 @@ if [ "$LIVE_CLICKS" -gt 0 ]; then
   "$B/headliner-cli" simulate --count "$ARTICLES" --seed 11 --span_hours 168 \
     --sessions $((ARTICLES / 2)) --click_seed 12 >"$WORK/live-clicks.jsonl"
 fi
+# Each Headliner row streams its own slice (new event ids; a whole 2M-line file took the producer
+# most of a row to read), enough for the row at the rate.
 LIVE_PID=
+LIVE_ROW=0
+if [ "$LIVE_CLICKS" -gt 0 ]; then
+  split -l $((LIVE_CLICKS * (SECONDS_PER_ROW + 8))) "$WORK/live-clicks.jsonl" "$WORK/live-part-"
+fi
 live_clicks() {  # start|stop
   if [ "$LIVE_CLICKS" -le 0 ]; then return; fi
   if [ "$1" = start ]; then
-    "$B/headliner-cli" produce --topic clicks --rate "$LIVE_CLICKS" "$WORK/live-clicks.jsonl" \
+    local parts=("$WORK"/live-part-*)
+    local part=${parts[$((LIVE_ROW % ${#parts[@]}))]}
+    LIVE_ROW=$((LIVE_ROW + 1))
+    "$B/headliner-cli" produce --topic "$CLICKS_TOPIC" --rate "$LIVE_CLICKS" "$part" \
       >/dev/null 2>&1 &
     LIVE_PID=$!
     PIDS+=($LIVE_PID)
@@ -58,8 +70,30 @@ live_clicks() {  # start|stop
   fi
 }
 t_start=$(date +%s.%N)
-"$B/headliner" --data_dir "$DATA" --grpc_addr "$HEADLINER_ADDR" --kafka_brokers embedded \
-  >"$WORK/server.log" 2>&1 &
+CLICKS_TOPIC=clicks
+if [ -n "${KAFKA_BROKERS:-}" ]; then
+  run=bench-$(date +%s)-$$
+  CLICKS_TOPIC=$run-clicks
+  cat >"$WORK/config.yaml" <<EOF
+data_dir: $DATA
+server:
+  grpc_addr: "$HEADLINER_ADDR"
+kafka:
+  brokers: "$KAFKA_BROKERS"
+  group_id: "$run"
+  articles_topic: "$run-articles"
+  clicks_topic: "$CLICKS_TOPIC"
+EOF
+  export HEADLINER_KAFKA_BROKERS=$KAFKA_BROKERS
+  # The topics exist before the server subscribes (a later one waits for a metadata refresh).
+  for t in "$CLICKS_TOPIC" "$run-articles"; do
+    "$B/headliner-cli" produce --raw --topic "$t" - <<<"topic created" >/dev/null 2>&1 || true
+  done
+  SERVER_ARGS=(--config "$WORK/config.yaml")
+else
+  SERVER_ARGS=(--data_dir "$DATA" --grpc_addr "$HEADLINER_ADDR" --kafka_brokers embedded)
+fi
+"$B/headliner" "${SERVER_ARGS[@]}" >"$WORK/server.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 6000); do
   "$B/headliner-cli" stats 2>/dev/null | grep -q '"brokers"' && break
@@ -82,7 +116,7 @@ else
   split -l 150000 "$WORK/clicks.jsonl" "$WORK/clicks-part-"
   unique=0
   for part in "$WORK"/clicks-part-*; do
-    "$B/headliner-cli" produce --topic clicks "$part" >/dev/null
+    "$B/headliner-cli" produce --topic "$CLICKS_TOPIC" "$part" >/dev/null
     unique=$((unique + $(python3 -c 'import json,sys
 print(len({json.loads(l)["event_id"] for l in open(sys.argv[1])}))' "$part")))
     for _ in $(seq 1 6000); do
