@@ -43,8 +43,11 @@ trap cleanup EXIT
 # (its own sessions and event ids: --click_seed), paced at LIVE_CLICKS per second by
 # `produce --rate`.
 if [ "$LIVE_CLICKS" -gt 0 ]; then
+  rows=$(($(wc -w <<<"$CONCURRENCY $RATES")))
+  # About four clicks per session: enough sessions for every row's slice.
   "$B/headliner-cli" simulate --count "$ARTICLES" --seed 11 --span_hours 168 \
-    --sessions $((ARTICLES / 2)) --click_seed 12 >"$WORK/live-clicks.jsonl"
+    --sessions $((rows * (SECONDS_PER_ROW + 8) * LIVE_CLICKS / 3)) --click_seed 12 \
+    >"$WORK/live-clicks.jsonl"
 fi
 # Each Headliner row streams its own slice (new event ids; a whole 2M-line file took the producer
 # most of a row to read), enough for the row at the rate.
