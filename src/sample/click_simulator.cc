@@ -32,8 +32,9 @@ class WeightedPool {
     const size_t blocks = blocks_.size();
     std::vector<double> weights(blocks + 1);  // the last: the items not in a sealed block yet
     double total = 0;
-    for (size_t b = 0; b < blocks; ++b) total += weights[b] = BlockWeight(b, now);
-    weights[blocks] = RangeWeight(blocks * kBlock, items_.size(), now, skip);
+    size_t eligible = 0;
+    for (size_t b = 0; b < blocks; ++b) total += weights[b] = BlockWeight(b, now, eligible);
+    weights[blocks] = RangeWeight(blocks * kBlock, items_.size(), now, skip, eligible);
     total += weights[blocks];
     for (size_t x : skip) {  // skipped items' weights come off their blocks
       auto it = position_.find(x);
@@ -42,9 +43,12 @@ class WeightedPool {
       if (b < blocks) {
         weights[b] -= items_[it->second].weight;
         total -= items_[it->second].weight;
+        --eligible;
       }
     }
-    if (total <= 0) return false;
+    // Counted, not compared with zero: subtracting the skipped weights can leave a rounding
+    // residue, and drawing on it would consume a random number the one-pass sum never did.
+    if (eligible == 0 || total <= 0) return false;
     double r = std::uniform_real_distribution<double>(0, total)(rng);
     for (size_t b = 0; b <= blocks; ++b) {
       if (r - weights[b] > 0 && b < blocks) {
@@ -99,18 +103,21 @@ class WeightedPool {
     }
     blocks_.push_back(std::move(block));
   }
-  double BlockWeight(size_t b, absl::Time now) const {
+  // The weight of block `b`'s items published by `now`; adds their number to `eligible`.
+  double BlockWeight(size_t b, absl::Time now, size_t& eligible) const {
     const Block& block = blocks_[b];
     const size_t k =
         std::upper_bound(block.times.begin(), block.times.end(), now) - block.times.begin();
+    eligible += k;
     return block.prefix[k];
   }
-  double RangeWeight(size_t from, size_t to, absl::Time now,
-                     const std::vector<size_t>& skip) const {
+  double RangeWeight(size_t from, size_t to, absl::Time now, const std::vector<size_t>& skip,
+                     size_t& eligible) const {
     double total = 0;
     for (size_t i = from; i < to; ++i) {
       if (items_[i].published <= now && !Contains(skip, items_[i].article)) {
         total += items_[i].weight;
+        ++eligible;
       }
     }
     return total;
