@@ -1,11 +1,15 @@
-// Helpers shared by the tests: a self-removing temporary directory and article builders.
+// Helpers shared by the tests: a self-removing temporary directory, article builders and random
+// unit vectors.
 #ifndef HEADLINER_TESTS_TEST_UTIL_H_
 #define HEADLINER_TESTS_TEST_UTIL_H_
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "headliner/v1/article.pb.h"
@@ -55,6 +59,19 @@ inline v1::ClickEvent MakeClick(const std::string& event_id, const std::string& 
   c.mutable_occurred_at()->set_seconds(micros / 1000000);
   c.mutable_occurred_at()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
   return c;
+}
+
+// A random vector of unit L2 norm (Gaussian coordinates, so its direction is uniform).
+inline std::vector<float> RandomUnitVector(std::mt19937& rng, int dimension) {
+  std::normal_distribution<float> normal;
+  std::vector<float> v(dimension);
+  float norm = 0;
+  for (float& x : v) {
+    x = normal(rng);
+    norm += x * x;
+  }
+  for (float& x : v) x /= std::sqrt(norm);
+  return v;
 }
 
 }  // namespace headliner::testing

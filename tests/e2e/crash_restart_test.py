@@ -29,7 +29,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kafka_ingest_test import BROKERS, SKIP, Harness, broker_up, log  # noqa: E402
+from kafka_ingest_test import Harness, broker_missing, log  # noqa: E402
 
 SERVING_TARGET_S = 15
 SAMPLED = 150
@@ -120,13 +120,8 @@ def main():
     p.add_argument("--hnsw", action="store_true",
                    help="default graphs; the rebuild comparison is then reported, not required")
     args = p.parse_args()
-    if not broker_up():
-        msg = f"no Kafka broker at {BROKERS} (start one with scripts/kafka start)"
-        if os.environ.get("HEADLINER_REQUIRE_KAFKA") == "1":
-            print("FAIL: " + msg)
-            return 1
-        print("SKIP: " + msg)
-        return SKIP
+    if (missing := broker_missing()) is not None:
+        return missing
     seed = int(os.environ.get("HEADLINER_E2E_SEED", time.time_ns() % 1_000_000))
     log(f"seed {seed} (HEADLINER_E2E_SEED={seed} reproduces the kill point)")
     rng = random.Random(seed)

@@ -8,23 +8,14 @@
 
 #include "gtest/gtest.h"
 #include "index/inner_product.h"
+#include "test_util.h"
 
 namespace headliner {
 namespace {
 
 constexpr int kDim = 16;
 
-std::vector<float> RandomUnit(std::mt19937& rng) {
-  std::normal_distribution<float> normal;
-  std::vector<float> v(kDim);
-  float norm = 0;
-  for (float& x : v) {
-    x = normal(rng);
-    norm += x * x;
-  }
-  for (float& x : v) x /= std::sqrt(norm);
-  return v;
-}
+std::vector<float> RandomUnit(std::mt19937& rng) { return testing::RandomUnitVector(rng, kDim); }
 
 IndexConfig SmallConfig() {
   IndexConfig c;
