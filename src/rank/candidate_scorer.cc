@@ -32,7 +32,7 @@ absl::StatusOr<std::vector<Candidate>> CandidateScorer::Score(const CandidateLis
   std::vector<ArticleMetadata> metadata(ids.size());
   const ArticleMetadataTable& table = sources_.articles.metadata();
   table.Find(ids, metadata);
-  const MetadataFilter filter(q.request.filter, table, q.request.now);
+  const MetadataFilter& filter = q.filter;
   const int64_t popular_oldest = absl::ToUnixMicros(q.request.now - config_.popular_max_age);
   size_t kept = 0;
   for (size_t i = 0; i < candidates.size(); ++i) {

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "rank/candidate.h"
 #include "rank/candidate_list.h"
+#include "rank/metadata_filter.h"
 #include "rank/rank_request.h"
 #include "rank/rank_sources.h"
 #include "rank/ranking_config.h"
@@ -28,6 +29,7 @@ struct ScoringRequest {
   std::span<const float> content_query;  // the source's unit content vector
   const RankRequest& request;
   const absl::flat_hash_set<uint64_t>& excluded;
+  const MetadataFilter& filter;  // request.filter over the metadata, built once per request
 };
 
 class CandidateScorer {

@@ -103,7 +103,7 @@ absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request,
       ASSIGN_OR_RETURN(list, ListOf(source.dense_id, query, k));
     }
     ASSIGN_OR_RETURN(std::vector<Candidate> candidates,
-                     scorer_.Score(*list, {source, query, request, excluded}));
+                     scorer_.Score(*list, {source, query, request, excluded, filter}));
     scored += static_cast<int>(candidates.size());
     if (config_.mmr_lambda < 1) {
       for (Candidate& c : candidates) {
