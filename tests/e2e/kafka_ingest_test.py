@@ -277,7 +277,7 @@ def run_checks(h, rng, kafka_script):
         time.sleep(0.01)
     log(f"new article visible {1000 * (time.time() - t0):.0f} ms after produce started")
 
-    covisited_become_related(h)
+    covisited_become_related(h, produced + 2 + 10)
     outage(h, kafka_script, articles, produced + 2 + 10)  # fresh-1, fresh-2, 10 clicks
     h.proc.send_signal(signal.SIGTERM)
     assert h.proc.wait(timeout=30) == 0
@@ -290,7 +290,26 @@ def related_ids(h, article_id):
     return [i["article_id"] for i in r.get("items", [])]
 
 
-def covisited_become_related(h):
+def wait_lists_settled(h, timeout=60):
+    """Waits until the candidate refresher has had no changed article waiting, and rebuilt no
+    list, for a while longer than its rounds take: a list served before that may lag the state
+    by a round. (Its counters move only at the end of a round that had work.)"""
+    deadline = time.time() + timeout
+    quiet_since, last = time.time(), None
+    while time.time() < deadline:
+        c = h.stats().get("candidates", {})
+        now = (int(c.get("refresh_pending", 0)), int(c.get("refreshed", 0)),
+               int(c.get("refresh_rounds", 0)))
+        round_s = float(str(c.get("last_refresh_round", "0s")).rstrip("s") or 0)
+        if now[0] != 0 or now != last:
+            quiet_since, last = time.time(), now
+        elif time.time() - quiet_since > max(2.0, 3 * round_s):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"candidate lists not settled: {h.stats().get('candidates')}")
+
+
+def covisited_become_related(h, produced):
     """Two articles with no word in common, read together by several sessions, are related
     within a second of the clicks being produced."""
     pension = json.dumps({"id": "fresh-2", "headline": "Parliament passes pension reform bill",
@@ -312,7 +331,10 @@ def covisited_become_related(h):
     log(f"co-visited pair related {1000 * (time.time() - t0):.0f} ms after the clicks were "
         f"produced (headlines share no words)")
 
-    # Everything behind a ranking is in RocksDB: a kill -9 and restart changes no list.
+    # Everything behind a ranking is in RocksDB: a kill -9 and restart changes no list, once
+    # every click is applied and the served lists have caught up with it.
+    wait_caught_up(h, produced)
+    wait_lists_settled(h)
     probe = ["fresh-1", "fresh-2", "sample-0", "sample-700", "sample-1400"]
     before = {a: related_ids(h, a) for a in probe}
     h.kill9()
