@@ -267,12 +267,22 @@ std::vector<float> VectorIndex::InnerProducts(std::span<const float> query,
                                               std::span<const uint64_t> ids) const {
   std::vector<float> out(ids.size(), std::numeric_limits<float>::quiet_NaN());
   if (query.size() != static_cast<size_t>(dimension_)) return out;
-  std::vector<float> buffer(dimension_);
   ReaderMutexLock lock(&mu_);
+  // Main-segment entries are scored on their stored codes, as the graph search scores them:
+  // dequantising each into a buffer first was most of a request's scoring time.
+  std::unique_ptr<faiss::FlatCodesDistanceComputer> main_scores;
+  if (main_ != nullptr) {
+    main_scores = main_->NewDistanceComputer();
+    main_scores->set_query(query.data());
+  }
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (const float* row = FindLocked(ids[i], buffer.data())) {
-      out[i] = InnerProduct(query.data(), row, dimension_);
+    if (auto it = delta_rows_.find(ids[i]); it != delta_rows_.end()) {
+      out[i] = InnerProduct(query.data(), delta_->get_xb() + it->second * dimension_, dimension_);
+      continue;
     }
+    if (main_ == nullptr) continue;
+    std::optional<Label> label = main_->LabelOf(ids[i]);
+    if (label && !masked_labels_.contains(*label)) out[i] = (*main_scores)(*label);
   }
   return out;
 }

@@ -83,9 +83,10 @@ class VectorIndex {
   std::vector<SearchHit> Search(std::span<const float> query, int k, const IdFilter& accept) const;
   // The stored vector of `id`, if live.
   std::optional<std::vector<float>> Vector(uint64_t id) const;
-  // The inner product of `query` with the stored vector of each of `ids` (the same value as
-  // InnerProduct(query, *Vector(id))), NaN for an id that is not live. One lock for all of them
-  // and no copies: the ranker scores its candidates with it.
+  // The inner product of `query` with the stored vector of each of `ids` (InnerProduct(query,
+  // *Vector(id)) up to float rounding: a quantised entry is scored on its codes, as the graph
+  // search scores it), NaN for an id that is not live. One lock for all of them and no copies:
+  // the ranker scores its candidates with it.
   std::vector<float> InnerProducts(std::span<const float> query,
                                    std::span<const uint64_t> ids) const;
   // The stored vectors of `ids`, ids.size() * dimension floats in order, under one lock; `live`

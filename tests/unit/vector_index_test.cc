@@ -227,5 +227,43 @@ TEST(VectorIndexTest, FilteredSearchReturnsTheNearestAccepted) {
   EXPECT_GE(found, total * 95 / 100);  // HNSW recall within the filter
 }
 
+// InnerProducts scores graph entries on their stored codes: it must agree with the stored vector
+// (Vector) for entries in the graph (quantised or not), in the delta segment, superseded in the
+// graph by a delta row, with ids far apart (beyond the segment's id table), and give NaN for
+// removed and unknown ids.
+TEST(VectorIndexTest, InnerProductsAgreeWithTheStoredVectors) {
+  for (bool quantize : {true, false}) {
+    IndexConfig config = SmallConfig();
+    config.quantize_main_segment = quantize;
+    VectorIndex index(kDim, config);
+    std::mt19937 rng(8);
+    std::vector<uint64_t> ids;
+    for (uint64_t i = 0; i < 200; ++i) ids.push_back(i);
+    ids.push_back(uint64_t{1} << 40);  // a sparse id
+    for (uint64_t id : ids) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
+    index.Compact();
+    ASSERT_EQ(index.Stats().delta_segment, 0u);
+    ASSERT_TRUE(index.Upsert(7, RandomUnit(rng)).ok());    // superseded in the graph
+    ASSERT_TRUE(index.Upsert(500, RandomUnit(rng)).ok());  // only in the delta segment
+    index.Remove(9);
+    ids.push_back(500);
+    ids.push_back(9);
+    ids.push_back(12345);  // never stored
+    const std::vector<float> query = RandomUnit(rng);
+    const std::vector<float> got = index.InnerProducts(query, ids);
+    ASSERT_EQ(got.size(), ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const std::optional<std::vector<float>> stored = index.Vector(ids[i]);
+      if (!stored) {
+        EXPECT_TRUE(std::isnan(got[i])) << ids[i];
+        continue;
+      }
+      EXPECT_NEAR(got[i], InnerProduct(query, *stored), 1e-5) << ids[i] << " quantize " << quantize;
+    }
+    EXPECT_TRUE(std::isnan(got[ids.size() - 2]));  // removed
+    EXPECT_FALSE(std::isnan(got[200]));            // the sparse id
+  }
+}
+
 }  // namespace
 }  // namespace headliner
