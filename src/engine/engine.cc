@@ -83,7 +83,8 @@ void Engine::ServeRanking(const RankingConfig& ranking) {
     return;
   }
   candidate_cache_ = std::make_unique<CandidateListCache>(
-      static_cast<size_t>(ranking.candidate_cache_size), ranking.candidate_pool);
+      static_cast<size_t>(ranking.candidate_cache_size), ranking.candidate_pool,
+      static_cast<size_t>(ranking.filtered_list_cache_size), ranking.filtered_list_ttl);
   ranker_ = std::make_unique<Ranker>(sources_, ranking, candidate_cache_.get());
   refresher_ = std::make_unique<CandidateRefresher>(ranker_->builder(), sources_, *candidate_cache_,
                                                     ranking.candidate_refresh_delay);

@@ -5,8 +5,13 @@
 
 namespace headliner {
 
-CandidateListCache::CandidateListCache(size_t capacity, int base_k)
-    : shard_capacity_(std::max<size_t>(1, (capacity + kShards - 1) / kShards)), base_k_(base_k) {}
+CandidateListCache::CandidateListCache(size_t capacity, int base_k, size_t filtered_capacity,
+                                       absl::Duration filtered_ttl)
+    : shard_capacity_(std::max<size_t>(1, (capacity + kShards - 1) / kShards)),
+      base_k_(base_k),
+      filtered_shard_capacity_(
+          filtered_ttl > absl::ZeroDuration() ? (filtered_capacity + kShards - 1) / kShards : 0),
+      filtered_ttl_(filtered_ttl) {}
 
 std::shared_ptr<const CandidateList> CandidateListCache::Find(uint64_t source, int k) const {
   Shard& shard = ShardOf(source);
@@ -74,6 +79,7 @@ void CandidateListCache::Replace(std::shared_ptr<const CandidateList> list) {
 void CandidateListCache::Erase(uint64_t source) {
   Shard& shard = ShardOf(source);
   std::shared_ptr<const CandidateList> held[2];  // released outside the lock
+  std::vector<FilteredList> held_filtered;
   MutexLock lock(&shard.mu);
   for (bool wide : {false, true}) {
     auto it = shard.lists.find(Key(source, wide));
@@ -81,6 +87,59 @@ void CandidateListCache::Erase(uint64_t source) {
     held[wide] = std::move(it->second);
     shard.lists.erase(it);
   }
+  if (auto it = shard.filtered.find(source); it != shard.filtered.end()) {
+    held_filtered = std::move(it->second);
+    shard.filtered_count -= held_filtered.size();
+    shard.filtered.erase(it);
+  }
+}
+
+std::shared_ptr<const CandidateList> CandidateListCache::FindFiltered(uint64_t source,
+                                                                      absl::string_view filter_key,
+                                                                      int k, absl::Time now) const {
+  if (filtered_shard_capacity_ > 0) {
+    Shard& shard = ShardOf(source);
+    ReaderMutexLock lock(&shard.mu);
+    if (auto it = shard.filtered.find(source); it != shard.filtered.end()) {
+      for (const FilteredList& f : it->second) {
+        if (f.filter_key != filter_key || now - f.built_at >= filtered_ttl_) continue;
+        if (f.list->k < k && !f.list->exhausted) continue;
+        filtered_hits_.fetch_add(1, std::memory_order_relaxed);
+        return f.list;
+      }
+    }
+  }
+  filtered_misses_.fetch_add(1, std::memory_order_relaxed);
+  return nullptr;
+}
+
+void CandidateListCache::PutFiltered(std::shared_ptr<const CandidateList> list,
+                                     std::string filter_key, absl::Time built_at) {
+  if (filtered_shard_capacity_ == 0) return;
+  Shard& shard = ShardOf(list->source);
+  std::vector<FilteredList> evicted;  // released outside the lock
+  std::shared_ptr<const CandidateList> replaced;
+  MutexLock lock(&shard.mu);
+  std::vector<FilteredList>& mine = shard.filtered[list->source];
+  for (FilteredList& f : mine) {
+    if (f.filter_key != filter_key) continue;
+    replaced = std::exchange(f.list, std::move(list));
+    f.built_at = built_at;
+    return;
+  }
+  if (shard.filtered_count >= filtered_shard_capacity_) {
+    // An arbitrary source's filtered lists go (not this one's, which may be empty here).
+    for (auto it = shard.filtered.begin(); it != shard.filtered.end(); ++it) {
+      if (it->second.empty() || &it->second == &mine) continue;
+      evicted = std::move(it->second);
+      shard.filtered_count -= evicted.size();
+      evictions_.fetch_add(evicted.size(), std::memory_order_relaxed);
+      shard.filtered.erase(it);
+      break;
+    }
+  }
+  mine.push_back({std::move(filter_key), std::move(list), built_at});
+  ++shard.filtered_count;
 }
 
 CandidateCacheStats CandidateListCache::Stats() const {
@@ -88,7 +147,10 @@ CandidateCacheStats CandidateListCache::Stats() const {
   for (const Shard& shard : shards_) {
     ReaderMutexLock lock(&shard.mu);
     s.lists += shard.lists.size();
+    s.filtered_lists += shard.filtered_count;
   }
+  s.filtered_hits = filtered_hits_.load(std::memory_order_relaxed);
+  s.filtered_misses = filtered_misses_.load(std::memory_order_relaxed);
   s.hits = hits_.load(std::memory_order_relaxed);
   s.misses = misses_.load(std::memory_order_relaxed);
   s.evictions = evictions_.load(std::memory_order_relaxed);
@@ -105,6 +167,12 @@ uint64_t CandidateListCache::MemoryBytes() const {
     ReaderMutexLock lock(&shard.mu);
     for (const auto& [key, list] : shard.lists) {
       bytes += kPerList + list->members.capacity() * sizeof(CandidateMember);
+    }
+    for (const auto& [source, lists] : shard.filtered) {
+      for (const FilteredList& f : lists) {
+        bytes += kPerList + sizeof(FilteredList) + f.filter_key.capacity() +
+                 f.list->members.capacity() * sizeof(CandidateMember);
+      }
     }
   }
   return bytes;

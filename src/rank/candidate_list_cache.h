@@ -7,6 +7,12 @@
 // items. They are kept apart so that one filtered request does not make every later request of
 // the source score the wide list.
 //
+// It also keeps lists built within a request's metadata filter (FindFiltered, PutFiltered): when
+// the source's own list cannot fill a section, language or age filter the ranker searches the
+// indexes within the filter, which costs several times a whole request, and the same source and
+// filter come back (a widget's configuration, a popular article). Nothing refreshes those: each is
+// served for at most `filtered_ttl` after it was built, and dropped with the source's lists.
+//
 // Thread safety: every method may be called from any thread. The map is split into shards, each
 // guarded by its own mutex; lists are immutable and shared, so a reader keeps its list while a
 // refresh replaces it.
@@ -17,9 +23,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/mutex.h"
 #include "rank/candidate_list.h"
 
@@ -31,11 +41,17 @@ struct CandidateCacheStats {
   uint64_t misses = 0;
   uint64_t evictions = 0;
   uint64_t refreshes = 0;  // lists rebuilt by the refresher
+  uint64_t filtered_lists = 0;
+  uint64_t filtered_hits = 0;
+  uint64_t filtered_misses = 0;  // none kept, or too old
 };
 
 class CandidateListCache {
  public:
-  CandidateListCache(size_t capacity, int base_k);
+  // Up to `capacity` sources' lists and `filtered_capacity` filtered lists (none when 0 or when
+  // `filtered_ttl` is zero).
+  CandidateListCache(size_t capacity, int base_k, size_t filtered_capacity = 0,
+                     absl::Duration filtered_ttl = absl::ZeroDuration());
 
   CandidateListCache(const CandidateListCache&) = delete;
   CandidateListCache& operator=(const CandidateListCache&) = delete;
@@ -58,8 +74,17 @@ class CandidateListCache {
   void Put(std::shared_ptr<const CandidateList> list, uint64_t built_in);
   // Replaces the list of list->source (base or wide by its k) only if one is cached.
   void Replace(std::shared_ptr<const CandidateList> list);
-  // Drops both lists of `source`.
+  // Drops both lists of `source`, and its filtered lists.
   void Erase(uint64_t source);
+
+  // The list of `source` built within the filter `filter_key` (MetadataFilter::Key) with at
+  // least `k` neighbours per index (or all there were), built less than filtered_ttl before
+  // `now`, or null; counted as a filtered hit or miss.
+  std::shared_ptr<const CandidateList> FindFiltered(uint64_t source, absl::string_view filter_key,
+                                                    int k, absl::Time now) const;
+  // Keeps `list`, built within `filter_key` at `built_at`, replacing the source's list for it.
+  void PutFiltered(std::shared_ptr<const CandidateList> list, std::string filter_key,
+                   absl::Time built_at);
 
   CandidateCacheStats Stats() const;
   // Memory the cached lists take (members, list headers, map entries): O(lists), for reports.
@@ -68,9 +93,17 @@ class CandidateListCache {
 
  private:
   static constexpr size_t kShards = 16;
+  struct FilteredList {
+    std::string filter_key;
+    std::shared_ptr<const CandidateList> list;
+    absl::Time built_at;
+  };
   struct Shard {
     mutable Mutex mu;
     absl::flat_hash_map<uint64_t, std::shared_ptr<const CandidateList>> lists ABSL_GUARDED_BY(mu);
+    // By source: a source has few filters, so its lists are a short vector scanned by key.
+    absl::flat_hash_map<uint64_t, std::vector<FilteredList>> filtered ABSL_GUARDED_BY(mu);
+    size_t filtered_count ABSL_GUARDED_BY(mu) = 0;
   };
   void Insert(std::shared_ptr<const CandidateList> list);
   // Map key of a source's base or wide list (dense ids are below 2^32).
@@ -80,6 +113,8 @@ class CandidateListCache {
 
   const size_t shard_capacity_;
   const int base_k_;
+  const size_t filtered_shard_capacity_;  // 0: no filtered lists
+  const absl::Duration filtered_ttl_;
   mutable std::array<Shard, kShards> shards_;
   std::atomic<uint64_t> round_{0};
   Mutex suspects_mu_;
@@ -88,6 +123,8 @@ class CandidateListCache {
   mutable std::atomic<uint64_t> misses_{0};
   std::atomic<uint64_t> evictions_{0};
   std::atomic<uint64_t> refreshes_{0};
+  mutable std::atomic<uint64_t> filtered_hits_{0};
+  mutable std::atomic<uint64_t> filtered_misses_{0};
 };
 
 }  // namespace headliner

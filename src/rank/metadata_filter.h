@@ -4,11 +4,15 @@
 #ifndef HEADLINER_RANK_METADATA_FILTER_H_
 #define HEADLINER_RANK_METADATA_FILTER_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "rank/request_filter.h"
 #include "store/article_metadata.h"
@@ -32,7 +36,14 @@ class MetadataFilter {
       }
     }
     if (filter.max_age) oldest_micros_ = absl::ToUnixMicros(now - *filter.max_age);
+    key_ = absl::StrCat(
+        "s", CodesKey(sections_), "|l", CodesKey(languages_), "|a",
+        filter.max_age ? absl::StrCat(absl::ToInt64Microseconds(*filter.max_age)) : "*");
   }
+
+  // Names the restriction (codes and maximum age, not the request time): requests with equal keys
+  // accept the same articles, give or take the ones ageing out meanwhile.
+  const std::string& Key() const { return key_; }
 
   // Whether the filter restricts by metadata at all (exclusions aside).
   bool restricts() const { return sections_ || languages_ || oldest_micros_; }
@@ -50,6 +61,14 @@ class MetadataFilter {
   std::optional<absl::flat_hash_set<uint32_t>> sections_;
   std::optional<absl::flat_hash_set<uint32_t>> languages_;
   std::optional<int64_t> oldest_micros_;
+  std::string key_;
+
+  static std::string CodesKey(const std::optional<absl::flat_hash_set<uint32_t>>& codes) {
+    if (!codes) return "*";
+    std::vector<uint32_t> sorted(codes->begin(), codes->end());
+    std::sort(sorted.begin(), sorted.end());
+    return absl::StrJoin(sorted, ",");
+  }
 };
 
 }  // namespace headliner

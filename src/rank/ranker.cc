@@ -78,6 +78,25 @@ absl::StatusOr<std::shared_ptr<const CandidateList>> Ranker::ListOf(uint64_t sou
   return list;
 }
 
+absl::StatusOr<std::shared_ptr<const CandidateList>> Ranker::FilteredListOf(
+    uint64_t source, const std::vector<float>& query, int k, const MetadataFilter& filter,
+    absl::Time now) const {
+  if (cache_ != nullptr) {
+    if (std::shared_ptr<const CandidateList> kept =
+            cache_->FindFiltered(source, filter.Key(), k, now)) {
+      return kept;
+    }
+  }
+  const ArticleMetadataTable& metadata = sources_.articles.metadata();
+  const VectorIndex::IdFilter within = [&](uint64_t id) {
+    return filter.Matches(metadata.Find(id));
+  };
+  ASSIGN_OR_RETURN(CandidateList built, builder_.Build(source, query, k, &within));
+  auto list = std::make_shared<const CandidateList>(std::move(built));
+  if (cache_ != nullptr) cache_->PutFiltered(list, filter.Key(), now);
+  return list;
+}
+
 absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request,
                                                const StoredArticle& source,
                                                const std::vector<float>& query) const {
@@ -89,16 +108,12 @@ absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request,
   // indexes are searched within the filter (uncached) instead of widening the list.
   const ArticleMetadataTable& metadata = sources_.articles.metadata();
   const MetadataFilter filter(request.filter, metadata, request.now);
-  const VectorIndex::IdFilter within = [&](uint64_t id) {
-    return filter.Matches(metadata.Find(id));
-  };
   bool filtered = false;
   while (true) {
     RETURN_IF_ERROR(CheckDeadline(request));
     std::shared_ptr<const CandidateList> list;
     if (filtered) {
-      ASSIGN_OR_RETURN(CandidateList built, builder_.Build(source.dense_id, query, k, &within));
-      list = std::make_shared<const CandidateList>(std::move(built));
+      ASSIGN_OR_RETURN(list, FilteredListOf(source.dense_id, query, k, filter, request.now));
     } else {
       ASSIGN_OR_RETURN(list, ListOf(source.dense_id, query, k));
     }

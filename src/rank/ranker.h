@@ -6,8 +6,11 @@
 //   -> scored for this request with the trending articles of its section (candidate_scorer.h):
 //      filters, exclusions, fresh features, the linear blend of the ranking config's weights
 //   -> one item per near-duplicate group, then maximal marginal relevance (diversifier.h)
-// When filters leave too few items the list is rebuilt wider (×4), up to
-// CandidateList::kMaxSearch neighbours, so the work of a request is bounded. Articles the reader
+// When a request's section, language or age filter leaves too few items of the source's list, the
+// indexes are searched within the filter (such lists are kept for ranking.filtered_list_ttl in the
+// cache, for the next request of the same source and filter); when exclusions still leave too
+// few, the list is rebuilt wider (×4), up to CandidateList::kMaxSearch neighbours, so the work of
+// a request is bounded. Articles the reader
 // (session or user) recently clicked are never shown. An unknown source gives the freshest
 // articles that pass the filter, flagged as a fallback, so a widget is never empty.
 //
@@ -23,6 +26,7 @@
 #include "rank/candidate_list.h"
 #include "rank/candidate_list_cache.h"
 #include "rank/candidate_scorer.h"
+#include "rank/metadata_filter.h"
 #include "rank/rank_request.h"
 #include "rank/rank_sources.h"
 #include "rank/ranking_config.h"
@@ -60,6 +64,11 @@ class Ranker {
   absl::StatusOr<std::shared_ptr<const CandidateList>> ListOf(uint64_t source,
                                                               const std::vector<float>& query,
                                                               int k) const;
+  // The list of `source` searched within `filter` (its metadata restrictions), from the cache's
+  // filtered lists or built.
+  absl::StatusOr<std::shared_ptr<const CandidateList>> FilteredListOf(
+      uint64_t source, const std::vector<float>& query, int k, const MetadataFilter& filter,
+      absl::Time now) const;
   // Dense ids of the articles in the reader's recent clicks (session, and user-keyed clicks).
   absl::StatusOr<absl::flat_hash_set<uint64_t>> AlreadyRead(const RankRequest& request) const;
   // The same plus the request's excluded ids (the fallback tests those by id in its filter).

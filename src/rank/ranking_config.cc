@@ -37,7 +37,9 @@ void DeclareRankingOptions(RankingConfig& c, OptionTable& table) {
       .Int("default_limit", c.default_limit, 1, 1000)
       .Int("max_limit", c.max_limit, 1, 1000)
       .Int("candidate_cache_size", c.candidate_cache_size, 0, 100000000)
-      .Duration("candidate_refresh_delay", c.candidate_refresh_delay);
+      .Duration("candidate_refresh_delay", c.candidate_refresh_delay)
+      .Duration("filtered_list_ttl", c.filtered_list_ttl)
+      .Int("filtered_list_cache_size", c.filtered_list_cache_size, 0, 100000000);
   table.Rule([&c] {
     if (c.content_weight != 0 || c.behaviour_weight != 0 || c.covisitation_weight != 0 ||
         c.popularity_weight != 0) {

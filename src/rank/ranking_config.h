@@ -61,6 +61,12 @@ struct RankingConfig {
   // How long the refresher gathers changes before rebuilding the lists they touch: a change
   // reaches the served lists within this plus the rebuild time.
   absl::Duration candidate_refresh_delay = absl::Milliseconds(200);
+  // Lists built within a request's section, language or age filter (when the source's own list
+  // cannot fill it) are kept this long for the next request of the same source and filter, up to
+  // `filtered_list_cache_size` of them; nothing refreshes them, so this bounds their staleness.
+  // 0 keeps none.
+  absl::Duration filtered_list_ttl = absl::Seconds(1);
+  int filtered_list_cache_size = 20000;
 };
 
 // Declares the keys of `config` under "ranking".

@@ -148,6 +148,9 @@ void AdminService::FillCandidateStats(const Engine& engine, v1::CandidateStats& 
     out.set_evictions(s.evictions);
     out.set_refreshed(s.refreshes);
     out.set_bytes(cache->MemoryBytes());
+    out.set_filtered_lists(s.filtered_lists);
+    out.set_filtered_hits(s.filtered_hits);
+    out.set_filtered_misses(s.filtered_misses);
   }
   if (const CandidateRefresher* refresher = engine.candidate_refresher()) {
     const RefresherStats s = refresher->Stats();

@@ -6,7 +6,8 @@
 
 namespace headliner {
 
-ArticleMetadataTable::ArticleMetadataTable() {
+ArticleMetadataTable::ArticleMetadataTable()
+    : chunk_table_(std::make_unique<std::atomic<Chunk*>[]>(kMaxChunks)) {
   section_codes_.emplace("", 0);
   language_codes_.emplace("", 0);
 }
@@ -23,30 +24,41 @@ void ArticleMetadataTable::Set(uint64_t dense_id, const v1::Article& article) {
 
 void ArticleMetadataTable::Set(uint64_t dense_id, int64_t published_micros,
                                const std::string& section, const std::string& language, bool live) {
+  if (dense_id >> 32 != 0) return;
   MutexLock lock(&mu_);
-  if (dense_id >= rows_.size()) {
-    // Dense ids are allocated in order, so this grows by amortised doubling.
-    rows_.resize(std::max<size_t>(dense_id + 1, rows_.size() * 2));
+  std::atomic<Chunk*>& slot = chunk_table_[dense_id >> kChunkBits];
+  Chunk* chunk = slot.load(std::memory_order_relaxed);  // only writers store, under mu_
+  if (chunk == nullptr) {
+    chunks_.push_back(std::make_unique<Chunk>());
+    chunk = chunks_.back().get();
+    slot.store(chunk, std::memory_order_release);
   }
-  ArticleMetadata& row = rows_[dense_id];
-  end_id_ = std::max(end_id_, dense_id + 1);
-  row.published_micros = published_micros;
-  row.section = Intern(section_codes_, section);
-  row.language = Intern(language_codes_, language);
-  row.live = live;
+  Row& row = (*chunk)[dense_id & (kChunkRows - 1)];
+  const uint64_t codes = uint64_t{Intern(section_codes_, section)} << 32 |
+                         uint64_t{Intern(language_codes_, language)} << 1 | (live ? 1 : 0);
+  row.published_micros.store(published_micros, std::memory_order_relaxed);
+  row.codes.store(codes, std::memory_order_release);
+  if (dense_id >= end_id_.load(std::memory_order_relaxed)) {
+    end_id_.store(dense_id + 1, std::memory_order_release);
+  }
 }
 
 void ArticleMetadataTable::Find(std::span<const uint64_t> dense_ids,
                                 std::span<ArticleMetadata> out) const {
-  ReaderMutexLock lock(&mu_);
-  for (size_t i = 0; i < dense_ids.size() && i < out.size(); ++i) {
-    out[i] = dense_ids[i] < rows_.size() ? rows_[dense_ids[i]] : ArticleMetadata{};
-  }
+  for (size_t i = 0; i < dense_ids.size() && i < out.size(); ++i) out[i] = Find(dense_ids[i]);
 }
 
 ArticleMetadata ArticleMetadataTable::Find(uint64_t dense_id) const {
+  if (dense_id >> 32 != 0) return {};
+  const Chunk* chunk = chunk_table_[dense_id >> kChunkBits].load(std::memory_order_acquire);
+  if (chunk == nullptr) return {};
+  const Row& row = (*chunk)[dense_id & (kChunkRows - 1)];
+  const uint64_t codes = row.codes.load(std::memory_order_acquire);
   ArticleMetadata out;
-  Find({&dense_id, 1}, {&out, 1});
+  out.published_micros = row.published_micros.load(std::memory_order_relaxed);
+  out.section = static_cast<uint32_t>(codes >> 32);
+  out.language = static_cast<uint32_t>(codes >> 1) & 0x7fffffffu;
+  out.live = (codes & 1) != 0;
   return out;
 }
 
@@ -62,15 +74,6 @@ std::optional<uint32_t> ArticleMetadataTable::LanguageCode(absl::string_view nam
   auto it = language_codes_.find(name);
   if (it == language_codes_.end()) return std::nullopt;
   return it->second;
-}
-
-}  // namespace headliner
-
-namespace headliner {
-
-uint64_t ArticleMetadataTable::end_id() const {
-  ReaderMutexLock lock(&mu_);
-  return end_id_;
 }
 
 }  // namespace headliner

@@ -7,12 +7,20 @@
 // Section and language names are held as small codes; a request's filter is translated to codes
 // once (SectionCode, LanguageCode).
 //
-// Thread safety: any number of readers and one writer (the apply path); `mu_` guards everything.
-// Readers look up a whole candidate list under one shared lock (Find).
+// Thread safety: any number of readers and one writer (the apply path). Rows are read without a
+// lock: a filtered index search looks up the row of every graph node it visits, and a reader
+// lock per lookup was 14% of a filtered request's time. Rows live in chunks that never move once
+// allocated; a chunk's pointer is published with a release store and each field of a row is an
+// atomic, so a reader sees each field either before or after a concurrent Set (a row updated while
+// it is read may mix the two, each of which was true a moment apart). `mu_` serialises writers
+// and guards the name codes.
 #ifndef HEADLINER_STORE_ARTICLE_METADATA_H_
 #define HEADLINER_STORE_ARTICLE_METADATA_H_
 
+#include <array>
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -39,7 +47,8 @@ class ArticleMetadataTable {
   ArticleMetadataTable(const ArticleMetadataTable&) = delete;
   ArticleMetadataTable& operator=(const ArticleMetadataTable&) = delete;
 
-  // Records `article` (deleted or not) as the metadata of `dense_id`.
+  // Records `article` (deleted or not) as the metadata of `dense_id`. Ids from 2^32 on are not
+  // recorded (CandidateList holds dense ids in 32 bits too).
   void Set(uint64_t dense_id, const v1::Article& article);
   void Set(uint64_t dense_id, int64_t published_micros, const std::string& section,
            const std::string& language, bool live);
@@ -54,15 +63,27 @@ class ArticleMetadataTable {
   std::optional<uint32_t> LanguageCode(absl::string_view name) const;
 
   // One past the highest dense id recorded (dense ids are allocated in order, newest last).
-  uint64_t end_id() const;
+  uint64_t end_id() const { return end_id_.load(std::memory_order_acquire); }
 
  private:
+  static constexpr int kChunkBits = 16;
+  static constexpr size_t kChunkRows = size_t{1} << kChunkBits;
+  static constexpr size_t kMaxChunks = size_t{1} << (32 - kChunkBits);
+  struct Row {
+    std::atomic<int64_t> published_micros{0};
+    std::atomic<uint64_t> codes{0};  // section << 32 | language << 1 | live
+  };
+  using Chunk = std::array<Row, kChunkRows>;
+
   static uint32_t Intern(absl::flat_hash_map<std::string, uint32_t>& codes,
                          const std::string& name);
 
   mutable Mutex mu_;
-  std::vector<ArticleMetadata> rows_ ABSL_GUARDED_BY(mu_);  // by dense id
-  uint64_t end_id_ ABSL_GUARDED_BY(mu_) = 0;
+  // Chunk i holds the rows of dense ids [i * kChunkRows, (i + 1) * kChunkRows); null until the
+  // first of them is set. Allocated once (kMaxChunks pointers), owned by `chunks_`.
+  std::unique_ptr<std::atomic<Chunk*>[]> chunk_table_;
+  std::vector<std::unique_ptr<Chunk>> chunks_ ABSL_GUARDED_BY(mu_);
+  std::atomic<uint64_t> end_id_{0};
   absl::flat_hash_map<std::string, uint32_t> section_codes_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> language_codes_ ABSL_GUARDED_BY(mu_);
 };

@@ -67,5 +67,42 @@ TEST(CandidateListCacheTest, MemoryCountsEveryMember) {
   EXPECT_EQ(cache.MemoryBytes(), one);
 }
 
+TEST(CandidateListCacheTest, FilteredListsAreServedUntilTheirTtlAndGoWithTheSource) {
+  const absl::Time t0 = absl::FromUnixSeconds(1000);
+  CandidateListCache cache(100, 50, /*filtered_capacity=*/100, /*filtered_ttl=*/absl::Seconds(1));
+  cache.PutFiltered(ListOf(7, 50), "s1|l*|a*", t0);
+  cache.PutFiltered(ListOf(7, 50), "s2|l*|a*", t0);
+  EXPECT_EQ(cache.FindFiltered(7, "s1|l*|a*", 50, t0 + absl::Milliseconds(999))->k, 50);
+  EXPECT_EQ(cache.FindFiltered(7, "s1|l*|a*", 50, t0 + absl::Seconds(1)), nullptr);  // too old
+  EXPECT_EQ(cache.FindFiltered(7, "s3|l*|a*", 50, t0), nullptr);   // another filter
+  EXPECT_EQ(cache.FindFiltered(8, "s1|l*|a*", 50, t0), nullptr);   // another source
+  EXPECT_EQ(cache.FindFiltered(7, "s1|l*|a*", 200, t0), nullptr);  // too narrow
+  EXPECT_EQ(cache.Find(7, 50), nullptr);                           // not the source's own list
+  // A newer list for the same filter replaces the old one and its age.
+  cache.PutFiltered(ListOf(7, 200), "s1|l*|a*", t0 + absl::Seconds(5));
+  EXPECT_EQ(cache.FindFiltered(7, "s1|l*|a*", 200, t0 + absl::Seconds(5))->k, 200);
+  const CandidateCacheStats s = cache.Stats();
+  EXPECT_EQ(s.filtered_lists, 2u);
+  EXPECT_EQ(s.filtered_hits, 2u);
+  EXPECT_EQ(s.filtered_misses, 4u);
+  EXPECT_EQ(s.misses, 1u);
+  EXPECT_GT(cache.MemoryBytes(), 0u);
+  cache.Erase(7);  // the source changed: its filtered lists go too
+  EXPECT_EQ(cache.FindFiltered(7, "s2|l*|a*", 50, t0), nullptr);
+  EXPECT_EQ(cache.Stats().filtered_lists, 0u);
+}
+
+TEST(CandidateListCacheTest, FilteredListsAreBoundedAndOffWithoutTtl) {
+  const absl::Time t0 = absl::FromUnixSeconds(1000);
+  CandidateListCache bounded(100, 50, /*filtered_capacity=*/16, absl::Seconds(1));
+  for (uint64_t id = 0; id < 1000; ++id) bounded.PutFiltered(ListOf(id, 50), "k", t0);
+  EXPECT_LE(bounded.Stats().filtered_lists, 16u);
+  EXPECT_GT(bounded.Stats().evictions, 0u);
+  CandidateListCache off(100, 50, 100, absl::ZeroDuration());
+  off.PutFiltered(ListOf(1, 50), "k", t0);
+  EXPECT_EQ(off.FindFiltered(1, "k", 50, t0), nullptr);
+  EXPECT_EQ(off.Stats().filtered_lists, 0u);
+}
+
 }  // namespace
 }  // namespace headliner

@@ -234,30 +234,40 @@ TEST_F(RankerTest, HundredsOfNearDuplicatesDoNotExplodeTheWork) {
   EXPECT_LE(r.candidates_scored, 3 * (CandidateList::kMaxGroupMembers + 40));
 }
 
+class FilteredRankerTest : public RankerTest {
+ protected:
+  // A source whose 300 nearest articles are all in "world", and business articles further away:
+  // its own list cannot fill a business filter.
+  void ApplyWorldSourceAndBusinessArticles() {
+    config_.encoder.dimension = 256;
+    config_.index.min_main_segment = 100;  // a real graph
+    Open();
+    MustApply(MakeArticle("source", "Japan, Pakistan agree on better industrial cooperation",
+                          kNow - absl::Hours(1)));
+    for (int i = 0; i < 300; ++i) {  // many world articles closer to the source than any business
+      MustApply(
+          MakeArticle("world-" + std::to_string(i),
+                      "Japan Pakistan industrial cooperation talks round " + std::to_string(i),
+                      kNow - absl::Minutes(i)));
+    }
+    for (int i = 0; i < 12; ++i) {
+      MustApply(MakeArticle("biz-" + std::to_string(i),
+                            "Markets: industrial output " + std::to_string(i) + " in Pakistan",
+                            kNow - absl::Hours(2), "business"));
+    }
+    for (int i = 0; i < 30; ++i) {
+      MustApply(MakeArticle("biz-other-" + std::to_string(i),
+                            "Tech shares rally on chip demand, day " + std::to_string(i),
+                            kNow - absl::Hours(3), "business"));
+    }
+  }
+};
+
 // A section filter that the source's own list cannot fill is served by a search within the
 // filter, not by widening the list to hundreds of neighbours; it finds the nearest articles of
 // that section however far down the unfiltered neighbours they are.
-TEST_F(RankerTest, AFilterTheListCannotFillIsSearchedWithin) {
-  config_.encoder.dimension = 256;
-  config_.index.min_main_segment = 100;  // a real graph
-  Open();
-  MustApply(MakeArticle("source", "Japan, Pakistan agree on better industrial cooperation",
-                        kNow - absl::Hours(1)));
-  for (int i = 0; i < 300; ++i) {  // many world articles closer to the source than any business
-    MustApply(MakeArticle("world-" + std::to_string(i),
-                          "Japan Pakistan industrial cooperation talks round " + std::to_string(i),
-                          kNow - absl::Minutes(i)));
-  }
-  for (int i = 0; i < 12; ++i) {
-    MustApply(MakeArticle("biz-" + std::to_string(i),
-                          "Markets: industrial output " + std::to_string(i) + " in Pakistan",
-                          kNow - absl::Hours(2), "business"));
-  }
-  for (int i = 0; i < 30; ++i) {
-    MustApply(MakeArticle("biz-other-" + std::to_string(i),
-                          "Tech shares rally on chip demand, day " + std::to_string(i),
-                          kNow - absl::Hours(3), "business"));
-  }
+TEST_F(FilteredRankerTest, AFilterTheListCannotFillIsSearchedWithin) {
+  ApplyWorldSourceAndBusinessArticles();
   ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_);
   ArticleFilter business;
   business.sections = {"business"};
@@ -273,6 +283,26 @@ TEST_F(RankerTest, AFilterTheListCannotFillIsSearchedWithin) {
   EXPECT_LE(r.widest_list, ranking_.candidate_pool);  // no widening
   // Without a filter the list is the source's own, cached as usual.
   EXPECT_FALSE(Rank("source").filtered_search);
+}
+
+// The next request of the same source and filter (within ranking.filtered_list_ttl) takes the
+// list kept in the cache instead of searching again, and ranks the same.
+TEST_F(FilteredRankerTest, AListSearchedWithinAFilterIsReusedForTheSameFilter) {
+  ApplyWorldSourceAndBusinessArticles();
+  CandidateListCache cache(1000, ranking_.candidate_pool, 100, absl::Seconds(1));
+  ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_, &cache);
+  ArticleFilter business;
+  business.sections = {"business"};
+  const RankResult first = Rank("source", business);
+  ASSERT_TRUE(first.filtered_search);
+  EXPECT_EQ(cache.Stats().filtered_hits, 0u);
+  const RankResult again = Rank("source", business);  // kNow: within the TTL
+  EXPECT_EQ(cache.Stats().filtered_hits, 1u);
+  EXPECT_EQ(Ids(again), Ids(first));
+  ArticleFilter world;
+  world.sections = {"world", "business"};  // another filter: not the business list
+  Rank("source", world);
+  EXPECT_EQ(cache.Stats().filtered_hits, 1u);
 }
 
 class HybridRankerTest : public RankerTest {
