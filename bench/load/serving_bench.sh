@@ -13,7 +13,9 @@
 # (fixed arrival rate); LIVE_CLICKS=1000 (default) streams that many new clicks per second into
 # the server through Kafka during each Headliner row (0: none); KEEP_DATA=DIR leaves the server's
 # data dir there; REUSE_DATA=DIR starts the server on such a dir instead of loading (the same
-# ARTICLES, for the request mix) and reports how long it took to serve: a restart.
+# ARTICLES, for the request mix) and reports how long it took to serve: a restart. LIVE_SEED
+# seeds the live click stream (default 12; with REUSE_DATA the clock, because the dir has already
+# applied the default stream's event ids, which would be dropped as duplicates).
 # KAFKA_BROKERS=127.0.0.1:9092 (scripts/kafka start) feeds the server through that broker, on
 # topics of its own, instead of the embedded cluster: the embedded (mock) cluster runs inside the
 # server process, and under a steady click stream its thread took most of the server's CPU, so
@@ -25,6 +27,7 @@ SECONDS_PER_ROW=${2:-15}
 CONCURRENCY=${CONCURRENCY:-"1 16 64"}
 RATES=${RATES:-}
 LIVE_CLICKS=${LIVE_CLICKS:-1000}
+LIVE_SEED=${LIVE_SEED:-$([ -n "${REUSE_DATA:-}" ] && date +%s || echo 12)}
 B=${BUILD_DIR:-build}
 WORK=$(mktemp -d /tmp/headliner-serving-XXXXXX)
 DATA=${REUSE_DATA:-${KEEP_DATA:-$WORK/data}}
@@ -46,7 +49,7 @@ if [ "$LIVE_CLICKS" -gt 0 ]; then
   rows=$(($(wc -w <<<"$CONCURRENCY $RATES")))
   # About four clicks per session: enough sessions for every row's slice.
   "$B/headliner-cli" simulate --count "$ARTICLES" --seed 11 --span_hours 168 \
-    --sessions $((rows * (SECONDS_PER_ROW + 8) * LIVE_CLICKS / 3)) --click_seed 12 \
+    --sessions $((rows * (SECONDS_PER_ROW + 8) * LIVE_CLICKS / 3)) --click_seed "$LIVE_SEED" \
     >"$WORK/live-clicks.jsonl"
 fi
 # Each Headliner row streams its own slice (new event ids; a whole 2M-line file took the producer
