@@ -46,7 +46,7 @@ trap cleanup EXIT
 # (its own sessions and event ids: --click_seed), paced at LIVE_CLICKS per second by
 # `produce --rate`.
 if [ "$LIVE_CLICKS" -gt 0 ]; then
-  rows=$(($(wc -w <<<"$CONCURRENCY $RATES")))
+  rows=$(($(wc -w <<<"$CONCURRENCY $RATES") + 1))  # and the background measurement
   # About four clicks per session: enough sessions for every row's slice.
   "$B/headliner-cli" simulate --count "$ARTICLES" --seed 11 --span_hours 168 \
     --sessions $((rows * (SECONDS_PER_ROW + 8) * LIVE_CLICKS / 3)) --click_seed "$LIVE_SEED" \
@@ -166,6 +166,21 @@ GEN=("$B/bench/load_generator" --catalog "$WORK/catalog.jsonl" --clicks "$WORK/c
 PIDS+=($!)
 sleep 0.5
 
+# The server's CPU time (user + system, in cores over an interval) from /proc.
+server_ticks() { awk '{print $14 + $15}' "/proc/${PIDS[0]}/stat"; }
+cores() { python3 -c "import os; print(f'{($2 - $1) / os.sysconf(\"SC_CLK_TCK\") / $3:.2f}')"; }
+# What the click stream alone costs the server (applying, index compaction, list refreshes): the
+# CPU left for requests is what remains of the machine's two cores.
+if [ "$LIVE_CLICKS" -gt 0 ]; then
+  live_clicks start
+  sleep 3
+  t_a=$(server_ticks)
+  sleep 10
+  t_b=$(server_ticks)
+  live_clicks stop
+  echo "background: the server used $(cores "$t_a" "$t_b" 10) cores with $LIVE_CLICKS clicks/s" \
+    "streaming in and no requests"
+fi
 clicks_before=$("$B/headliner-cli" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("clicks",0))')
 header=--header
 # One row: the floor, then Headliner (with live clicks flowing), with the same load arguments.
@@ -174,14 +189,18 @@ row() {
   echo "$floor"
   header=
   live_clicks start
+  t_a=$(server_ticks)
+  s_a=$(date +%s.%N)
   real=$("${GEN[@]}" --target "$HEADLINER_ADDR" "$@" --label "headliner ${ARTICLES} articles")
+  t_b=$(server_ticks)
+  s_b=$(date +%s.%N)
   live_clicks stop
   echo "$real"
-  python3 - "$floor" "$real" <<'PY'
+  python3 - "$floor" "$real" "$(cores "$t_a" "$t_b" "$(python3 -c "print($s_b - $s_a)")")" <<'PY'
 import sys
 f = float(sys.argv[1].splitlines()[-1].split()[-8])  # QPS: 8th column from the right
 r = float(sys.argv[2].split()[-8])
-print(f"{'':28} {'':14} {100 * r / f:9.1f}% of the floor")
+print(f"{'':28} {'':14} {100 * r / f:9.1f}% of the floor; the server used {sys.argv[3]} cores")
 PY
 }
 for c in $CONCURRENCY; do row --concurrency "$c"; done
