@@ -36,13 +36,15 @@ class MetadataFilter {
       }
     }
     if (filter.max_age) oldest_micros_ = absl::ToUnixMicros(now - *filter.max_age);
+    if (!restricts()) return;  // the key names a restriction; none is needed without one
     key_ = absl::StrCat(
         "s", CodesKey(sections_), "|l", CodesKey(languages_), "|a",
         filter.max_age ? absl::StrCat(absl::ToInt64Microseconds(*filter.max_age)) : "*");
   }
 
   // Names the restriction (codes and maximum age, not the request time): requests with equal keys
-  // accept the same articles, give or take the ones ageing out meanwhile.
+  // accept the same articles, give or take the ones ageing out meanwhile. Empty when the filter
+  // does not restrict.
   const std::string& Key() const { return key_; }
 
   // Whether the filter restricts by metadata at all (exclusions aside).

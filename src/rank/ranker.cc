@@ -105,7 +105,7 @@ absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request,
   int k = std::max(config_.candidate_pool, request.limit + 1);
   int scored = 0;
   // Once the source's own list leaves too few items under the request's metadata filter, the
-  // indexes are searched within the filter (uncached) instead of widening the list.
+  // indexes are searched within the filter (FilteredListOf) instead of widening the list.
   const ArticleMetadataTable& metadata = sources_.articles.metadata();
   const MetadataFilter filter(request.filter, metadata, request.now);
   bool filtered = false;
