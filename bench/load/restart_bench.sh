@@ -61,7 +61,7 @@ stop
 start "clean restart"
 "$B/headliner-cli" sample --count "$NEW" --seed 99 | sed 's/"id":"sample-/"id":"fresh-/' \
   >"$WORK/fresh.jsonl"
-"$B/headliner-cli" load "$WORK/fresh.jsonl" >/dev/null
+"$B/headliner-cli" load "$WORK/fresh.jsonl" >/dev/null 2>&1
 kill -9 "$PID"
 wait "$PID" 2>/dev/null || true
 PID=
