@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 
-from kafka_ingest_test import BROKERS, SKIP, broker_up, log
+from kafka_ingest_test import BROKERS, SKIP, broker_missing, log
 
 ARTICLES, CLICKS = 400, 600
 TMPFS_MIB, MIN_FREE_MIB = 48, 12
@@ -103,13 +103,8 @@ kafka:
 
 
 def main(binary, cli):
-    if not broker_up():
-        msg = f"no Kafka broker at {BROKERS} (scripts/kafka start)"
-        if os.environ.get("HEADLINER_REQUIRE_KAFKA") == "1":
-            print("FAIL: " + msg)
-            return 1
-        print("SKIP: " + msg)
-        return SKIP
+    if (missing := broker_missing()) is not None:
+        return missing
     work = tempfile.mkdtemp(prefix="headliner-disk-full-")
     disk = os.path.join(work, "disk")
     os.mkdir(disk)
