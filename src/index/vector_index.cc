@@ -63,10 +63,15 @@ class SingleThreadedOpenMp {
   int previous_;
 };
 
+// The order of results: higher score first, ties by lower id. A total order, so that which of
+// several equal vectors (republished copies of one headline) make the cut at k does not depend on
+// where they sit in a segment, which differs between a live index and one restored after a restart.
+bool Better(const SearchHit& a, const SearchHit& b) {
+  return a.score != b.score ? a.score > b.score : a.id < b.id;
+}
+
 void MergeHits(std::vector<SearchHit>& hits, int k) {
-  std::sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
-    return a.score != b.score ? a.score > b.score : a.id < b.id;
-  });
+  std::sort(hits.begin(), hits.end(), Better);
   if (hits.size() > static_cast<size_t>(k)) hits.resize(k);
 }
 
@@ -307,19 +312,19 @@ void VectorIndex::ScanDeltaLocked(const float* query, int k, const IdFilter* acc
   // Exact scan with a size-k min-heap on score. FAISS's own flat search would use its scalar
   // kernel (see inner_product.h).
   const float* xb = delta_->get_xb();
-  auto worse = [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; };
+  // Heap ordered by Better: its front is the worst kept hit.
   std::vector<SearchHit> heap;
   heap.reserve(k);
   for (size_t row = 0; row < delta_ids_.size(); ++row) {
     if (accept != nullptr && !(*accept)(delta_ids_[row])) continue;
-    const float score = InnerProduct(query, xb + row * dimension_, dimension_);
+    const SearchHit hit{delta_ids_[row], InnerProduct(query, xb + row * dimension_, dimension_)};
     if (heap.size() < static_cast<size_t>(k)) {
-      heap.push_back({delta_ids_[row], score});
-      std::push_heap(heap.begin(), heap.end(), worse);
-    } else if (score > heap.front().score) {
-      std::pop_heap(heap.begin(), heap.end(), worse);
-      heap.back() = {delta_ids_[row], score};
-      std::push_heap(heap.begin(), heap.end(), worse);
+      heap.push_back(hit);
+      std::push_heap(heap.begin(), heap.end(), Better);
+    } else if (Better(hit, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), Better);
+      heap.back() = hit;
+      std::push_heap(heap.begin(), heap.end(), Better);
     }
   }
   hits.insert(hits.end(), heap.begin(), heap.end());
