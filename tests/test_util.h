@@ -74,6 +74,18 @@ inline std::vector<float> RandomUnitVector(std::mt19937& rng, int dimension) {
   return v;
 }
 
+// `v` moved by `step` (standard deviation per coordinate) in a random direction, unit normalised.
+inline std::vector<float> Nudged(std::vector<float> v, std::mt19937& rng, float step) {
+  std::normal_distribution<float> normal(0, step);
+  float norm = 0;
+  for (float& x : v) {
+    x += normal(rng);
+    norm += x * x;
+  }
+  for (float& x : v) x /= std::sqrt(norm);
+  return v;
+}
+
 }  // namespace headliner::testing
 
 #endif  // HEADLINER_TESTS_TEST_UTIL_H_

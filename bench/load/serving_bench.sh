@@ -19,7 +19,9 @@
 # KAFKA_BROKERS=127.0.0.1:9092 (scripts/kafka start) feeds the server through that broker, on
 # topics of its own, instead of the embedded cluster: the embedded (mock) cluster runs inside the
 # server process, and under a steady click stream its thread took most of the server's CPU, so
-# the serving figures with live clicks come from a real broker. Needs scripts/build first.
+# the serving figures with live clicks come from a real broker. With it, SERVER_YAML adds lines to
+# the server's config (e.g. SERVER_YAML=$'index:\n  keep_place_similarity: 1' for an A/B of an
+# option in one build). Needs scripts/build first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ARTICLES=${1:-10000}
@@ -90,6 +92,7 @@ kafka:
   articles_topic: "$run-articles"
   clicks_topic: "$CLICKS_TOPIC"
 EOF
+  if [ -n "${SERVER_YAML:-}" ]; then printf '%s\n' "$SERVER_YAML" >>"$WORK/config.yaml"; fi
   export HEADLINER_KAFKA_BROKERS=$KAFKA_BROKERS
   # The topics exist before the server subscribes (a later one waits for a metadata refresh).
   for t in "$CLICKS_TOPIC" "$run-articles"; do

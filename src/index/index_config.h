@@ -15,6 +15,10 @@ struct IndexConfig {
   // The delta (flat) segment is compacted into a new main segment once it holds this many
   // vectors, or the main segment has this many masked (stale or deleted) entries.
   int compaction_threshold = 2000;
+  // An updated vector whose inner product with the vector its graph entry was inserted with is
+  // at least this keeps its place in the graph (its codes are replaced; vector_index.h) instead
+  // of being re-inserted. Unit vectors at 0.98 are 11 degrees apart. 1: always re-insert.
+  double keep_place_similarity = 0.98;
   // Below this many vectors everything stays in the flat segment: exact and fast enough.
   int min_main_segment = 2000;
   // Store the main segment's vectors as 8-bit scalar-quantised codes (a quarter of the memory

@@ -19,7 +19,9 @@ namespace headliner {
 namespace {
 
 constexpr char kMagic[8] = {'H', 'L', 'N', 'R', 'I', 'D', 'X', '1'};
-constexpr uint32_t kFormatVersion = 1;
+// 2: moved entries (main-segment entries updated in place) after the masked labels. A file of
+// another version is refused, and the engine rebuilds the index instead.
+constexpr uint32_t kFormatVersion = 2;
 
 struct FileCloser {
   void operator()(FILE* f) const { std::fclose(f); }
@@ -205,6 +207,8 @@ absl::StatusOr<IndexSnapshotInfo> WriteIndexSnapshot(const VectorIndex& index, u
     WriteGraph(out, contents.main->hnsw().hnsw);
   }
   out.Array(contents.masked);
+  out.Array(contents.moved);
+  out.Array(contents.moved_codes);
   out.Array(contents.delta_ids);
   out.Array(contents.delta_vectors);
   absl::Status written = out.Finish();
@@ -260,8 +264,8 @@ absl::StatusOr<IndexSnapshotInfo> ReadIndexSnapshot(const std::string& path, Vec
   if (has_main && (!in.Array(ids) || !in.Array(codes) || !ReadGraph(in, graph))) {
     return Damaged(path, "main segment truncated");
   }
-  if (!in.Array(contents.masked) || !in.Array(contents.delta_ids) ||
-      !in.Array(contents.delta_vectors) || !in.Finish()) {
+  if (!in.Array(contents.masked) || !in.Array(contents.moved) || !in.Array(contents.moved_codes) ||
+      !in.Array(contents.delta_ids) || !in.Array(contents.delta_vectors) || !in.Finish()) {
     return Damaged(path, "truncated or checksum mismatch");
   }
   if (has_main) {

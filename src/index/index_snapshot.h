@@ -1,7 +1,7 @@
 // Index snapshots: a VectorIndex's whole content (the HNSW graph and storage codes of its main
-// segment, the masked labels, the delta rows) in one file, with the caller's position of the
-// last change it reflects. Loading one takes the time to read the file; rebuilding the graph from
-// every stored vector took minutes at a million articles.
+// segment, the masked labels, the codes of entries moved in place, the delta rows) in one file,
+// with the caller's position of the last change it reflects. Loading one takes the time to read the
+// file; rebuilding the graph from every stored vector took minutes at a million articles.
 //
 // The position is opaque here; the engine uses the index journal's (store/index_journal.h), whose
 // later entries it replays after a load. A snapshot is written to a temporary file, fsynced and

@@ -36,14 +36,19 @@ class MainSegment {
 
   // A copy of `base` with `ids` appended: the graph is copied and the new vectors inserted into
   // it, which costs a copy plus O(new vectors) instead of a full build. An id already in `base`
-  // gets a new label; its old label must be masked by the caller.
-  MainSegment(const MainSegment& base, const IndexConfig& config, std::span<const uint64_t> ids,
-              std::span<const float> vectors)
+  // gets a new label; its old label must be masked by the caller. `moved` replaces the codes of
+  // base labels (entries updated in place) before the new vectors are inserted.
+  template <typename MovedCodes>
+  MainSegment(const MainSegment& base, const IndexConfig& config, const MovedCodes& moved,
+              std::span<const uint64_t> ids, std::span<const float> vectors)
       : storage_(NewStorage(config, base.hnsw_.d)),
         hnsw_(storage_.get(), config.hnsw_m),
         ids_(base.ids_) {
     storage_->codes = base.storage_->codes;
     storage_->ntotal = base.storage_->ntotal;
+    for (const auto& [label, codes] : moved) {
+      std::copy(codes.begin(), codes.end(), storage_->codes.begin() + label * code_size());
+    }
     hnsw_.hnsw = base.hnsw_.hnsw;
     hnsw_.ntotal = base.hnsw_.ntotal;
     hnsw_.add(static_cast<Label>(ids.size()), vectors.data());
@@ -75,6 +80,17 @@ class MainSegment {
 
   const faiss::IndexHNSW& hnsw() const { return hnsw_; }
   const std::vector<uint8_t>& codes() const { return storage_->codes; }
+  size_t code_size() const { return storage_->code_size; }
+  const uint8_t* CodesOf(Label label) const {
+    return storage_->codes.data() + label * storage_->code_size;
+  }
+  // The codes this segment's storage would hold for `vector` (dimension floats), and back.
+  std::vector<uint8_t> Encode(const float* vector) const {
+    std::vector<uint8_t> codes(storage_->code_size);
+    storage_->sa_encode(1, vector, codes.data());
+    return codes;
+  }
+  void Decode(const uint8_t* codes, float* vector) const { storage_->sa_decode(1, codes, vector); }
   const std::vector<uint64_t>& ids() const { return ids_; }
   uint64_t IdOf(Label label) const { return ids_[label]; }
   std::optional<Label> LabelOf(uint64_t id) const {

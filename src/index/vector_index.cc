@@ -17,13 +17,7 @@
 
 namespace headliner {
 
-using Label = faiss::Index::idx_t;
-
 namespace {
-
-// Above this share of masked entries a compaction rebuilds the graph from the live vectors
-// instead of extending it: masked entries still cost search time.
-constexpr double kMaxMaskedFraction = 0.1;
 
 // Lets HNSW skip masked labels while it walks the graph, so that a query still finds k live
 // neighbours however many entries are masked.
@@ -105,6 +99,7 @@ absl::Status VectorIndex::Restore(std::span<const uint64_t> ids, std::span<const
   MutexLock lock(&mu_);
   main_ = std::move(main);
   masked_labels_.clear();
+  moved_.clear();
   delta_->reset();
   delta_ids_.clear();
   delta_rows_.clear();
@@ -123,6 +118,14 @@ VectorIndex::Contents VectorIndex::Export() const {
   contents.main = main_;
   contents.masked.assign(masked_labels_.begin(), masked_labels_.end());
   std::sort(contents.masked.begin(), contents.masked.end());
+  for (const auto& entry : moved_) {
+    if (!masked_labels_.contains(entry.first)) contents.moved.push_back(entry.first);
+  }
+  std::sort(contents.moved.begin(), contents.moved.end());
+  for (Label label : contents.moved) {
+    const std::vector<uint8_t>& codes = moved_.at(label);
+    contents.moved_codes.insert(contents.moved_codes.end(), codes.begin(), codes.end());
+  }
   contents.delta_ids = delta_ids_;
   const float* xb = delta_->get_xb();
   contents.delta_vectors.assign(xb, xb + delta_ids_.size() * dimension_);
@@ -140,10 +143,24 @@ absl::Status VectorIndex::Import(Contents contents) {
       return absl::InvalidArgumentError(absl::StrCat("import: masked label ", label));
     }
   }
+  const size_t code_size = contents.main == nullptr ? 0 : contents.main->code_size();
+  if (contents.moved_codes.size() != contents.moved.size() * code_size) {
+    return absl::InvalidArgumentError("import: moved entries and their codes disagree");
+  }
+  MovedCodes moved;
+  for (size_t i = 0; i < contents.moved.size(); ++i) {
+    const Label label = contents.moved[i];
+    if (label < 0 || label >= main_size) {
+      return absl::InvalidArgumentError(absl::StrCat("import: moved label ", label));
+    }
+    const auto codes = contents.moved_codes.begin() + i * code_size;
+    moved[label].assign(codes, codes + code_size);
+  }
   std::lock_guard<std::mutex> one_build(compaction_mu_);
   MutexLock lock(&mu_);
   main_ = std::move(contents.main);
   masked_labels_ = absl::flat_hash_set<int64_t>(contents.masked.begin(), contents.masked.end());
+  moved_ = std::move(moved);
   delta_->reset();
   delta_ids_.clear();
   delta_rows_.clear();
@@ -162,6 +179,7 @@ absl::Status VectorIndex::Upsert(uint64_t id, std::span<const float> vector) {
   bool due = false;
   {
     MutexLock lock(&mu_);
+    if (MoveInMainLocked(id, vector.data())) return absl::OkStatus();
     RemoveFromDeltaLocked(id);
     MaskInMainLocked(id);
     AddToDeltaLocked(id, vector.data());
@@ -205,7 +223,31 @@ void VectorIndex::RemoveFromDeltaLocked(uint64_t id) {
 
 void VectorIndex::MaskInMainLocked(uint64_t id) {
   if (main_ == nullptr) return;
-  if (std::optional<Label> label = main_->LabelOf(id)) masked_labels_.insert(*label);
+  if (std::optional<Label> label = main_->LabelOf(id)) {
+    masked_labels_.insert(*label);
+    // A masked entry's moved codes are never read; while a compaction reads moved_ without the
+    // lock they must stay (it ends by clearing them all).
+    if (!compacting_) moved_.erase(*label);
+  }
+}
+
+bool VectorIndex::MoveInMainLocked(uint64_t id, const float* vector) {
+  // During a compaction the segment is being copied without the lock: updates go to the delta
+  // segment then, as the compaction expects.
+  if (config_.keep_place_similarity >= 1 || compacting_ || main_ == nullptr) return false;
+  const std::optional<Label> label = main_->LabelOf(id);
+  if (!label || masked_labels_.contains(*label) || delta_rows_.contains(id)) return false;
+  // Compared with where the graph placed it, not with its last update, so that drift adds up.
+  std::unique_ptr<faiss::FlatCodesDistanceComputer> placed = main_->NewDistanceComputer();
+  placed->set_query(vector);
+  if ((*placed)(*label) < config_.keep_place_similarity) return false;
+  moved_[*label] = main_->Encode(vector);
+  return true;
+}
+
+const uint8_t* VectorIndex::CodesLocked(Label label) const {
+  auto it = moved_.find(label);
+  return it != moved_.end() ? it->second.data() : main_->CodesOf(label);
 }
 
 std::vector<SearchHit> VectorIndex::Search(std::span<const float> query, int k) const {
@@ -239,8 +281,16 @@ std::vector<SearchHit> VectorIndex::SearchLocked(std::span<const float> query, i
       params.sel = &unmasked;
     }
     main_->hnsw().search(1, query.data(), main_k, scores.data(), labels.data(), &params);
+    std::unique_ptr<faiss::FlatCodesDistanceComputer> rescore;
     for (int64_t i = 0; i < main_k; ++i) {
       if (labels[i] < 0 || masked_labels_.contains(labels[i])) continue;
+      if (auto it = moved_.find(labels[i]); it != moved_.end()) {
+        if (rescore == nullptr) {
+          rescore = main_->NewDistanceComputer();
+          rescore->set_query(query.data());
+        }
+        scores[i] = rescore->distance_to_code(it->second.data());
+      }
       hits.push_back({main_->IdOf(labels[i]), scores[i]});
     }
   }
@@ -255,7 +305,7 @@ const float* VectorIndex::FindLocked(uint64_t id, float* buffer) const {
   if (main_ == nullptr) return nullptr;
   std::optional<Label> label = main_->LabelOf(id);
   if (!label || masked_labels_.contains(*label)) return nullptr;
-  main_->hnsw().reconstruct(*label, buffer);
+  main_->Decode(CodesLocked(*label), buffer);
   return buffer;
 }
 
@@ -287,7 +337,9 @@ std::vector<float> VectorIndex::InnerProducts(std::span<const float> query,
     }
     if (main_ == nullptr) continue;
     std::optional<Label> label = main_->LabelOf(ids[i]);
-    if (label && !masked_labels_.contains(*label)) out[i] = (*main_scores)(*label);
+    if (label && !masked_labels_.contains(*label)) {
+      out[i] = main_scores->distance_to_code(CodesLocked(*label));
+    }
   }
   return out;
 }
@@ -344,151 +396,10 @@ IndexStats VectorIndex::Stats() const {
   s.main_segment = main_ ? main_->size() : 0;
   s.masked = masked_labels_.size();
   s.delta_segment = delta_ids_.size();
+  s.moved = moved_.size();
   s.live = s.main_segment - s.masked + s.delta_segment;
   s.compactions = compactions_;
   return s;
-}
-
-bool VectorIndex::CompactionDueLocked() const {
-  const size_t threshold = static_cast<size_t>(config_.compaction_threshold);
-  if (compacting_) return false;
-  if (main_ == nullptr) {
-    return delta_ids_.size() >= static_cast<size_t>(config_.min_main_segment);
-  }
-  return delta_ids_.size() >= threshold || TooManyMasked(*main_, masked_labels_.size());
-}
-
-bool VectorIndex::CompactIfDue() {
-  {
-    ReaderMutexLock lock(&mu_);
-    if (!CompactionDueLocked()) return false;
-  }
-  Compact(CompactionMode::kExtendIfCheap);
-  return true;
-}
-
-void VectorIndex::Compact() { Compact(CompactionMode::kRebuild); }
-
-void VectorIndex::Compact(CompactionMode mode) {
-  std::lock_guard<std::mutex> one_build(compaction_mu_);
-
-  // 1. Snapshot under the lock: cheap (pointer copy, masked set and the small delta segment).
-  std::shared_ptr<const MainSegment> old_main;
-  absl::flat_hash_set<int64_t> old_masked;
-  std::vector<uint64_t> ids;
-  std::vector<float> vectors;
-  {
-    MutexLock lock(&mu_);
-    compacting_ = true;
-    changed_during_compaction_.clear();
-    old_main = main_;
-    old_masked = masked_labels_;
-    ids = delta_ids_;
-    vectors.assign(delta_->get_xb(), delta_->get_xb() + delta_ids_.size() * dimension_);
-  }
-
-  // 2. Build without the lock; searches and writes go on meanwhile. While few main entries are
-  //    masked, extend a copy of the graph with the delta rows; otherwise rebuild from live vectors.
-  const bool incremental = mode == CompactionMode::kExtendIfCheap && old_main != nullptr &&
-                           !ids.empty() && !TooManyMasked(*old_main, old_masked.size());
-  std::shared_ptr<const MainSegment> new_main;
-  std::vector<Label> superseded;  // old labels of ids the incremental build re-adds
-  if (incremental) {
-    for (uint64_t id : ids) {
-      if (std::optional<Label> label = old_main->LabelOf(id)) superseded.push_back(*label);
-    }
-    new_main = std::make_shared<const MainSegment>(*old_main, config_, ids, vectors);
-  } else {
-    if (old_main != nullptr) AppendLiveVectors(*old_main, old_masked, ids, vectors);
-    if (ids.size() >= static_cast<size_t>(config_.min_main_segment)) {
-      new_main = std::make_shared<const MainSegment>(dimension_, config_, ids, vectors);
-    }
-  }
-
-  // 3. Swap. Everything written during the build is current in the delta segment (or removed),
-  //    so it stays there and its snapshot copy is masked in the new main segment.
-  MutexLock lock(&mu_);
-  compacting_ = false;
-  ++compactions_;
-  if (new_main == nullptr) {
-    FoldMainIntoDeltaLocked(ids, vectors);
-    return;
-  }
-  // An incremental main keeps the old labels, so the masks set meanwhile still apply.
-  absl::flat_hash_set<int64_t> new_masked;
-  if (incremental) new_masked = std::move(masked_labels_);
-  new_masked.insert(superseded.begin(), superseded.end());
-  for (uint64_t id : changed_during_compaction_) {
-    if (std::optional<Label> label = new_main->LabelOf(id)) new_masked.insert(*label);
-  }
-  KeepOnlyChangedInDeltaLocked();
-  main_ = std::move(new_main);
-  masked_labels_ = std::move(new_masked);
-  changed_during_compaction_.clear();
-}
-
-bool VectorIndex::TooManyMasked(const MainSegment& main, size_t masked) const {
-  return masked >= std::max<size_t>(config_.compaction_threshold, main.size() * kMaxMaskedFraction);
-}
-
-void VectorIndex::AppendLiveVectors(const MainSegment& main,
-                                    const absl::flat_hash_set<int64_t>& masked,
-                                    std::vector<uint64_t>& ids, std::vector<float>& vectors) const {
-  std::vector<float> row(dimension_);
-  for (size_t label = 0; label < main.size(); ++label) {
-    if (masked.contains(static_cast<Label>(label))) continue;
-    main.hnsw().reconstruct(static_cast<Label>(label), row.data());
-    ids.push_back(main.IdOf(static_cast<Label>(label)));
-    vectors.insert(vectors.end(), row.begin(), row.end());
-  }
-}
-
-void VectorIndex::FoldMainIntoDeltaLocked(std::span<const uint64_t> ids,
-                                          std::span<const float> vectors) {
-  // Too few vectors for a graph: keep one exact segment, moving the old main's still-unmasked
-  // vectors into it.
-  changed_during_compaction_.clear();
-  if (main_ == nullptr) return;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    std::optional<Label> label = main_->LabelOf(ids[i]);
-    if (!label || masked_labels_.contains(*label) || delta_rows_.contains(ids[i])) continue;
-    AddToDeltaLocked(ids[i], vectors.data() + i * dimension_);
-  }
-  main_.reset();
-  masked_labels_.clear();
-}
-
-void VectorIndex::KeepOnlyChangedInDeltaLocked() {
-  std::vector<uint64_t> keep_ids;
-  std::vector<float> keep_vectors;
-  for (size_t row = 0; row < delta_ids_.size(); ++row) {
-    if (!changed_during_compaction_.contains(delta_ids_[row])) continue;
-    keep_ids.push_back(delta_ids_[row]);
-    keep_vectors.insert(keep_vectors.end(), delta_->get_xb() + row * dimension_,
-                        delta_->get_xb() + (row + 1) * dimension_);
-  }
-  delta_->reset();
-  delta_ids_.clear();
-  delta_rows_.clear();
-  for (size_t i = 0; i < keep_ids.size(); ++i) {
-    AddToDeltaLocked(keep_ids[i], keep_vectors.data() + i * dimension_);
-  }
-}
-
-void VectorIndex::StartBackgroundCompaction() {
-  if (compaction_thread_.joinable()) return;
-  compaction_thread_ = std::thread([this] { CompactionLoop(); });
-}
-
-void VectorIndex::CompactionLoop() {
-  std::unique_lock<std::mutex> lock(loop_mu_);
-  while (!stop_) {
-    loop_cv_.wait_for(lock, std::chrono::seconds(1));
-    if (stop_) break;
-    lock.unlock();
-    CompactIfDue();
-    lock.lock();
-  }
 }
 
 }  // namespace headliner

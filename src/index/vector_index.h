@@ -5,13 +5,21 @@
 // InnerProduct (inner_product.h), not FAISS's scalar kernels.
 //  - Upsert puts the vector in the delta segment and masks the id's old entry in main, if any;
 //    Remove masks or drops it. Neither rebuilds anything, so an update is searchable at once.
-//  - Search queries both segments and merges the results, skipping masked main entries.
+//  - An update that stays close to the vector its main entry was inserted with (inner product at
+//    least `keep_place_similarity`) keeps its place in the graph instead: the entry's new codes
+//    are kept beside the immutable segment ("moved" entries), and everything that scores or reads
+//    the entry uses them; only the graph's links still reflect where it was inserted. So a
+//    behaviour vector nudged by every click costs a code write, not a graph insertion, until it
+//    has drifted far enough that the old links would mislead searches.
+//  - Search queries both segments and merges the results, skipping masked main entries; a moved
+//    entry the graph search returns is rescored on its new codes.
 //  - When the delta segment reaches `compaction_threshold`, a background thread builds a new main
 //    segment without holding the lock and swaps it in: a copy of the old graph extended with the
 //    delta rows while under 10% of the main entries are masked, else a rebuild from all live
-//    vectors (also triggered by masks alone). Writes that raced with the build stay in the delta
-//    segment and are masked in the new main. Below `min_main_segment` live vectors everything stays
-//    in the (exact) delta segment.
+//    vectors (also triggered by masks alone). Either way moved entries are written into the new
+//    segment with their new codes. Writes that raced with the build stay in the delta segment
+//    (none moves in place meanwhile) and are masked in the new main. Below `min_main_segment` live
+//    vectors everything stays in the (exact) delta segment.
 //
 // Thread safety: every public method may be called from any thread. `mu_` guards the segments;
 // searches take it shared, writers exclusively and only for O(dimension) work (Mutex does
@@ -51,6 +59,7 @@ struct IndexStats {
   uint64_t main_segment = 0;  // entries in the main segment, masked ones included
   uint64_t masked = 0;        // stale or removed entries of the main segment
   uint64_t delta_segment = 0;
+  uint64_t moved = 0;  // main entries updated in place (keep_place_similarity)
   uint64_t compactions = 0;
 };
 
@@ -104,6 +113,8 @@ class VectorIndex {
   struct Contents {
     std::shared_ptr<const MainSegment> main;  // null when everything is in the delta segment
     std::vector<int64_t> masked;              // labels of `main`
+    std::vector<int64_t> moved;               // labels of `main` updated in place, ascending
+    std::vector<uint8_t> moved_codes;         // their codes, a main-segment code size each
     std::vector<uint64_t> delta_ids;
     std::vector<float> delta_vectors;  // delta_ids.size() * dimension
   };
@@ -123,12 +134,19 @@ class VectorIndex {
   void Compact();
 
  private:
+  using Label = int64_t;  // a position in the main segment (faiss::idx_t)
+  using MovedCodes = absl::flat_hash_map<Label, std::vector<uint8_t>>;
   enum class CompactionMode { kRebuild, kExtendIfCheap };
   void Compact(CompactionMode mode);
   bool CompactionDueLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void AddToDeltaLocked(uint64_t id, const float* vector) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RemoveFromDeltaLocked(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void MaskInMainLocked(uint64_t id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Replaces the codes of the main entry of `id` if it is live there, close enough to `vector`
+  // and no compaction is reading the segment; returns whether it did.
+  bool MoveInMainLocked(uint64_t id, const float* vector) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The current codes of a live main entry: its moved codes, or the segment's.
+  const uint8_t* CodesLocked(Label label) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // The stored vector of `id`: a row of the delta segment, or `buffer` (dimension floats) filled
   // from the main segment; null when `id` is not live.
   const float* FindLocked(uint64_t id, float* buffer) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -140,9 +158,12 @@ class VectorIndex {
                        std::vector<SearchHit>& hits) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void CompactionLoop();
   bool TooManyMasked(const MainSegment& main, size_t masked) const;
-  // Appends the unmasked vectors of `main` (full rebuild).
+  // moved_, read by the compaction without the lock: nothing changes it while compacting_.
+  const MovedCodes& MovedWhileCompacting() const;
+  // Appends the unmasked vectors of `main`, moved ones with their new codes (full rebuild).
   void AppendLiveVectors(const MainSegment& main, const absl::flat_hash_set<int64_t>& masked,
-                         std::vector<uint64_t>& ids, std::vector<float>& vectors) const;
+                         const MovedCodes& moved, std::vector<uint64_t>& ids,
+                         std::vector<float>& vectors) const;
   void FoldMainIntoDeltaLocked(std::span<const uint64_t> ids, std::span<const float> vectors)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Drops delta rows that the new main segment now holds: all but those changed meanwhile.
@@ -154,6 +175,7 @@ class VectorIndex {
   mutable Mutex mu_;
   std::shared_ptr<const MainSegment> main_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<int64_t> masked_labels_ ABSL_GUARDED_BY(mu_);  // labels of main_
+  MovedCodes moved_ ABSL_GUARDED_BY(mu_);  // live labels of main_ updated in place
   std::unique_ptr<faiss::IndexFlatIP> delta_ ABSL_GUARDED_BY(mu_);
   std::vector<uint64_t> delta_ids_ ABSL_GUARDED_BY(mu_);                    // row -> id
   absl::flat_hash_map<uint64_t, int64_t> delta_rows_ ABSL_GUARDED_BY(mu_);  // id -> row

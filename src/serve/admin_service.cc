@@ -174,9 +174,11 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
   response.set_index_main_segment(index.main_segment);
   response.set_index_delta_segment(index.delta_segment);
   response.set_index_compactions(index.compactions);
+  response.set_index_moved(index.moved);
   const IndexStats behaviour = engine->behaviour_index().Stats();
   response.set_behaviour_index_vectors(behaviour.live);
   response.set_behaviour_index_compactions(behaviour.compactions);
+  response.set_behaviour_index_moved(behaviour.moved);
   response.set_data_dir_bytes(DirectoryBytes(engine->data_dir()));
   if (absl::StatusOr<uint64_t> free = engine->database().FreeBytes(); free.ok()) {
     response.set_disk_free_bytes(*free);

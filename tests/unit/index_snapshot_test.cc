@@ -23,11 +23,15 @@ IndexConfig SmallConfig(bool quantize) {
   return c;
 }
 
-// An index with all three parts: a main segment with masked entries, and delta rows (updates
-// and new ids).
+// An index with all its parts: a main segment with masked and moved entries, and delta rows
+// (updates and new ids).
 void Fill(VectorIndex& index, std::mt19937& rng) {
   for (uint64_t id = 0; id < 500; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
   index.Compact();
+  for (uint64_t id = 401; id < 450; ++id) {
+    ASSERT_TRUE(index.Upsert(id, testing::Nudged(*index.Vector(id), rng, 0.01f)).ok());
+  }
+  ASSERT_EQ(index.Stats().moved, 49u);
   for (uint64_t id = 0; id < 40; ++id) ASSERT_TRUE(index.Upsert(id * 7, RandomUnit(rng)).ok());
   for (uint64_t id = 1000; id < 1030; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
   for (uint64_t id = 300; id < 320; ++id) index.Remove(id);
@@ -54,6 +58,7 @@ void ExpectSameIndex(const VectorIndex& a, const VectorIndex& b) {
   EXPECT_EQ(sa.main_segment, sb.main_segment);
   EXPECT_EQ(sa.masked, sb.masked);
   EXPECT_EQ(sa.delta_segment, sb.delta_segment);
+  EXPECT_EQ(sa.moved, sb.moved);
 }
 
 class IndexSnapshotTest : public ::testing::TestWithParam<bool> {

@@ -192,6 +192,104 @@ TEST(VectorIndexTest, ConcurrentReadersAndWriter) {
 
 // A filtered search returns the k nearest accepted vectors, exactly over the delta segment and
 // (nearly) over the graph, and never one the filter refuses.
+// A vector nudged a little (a behaviour vector after a click) keeps its place in the graph: no
+// mask, no delta row, no compaction due; yet every read sees the new vector.
+TEST(VectorIndexTest, ASmallUpdateKeepsItsPlaceAndIsReadEverywhere) {
+  VectorIndex index(kDim, SmallConfig());
+  std::mt19937 rng(6);
+  for (uint64_t id = 0; id < 200; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
+  index.Compact();
+  const std::vector<float> before = *index.Vector(17);
+  const std::vector<float> after = testing::Nudged(before, rng, 0.02f);
+  ASSERT_GE(InnerProduct(before, after), 0.98f);
+  ASSERT_TRUE(index.Upsert(17, after).ok());
+  IndexStats stats = index.Stats();
+  EXPECT_EQ(stats.moved, 1u);
+  EXPECT_EQ(stats.masked, 0u);
+  EXPECT_EQ(stats.delta_segment, 0u);
+  EXPECT_EQ(stats.live, 200u);
+
+  // Reads: the stored vector, scores and search results are the new vector's (int8 codes).
+  const std::vector<float> stored = *index.Vector(17);
+  EXPECT_NEAR(InnerProduct(stored, after), 1.0f, 2e-3);
+  const std::vector<uint64_t> ids = {17};
+  EXPECT_NEAR(index.InnerProducts(after, ids)[0], 1.0f, 2e-3);
+  const std::vector<SearchHit> hits = index.Search(after, 1);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].id, 17u);
+  EXPECT_NEAR(hits[0].score, InnerProduct(after, stored), 1e-5);
+
+  // A compaction writes the new codes into the segment.
+  index.Compact();
+  stats = index.Stats();
+  EXPECT_EQ(stats.moved, 0u);
+  EXPECT_EQ(stats.live, 200u);
+  EXPECT_EQ(*index.Vector(17), stored);
+}
+
+// An extension (a copy of the graph plus the delta rows) carries the moved codes too.
+TEST(VectorIndexTest, AnExtendedSegmentHoldsTheMovedCodes) {
+  VectorIndex index(kDim, SmallConfig());
+  std::mt19937 rng(9);
+  for (uint64_t id = 0; id < 200; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
+  index.Compact();
+  ASSERT_TRUE(index.Upsert(17, testing::Nudged(*index.Vector(17), rng, 0.01f)).ok());
+  const std::vector<float> stored = *index.Vector(17);
+  for (uint64_t id = 1000; id < 1040; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
+  const uint64_t compactions = index.Stats().compactions;
+  ASSERT_TRUE(index.CompactIfDue());
+  const IndexStats stats = index.Stats();
+  EXPECT_EQ(stats.compactions, compactions + 1);
+  EXPECT_EQ(stats.main_segment, 240u);  // extended, not rebuilt (nothing masked)
+  EXPECT_EQ(stats.moved, 0u);
+  EXPECT_EQ(stats.delta_segment, 0u);
+  EXPECT_EQ(*index.Vector(17), stored);
+  EXPECT_EQ(index.Search(stored, 1).at(0).id, 17u);
+}
+
+// Drift is measured from where the graph placed the entry, so many small steps end in a
+// re-insertion; and a removal drops the moved codes with the entry.
+TEST(VectorIndexTest, DriftAddsUpToAReinsertion) {
+  VectorIndex index(kDim, SmallConfig());
+  std::mt19937 rng(7);
+  for (uint64_t id = 0; id < 200; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
+  index.Compact();
+  const std::vector<float> placed = *index.Vector(5);
+  std::vector<float> v = placed;
+  int steps = 0;
+  while (index.Stats().delta_segment == 0 && steps < 1000) {
+    v = testing::Nudged(v, rng, 0.01f);
+    ASSERT_TRUE(index.Upsert(5, v).ok());
+    ++steps;
+  }
+  EXPECT_GT(steps, 1);
+  EXPECT_LT(InnerProduct(placed, v), 0.98f);
+  IndexStats stats = index.Stats();
+  EXPECT_EQ(stats.delta_segment, 1u);
+  EXPECT_EQ(stats.masked, 1u);
+  EXPECT_EQ(stats.moved, 0u);
+  EXPECT_EQ(index.Search(v, 1).at(0).id, 5u);
+
+  ASSERT_TRUE(index.Upsert(9, testing::Nudged(*index.Vector(9), rng, 0.01f)).ok());
+  EXPECT_EQ(index.Stats().moved, 1u);
+  index.Remove(9);
+  EXPECT_EQ(index.Stats().moved, 0u);
+  EXPECT_FALSE(index.Vector(9).has_value());
+  for (const SearchHit& hit : index.Search(placed, 200)) EXPECT_NE(hit.id, 9u);
+}
+
+TEST(VectorIndexTest, KeepPlaceSimilarityOfOneAlwaysReinserts) {
+  IndexConfig config = SmallConfig();
+  config.keep_place_similarity = 1;
+  VectorIndex index(kDim, config);
+  std::mt19937 rng(8);
+  for (uint64_t id = 0; id < 200; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
+  index.Compact();
+  ASSERT_TRUE(index.Upsert(3, testing::Nudged(*index.Vector(3), rng, 0.001f)).ok());
+  EXPECT_EQ(index.Stats().moved, 0u);
+  EXPECT_EQ(index.Stats().delta_segment, 1u);
+}
+
 // Republished copies of a headline have equal vectors. Which of them make the cut at k must not
 // depend on their rows in the delta segment, which differ between a live index (arrival order,
 // rows moved by updates) and one restored after a restart: a restart changed the 20th item of a
