@@ -1,11 +1,13 @@
 // Events per second through the apply path alone (EventApplier on RocksDB + index, no Kafka):
 // a synthetic catalog, then a simulated click stream, applied in micro-batches as the Kafka
 // ingestor does, against the same events applied one WriteBatch per event (the baseline). Every
-// click signal is on (popularity, co-visitation, behaviour embeddings); a last row gives clicks
+// click signal is on (popularity, co-visitation, behaviour embeddings); the last rows give clicks
+// with the behaviour vectors read from RocksDB every time (behaviour.vector_cache_size 0), and
 // without the embeddings.
 //   build/bench/apply_bench [--articles 10000] [--sessions 50000] [--batch 1000]
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <span>
 
 #include "absl/flags/flag.h"
@@ -29,10 +31,11 @@ struct Rate {
   size_t events = 0;
 };
 
-// A fresh engine under `dir`.
-std::unique_ptr<Engine> OpenEngine(const std::string& dir, bool behaviour_embeddings = true) {
+// A fresh engine under `dir`, with the default config changed by `adjust`.
+std::unique_ptr<Engine> OpenEngine(const std::string& dir,
+                                   const std::function<void(EngineConfig&)>& adjust = nullptr) {
   EngineConfig config;
-  config.behaviour.enabled = behaviour_embeddings;
+  if (adjust) adjust(config);
   config.storage.max_wal_mib = absl::GetFlag(FLAGS_max_wal_mib);
   std::filesystem::remove_all(dir);
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(dir, config);
@@ -110,9 +113,17 @@ int Run() {
                 c_batched.events_per_s / c_single.events_per_s);
   }  // the databases close before their files are removed
   {
+    // What the in-memory behaviour vectors save: the same clicks reading RocksDB every time.
+    std::unique_ptr<Engine> uncached = OpenEngine(
+        scratch + "/no-vector-cache", [](EngineConfig& c) { c.behaviour.vector_cache_size = 0; });
+    Apply(uncached->applier(), articles, batch);
+    const Rate c = Apply(uncached->applier(), clicks, batch);
+    std::printf("%-10s %-22s %12.0f\n", "clicks", "micro-batch, no cache", c.events_per_s);
+  }
+  {
     // The cost of the behaviour embeddings: the same clicks with them off.
-    std::unique_ptr<Engine> without =
-        OpenEngine(scratch + "/without-embeddings", /*behaviour_embeddings=*/false);
+    std::unique_ptr<Engine> without = OpenEngine(
+        scratch + "/without-embeddings", [](EngineConfig& c) { c.behaviour.enabled = false; });
     Apply(without->applier(), articles, batch);
     const Rate c = Apply(without->applier(), clicks, batch);
     std::printf("%-10s %-22s %12.0f\n", "clicks", "micro-batch, no embeddings", c.events_per_s);

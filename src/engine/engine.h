@@ -49,6 +49,8 @@ class Engine {
 
   // --- Write side ---
   EventApplier& applier() { return *applier_; }
+  // The apply step's behaviour-vector cache (a read of the write side, for Stats).
+  VectorCacheStats behaviour_cache_stats() const { return applier_->BehaviourCacheStats(); }
 
   // --- Read side ---
   const RankSources& sources() const { return sources_; }

@@ -25,6 +25,8 @@ uint64_t StableHash(std::string_view s) {
 
 void BehaviourEmbeddingSignal::Reset() {
   touched_.clear();
+  input_stored_.clear();
+  output_stored_.clear();
   inputs_changed_.clear();
   outputs_changed_.clear();
   pool_slots_changed_.clear();
@@ -35,8 +37,9 @@ void BehaviourEmbeddingSignal::Reset() {
 absl::StatusOr<BehaviourVectors*> BehaviourEmbeddingSignal::Vectors(uint64_t dense_id,
                                                                     StagedBatch& batch) {
   if (auto it = touched_.find(dense_id); it != touched_.end()) return &it->second;
-  ASSIGN_OR_RETURN(std::optional<BehaviourVectors> stored, behaviour_.Find(dense_id, &batch));
-  BehaviourVectors v = stored.value_or(BehaviourVectors{});
+  ASSIGN_OR_RETURN(BehaviourVectors v, Committed(dense_id, batch));
+  if (!v.input.empty()) input_stored_.insert(dense_id);
+  if (!v.output.empty()) output_stored_.insert(dense_id);
   const size_t dimension = static_cast<size_t>(behaviour_.dimension());
   if (v.input.empty()) {
     ASSIGN_OR_RETURN(std::optional<std::vector<float>> content,
@@ -50,6 +53,17 @@ absl::StatusOr<BehaviourVectors*> BehaviourEmbeddingSignal::Vectors(uint64_t den
   }
   if (v.output.empty()) v.output.assign(dimension, 0.0f);
   return &touched_.emplace(dense_id, std::move(v)).first->second;
+}
+
+absl::StatusOr<BehaviourVectors> BehaviourEmbeddingSignal::Committed(uint64_t dense_id,
+                                                                     StagedBatch& batch) {
+  if (const BehaviourVectors* cached = cache_.Find(dense_id)) return *cached;
+  // The batch holds no behaviour row of an untouched article (only FinishBatch stages them), so
+  // this is the committed state.
+  ASSIGN_OR_RETURN(std::optional<BehaviourVectors> stored, behaviour_.Find(dense_id, &batch));
+  BehaviourVectors v = stored.value_or(BehaviourVectors{});
+  cache_.Put(dense_id, v);
+  return v;
 }
 
 void BehaviourEmbeddingSignal::TrainPair(BehaviourVectors& center, BehaviourVectors& positive,
@@ -93,7 +107,10 @@ absl::Status BehaviourEmbeddingSignal::Stage(const ResolvedClick& click,
   if (!in_batch_) {
     in_batch_ = true;
     pool_at_batch_start_ = pool_;
+    cached_in_batch_.clear();
     context.undo.push_back([this] {
+      for (uint64_t id : cached_in_batch_) cache_.Erase(id);  // not committed after all
+      cached_in_batch_.clear();
       pool_ = pool_at_batch_start_;
       Reset();
     });
@@ -160,13 +177,22 @@ absl::Status BehaviourEmbeddingSignal::FinishBatch(ApplyContext& context) {
   for (const auto& [id, vectors] : touched_) ids.push_back(id);
   std::sort(ids.begin(), ids.end());
   for (uint64_t id : ids) {
-    const BehaviourVectors& v = touched_.at(id);
-    if (outputs_changed_.contains(id)) behaviour_.StageOutput(context.writes, id, v.output);
-    if (!inputs_changed_.contains(id)) continue;
-    behaviour_.StageInput(context.writes, id, v.input);
-    std::vector<float> normalized = v.input;
-    NormalizeInPlace(normalized);
-    context.index_changes.push_back({id, std::move(normalized), IndexKind::kBehaviour});
+    BehaviourVectors& v = touched_.at(id);
+    const bool output_changed = outputs_changed_.contains(id);
+    const bool input_changed = inputs_changed_.contains(id);
+    if (output_changed) behaviour_.StageOutput(context.writes, id, v.output);
+    if (input_changed) {
+      behaviour_.StageInput(context.writes, id, v.input);
+      std::vector<float> normalized = v.input;
+      NormalizeInPlace(normalized);
+      context.index_changes.push_back({id, std::move(normalized), IndexKind::kBehaviour});
+    }
+    // The state once the batch commits, as RocksDB will return it.
+    BehaviourVectors stored;
+    if (input_changed || input_stored_.contains(id)) stored.input = std::move(v.input);
+    if (output_changed || output_stored_.contains(id)) stored.output = std::move(v.output);
+    cache_.Put(id, std::move(stored));
+    cached_in_batch_.push_back(id);
   }
   std::vector<uint32_t> slots(pool_slots_changed_.begin(), pool_slots_changed_.end());
   std::sort(slots.begin(), slots.end());

@@ -13,7 +13,8 @@
 // Negatives are drawn by a generator seeded from the click's event id, and the pool is state in
 // RocksDB written with the batch, so replaying a stream gives the same vectors bit for bit.
 //
-// Within a batch the vectors touched are kept in memory and written once at FinishBatch.
+// Within a batch the vectors touched are kept in memory and written once at FinishBatch; across
+// batches the most recently used are read from a BehaviourVectorCache instead of RocksDB.
 #ifndef HEADLINER_INGEST_BEHAVIOUR_EMBEDDING_SIGNAL_H_
 #define HEADLINER_INGEST_BEHAVIOUR_EMBEDDING_SIGNAL_H_
 
@@ -23,6 +24,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
+#include "ingest/behaviour_vector_cache.h"
 #include "ingest/click_signal.h"
 #include "ingest/ingest_config.h"
 #include "store/article_store.h"
@@ -35,16 +37,25 @@ class BehaviourEmbeddingSignal : public ClickSignal {
   // The stores must outlive the signal.
   BehaviourEmbeddingSignal(BehaviourStore& behaviour, ArticleStore& articles,
                            const BehaviourConfig& config)
-      : behaviour_(behaviour), articles_(articles), config_(config) {}
+      : behaviour_(behaviour),
+        articles_(articles),
+        config_(config),
+        cache_(static_cast<size_t>(config.vector_cache_size)) {}
 
   absl::Status Stage(const ResolvedClick& click, std::span<const SessionClick> history,
                      ApplyContext& context) override;
   absl::Status FinishBatch(ApplyContext& context) override;
 
+  // Only the applying thread may call it (EventApplier reads it under its lock).
+  VectorCacheStats cache_stats() const { return cache_.stats(); }
+
  private:
   // The article's vectors as of this batch, loaded (or initialised) on first use. Stable address
   // until the batch ends.
   absl::StatusOr<BehaviourVectors*> Vectors(uint64_t dense_id, StagedBatch& batch);
+  // The committed vectors of `dense_id` as stored (empty when not stored): from the cache, or
+  // read from RocksDB and cached.
+  absl::StatusOr<BehaviourVectors> Committed(uint64_t dense_id, StagedBatch& batch);
   // One SGNS step: `center` input against `positive` output (label 1) and each negative's output
   // (label 0).
   void TrainPair(BehaviourVectors& center, BehaviourVectors& positive,
@@ -63,6 +74,13 @@ class BehaviourEmbeddingSignal : public ClickSignal {
   std::optional<NegativePool> pool_at_batch_start_;
   bool in_batch_ = false;
   absl::node_hash_map<uint64_t, BehaviourVectors> touched_;  // this batch's vectors
+  // Which of the touched articles had an input or output vector stored before the batch (the
+  // others start from their content vector or zero, which is not stored until trained).
+  absl::flat_hash_set<uint64_t> input_stored_;
+  absl::flat_hash_set<uint64_t> output_stored_;
+  BehaviourVectorCache cache_;
+  // What this batch put in the cache: erased again if the batch is abandoned.
+  std::vector<uint64_t> cached_in_batch_;
   // Only trained inputs are stored and indexed: the behaviour index holds exactly the articles
   // whose input vector is stored, live or after a restart.
   absl::flat_hash_set<uint64_t> inputs_changed_;

@@ -23,13 +23,16 @@ absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
   click_applier->AddSignal(std::make_unique<PopularitySignal>(tables.clicks(), clicks));
   click_applier->AddSignal(
       std::make_unique<CoVisitationSignal>(tables.covisitation(), covisitation));
+  const BehaviourEmbeddingSignal* behaviour_signal = nullptr;
   if (behaviour.enabled) {
-    click_applier->AddSignal(std::make_unique<BehaviourEmbeddingSignal>(
-        tables.behaviour(), tables.articles(), behaviour));
+    auto signal = std::make_unique<BehaviourEmbeddingSignal>(tables.behaviour(), tables.articles(),
+                                                             behaviour);
+    behaviour_signal = signal.get();
+    click_applier->AddSignal(std::move(signal));
   }
-  return std::unique_ptr<EventApplier>(new EventApplier(tables, content_index, behaviour_index,
-                                                        validation, std::move(article_applier),
-                                                        std::move(click_applier)));
+  return std::unique_ptr<EventApplier>(
+      new EventApplier(tables, content_index, behaviour_index, validation,
+                       std::move(article_applier), std::move(click_applier), behaviour_signal));
 }
 
 const char* EventApplier::SourceOf(const IngestEvent& event) {
@@ -199,6 +202,11 @@ absl::Status EventApplier::RestoreBehaviourIndex() {
         return absl::OkStatus();
       }));
   return behaviour_index_.Restore(ids, vectors);
+}
+
+VectorCacheStats EventApplier::BehaviourCacheStats() {
+  MutexLock lock(&mu_);
+  return behaviour_signal_ != nullptr ? behaviour_signal_->cache_stats() : VectorCacheStats{};
 }
 
 uint64_t EventApplier::IndexedPosition() {

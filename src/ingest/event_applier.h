@@ -26,6 +26,7 @@
 #include "index/vector_index.h"
 #include "ingest/apply_context.h"
 #include "ingest/article_applier.h"
+#include "ingest/behaviour_embedding_signal.h"
 #include "ingest/click_applier.h"
 #include "ingest/ingest_config.h"
 #include "ingest/ingest_event.h"
@@ -111,19 +112,24 @@ class EventApplier {
   absl::StatusOr<std::optional<int64_t>> StoredPosition(const std::string& topic,
                                                         int32_t partition) const;
 
+  // Hits and misses of the behaviour signal's vector cache (all zero without the signal).
+  VectorCacheStats BehaviourCacheStats();
+
   // Source label of rejection counters ("articles", "clicks").
   static const char* SourceOf(const IngestEvent& event);
 
  private:
   EventApplier(Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
                const ValidationConfig& validation, std::unique_ptr<ArticleApplier> article_applier,
-               std::unique_ptr<ClickApplier> click_applier)
+               std::unique_ptr<ClickApplier> click_applier,
+               const BehaviourEmbeddingSignal* behaviour_signal)
       : tables_(tables),
         content_index_(content_index),
         behaviour_index_(behaviour_index),
         validation_(validation),
         article_applier_(std::move(article_applier)),
-        click_applier_(std::move(click_applier)) {}
+        click_applier_(std::move(click_applier)),
+        behaviour_signal_(behaviour_signal) {}
 
   absl::StatusOr<std::vector<EventOutcome>> ApplyBatchLocked(
       std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
@@ -145,6 +151,8 @@ class EventApplier {
   Mutex mu_;
   const std::unique_ptr<ArticleApplier> article_applier_ ABSL_PT_GUARDED_BY(mu_);
   const std::unique_ptr<ClickApplier> click_applier_ ABSL_PT_GUARDED_BY(mu_);
+  // Owned by click_applier_; null when behaviour.enabled is off.
+  const BehaviourEmbeddingSignal* const behaviour_signal_ ABSL_PT_GUARDED_BY(mu_);
 };
 
 }  // namespace headliner

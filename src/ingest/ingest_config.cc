@@ -31,7 +31,8 @@ void DeclareBehaviourOptions(BehaviourConfig& c, OptionTable& table) {
       .Int("context_clicks", c.context_clicks, 1, 100)
       .Int("negatives", c.negatives, 0, 50)
       .Int("negative_pool", c.negative_pool, 1, 1000000)
-      .Double("learning_rate", c.learning_rate, 1e-6, 1);
+      .Double("learning_rate", c.learning_rate, 1e-6, 1)
+      .Int("vector_cache_size", c.vector_cache_size, 0, 10000000);
 }
 
 }  // namespace headliner

@@ -55,6 +55,9 @@ struct BehaviourConfig {
   int negatives = 5;
   int negative_pool = 10000;
   double learning_rate = 0.025;
+  // Articles whose vectors the apply step keeps in memory (BehaviourVectorCache), the most
+  // recently used: about 2 KB each at dimension 256. 0: every read goes to RocksDB.
+  int vector_cache_size = 20000;
 };
 
 // Declare the keys of each struct under "validation", "clicks", "covisitation" and "behaviour".

@@ -179,6 +179,12 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
   response.set_behaviour_index_vectors(behaviour.live);
   response.set_behaviour_index_compactions(behaviour.compactions);
   response.set_behaviour_index_moved(behaviour.moved);
+  const VectorCacheStats cache = engine->behaviour_cache_stats();
+  v1::CacheStats& cache_stats = *response.mutable_behaviour_vector_cache();
+  cache_stats.set_hits(cache.hits);
+  cache_stats.set_misses(cache.misses);
+  cache_stats.set_evictions(cache.evictions);
+  cache_stats.set_entries(cache.entries);
   response.set_data_dir_bytes(DirectoryBytes(engine->data_dir()));
   if (absl::StatusOr<uint64_t> free = engine->database().FreeBytes(); free.ok()) {
     response.set_disk_free_bytes(*free);

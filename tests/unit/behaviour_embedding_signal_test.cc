@@ -151,6 +151,44 @@ TEST_F(BehaviourEmbeddingSignalTest, SameVectorsWhateverTheBatchingAndAfterResta
   for (const auto& [id, dense] : ids_) EXPECT_EQ(behaviour_index().Vector(dense), served[id]) << id;
 }
 
+// The vector cache only saves reads: with it off, tiny (evicting all the time) or on, one event per
+// batch, each tried first in a batch that is abandoned after the signal staged it, the stored
+// vectors are the same bit for bit.
+TEST_F(BehaviourEmbeddingSignalTest, TheVectorCacheChangesNoVector) {
+  const std::vector<IngestEvent> stream = Stream(40);
+  std::vector<std::map<std::string, BehaviourVectors>> results;
+  for (int cache_size : {0, 2, 20000}) {
+    config_.behaviour.vector_cache_size = cache_size;
+    Close();
+    testing::TempDir dir;
+    OpenAt(dir.path());
+    LoadArticles();
+    auto fail = [](std::span<const EventOutcome>) { return absl::UnavailableError("down"); };
+    for (size_t i = 0; i < stream.size(); ++i) {
+      ASSERT_FALSE(applier().ApplyBatch({&stream[i], 1}, {}, fail).ok());
+      ASSERT_TRUE(applier().ApplyBatch({&stream[i], 1}).ok());
+    }
+    std::map<std::string, BehaviourVectors> stored;
+    for (const auto& [id, dense] : ids_) {
+      if (auto v = tables().behaviour().Find(dense); v.ok() && v->has_value()) stored[id] = **v;
+    }
+    results.push_back(std::move(stored));
+    const VectorCacheStats cache = applier().BehaviourCacheStats();
+    if (cache_size == 20000) {
+      EXPECT_GT(cache.hits, 0u);  // abandoned batches erase what they put: many misses too
+    } else {
+      EXPECT_LE(cache.entries, static_cast<uint64_t>(cache_size));
+    }
+  }
+  ASSERT_EQ(results[0].size(), 5u);
+  for (size_t r = 1; r < results.size(); ++r) {
+    for (const auto& [id, v] : results[0]) {
+      EXPECT_EQ(results[r][id].input, v.input) << id << " run " << r;
+      EXPECT_EQ(results[r][id].output, v.output) << id << " run " << r;
+    }
+  }
+}
+
 TEST_F(BehaviourEmbeddingSignalTest, DeletedArticlesLeaveTheBehaviourIndex) {
   ASSERT_TRUE(applier().ApplyBatch(Stream(4)).ok());
   ASSERT_TRUE(behaviour_index().Contains(ids_["n1"]));
