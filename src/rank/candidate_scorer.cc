@@ -53,7 +53,7 @@ absl::StatusOr<std::vector<Candidate>> CandidateScorer::Score(const CandidateLis
 
 absl::Status CandidateScorer::AddTrending(const CandidateList& list, const ScoringRequest& q,
                                           std::vector<Candidate>& candidates) const {
-  const std::string& section = q.source.article.section();
+  const std::string& section = q.source.section;
   if (config_.popularity_weight == 0 || section.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(std::vector<TrendingArticle> trending, sources_.clicks.FindTrending(section));
   // A trending list is short (popular_candidates), so membership is a scan, not a set built

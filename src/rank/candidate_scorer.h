@@ -24,8 +24,14 @@
 
 namespace headliner {
 
+// What ranking needs of the source article, from the metadata in memory (no catalog row read).
+struct RankSource {
+  uint64_t dense_id = 0;
+  std::string section;  // its section's name ("" for none)
+};
+
 struct ScoringRequest {
-  const StoredArticle& source;
+  const RankSource& source;
   std::span<const float> content_query;  // the source's unit content vector
   const RankRequest& request;
   const absl::flat_hash_set<uint64_t>& excluded;

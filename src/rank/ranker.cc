@@ -31,15 +31,21 @@ absl::Status CheckDeadline(const RankRequest& request) {
 }  // namespace
 
 absl::StatusOr<RankResult> Ranker::Rank(const RankRequest& request) const {
-  ASSIGN_OR_RETURN(std::optional<StoredArticle> source,
-                   sources_.articles.FindByExternalId(request.article_id));
-  if (!source || source->article.deleted()) return Freshest(request);
+  // The source from the id map and the metadata in memory: its catalog row (a read and a parse
+  // per request) holds nothing ranking needs.
+  ASSIGN_OR_RETURN(std::optional<uint64_t> dense_id,
+                   sources_.articles.FindDenseId(request.article_id));
+  if (!dense_id) return Freshest(request);
+  const ArticleMetadataTable& metadata = sources_.articles.metadata();
+  const ArticleMetadata m = metadata.Find(*dense_id);
+  if (!m.live) return Freshest(request);
+  const RankSource source{*dense_id, metadata.SectionName(m.section)};
   // The query is the stored full-precision vector (the index may hold a quantised copy).
-  if (!sources_.content_index.Contains(source->dense_id)) return Freshest(request);
+  if (!sources_.content_index.Contains(source.dense_id)) return Freshest(request);
   ASSIGN_OR_RETURN(std::optional<std::vector<float>> query,
-                   sources_.articles.FindEmbedding(source->dense_id));
+                   sources_.articles.FindEmbedding(source.dense_id));
   if (!query || IsZero(*query)) return Freshest(request);
-  return RankRelated(request, *source, *query);
+  return RankRelated(request, source, *query);
 }
 
 absl::StatusOr<absl::flat_hash_set<uint64_t>> Ranker::AlreadyRead(
@@ -97,8 +103,7 @@ absl::StatusOr<std::shared_ptr<const CandidateList>> Ranker::FilteredListOf(
   return list;
 }
 
-absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request,
-                                               const StoredArticle& source,
+absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request, const RankSource& source,
                                                const std::vector<float>& query) const {
   ASSIGN_OR_RETURN(const absl::flat_hash_set<uint64_t> excluded, Excluded(request));
   const size_t limit = static_cast<size_t>(request.limit);

@@ -58,7 +58,7 @@ class Ranker {
   const RankingConfig& config() const { return config_; }
 
  private:
-  absl::StatusOr<RankResult> RankRelated(const RankRequest& request, const StoredArticle& source,
+  absl::StatusOr<RankResult> RankRelated(const RankRequest& request, const RankSource& source,
                                          const std::vector<float>& query) const;
   // The list of `source` with at least `k` neighbours per index, from the cache or built.
   absl::StatusOr<std::shared_ptr<const CandidateList>> ListOf(uint64_t source,

@@ -9,6 +9,7 @@ namespace headliner {
 ArticleMetadataTable::ArticleMetadataTable()
     : chunk_table_(std::make_unique<std::atomic<Chunk*>[]>(kMaxChunks)) {
   section_codes_.emplace("", 0);
+  section_names_.emplace_back();
   language_codes_.emplace("", 0);
 }
 
@@ -34,7 +35,9 @@ void ArticleMetadataTable::Set(uint64_t dense_id, int64_t published_micros,
     slot.store(chunk, std::memory_order_release);
   }
   Row& row = (*chunk)[dense_id & (kChunkRows - 1)];
-  const uint64_t codes = uint64_t{Intern(section_codes_, section)} << 32 |
+  const uint32_t section_code = Intern(section_codes_, section);
+  if (section_code == section_names_.size()) section_names_.push_back(section);
+  const uint64_t codes = uint64_t{section_code} << 32 |
                          uint64_t{Intern(language_codes_, language)} << 1 | (live ? 1 : 0);
   row.published_micros.store(published_micros, std::memory_order_relaxed);
   row.codes.store(codes, std::memory_order_release);
@@ -60,6 +63,11 @@ ArticleMetadata ArticleMetadataTable::Find(uint64_t dense_id) const {
   out.language = static_cast<uint32_t>(codes >> 1) & 0x7fffffffu;
   out.live = (codes & 1) != 0;
   return out;
+}
+
+std::string ArticleMetadataTable::SectionName(uint32_t code) const {
+  MutexLock lock(&mu_);
+  return code < section_names_.size() ? section_names_[code] : std::string();
 }
 
 std::optional<uint32_t> ArticleMetadataTable::SectionCode(absl::string_view name) const {

@@ -61,6 +61,8 @@ class ArticleMetadataTable {
   // article can match a filter on it).
   std::optional<uint32_t> SectionCode(absl::string_view name) const;
   std::optional<uint32_t> LanguageCode(absl::string_view name) const;
+  // The name of a section code ("" for an unknown code).
+  std::string SectionName(uint32_t code) const;
 
   // One past the highest dense id recorded (dense ids are allocated in order, newest last).
   uint64_t end_id() const { return end_id_.load(std::memory_order_acquire); }
@@ -85,6 +87,7 @@ class ArticleMetadataTable {
   std::vector<std::unique_ptr<Chunk>> chunks_ ABSL_GUARDED_BY(mu_);
   std::atomic<uint64_t> end_id_{0};
   absl::flat_hash_map<std::string, uint32_t> section_codes_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> section_names_ ABSL_GUARDED_BY(mu_);  // by code
   absl::flat_hash_map<std::string, uint32_t> language_codes_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -36,6 +36,23 @@ TEST(ArticleMetadataTableTest, RowsAcrossChunksAndUnknownIds) {
   EXPECT_FALSE(table.SectionCode("politics").has_value());
 }
 
+// The ranker names the source's section (for its trending list) from the code in its row.
+TEST(ArticleMetadataTableTest, SectionNamesRoundTripThroughTheirCodes) {
+  ArticleMetadataTable table;
+  table.Set(1, 0, "world", "en", true);
+  table.Set(2, 0, "sport", "en", true);
+  table.Set(3, 0, "world", "de", true);
+  table.Set(4, 0, "", "en", true);
+  for (uint64_t id : {1, 2, 3, 4}) {
+    const std::string name = table.SectionName(table.Find(id).section);
+    EXPECT_EQ(table.SectionCode(name), table.Find(id).section) << id;
+  }
+  EXPECT_EQ(table.SectionName(table.Find(2).section), "sport");
+  EXPECT_EQ(table.SectionName(table.Find(3).section), "world");
+  EXPECT_EQ(table.SectionName(0), "");
+  EXPECT_EQ(table.SectionName(99), "");  // unknown code
+}
+
 TEST(ArticleMetadataTableTest, IdsBeyond32BitsAreNotRecorded) {
   ArticleMetadataTable table;
   table.Set(uint64_t{1} << 32, 1, "world", "en", true);
