@@ -24,6 +24,13 @@ IndexConfig SmallConfig() {
   return c;
 }
 
+// Ids 0..199 with random vectors, all in the main segment.
+void FillMainSegment(VectorIndex& index, std::mt19937& rng) {
+  for (uint64_t id = 0; id < 200; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
+  index.Compact();
+  ASSERT_EQ(index.Stats().main_segment, 200u);
+}
+
 TEST(VectorIndexTest, UpsertIsSearchableAtOnce) {
   VectorIndex index(kDim, SmallConfig());
   std::mt19937 rng(1);
@@ -197,8 +204,7 @@ TEST(VectorIndexTest, ConcurrentReadersAndWriter) {
 TEST(VectorIndexTest, ASmallUpdateKeepsItsPlaceAndIsReadEverywhere) {
   VectorIndex index(kDim, SmallConfig());
   std::mt19937 rng(6);
-  for (uint64_t id = 0; id < 200; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
-  index.Compact();
+  FillMainSegment(index, rng);
   const std::vector<float> before = *index.Vector(17);
   const std::vector<float> after = testing::Nudged(before, rng, 0.02f);
   ASSERT_GE(InnerProduct(before, after), 0.98f);
@@ -231,8 +237,7 @@ TEST(VectorIndexTest, ASmallUpdateKeepsItsPlaceAndIsReadEverywhere) {
 TEST(VectorIndexTest, AnExtendedSegmentHoldsTheMovedCodes) {
   VectorIndex index(kDim, SmallConfig());
   std::mt19937 rng(9);
-  for (uint64_t id = 0; id < 200; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
-  index.Compact();
+  FillMainSegment(index, rng);
   ASSERT_TRUE(index.Upsert(17, testing::Nudged(*index.Vector(17), rng, 0.01f)).ok());
   const std::vector<float> stored = *index.Vector(17);
   for (uint64_t id = 1000; id < 1040; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
@@ -252,8 +257,7 @@ TEST(VectorIndexTest, AnExtendedSegmentHoldsTheMovedCodes) {
 TEST(VectorIndexTest, DriftAddsUpToAReinsertion) {
   VectorIndex index(kDim, SmallConfig());
   std::mt19937 rng(7);
-  for (uint64_t id = 0; id < 200; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
-  index.Compact();
+  FillMainSegment(index, rng);
   const std::vector<float> placed = *index.Vector(5);
   std::vector<float> v = placed;
   int steps = 0;
@@ -283,8 +287,7 @@ TEST(VectorIndexTest, KeepPlaceSimilarityOfOneAlwaysReinserts) {
   config.keep_place_similarity = 1;
   VectorIndex index(kDim, config);
   std::mt19937 rng(8);
-  for (uint64_t id = 0; id < 200; ++id) ASSERT_TRUE(index.Upsert(id, RandomUnit(rng)).ok());
-  index.Compact();
+  FillMainSegment(index, rng);
   ASSERT_TRUE(index.Upsert(3, testing::Nudged(*index.Vector(3), rng, 0.001f)).ok());
   EXPECT_EQ(index.Stats().moved, 0u);
   EXPECT_EQ(index.Stats().delta_segment, 1u);
