@@ -57,20 +57,25 @@ class BoolValue : public OptionValue {
 
 class DurationValue : public OptionValue {
  public:
-  explicit DurationValue(absl::Duration& field) : field_(field) {}
+  DurationValue(absl::Duration& field, bool zero_allowed)
+      : field_(field), zero_allowed_(zero_allowed) {}
   absl::Status Parse(absl::string_view text) override {
     if (absl::ParseDuration(text, &field_)) return absl::OkStatus();
     return absl::InvalidArgumentError(
         absl::StrCat("not a duration like \"24h\" or \"90s\": \"", text, "\""));
   }
   absl::Status Check() const override {
-    if (field_ > absl::ZeroDuration()) return absl::OkStatus();
+    if (field_ > absl::ZeroDuration() || (zero_allowed_ && field_ == absl::ZeroDuration())) {
+      return absl::OkStatus();
+    }
     return absl::InvalidArgumentError(
-        absl::StrCat("must be a positive duration, got ", absl::FormatDuration(field_)));
+        absl::StrCat("must be a ", zero_allowed_ ? "non-negative" : "positive", " duration, got ",
+                     absl::FormatDuration(field_)));
   }
 
  private:
   absl::Duration& field_;
+  const bool zero_allowed_;
 };
 
 class StringValue : public OptionValue {
@@ -148,7 +153,12 @@ OptionTable::Section& OptionTable::Section::Bool(absl::string_view key, bool& fi
 }
 
 OptionTable::Section& OptionTable::Section::Duration(absl::string_view key, absl::Duration& field) {
-  return Add(key, std::make_unique<DurationValue>(field));
+  return Add(key, std::make_unique<DurationValue>(field, /*zero_allowed=*/false));
+}
+
+OptionTable::Section& OptionTable::Section::DurationOrZero(absl::string_view key,
+                                                           absl::Duration& field) {
+  return Add(key, std::make_unique<DurationValue>(field, /*zero_allowed=*/true));
 }
 
 OptionTable::Section& OptionTable::Section::String(absl::string_view key, std::string& field,

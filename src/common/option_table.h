@@ -93,6 +93,8 @@ class OptionTable::Section {
   Section& Bool(absl::string_view key, bool& field);
   // A duration written like "24h", "90s" or "1h30m"; it must be positive.
   Section& Duration(absl::string_view key, absl::Duration& field);
+  // The same, where 0 is allowed too ("0s").
+  Section& DurationOrZero(absl::string_view key, absl::Duration& field);
   Section& String(absl::string_view key, std::string& field, bool required = false);
   Section& StringMap(absl::string_view key, std::map<std::string, std::string>& field);
   // One of `names`, each spelled as given.

@@ -106,9 +106,9 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
 void EventApplier::ReportChanges(const ApplyContext& ctx) const {
   if (!change_listener_) return;
   ChangedArticles changed;
-  changed.clicks = ctx.partners_changed;
+  changed.partners = ctx.partners_changed;
   for (const IndexChange& change : ctx.index_changes) {
-    (change.index == IndexKind::kContent ? changed.content : changed.clicks)
+    (change.index == IndexKind::kContent ? changed.content : changed.behaviour)
         .push_back(change.dense_id);
   }
   if (!changed.empty()) change_listener_(changed);

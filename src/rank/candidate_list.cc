@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -11,14 +12,41 @@
 
 namespace headliner {
 
+namespace {
+
+// Hits as 32-bit ids (lists hold dense ids in 32 bits; larger ones cannot be listed).
+std::vector<uint32_t> HitIds(const std::vector<SearchHit>& hits) {
+  std::vector<uint32_t> ids;
+  ids.reserve(hits.size());
+  for (const SearchHit& h : hits) {
+    if (h.id <= UINT32_MAX) ids.push_back(static_cast<uint32_t>(h.id));
+  }
+  return ids;
+}
+
+std::vector<SearchHit> SearchIndex(const VectorIndex& index, std::span<const float> query, int k,
+                                   const VectorIndex::IdFilter* within) {
+  return within != nullptr ? index.Search(query, k, *within) : index.Search(query, k);
+}
+
+}  // namespace
+
+void CandidateListBuilder::Search(std::span<const float> content_query,
+                                  const VectorIndex::IdFilter* within, CandidateList& list) const {
+  list.searched = absl::Now();
+  if (config_.content_weight != 0) {
+    list.content_hits = HitIds(SearchIndex(sources_.content_index, content_query, list.k, within));
+  }
+  if (config_.behaviour_weight == 0) return;
+  if (std::optional<std::vector<float>> query = sources_.behaviour_index.Vector(list.source)) {
+    list.behaviour_hits = HitIds(SearchIndex(sources_.behaviour_index, *query, list.k, within));
+  }
+}
+
 absl::StatusOr<CandidateListBuilder::Gathered> CandidateListBuilder::Gather(
-    uint64_t source, std::span<const float> content_query, int k,
-    const VectorIndex::IdFilter* within) const {
-  auto search = [&](const VectorIndex& index, std::span<const float> query) {
-    return within != nullptr ? index.Search(query, k, *within) : index.Search(query, k);
-  };
+    const CandidateList& list) const {
   Gathered g;
-  absl::flat_hash_map<uint64_t, size_t> position = {{source, SIZE_MAX}};
+  absl::flat_hash_map<uint64_t, size_t> position = {{list.source, SIZE_MAX}};
   auto add = [&](uint64_t id) -> size_t {
     auto [it, inserted] = position.try_emplace(id, g.ids.size());
     if (inserted) {
@@ -27,20 +55,11 @@ absl::StatusOr<CandidateListBuilder::Gathered> CandidateListBuilder::Gather(
     }
     return it->second;
   };
-  if (config_.content_weight != 0) {
-    std::vector<SearchHit> hits = search(sources_.content_index, content_query);
-    g.exhausted = hits.size() < static_cast<size_t>(k);
-    for (const SearchHit& h : hits) add(h.id);
-  }
-  if (config_.behaviour_weight != 0) {
-    if (std::optional<std::vector<float>> query = sources_.behaviour_index.Vector(source)) {
-      std::vector<SearchHit> hits = search(sources_.behaviour_index, *query);
-      g.exhausted = g.exhausted && hits.size() < static_cast<size_t>(k);
-      for (const SearchHit& h : hits) add(h.id);
-    }
-  }
+  for (uint32_t id : list.content_hits) add(id);
+  for (uint32_t id : list.behaviour_hits) add(id);
   if (config_.covisitation_weight != 0) {
-    ASSIGN_OR_RETURN(std::vector<Partner> partners, sources_.covisitation.FindPartners(source));
+    ASSIGN_OR_RETURN(std::vector<Partner> partners,
+                     sources_.covisitation.FindPartners(list.source));
     for (const Partner& p : partners) {
       const size_t at = add(p.dense_id);
       if (at != SIZE_MAX) g.partner_weight[at] = p.weight;
@@ -49,18 +68,77 @@ absl::StatusOr<CandidateListBuilder::Gathered> CandidateListBuilder::Gather(
   return g;
 }
 
+absl::Status CandidateListBuilder::Assemble(std::span<const float> content_query,
+                                            CandidateList& list) const {
+  const size_t k = static_cast<size_t>(list.k);
+  list.exhausted = list.content_hits.size() < k && list.behaviour_hits.size() < k;
+  ASSIGN_OR_RETURN(Gathered gathered, Gather(list));
+  const std::vector<float> content =
+      sources_.content_index.InnerProducts(content_query, gathered.ids);
+  list.members.clear();
+  list.groups = 0;
+  Group(gathered, content, list);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<CandidateList> CandidateListBuilder::Build(
     uint64_t source, std::span<const float> content_query, int k,
     const VectorIndex::IdFilter* within) const {
-  k = std::clamp(k, 1, CandidateList::kMaxSearch);
-  ASSIGN_OR_RETURN(Gathered gathered, Gather(source, content_query, k, within));
-  const std::vector<float> content =
-      sources_.content_index.InnerProducts(content_query, gathered.ids);
   CandidateList list;
   list.source = source;
-  list.k = k;
-  list.exhausted = gathered.exhausted;
-  Group(gathered, content, list);
+  list.k = std::clamp(k, 1, CandidateList::kMaxSearch);
+  Search(content_query, within, list);
+  RETURN_IF_ERROR(Assemble(content_query, list));
+  if (within != nullptr) {  // never refreshed: the hits would only take memory
+    list.content_hits = {};
+    list.behaviour_hits = {};
+  }
+  return list;
+}
+
+absl::StatusOr<std::optional<CandidateList>> CandidateListBuilder::PatchPartners(
+    const CandidateList& old, std::span<const float> content_query) const {
+  if (config_.covisitation_weight == 0) return old;  // partners are not candidates
+  ASSIGN_OR_RETURN(std::vector<Partner> partners, sources_.covisitation.FindPartners(old.source));
+  absl::flat_hash_map<uint64_t, float> weight;
+  for (const Partner& p : partners) {
+    if (p.dense_id != old.source) weight.emplace(p.dense_id, static_cast<float>(p.weight));
+  }
+  size_t members_partnered = 0;
+  for (const CandidateMember& m : old.members) {
+    const bool partner = weight.contains(m.dense_id);
+    if (partner != (m.partner_weight > 0)) return std::nullopt;  // grouping may differ
+    members_partnered += partner ? 1 : 0;
+  }
+  if (members_partnered < weight.size()) {
+    // Partners that are not members: only those that grouping leaves out whatever their weight
+    // (gone, or a near-duplicate of the source) keep the members as they are.
+    std::vector<uint64_t> outside;
+    absl::flat_hash_set<uint64_t> members;
+    for (const CandidateMember& m : old.members) members.insert(m.dense_id);
+    for (const auto& [id, w] : weight) {
+      if (!members.contains(id)) outside.push_back(id);
+    }
+    for (float c : sources_.content_index.InnerProducts(content_query, outside)) {
+      if (!std::isnan(c) && c < config_.near_duplicate_threshold) return std::nullopt;
+    }
+  }
+  CandidateList list = old;
+  for (CandidateMember& m : list.members) {
+    if (auto it = weight.find(m.dense_id); it != weight.end()) m.partner_weight = it->second;
+  }
+  return list;
+}
+
+absl::StatusOr<CandidateList> CandidateListBuilder::Refresh(
+    const CandidateList& old, std::span<const float> content_query) const {
+  CandidateList list;
+  list.source = old.source;
+  list.k = old.k;
+  list.content_hits = old.content_hits;
+  list.behaviour_hits = old.behaviour_hits;
+  list.searched = old.searched;
+  RETURN_IF_ERROR(Assemble(content_query, list));
   return list;
 }
 

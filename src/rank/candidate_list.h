@@ -16,14 +16,20 @@
 // So a request scores at most kMaxListMembers + `popular_candidates` articles whatever the
 // catalog, and with the defaults (k = candidate_pool = 50, max_partners = 50) a base list holds
 // at most (50 + 50 + 50) groups: typically about a hundred members.
+//
+// A list keeps what its searches returned, so that a click (which changes the source's partners
+// and nudges its behaviour vector) can be handled without a search: PatchPartners or Refresh,
+// the kept hits with the current partners.
 #ifndef HEADLINER_RANK_CANDIDATE_LIST_H_
 #define HEADLINER_RANK_CANDIDATE_LIST_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "rank/rank_sources.h"
 #include "rank/ranking_config.h"
 
@@ -47,6 +53,11 @@ struct CandidateList {
   uint32_t groups = 0;
   int k = 0;              // neighbours asked of each index
   bool exhausted = true;  // no index had more than k to give: a wider list finds nothing new
+  // What each index's search returned, nearest first (empty in lists searched within a filter,
+  // which are never refreshed), and when the indexes were searched.
+  std::vector<uint32_t> content_hits;
+  std::vector<uint32_t> behaviour_hits;
+  absl::Time searched;
 };
 
 class CandidateListBuilder {
@@ -61,6 +72,17 @@ class CandidateListBuilder {
   // metadata filter): such a list serves only that request and is not cached.
   absl::StatusOr<CandidateList> Build(uint64_t source, std::span<const float> content_query, int k,
                                       const VectorIndex::IdFilter* within = nullptr) const;
+  // `old` (a list Build made without a filter) grouped again from its kept hits and the source's
+  // current co-visitation partners, without a search: what Build gives while the searches
+  // would return the same hits.
+  absl::StatusOr<CandidateList> Refresh(const CandidateList& old,
+                                        std::span<const float> content_query) const;
+  // The cheap case of Refresh: `old` with the source's current pair weights,
+  // when that is what grouping gives (the same members are partners as before, and the other
+  // partners are left out anyway: gone, or near-duplicates of the source). Else nullopt, and
+  // the list must be grouped again (Refresh).
+  absl::StatusOr<std::optional<CandidateList>> PatchPartners(
+      const CandidateList& old, std::span<const float> content_query) const;
   // The width of a list built for a request without filters (ranking.candidate_pool).
   int pool() const { return config_.candidate_pool; }
 
@@ -68,10 +90,14 @@ class CandidateListBuilder {
   struct Gathered {
     std::vector<uint64_t> ids;
     std::vector<double> partner_weight;  // by position in ids
-    bool exhausted = true;
   };
-  absl::StatusOr<Gathered> Gather(uint64_t source, std::span<const float> content_query, int k,
-                                  const VectorIndex::IdFilter* within) const;
+  // Fills list.content_hits and list.behaviour_hits by searching both indexes.
+  void Search(std::span<const float> content_query, const VectorIndex::IdFilter* within,
+              CandidateList& list) const;
+  // The list's hits and the source's current partners, once each, the source left out.
+  absl::StatusOr<Gathered> Gather(const CandidateList& list) const;
+  // Gathers, groups and fills `list` (whose source, k and hits are set).
+  absl::Status Assemble(std::span<const float> content_query, CandidateList& list) const;
   // Assigns groups (greedy, most similar to the source first) and trims them; fills `list`.
   void Group(const Gathered& gathered, std::span<const float> content, CandidateList& list) const;
 

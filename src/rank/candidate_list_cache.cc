@@ -166,7 +166,8 @@ uint64_t CandidateListCache::MemoryBytes() const {
   for (const Shard& shard : shards_) {
     ReaderMutexLock lock(&shard.mu);
     for (const auto& [key, list] : shard.lists) {
-      bytes += kPerList + list->members.capacity() * sizeof(CandidateMember);
+      bytes += kPerList + list->members.capacity() * sizeof(CandidateMember) +
+               (list->content_hits.capacity() + list->behaviour_hits.capacity()) * sizeof(uint32_t);
     }
     for (const auto& [source, lists] : shard.filtered) {
       for (const FilteredList& f : lists) {

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "common/status_macros.h"
+
 namespace headliner {
 
 CandidateRefresher::~CandidateRefresher() {
@@ -21,7 +23,8 @@ void CandidateRefresher::Start() {
 void CandidateRefresher::Notify(const ChangedArticles& changed) {
   MutexLock lock(&mu_);
   pending_.content.insert(changed.content.begin(), changed.content.end());
-  for (uint64_t id : changed.clicks) pending_.AddClick(id);
+  for (uint64_t id : changed.partners) pending_.AddClick(id, kPartners);
+  for (uint64_t id : changed.behaviour) pending_.AddClick(id, kBehaviour);
 }
 
 void CandidateRefresher::Loop() {
@@ -56,7 +59,10 @@ bool CandidateRefresher::Round(bool warm, absl::Duration click_budget) {
   // Lists a request built across a round may have missed a change: rebuilt with the content.
   absl::flat_hash_set<uint64_t> rebuild;
   for (uint64_t id : cache_.TakeSuspects()) rebuild.insert(id);
-  if (work.content.empty() && work.click_order.empty() && rebuild.empty()) return more_to_warm;
+  // With no new change, the searches still waiting need not wait: only a busy refresher saves
+  // them, and the lists are what a fresh build gives once clicks pause.
+  const bool idle = work.content.empty() && work.click_order.empty() && rebuild.empty();
+  if (idle && search_due_.empty()) return more_to_warm;
   // With nothing cached there is nothing to rebuild (and no neighbours to search for).
   const bool any_cached = cache_.Stats().lists > 0;
   for (uint64_t id : work.content) {
@@ -71,34 +77,99 @@ bool CandidateRefresher::Round(bool warm, absl::Duration click_budget) {
     }
   }
   for (uint64_t id : rebuild) Rebuild(id);
-  uint64_t rebuilt = rebuild.size();
-  std::deque<uint64_t> left =
-      RebuildClicked(std::move(work.click_order), rebuild, absl::Now() + click_budget, rebuilt);
+  RoundCounts counts;
+  counts.rebuilt = rebuild.size();
+  RefreshClicked(work, rebuild, absl::Now() + click_budget, /*all_due=*/idle, counts);
   MutexLock lock(&mu_);
-  if (!left.empty()) {  // older than anything that arrived meanwhile: they go first
+  if (!work.click_order.empty()) {  // older than anything that arrived meanwhile: they go first
     Pending merged;
-    for (uint64_t id : left) merged.AddClick(id);
-    for (uint64_t id : pending_.click_order) merged.AddClick(id);
+    for (uint64_t id : work.click_order) {
+      if (auto it = work.clicks.find(id); it != work.clicks.end()) merged.AddClick(id, it->second);
+    }
+    for (uint64_t id : pending_.click_order) merged.AddClick(id, pending_.clicks[id]);
     pending_.clicks = std::move(merged.clicks);
     pending_.click_order = std::move(merged.click_order);
   }
   ++stats_.rounds;
-  stats_.rebuilt += rebuilt;
+  stats_.rebuilt += counts.rebuilt;
+  stats_.regrouped += counts.regrouped;
+  stats_.patched += counts.patched;
+  stats_.searched += counts.searched;
+  stats_.waiting = search_waiting_.size();
   stats_.last_round = absl::Now() - start;
   return more_to_warm;
 }
 
-std::deque<uint64_t> CandidateRefresher::RebuildClicked(std::deque<uint64_t> order,
-                                                        const absl::flat_hash_set<uint64_t>& done,
-                                                        absl::Time until, uint64_t& rebuilt) {
-  while (!order.empty() && absl::Now() < until) {
-    const uint64_t id = order.front();
-    order.pop_front();
-    if (done.contains(id) || !cache_.Contains(id)) continue;
-    Rebuild(id);
-    ++rebuilt;
+void CandidateRefresher::RefreshClicked(Pending& work, const absl::flat_hash_set<uint64_t>& done,
+                                        absl::Time until, bool all_due, RoundCounts& counts) {
+  // Searches that waited and are due now go first: their changes are the oldest.
+  const absl::Time now = all_due ? absl::InfiniteFuture() : absl::Now();
+  while (!search_due_.empty() && search_due_.top().first <= now && absl::Now() < until) {
+    const uint64_t id = search_due_.top().second;
+    search_due_.pop();
+    search_waiting_.erase(id);
+    auto pending = work.clicks.find(id);  // changed again meanwhile: handled together
+    uint8_t what = kBehaviour;
+    if (pending != work.clicks.end()) {
+      what |= pending->second;
+      work.clicks.erase(pending);  // its place in click_order is skipped below
+    }
+    if (!done.contains(id) && cache_.Contains(id)) RefreshAfterClicks(id, what, all_due, counts);
   }
-  return order;
+  while (!work.click_order.empty() && absl::Now() < until) {
+    const uint64_t id = work.click_order.front();
+    work.click_order.pop_front();
+    auto pending = work.clicks.find(id);
+    if (pending == work.clicks.end()) continue;  // handled with a due behaviour change
+    const uint8_t what = pending->second;
+    work.clicks.erase(pending);
+    if (done.contains(id) || !cache_.Contains(id)) continue;
+    RefreshAfterClicks(id, what, /*search_due=*/false, counts);
+  }
+}
+
+void CandidateRefresher::RefreshAfterClicks(uint64_t source, uint8_t what, bool search_due,
+                                            RoundCounts& counts) {
+  absl::StatusOr<std::optional<std::vector<float>>> query = sources_.articles.FindEmbedding(source);
+  if (!query.ok() || !*query || !sources_.content_index.Contains(source)) {
+    cache_.Erase(source);  // the next request decides (fallback, or an error it reports)
+    return;
+  }
+  const absl::Time now = absl::Now();
+  std::optional<absl::Time> next_due;  // the earliest a waiting search is due
+  for (bool wide : {false, true}) {
+    std::shared_ptr<const CandidateList> old = cache_.Peek(source, wide);
+    if (old == nullptr) continue;
+    const absl::Time due = old->searched + search_max_age_;
+    const bool search = search_due || due <= now;
+    if (!search) next_due = std::min(next_due.value_or(due), due);
+    if (!search && (what & kPartners) == 0) continue;  // the search waits; nothing else changed
+    absl::StatusOr<CandidateList> list = RefreshList(*old, **query, search, counts);
+    if (!list.ok()) {
+      cache_.Erase(source);
+      return;
+    }
+    cache_.Replace(std::make_shared<const CandidateList>(*std::move(list)));
+  }
+  if (next_due && search_waiting_.insert(source).second) search_due_.emplace(*next_due, source);
+}
+
+absl::StatusOr<CandidateList> CandidateRefresher::RefreshList(const CandidateList& old,
+                                                              std::span<const float> query,
+                                                              bool search,
+                                                              RoundCounts& counts) const {
+  ++counts.rebuilt;
+  if (search) {
+    ++counts.searched;
+    return builder_.Build(old.source, query, old.k);
+  }
+  ASSIGN_OR_RETURN(std::optional<CandidateList> patched, builder_.PatchPartners(old, query));
+  if (patched) {
+    ++counts.patched;
+    return *std::move(patched);
+  }
+  ++counts.regrouped;
+  return builder_.Refresh(old, query);
 }
 
 bool CandidateRefresher::Warm(absl::Time until) {

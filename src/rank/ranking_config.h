@@ -61,6 +61,10 @@ struct RankingConfig {
   // How long the refresher gathers changes before rebuilding the lists they touch: a change
   // reaches the served lists within this plus the rebuild time.
   absl::Duration candidate_refresh_delay = absl::Milliseconds(200);
+  // After clicks a cached list is searched again at most once per this while the refresher is
+  // busy (rank/candidate_refresher.h); partner changes are applied within the refresh delay
+  // whatever this is. 0 searches again after every change.
+  absl::Duration list_search_max_age = absl::Seconds(30);
   // Lists built within a request's section, language or age filter (when the source's own list
   // cannot fill it) are kept this long for the next request of the same source and filter, up to
   // `filtered_list_cache_size` of them; nothing refreshes them, so this bounds their staleness.

@@ -158,6 +158,10 @@ void AdminService::FillCandidateStats(const Engine& engine, v1::CandidateStats& 
     *out.mutable_last_refresh_round() = ToProtoDuration(s.last_round);
     out.set_refresh_pending(s.pending);
     out.set_warmed(s.warmed);
+    out.set_patched(s.patched);
+    out.set_regrouped(s.regrouped);
+    out.set_searched(s.searched);
+    out.set_waiting(s.waiting);
   }
 }
 

@@ -11,10 +11,12 @@ namespace headliner {
 struct ChangedArticles {
   // Articles upserted or deleted: their content vectors (and neighbours) changed.
   std::vector<uint64_t> content;
-  // Articles whose co-visitation partners or behaviour vector changed.
-  std::vector<uint64_t> clicks;
+  // Articles whose co-visitation partners changed.
+  std::vector<uint64_t> partners;
+  // Articles whose behaviour vector changed.
+  std::vector<uint64_t> behaviour;
 
-  bool empty() const { return content.empty() && clicks.empty(); }
+  bool empty() const { return content.empty() && partners.empty() && behaviour.empty(); }
 };
 
 }  // namespace headliner

@@ -1,5 +1,6 @@
 #include "rank/candidate_refresher.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "engine_fixture.h"
@@ -61,9 +62,10 @@ class CandidateRefresherTest : public testing::EngineFixture {
     return false;
   }
 
-  void ClickTogether(const std::string& a, const std::string& b, int sessions) {
+  void ClickTogether(const std::string& a, const std::string& b, int sessions,
+                     const std::string& prefix = "s") {
     for (int s = 0; s < sessions; ++s) {
-      const std::string session = "s" + std::to_string(s);
+      const std::string session = prefix + std::to_string(s);
       for (const std::string& id : {a, b}) {
         auto r = applier().ApplyClick(
             testing::MakeClick(session + id, session, id, kNow + absl::Minutes(s)));
@@ -76,6 +78,7 @@ class CandidateRefresherTest : public testing::EngineFixture {
 };
 
 TEST_F(CandidateRefresherTest, CachedListsRankAsFreshlyBuiltOnesAfterEveryChange) {
+  config_.ranking.list_search_max_age = absl::ZeroDuration();  // every change at once
   Load();
   ExpectSameAsUncached("a0");  // builds and caches the list of a0
   EXPECT_EQ(engine_->candidate_cache()->Stats().lists, 1u);
@@ -144,16 +147,107 @@ TEST_F(CandidateRefresherTest, ClickChangesBeyondTheBudgetWaitForTheNextRound) {
     ids.push_back(**engine_->tables().articles().FindDenseId("a" + std::to_string(i)));
   }
 
-  refresher.Notify({.content = {}, .clicks = ids});
+  refresher.Notify({.content = {}, .partners = ids, .behaviour = {}});
   refresher.RefreshNow(/*click_budget=*/absl::ZeroDuration());
   EXPECT_EQ(refresher.Stats().pending, 6u);
   EXPECT_EQ(refresher.Stats().rebuilt, 0u);
 
-  refresher.Notify({.content = {}, .clicks = {ids[0], ids[1]}});  // already waiting: once each
+  refresher.Notify({.content = {}, .partners = {ids[0]}, .behaviour = {ids[1]}});  // once each
   EXPECT_EQ(refresher.Stats().pending, 6u);
   refresher.RefreshNow();
   EXPECT_EQ(refresher.Stats().pending, 0u);
   EXPECT_EQ(refresher.Stats().rebuilt, 6u);
+}
+
+// A partner change patches the pair weights or regroups a list's kept search hits with the
+// current partners: no search, and the same list a fresh build gives.
+TEST_F(CandidateRefresherTest, PartnerChangesRegroupTheKeptHitsWithoutSearching) {
+  Load();
+  CandidateListCache cache(100, config_.ranking.candidate_pool);
+  Ranker ranker(engine_->sources(), config_.ranking, &cache);
+  CandidateRefresher refresher(ranker.builder(), engine_->sources(), cache, absl::Seconds(1),
+                               /*search_max_age=*/absl::Hours(1));
+  Ranked(ranker, "a0");
+  const uint64_t a0 = **engine_->tables().articles().FindDenseId("a0");
+  ClickTogether("a0", "a4", 5);  // a4: far from a0 by content, now its partner
+  refresher.Notify({.content = {}, .partners = {a0}, .behaviour = {}});
+  refresher.RefreshNow();
+  EXPECT_EQ(refresher.Stats().regrouped, 1u);  // a4 was not listed: grouped again
+  EXPECT_EQ(refresher.Stats().patched, 0u);
+  EXPECT_EQ(refresher.Stats().searched, 0u);
+  std::shared_ptr<const CandidateList> list = cache.Peek(a0);
+  ASSERT_NE(list, nullptr);
+  const uint64_t a4 = **engine_->tables().articles().FindDenseId("a4");
+  auto member = std::find_if(list->members.begin(), list->members.end(),
+                             [&](const CandidateMember& m) { return m.dense_id == a4; });
+  ASSERT_NE(member, list->members.end());
+  EXPECT_GT(member->partner_weight, 0);
+  EXPECT_EQ(Ranked(ranker, "a0"), Ranked(*uncached_, "a0"));
+
+  const float weight = member->partner_weight;
+  ClickTogether("a0", "a4", 5, "t");  // the same pair in other sessions: only its weight changes
+  refresher.Notify({.content = {}, .partners = {a0}, .behaviour = {}});
+  refresher.RefreshNow();
+  EXPECT_EQ(refresher.Stats().patched, 1u);
+  EXPECT_EQ(refresher.Stats().regrouped, 1u);
+  list = cache.Peek(a0);
+  member = std::find_if(list->members.begin(), list->members.end(),
+                        [&](const CandidateMember& m) { return m.dense_id == a4; });
+  ASSERT_NE(member, list->members.end());
+  EXPECT_GT(member->partner_weight, weight);
+  EXPECT_EQ(Ranked(ranker, "a0"), Ranked(*uncached_, "a0"));
+}
+
+// After a click a list is searched again only once its last search is search_max_age old:
+// sooner, the search waits (counted) and is done when due, or in the first round with no new
+// change (the refresher is idle: nothing to save).
+TEST_F(CandidateRefresherTest, SearchesAfterClicksWaitWhileTheRefresherIsBusy) {
+  Load();
+  ClickTogether("a0", "a4", 5);  // a0 gets a behaviour vector
+  CandidateListCache cache(100, config_.ranking.candidate_pool);
+  Ranker ranker(engine_->sources(), config_.ranking, &cache);
+  const absl::Duration max_age = absl::Milliseconds(300);
+  CandidateRefresher refresher(ranker.builder(), engine_->sources(), cache, absl::Seconds(1),
+                               max_age);
+  const uint64_t a0 = **engine_->tables().articles().FindDenseId("a0");
+  const uint64_t a3 = **engine_->tables().articles().FindDenseId("a3");
+  Ranked(ranker, "a3");
+  auto busy_round = [&](std::vector<uint64_t> behaviour) {  // with a partner change of a3
+    refresher.Notify({.content = {}, .partners = {a3}, .behaviour = std::move(behaviour)});
+    refresher.RefreshNow();
+  };
+
+  absl::Time before = absl::Now();
+  Ranked(ranker, "a0");  // searched now
+  busy_round({a0});
+  if (absl::Now() - before < max_age) {  // else this machine was too slow to tell
+    EXPECT_EQ(refresher.Stats().searched, 0u);
+    EXPECT_EQ(refresher.Stats().waiting, 2u);  // a0, and a3 (its partners were applied)
+    EXPECT_EQ(refresher.Stats().pending, 0u);
+  }
+  refresher.RefreshNow();  // nothing new: what waits is handled
+  EXPECT_EQ(refresher.Stats().searched, 2u);
+  EXPECT_EQ(refresher.Stats().waiting, 0u);
+  EXPECT_FALSE(cache.Peek(a0)->behaviour_hits.empty());
+  EXPECT_FALSE(cache.Peek(a0)->content_hits.empty());
+
+  before = absl::Now();
+  busy_round({a0});  // searched just now: waits again
+  const absl::Time waited = absl::Now();
+  if (waited - before < max_age) {
+    EXPECT_EQ(refresher.Stats().searched, 2u);
+  }
+  absl::SleepFor(max_age);
+  busy_round({});  // busy, and the searches of a0 and a3 are due
+  EXPECT_EQ(refresher.Stats().searched, 4u);
+  EXPECT_EQ(refresher.Stats().waiting, 0u);
+  EXPECT_GE(cache.Peek(a0)->searched, waited + max_age);
+
+  // With no waiting, the search is at once.
+  CandidateRefresher eager(ranker.builder(), engine_->sources(), cache, absl::Seconds(1));
+  eager.Notify({.content = {}, .partners = {a3}, .behaviour = {a0}});
+  eager.RefreshNow();
+  EXPECT_EQ(eager.Stats().searched, 2u);
 }
 
 }  // namespace

@@ -107,3 +107,19 @@ TEST(OptionTableTest, ValidationNamesTheFirstBadKeyThenRunsTheRules) {
 
 }  // namespace
 }  // namespace headliner
+
+namespace headliner {
+namespace {
+
+TEST(OptionTableTest, ADurationOrZeroTakesZeroButNotLess) {
+  absl::Duration age = absl::Seconds(30);
+  OptionTable table;
+  table.In("s").DurationOrZero("age", age);
+  age = absl::ZeroDuration();
+  EXPECT_TRUE(table.Validate().ok());
+  age = -absl::Seconds(1);
+  EXPECT_EQ(table.Validate().message(), "s.age: must be a non-negative duration, got -1s");
+}
+
+}  // namespace
+}  // namespace headliner
