@@ -120,7 +120,7 @@ void CandidateRefresher::RefreshClicked(Pending& work, const absl::flat_hash_set
     const uint64_t id = work.click_order.front();
     work.click_order.pop_front();
     auto pending = work.clicks.find(id);
-    if (pending == work.clicks.end()) continue;  // handled with a due behaviour change
+    if (pending == work.clicks.end()) continue;  // handled above with its due search
     const uint8_t what = pending->second;
     work.clicks.erase(pending);
     if (done.contains(id) || !cache_.Contains(id)) continue;
