@@ -43,8 +43,13 @@ void CandidateListBuilder::Search(std::span<const float> content_query,
   }
 }
 
-absl::StatusOr<CandidateListBuilder::Gathered> CandidateListBuilder::Gather(
-    const CandidateList& list) const {
+absl::StatusOr<std::vector<Partner>> CandidateListBuilder::PartnersOf(uint64_t source) const {
+  if (config_.covisitation_weight == 0) return std::vector<Partner>();  // not candidates
+  return sources_.covisitation.FindPartners(source);
+}
+
+CandidateListBuilder::Gathered CandidateListBuilder::Gather(
+    const CandidateList& list, const std::vector<Partner>& partners) const {
   Gathered g;
   absl::flat_hash_map<uint64_t, size_t> position = {{list.source, SIZE_MAX}};
   auto add = [&](uint64_t id) -> size_t {
@@ -57,28 +62,24 @@ absl::StatusOr<CandidateListBuilder::Gathered> CandidateListBuilder::Gather(
   };
   for (uint32_t id : list.content_hits) add(id);
   for (uint32_t id : list.behaviour_hits) add(id);
-  if (config_.covisitation_weight != 0) {
-    ASSIGN_OR_RETURN(std::vector<Partner> partners,
-                     sources_.covisitation.FindPartners(list.source));
-    for (const Partner& p : partners) {
-      const size_t at = add(p.dense_id);
-      if (at != SIZE_MAX) g.partner_weight[at] = p.weight;
-    }
+  for (const Partner& p : partners) {
+    const size_t at = add(p.dense_id);
+    if (at != SIZE_MAX) g.partner_weight[at] = p.weight;
   }
   return g;
 }
 
-absl::Status CandidateListBuilder::Assemble(std::span<const float> content_query,
-                                            CandidateList& list) const {
+void CandidateListBuilder::Assemble(std::span<const float> content_query,
+                                    const std::vector<Partner>& partners,
+                                    CandidateList& list) const {
   const size_t k = static_cast<size_t>(list.k);
   list.exhausted = list.content_hits.size() < k && list.behaviour_hits.size() < k;
-  ASSIGN_OR_RETURN(Gathered gathered, Gather(list));
+  const Gathered gathered = Gather(list, partners);
   const std::vector<float> content =
       sources_.content_index.InnerProducts(content_query, gathered.ids);
   list.members.clear();
   list.groups = 0;
   Group(gathered, content, list);
-  return absl::OkStatus();
 }
 
 absl::StatusOr<CandidateList> CandidateListBuilder::Build(
@@ -88,7 +89,8 @@ absl::StatusOr<CandidateList> CandidateListBuilder::Build(
   list.source = source;
   list.k = std::clamp(k, 1, CandidateList::kMaxSearch);
   Search(content_query, within, list);
-  RETURN_IF_ERROR(Assemble(content_query, list));
+  ASSIGN_OR_RETURN(const std::vector<Partner> partners, PartnersOf(source));
+  Assemble(content_query, partners, list);
   if (within != nullptr) {  // never refreshed: the hits would only take memory
     list.content_hits = {};
     list.behaviour_hits = {};
@@ -96,10 +98,9 @@ absl::StatusOr<CandidateList> CandidateListBuilder::Build(
   return list;
 }
 
-absl::StatusOr<std::optional<CandidateList>> CandidateListBuilder::PatchPartners(
-    const CandidateList& old, std::span<const float> content_query) const {
-  if (config_.covisitation_weight == 0) return old;  // partners are not candidates
-  ASSIGN_OR_RETURN(std::vector<Partner> partners, sources_.covisitation.FindPartners(old.source));
+std::optional<CandidateList> CandidateListBuilder::PatchPartners(
+    const CandidateList& old, std::span<const float> content_query,
+    const std::vector<Partner>& partners) const {
   absl::flat_hash_map<uint64_t, float> weight;
   for (const Partner& p : partners) {
     if (p.dense_id != old.source) weight.emplace(p.dense_id, static_cast<float>(p.weight));
@@ -130,15 +131,20 @@ absl::StatusOr<std::optional<CandidateList>> CandidateListBuilder::PatchPartners
   return list;
 }
 
-absl::StatusOr<CandidateList> CandidateListBuilder::Refresh(
-    const CandidateList& old, std::span<const float> content_query) const {
+absl::StatusOr<CandidateList> CandidateListBuilder::Refresh(const CandidateList& old,
+                                                            std::span<const float> content_query,
+                                                            bool* patched) const {
+  ASSIGN_OR_RETURN(const std::vector<Partner> partners, PartnersOf(old.source));
+  std::optional<CandidateList> weights_only = PatchPartners(old, content_query, partners);
+  if (patched != nullptr) *patched = weights_only.has_value();
+  if (weights_only) return *std::move(weights_only);
   CandidateList list;
   list.source = old.source;
   list.k = old.k;
   list.content_hits = old.content_hits;
   list.behaviour_hits = old.behaviour_hits;
   list.searched = old.searched;
-  RETURN_IF_ERROR(Assemble(content_query, list));
+  Assemble(content_query, partners, list);
   return list;
 }
 

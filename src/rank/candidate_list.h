@@ -18,8 +18,8 @@
 // at most (50 + 50 + 50) groups: typically about a hundred members.
 //
 // A list keeps what its searches returned, so that a click (which changes the source's partners
-// and nudges its behaviour vector) can be handled without a search: PatchPartners or Refresh,
-// the kept hits with the current partners.
+// and nudges its behaviour vector) can be handled without a search: Refresh, the kept hits with
+// the current partners.
 #ifndef HEADLINER_RANK_CANDIDATE_LIST_H_
 #define HEADLINER_RANK_CANDIDATE_LIST_H_
 
@@ -72,17 +72,14 @@ class CandidateListBuilder {
   // metadata filter): such a list serves only that request and is not cached.
   absl::StatusOr<CandidateList> Build(uint64_t source, std::span<const float> content_query, int k,
                                       const VectorIndex::IdFilter* within = nullptr) const;
-  // `old` (a list Build made without a filter) grouped again from its kept hits and the source's
-  // current co-visitation partners, without a search: what Build gives while the searches
-  // would return the same hits.
+  // `old` (a list Build made without a filter) with its kept hits and the source's current
+  // co-visitation partners, without a search: what Build gives while the searches would return
+  // the same hits. When the same members are still partners (and the other partners are left
+  // out anyway: gone, or near-duplicates of the source) only the pair weights are replaced
+  // (`*patched` is set true); otherwise the hits and partners are grouped again.
   absl::StatusOr<CandidateList> Refresh(const CandidateList& old,
-                                        std::span<const float> content_query) const;
-  // The cheap case of Refresh: `old` with the source's current pair weights,
-  // when that is what grouping gives (the same members are partners as before, and the other
-  // partners are left out anyway: gone, or near-duplicates of the source). Else nullopt, and
-  // the list must be grouped again (Refresh).
-  absl::StatusOr<std::optional<CandidateList>> PatchPartners(
-      const CandidateList& old, std::span<const float> content_query) const;
+                                        std::span<const float> content_query,
+                                        bool* patched = nullptr) const;
   // The width of a list built for a request without filters (ranking.candidate_pool).
   int pool() const { return config_.candidate_pool; }
 
@@ -94,10 +91,18 @@ class CandidateListBuilder {
   // Fills list.content_hits and list.behaviour_hits by searching both indexes.
   void Search(std::span<const float> content_query, const VectorIndex::IdFilter* within,
               CandidateList& list) const;
-  // The list's hits and the source's current partners, once each, the source left out.
-  absl::StatusOr<Gathered> Gather(const CandidateList& list) const;
+  // The source's co-visitation partners (none when they are not candidates).
+  absl::StatusOr<std::vector<Partner>> PartnersOf(uint64_t source) const;
+  // The list's hits and `partners`, once each, the source left out.
+  Gathered Gather(const CandidateList& list, const std::vector<Partner>& partners) const;
   // Gathers, groups and fills `list` (whose source, k and hits are set).
-  absl::Status Assemble(std::span<const float> content_query, CandidateList& list) const;
+  void Assemble(std::span<const float> content_query, const std::vector<Partner>& partners,
+                CandidateList& list) const;
+  // `old` with the pair weights of `partners`, when grouping would keep its members as they
+  // are (see Refresh); else nullopt.
+  std::optional<CandidateList> PatchPartners(const CandidateList& old,
+                                             std::span<const float> content_query,
+                                             const std::vector<Partner>& partners) const;
   // Assigns groups (greedy, most similar to the source first) and trims them; fills `list`.
   void Group(const Gathered& gathered, std::span<const float> content, CandidateList& list) const;
 

@@ -109,7 +109,7 @@ void CandidateRefresher::RefreshClicked(Pending& work, const absl::flat_hash_set
     search_due_.pop();
     search_waiting_.erase(id);
     auto pending = work.clicks.find(id);  // changed again meanwhile: handled together
-    uint8_t what = kBehaviour;
+    uint8_t what = kBehaviour;            // a search waited: any click change will do
     if (pending != work.clicks.end()) {
       what |= pending->second;
       work.clicks.erase(pending);  // its place in click_order is skipped below
@@ -130,11 +130,8 @@ void CandidateRefresher::RefreshClicked(Pending& work, const absl::flat_hash_set
 
 void CandidateRefresher::RefreshAfterClicks(uint64_t source, uint8_t what, bool search_due,
                                             RoundCounts& counts) {
-  absl::StatusOr<std::optional<std::vector<float>>> query = sources_.articles.FindEmbedding(source);
-  if (!query.ok() || !*query || !sources_.content_index.Contains(source)) {
-    cache_.Erase(source);  // the next request decides (fallback, or an error it reports)
-    return;
-  }
+  const std::optional<std::vector<float>> query = QueryOrErase(source);
+  if (!query) return;
   const absl::Time now = absl::Now();
   std::optional<absl::Time> next_due;  // the earliest a waiting search is due
   for (bool wide : {false, true}) {
@@ -144,7 +141,7 @@ void CandidateRefresher::RefreshAfterClicks(uint64_t source, uint8_t what, bool 
     const bool search = search_due || due <= now;
     if (!search) next_due = std::min(next_due.value_or(due), due);
     if (!search && (what & kPartners) == 0) continue;  // the search waits; nothing else changed
-    absl::StatusOr<CandidateList> list = RefreshList(*old, **query, search, counts);
+    absl::StatusOr<CandidateList> list = RefreshList(*old, *query, search, counts);
     if (!list.ok()) {
       cache_.Erase(source);
       return;
@@ -163,13 +160,19 @@ absl::StatusOr<CandidateList> CandidateRefresher::RefreshList(const CandidateLis
     ++counts.searched;
     return builder_.Build(old.source, query, old.k);
   }
-  ASSIGN_OR_RETURN(std::optional<CandidateList> patched, builder_.PatchPartners(old, query));
-  if (patched) {
-    ++counts.patched;
-    return *std::move(patched);
+  bool patched = false;
+  absl::StatusOr<CandidateList> list = builder_.Refresh(old, query, &patched);
+  ++(patched ? counts.patched : counts.regrouped);
+  return list;
+}
+
+std::optional<std::vector<float>> CandidateRefresher::QueryOrErase(uint64_t source) {
+  absl::StatusOr<std::optional<std::vector<float>>> query = sources_.articles.FindEmbedding(source);
+  if (!query.ok() || !*query || !sources_.content_index.Contains(source)) {
+    cache_.Erase(source);  // the next request decides (fallback, or an error it reports)
+    return std::nullopt;
   }
-  ++counts.regrouped;
-  return builder_.Refresh(old, query);
+  return *std::move(*query);
 }
 
 bool CandidateRefresher::Warm(absl::Time until) {
@@ -203,11 +206,8 @@ bool CandidateRefresher::Warm(absl::Time until) {
 }
 
 void CandidateRefresher::Rebuild(uint64_t source) {
-  absl::StatusOr<std::optional<std::vector<float>>> query = sources_.articles.FindEmbedding(source);
-  if (!query.ok() || !*query || !sources_.content_index.Contains(source)) {
-    cache_.Erase(source);  // the next request decides (fallback, or an error it reports)
-    return;
-  }
+  const std::optional<std::vector<float>> query = QueryOrErase(source);
+  if (!query) return;
   // The base list always (a changed article gets one before it is asked for), the wide one if
   // there is one.
   for (bool wide : {false, true}) {
@@ -215,7 +215,7 @@ void CandidateRefresher::Rebuild(uint64_t source) {
     if (wide && old == nullptr) continue;
     const uint64_t round = cache_.round();
     absl::StatusOr<CandidateList> list =
-        builder_.Build(source, **query, old != nullptr ? old->k : builder_.pool());
+        builder_.Build(source, *query, old != nullptr ? old->k : builder_.pool());
     if (!list.ok()) {
       cache_.Erase(source);
       return;

@@ -7,9 +7,9 @@
 //  - an article whose co-visitation partners or behaviour vector changed (a click): its cached
 //    lists are built again, searches included, at most once per `search_max_age`
 //    (ranking.list_search_max_age). Sooner than that after their last search, a partner change
-//    is applied to the kept search hits without a search (CandidateListBuilder::PatchPartners
-//    for new pair weights, else Refresh: grouped again with the current partners) and the
-//    search waits until due. A click nudges the behaviour vector a little, the behaviour cosines
+//    is applied to the kept search hits without a search (CandidateListBuilder::Refresh: new
+//    pair weights patched in, or grouped again with the current partners) and the search waits
+//    until due. A click nudges the behaviour vector a little, the behaviour cosines
 //    a request scores are read live, and the content neighbours change with content (handled
 //    above), so what waits is which articles enter the behaviour neighbours, and new articles
 //    the forward search above missed; an article clicked every second costs one search per
@@ -28,14 +28,15 @@
 //
 // Thread safety: Notify, RefreshNow and Stats may be called from any thread. `mu_` guards the
 // pending changes and the stats; the rebuilds run on the refresher's thread (or the RefreshNow
-// caller) with no lock held, one round at a time (`round_mu_`, which also guards the behaviour
-// changes waiting to be due).
+// caller) with no lock held, one round at a time (`round_mu_`, which also guards the searches
+// waiting to be due).
 #ifndef HEADLINER_RANK_CANDIDATE_REFRESHER_H_
 #define HEADLINER_RANK_CANDIDATE_REFRESHER_H_
 
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <queue>
 #include <span>
 #include <thread>
@@ -119,9 +120,9 @@ class CandidateRefresher {
   // all content changes, and click changes for up to `click_budget` (the rest stays pending).
   // Returns whether lists remain to warm.
   bool Round(bool warm, absl::Duration click_budget);
-  // Refreshes the lists of click-changed articles (`work`'s), behaviour changes that became due
-  // (with `all_due`, all those waiting) first, then oldest first, until `until`; leaves in
-  // `work` those not reached, in order.
+  // Refreshes the lists of click-changed articles (`work`'s), the waiting searches that became
+  // due (with `all_due`, all of them) first, then oldest first, until `until`; leaves in `work`
+  // those not reached, in order.
   void RefreshClicked(Pending& work, const absl::flat_hash_set<uint64_t>& done, absl::Time until,
                       bool all_due, RoundCounts& counts) ABSL_EXCLUSIVE_LOCKS_REQUIRED(round_mu_);
   // Refreshes the cached lists of `source` after a click changed `what` (ClickChange bits); the
@@ -133,6 +134,9 @@ class CandidateRefresher {
   absl::StatusOr<CandidateList> RefreshList(const CandidateList& old, std::span<const float> query,
                                             bool search, RoundCounts& counts) const;
   bool Warm(absl::Time until);
+  // The content vector of `source`, or nullopt after dropping its lists when it has none (gone,
+  // or not in the index).
+  std::optional<std::vector<float>> QueryOrErase(uint64_t source);
   // Rebuilds the cached list of `source`, keeping its width; drops it if the source is gone.
   void Rebuild(uint64_t source);
 

@@ -61,11 +61,13 @@ class CandidateListTest : public testing::EngineFixture {
     return list.ok() ? *std::move(list) : CandidateList();
   }
 
+  // Refresh's list when it only patched the pair weights, else nullopt.
   std::optional<CandidateList> Patch(const CandidateList& old) {
-    absl::StatusOr<std::optional<CandidateList>> list =
-        engine_->ranker().builder().PatchPartners(old, query_);
+    bool patched = false;
+    absl::StatusOr<CandidateList> list = engine_->ranker().builder().Refresh(old, query_, &patched);
     EXPECT_TRUE(list.ok()) << list.status();
-    return list.ok() ? *std::move(list) : std::nullopt;
+    if (!list.ok() || !patched) return std::nullopt;
+    return *std::move(list);
   }
 
   static std::vector<std::tuple<uint32_t, uint32_t, float, float>> Members(
