@@ -8,6 +8,7 @@ namespace headliner {
 CandidateListCache::CandidateListCache(size_t capacity, int base_k, size_t filtered_capacity,
                                        absl::Duration filtered_ttl)
     : shard_capacity_(std::max<size_t>(1, (capacity + kShards - 1) / kShards)),
+      wide_shard_capacity_(std::max<size_t>(1, shard_capacity_ / kWideShare)),
       base_k_(base_k),
       filtered_shard_capacity_(
           filtered_ttl > absl::ZeroDuration() ? (filtered_capacity + kShards - 1) / kShards : 0),
@@ -52,17 +53,35 @@ void CandidateListCache::Put(std::shared_ptr<const CandidateList> list, uint64_t
 
 void CandidateListCache::Insert(std::shared_ptr<const CandidateList> list) {
   Shard& shard = ShardOf(list->source);
-  const uint64_t key = Key(list->source, IsWide(*list));
+  const bool wide = IsWide(*list);
+  const uint64_t key = Key(list->source, wide);
   std::shared_ptr<const CandidateList> evicted;  // released outside the lock
   MutexLock lock(&shard.mu);
-  if (!shard.lists.contains(key) && shard.lists.size() >= shard_capacity_) {
-    // An arbitrary victim: flat_hash_map iteration order is unrelated to insertion order.
-    auto victim = shard.lists.begin();
-    evicted = std::move(victim->second);
-    shard.lists.erase(victim);
-    evictions_.fetch_add(1, std::memory_order_relaxed);
+  if (auto it = shard.lists.find(key); it != shard.lists.end()) {
+    evicted = std::exchange(it->second, std::move(list));
+    return;
   }
-  shard.lists[key] = std::move(list);
+  const size_t count = wide ? shard.wide_count : shard.lists.size() - shard.wide_count;
+  if (count >= (wide ? wide_shard_capacity_ : shard_capacity_)) {
+    evicted = EvictOne(shard, wide);
+    (wide ? wide_evictions_ : evictions_).fetch_add(1, std::memory_order_relaxed);
+  }
+  shard.lists.emplace(key, std::move(list));
+  if (wide) ++shard.wide_count;
+}
+
+std::shared_ptr<const CandidateList> CandidateListCache::EvictOne(Shard& shard, bool wide) {
+  // An arbitrary victim: flat_hash_map iteration order is unrelated to insertion order. Lists of
+  // the other kind are skipped; wide lists are at most 1 in kWideShare + 1 of a full shard, and a
+  // shard evicting wide lists holds wide_shard_capacity_ of them.
+  for (auto it = shard.lists.begin(); it != shard.lists.end(); ++it) {
+    if (((it->first & kWideBit) != 0) != wide) continue;
+    std::shared_ptr<const CandidateList> victim = std::move(it->second);
+    shard.lists.erase(it);
+    if (wide) --shard.wide_count;
+    return victim;
+  }
+  return nullptr;
 }
 
 void CandidateListCache::Replace(std::shared_ptr<const CandidateList> list) {
@@ -86,6 +105,7 @@ void CandidateListCache::Erase(uint64_t source) {
     if (it == shard.lists.end()) continue;
     held[wide] = std::move(it->second);
     shard.lists.erase(it);
+    if (wide) --shard.wide_count;
   }
   if (auto it = shard.filtered.find(source); it != shard.filtered.end()) {
     held_filtered = std::move(it->second);
@@ -133,7 +153,7 @@ void CandidateListCache::PutFiltered(std::shared_ptr<const CandidateList> list,
       if (it->second.empty() || &it->second == &mine) continue;
       evicted = std::move(it->second);
       shard.filtered_count -= evicted.size();
-      evictions_.fetch_add(evicted.size(), std::memory_order_relaxed);
+      filtered_evictions_.fetch_add(evicted.size(), std::memory_order_relaxed);
       shard.filtered.erase(it);
       break;
     }
@@ -147,6 +167,7 @@ CandidateCacheStats CandidateListCache::Stats() const {
   for (const Shard& shard : shards_) {
     ReaderMutexLock lock(&shard.mu);
     s.lists += shard.lists.size();
+    s.wide_lists += shard.wide_count;
     s.filtered_lists += shard.filtered_count;
   }
   s.filtered_hits = filtered_hits_.load(std::memory_order_relaxed);
@@ -154,6 +175,8 @@ CandidateCacheStats CandidateListCache::Stats() const {
   s.hits = hits_.load(std::memory_order_relaxed);
   s.misses = misses_.load(std::memory_order_relaxed);
   s.evictions = evictions_.load(std::memory_order_relaxed);
+  s.wide_evictions = wide_evictions_.load(std::memory_order_relaxed);
+  s.filtered_evictions = filtered_evictions_.load(std::memory_order_relaxed);
   s.refreshes = refreshes_.load(std::memory_order_relaxed);
   return s;
 }

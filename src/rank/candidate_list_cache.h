@@ -1,11 +1,13 @@
 // The candidate lists (candidate_list.h) of the articles readers ask about, kept ready so that a
-// request does not search the indexes. Bounded: past `capacity` lists, an arbitrary one is
-// evicted (the next request for it builds it again). Kept fresh by CandidateRefresher.
+// request does not search the indexes. Kept fresh by CandidateRefresher.
 //
 // A source has up to two lists: its base list (k = `base_k`, ranking.candidate_pool), which
 // every request scores, and a wide one (k > base_k) built when a request's filters left too few
 // items. They are kept apart so that one filtered request does not make every later request of
-// the source score the wide list.
+// the source score the wide list. Bounded, each kind on its own: past `capacity` base lists an
+// arbitrary base list is evicted, past `capacity` / kWideShare wide lists an arbitrary wide list
+// (the next request for it builds it again). So wide lists, built on demand by requests, never
+// push out the base lists the refresher built ahead of the requests.
 //
 // It also keeps lists built within a request's metadata filter (FindFiltered, PutFiltered): when
 // the source's own list cannot fill a section, language or age filter the ranker searches the
@@ -36,14 +38,17 @@
 namespace headliner {
 
 struct CandidateCacheStats {
-  uint64_t lists = 0;
+  uint64_t lists = 0;  // base and wide
+  uint64_t wide_lists = 0;
   uint64_t hits = 0;
   uint64_t misses = 0;
-  uint64_t evictions = 0;
+  uint64_t evictions = 0;  // of base lists
+  uint64_t wide_evictions = 0;
   uint64_t refreshes = 0;  // lists rebuilt by the refresher
   uint64_t filtered_lists = 0;
   uint64_t filtered_hits = 0;
   uint64_t filtered_misses = 0;  // none kept, or too old
+  uint64_t filtered_evictions = 0;
 };
 
 class CandidateListCache {
@@ -89,7 +94,9 @@ class CandidateListCache {
   CandidateCacheStats Stats() const;
   // Memory the cached lists take (members, list headers, map entries): O(lists), for reports.
   uint64_t MemoryBytes() const;
+  // Base lists kept at most (wide lists: at most capacity() / kWideShare besides).
   size_t capacity() const { return shard_capacity_ * kShards; }
+  static constexpr size_t kWideShare = 8;
 
  private:
   static constexpr size_t kShards = 16;
@@ -101,17 +108,24 @@ class CandidateListCache {
   struct Shard {
     mutable Mutex mu;
     absl::flat_hash_map<uint64_t, std::shared_ptr<const CandidateList>> lists ABSL_GUARDED_BY(mu);
+    size_t wide_count ABSL_GUARDED_BY(mu) = 0;  // wide lists among `lists`
     // By source: a source has few filters, so its lists are a short vector scanned by key.
     absl::flat_hash_map<uint64_t, std::vector<FilteredList>> filtered ABSL_GUARDED_BY(mu);
     size_t filtered_count ABSL_GUARDED_BY(mu) = 0;
   };
   void Insert(std::shared_ptr<const CandidateList> list);
+  // Removes an arbitrary list of the given kind from `shard` (which holds at least one) and
+  // returns it, to be released outside the lock.
+  std::shared_ptr<const CandidateList> EvictOne(Shard& shard, bool wide)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(shard.mu);
   // Map key of a source's base or wide list (dense ids are below 2^32).
-  static uint64_t Key(uint64_t source, bool wide) { return wide ? source | (1ull << 63) : source; }
+  static uint64_t Key(uint64_t source, bool wide) { return wide ? source | kWideBit : source; }
+  static constexpr uint64_t kWideBit = 1ull << 63;
   bool IsWide(const CandidateList& list) const { return list.k > base_k_; }
   Shard& ShardOf(uint64_t source) const { return shards_[(source * 0x9E3779B97F4A7C15ull) >> 60]; }
 
-  const size_t shard_capacity_;
+  const size_t shard_capacity_;       // base lists per shard
+  const size_t wide_shard_capacity_;  // wide lists per shard
   const int base_k_;
   const size_t filtered_shard_capacity_;  // 0: no filtered lists
   const absl::Duration filtered_ttl_;
@@ -122,6 +136,8 @@ class CandidateListCache {
   mutable std::atomic<uint64_t> hits_{0};
   mutable std::atomic<uint64_t> misses_{0};
   std::atomic<uint64_t> evictions_{0};
+  std::atomic<uint64_t> wide_evictions_{0};
+  std::atomic<uint64_t> filtered_evictions_{0};
   std::atomic<uint64_t> refreshes_{0};
   mutable std::atomic<uint64_t> filtered_hits_{0};
   mutable std::atomic<uint64_t> filtered_misses_{0};

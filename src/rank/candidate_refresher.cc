@@ -186,7 +186,7 @@ bool CandidateRefresher::Warm(absl::Time until) {
   while (warm_next_ > 0 && absl::Now() < until) {
     // Full: warming would only evict lists that requests use.
     const CandidateCacheStats stats = cache_.Stats();
-    if (stats.lists >= cache_.capacity() || stats.evictions > evictions) {
+    if (stats.lists - stats.wide_lists >= cache_.capacity() || stats.evictions > evictions) {
       warm_next_ = 0;  // until new articles arrive
       break;
     }

@@ -146,6 +146,9 @@ void AdminService::FillCandidateStats(const Engine& engine, v1::CandidateStats& 
     out.set_hits(s.hits);
     out.set_misses(s.misses);
     out.set_evictions(s.evictions);
+    out.set_wide_lists(s.wide_lists);
+    out.set_wide_evictions(s.wide_evictions);
+    out.set_filtered_evictions(s.filtered_evictions);
     out.set_refreshed(s.refreshes);
     out.set_bytes(cache->MemoryBytes());
     out.set_filtered_lists(s.filtered_lists);

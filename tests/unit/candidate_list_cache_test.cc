@@ -37,6 +37,25 @@ TEST(CandidateListCacheTest, ReplaceNeverAddsAndCapacityEvicts) {
   EXPECT_GT(cache.Stats().evictions, 0u);
 }
 
+// The bug this catches: wide lists, built by filtered requests, counted against the same
+// capacity and pushed out base lists that the refresher had built for every article.
+TEST(CandidateListCacheTest, WideListsNeverEvictBaseLists) {
+  CandidateListCache cache(160, 50);  // 10 base lists and 1 wide list per shard
+  for (uint64_t id = 0; id < 100; ++id) cache.Put(ListOf(id, 50), cache.round());
+  ASSERT_EQ(cache.Stats().evictions, 0u);
+  for (uint64_t id = 0; id < 100; ++id) cache.Put(ListOf(id, 200), cache.round());
+  const CandidateCacheStats stats = cache.Stats();
+  EXPECT_EQ(stats.evictions, 0u);
+  EXPECT_GT(stats.wide_evictions, 0u);
+  EXPECT_LE(stats.wide_lists, cache.capacity() / CandidateListCache::kWideShare);
+  EXPECT_EQ(stats.lists - stats.wide_lists, 100u);
+  for (uint64_t id = 0; id < 100; ++id) EXPECT_EQ(cache.Find(id, 50)->k, 50) << id;
+  // Base lists past the capacity evict base lists only.
+  for (uint64_t id = 100; id < 1000; ++id) cache.Put(ListOf(id, 50), cache.round());
+  EXPECT_EQ(cache.Stats().lists - cache.Stats().wide_lists, cache.capacity());
+  EXPECT_EQ(cache.Stats().wide_lists, stats.wide_lists);
+}
+
 TEST(CandidateListCacheTest, AListBuiltAcrossARefreshRoundIsQueuedForTheNext) {
   CandidateListCache cache(100, 50);
   const uint64_t before = cache.round();
@@ -97,7 +116,8 @@ TEST(CandidateListCacheTest, FilteredListsAreBoundedAndOffWithoutTtl) {
   CandidateListCache bounded(100, 50, /*filtered_capacity=*/16, absl::Seconds(1));
   for (uint64_t id = 0; id < 1000; ++id) bounded.PutFiltered(ListOf(id, 50), "k", t0);
   EXPECT_LE(bounded.Stats().filtered_lists, 16u);
-  EXPECT_GT(bounded.Stats().evictions, 0u);
+  EXPECT_GT(bounded.Stats().filtered_evictions, 0u);
+  EXPECT_EQ(bounded.Stats().evictions, 0u);
   CandidateListCache off(100, 50, 100, absl::ZeroDuration());
   off.PutFiltered(ListOf(1, 50), "k", t0);
   EXPECT_EQ(off.FindFiltered(1, "k", 50, t0), nullptr);
