@@ -105,6 +105,15 @@ class MainSegment {
   }
   size_t size() const { return ids_.size(); }
 
+  // Memory the segment holds: codes, graph, and the label maps (approximate for the hash map).
+  uint64_t MemoryBytes() const {
+    const faiss::HNSW& g = hnsw_.hnsw;
+    return storage_->codes.capacity() + g.neighbors.capacity() * sizeof(g.neighbors[0]) +
+           g.offsets.capacity() * sizeof(g.offsets[0]) + g.levels.capacity() * sizeof(int) +
+           ids_.capacity() * sizeof(uint64_t) + direct_labels_.capacity() * sizeof(int32_t) +
+           other_labels_.capacity() * (sizeof(uint64_t) + sizeof(Label) + 1);
+  }
+
   // Scores query vectors against stored entries the way the graph search does (on the stored
   // codes, without dequantising them): set_query, then (*computer)(label).
   std::unique_ptr<faiss::FlatCodesDistanceComputer> NewDistanceComputer() const {

@@ -61,6 +61,9 @@ struct IndexStats {
   uint64_t delta_segment = 0;
   uint64_t moved = 0;  // main entries updated in place (keep_place_similarity)
   uint64_t compactions = 0;
+  // Memory of the segments served now (the main segment's codes and graph, the delta's vectors);
+  // a compaction holds a second main segment besides while it builds.
+  uint64_t bytes = 0;
 };
 
 class MainSegment;  // vector_index.cc

@@ -168,6 +168,20 @@ void AdminService::FillCandidateStats(const Engine& engine, v1::CandidateStats& 
   }
 }
 
+void AdminService::FillMemoryStats(const Engine& engine, const IndexStats& content,
+                                   const IndexStats& behaviour, v1::MemoryStats& out) {
+  out.set_content_index(content.bytes);
+  out.set_behaviour_index(behaviour.bytes);
+  if (const CandidateListCache* cache = engine.candidate_cache()) {
+    out.set_candidate_lists(cache->MemoryBytes());
+  }
+  const DatabaseMemory db = engine.database().Memory();
+  out.set_memtables(db.memtables);
+  out.set_block_cache(db.block_cache);
+  out.set_block_cache_pinned(db.block_cache_pinned);
+  out.set_table_readers(db.table_readers);
+}
+
 grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
                                        v1::StatsResponse& response) {
   const std::shared_ptr<const Engine> engine = state_.engine();
@@ -212,6 +226,7 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
     *out.mutable_restore_time() = ToProtoDuration(s.restore_time);
   }
   response.set_resident_bytes(ResidentBytes());
+  FillMemoryStats(*engine, index, behaviour, *response.mutable_memory());
   *response.mutable_uptime() = ToProtoDuration(state_.uptime());
   response.set_version(Version());
   absl::StatusOr<std::map<std::string, uint64_t>> rejected = engine->tables().rejections().All();

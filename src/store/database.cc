@@ -41,7 +41,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   std::unique_ptr<Database> database(new Database(path, options));
 
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  database->block_cache_ = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.block_cache = database->block_cache_;
   table.cache_index_and_filter_blocks = true;
   // Most reads of the apply path look for keys that do not exist yet (a new click's event id, a
   // first co-visit of two articles): a Bloom filter answers those without reading data blocks.
@@ -95,6 +96,21 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
 }
 
 Database::~Database() { (void)Close(); }
+
+DatabaseMemory Database::Memory() const {
+  DatabaseMemory m;
+  if (db_ == nullptr) return m;
+  uint64_t value = 0;
+  if (db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &value)) {
+    m.memtables = value;
+  }
+  if (db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &value)) {
+    m.table_readers = value;
+  }
+  m.block_cache = block_cache_->GetUsage();
+  m.block_cache_pinned = block_cache_->GetPinnedUsage();
+  return m;
+}
 
 absl::StatusOr<uint64_t> Database::FreeBytes() const {
   struct statvfs fs;

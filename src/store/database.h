@@ -66,6 +66,14 @@ struct DatabaseOptions {
   absl::Duration session_ttl = absl::ZeroDuration();
 };
 
+// What RocksDB holds in memory, for reports (Stats) and memory budgets.
+struct DatabaseMemory {
+  uint64_t memtables = 0;           // all column families, active and waiting to be flushed
+  uint64_t block_cache = 0;         // the shared block cache's usage (data, index, filter blocks)
+  uint64_t block_cache_pinned = 0;  // of which pinned by readers
+  uint64_t table_readers = 0;       // open SST readers outside the block cache
+};
+
 class Database {
  public:
   // Opens (creating if needed) the database under `path`; read-only when less than
@@ -109,6 +117,8 @@ class Database {
 
   const std::string& path() const { return path_; }
 
+  DatabaseMemory Memory() const;
+
   // The newest click time applied; the expiry filters measure age against it.
   EventClock& event_clock() { return event_clock_; }
 
@@ -126,6 +136,7 @@ class Database {
   EventClock event_clock_;
   std::unique_ptr<ExpiryFilter> click_event_expiry_;  // used by RocksDB until Close()
   std::unique_ptr<ExpiryFilter> session_expiry_;
+  std::shared_ptr<rocksdb::Cache> block_cache_;         // shared by every column family
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; destroyed in Close()
   std::unique_ptr<rocksdb::DB> db_;
 };

@@ -234,6 +234,9 @@ TEST_F(GrpcServiceTest, GetDeleteAndStats) {
   EXPECT_EQ(stats.index_vectors(), 2u);
   EXPECT_GT(stats.data_dir_bytes(), 0u);
   EXPECT_FALSE(stats.version().empty());
+  EXPECT_GT(stats.memory().content_index(), 0u);
+  EXPECT_GT(stats.memory().memtables(), 0u);  // the upserts above, not flushed yet
+  EXPECT_LE(stats.memory().block_cache(), 256u << 20);
 }
 
 TEST_F(GrpcServiceTest, StateSurvivesCleanRestart) {

@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "index/inner_product.h"
+#include "index/main_segment.h"
 #include "test_util.h"
 
 namespace headliner {
@@ -143,6 +144,21 @@ TEST(VectorIndexTest, RestoreBuildsMainSegment) {
   EXPECT_EQ(index.Stats().main_segment, 100u);
   std::vector<float> q(flat.begin() + 42 * kDim, flat.begin() + 43 * kDim);
   EXPECT_EQ(index.Search(q, 1)[0].id, 420u);
+}
+
+TEST(VectorIndexTest, StatsCountTheMemoryOfCodesAndGraph) {
+  VectorIndex index(kDim, SmallConfig());
+  EXPECT_EQ(index.Stats().bytes, 0u);
+  std::mt19937 rng(5);
+  FillMainSegment(index, rng);
+  // At least the codes and one level of links (hnsw_m * 2 neighbours of 4 bytes) per entry.
+  const uint64_t main_bytes = index.Stats().bytes;
+  EXPECT_GE(main_bytes, 200u * (MainSegment::CodeSize(SmallConfig(), kDim) +
+                                2 * SmallConfig().hnsw_m * sizeof(int32_t)));
+  // Below min_main_segment every vector is a delta row of full floats.
+  VectorIndex small(kDim, SmallConfig());
+  for (uint64_t id = 0; id < 10; ++id) ASSERT_TRUE(small.Upsert(id, RandomUnit(rng)).ok());
+  EXPECT_GE(small.Stats().bytes, 10 * kDim * sizeof(float));
 }
 
 TEST(VectorIndexTest, ExactBelowMainSegmentThreshold) {
