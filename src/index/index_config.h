@@ -2,6 +2,8 @@
 #ifndef HEADLINER_INDEX_INDEX_CONFIG_H_
 #define HEADLINER_INDEX_INDEX_CONFIG_H_
 
+#include <cstddef>
+
 #include "absl/time/time.h"
 #include "common/option_table.h"
 
@@ -29,6 +31,9 @@ struct IndexConfig {
   // changes instead of rebuilding the graphs. Off: a restart rebuilds from RocksDB.
   bool snapshots = true;
   absl::Duration snapshot_interval = absl::Minutes(1);
+  // Not a config key (tests make it small): a full rebuild decodes the old main segment's live
+  // entries this many at a time (16 MB of floats at dimension 256), never all of them at once.
+  size_t rebuild_chunk = 16384;
 };
 
 // Declares the keys of `config` under "index".

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -31,6 +32,30 @@ class MainSegment {
     hnsw_.hnsw.efConstruction = config.hnsw_ef_construction;
     hnsw_.hnsw.efSearch = config.hnsw_ef_search;
     hnsw_.add(static_cast<Label>(ids_.size()), vectors.data());
+    IndexLabels();
+  }
+
+  // A segment of the vectors `next_chunk` gives, chunk after chunk (it fills `ids` and `vectors`,
+  // both cleared before each call, and returns false once it has nothing more), inserted in
+  // that order. A rebuild passes the live entries of the old segment this way, so that it never
+  // holds all of them decoded as floats at once.
+  using ChunkSource = std::function<bool(std::vector<uint64_t>& ids, std::vector<float>& vectors)>;
+  MainSegment(int dimension, const IndexConfig& config, const ChunkSource& next_chunk)
+      : storage_(NewStorage(config, dimension)), hnsw_(storage_.get(), config.hnsw_m) {
+    hnsw_.hnsw.efConstruction = config.hnsw_ef_construction;
+    hnsw_.hnsw.efSearch = config.hnsw_ef_search;
+    std::vector<uint64_t> ids;
+    std::vector<float> vectors;
+    while (true) {
+      ids.clear();
+      vectors.clear();
+      const bool more = next_chunk(ids, vectors);
+      if (!ids.empty()) {
+        hnsw_.add(static_cast<Label>(ids.size()), vectors.data());
+        ids_.insert(ids_.end(), ids.begin(), ids.end());
+      }
+      if (!more) break;
+    }
     IndexLabels();
   }
 
@@ -106,12 +131,13 @@ class MainSegment {
   size_t size() const { return ids_.size(); }
 
   // Memory the segment holds: codes, graph, and the label maps (approximate for the hash map).
+  // Sizes, not capacities: a vector's unused capacity is never written, so it is not resident.
   uint64_t MemoryBytes() const {
     const faiss::HNSW& g = hnsw_.hnsw;
-    return storage_->codes.capacity() + g.neighbors.capacity() * sizeof(g.neighbors[0]) +
-           g.offsets.capacity() * sizeof(g.offsets[0]) + g.levels.capacity() * sizeof(int) +
-           ids_.capacity() * sizeof(uint64_t) + direct_labels_.capacity() * sizeof(int32_t) +
-           other_labels_.capacity() * (sizeof(uint64_t) + sizeof(Label) + 1);
+    return storage_->codes.size() + g.neighbors.size() * sizeof(g.neighbors[0]) +
+           g.offsets.size() * sizeof(g.offsets[0]) + g.levels.size() * sizeof(int) +
+           ids_.size() * sizeof(uint64_t) + direct_labels_.size() * sizeof(int32_t) +
+           other_labels_.size() * (sizeof(uint64_t) + sizeof(Label) + 1);
   }
 
   // Scores query vectors against stored entries the way the graph search does (on the stored

@@ -314,7 +314,7 @@ IndexStats VectorIndex::Stats() const {
   s.live = s.main_segment - s.masked + s.delta_segment;
   s.compactions = compactions_;
   s.bytes = (main_ ? main_->MemoryBytes() : 0) +
-            delta_->codes.capacity() + delta_ids_.capacity() * sizeof(uint64_t) +
+            delta_->codes.size() + delta_ids_.size() * sizeof(uint64_t) +
             moved_.size() * (sizeof(int64_t) + (main_ ? main_->code_size() : 0));
   return s;
 }

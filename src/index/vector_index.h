@@ -163,10 +163,18 @@ class VectorIndex {
   bool TooManyMasked(const MainSegment& main, size_t masked) const;
   // moved_, read by the compaction without the lock: nothing changes it while compacting_.
   const MovedCodes& MovedWhileCompacting() const;
-  // Appends the unmasked vectors of `main`, moved ones with their new codes (full rebuild).
+  // Appends the unmasked vectors of `main` with labels in [*next, end), moved ones with their new
+  // codes, until `limit` ids are in `ids`; advances *next.
   void AppendLiveVectors(const MainSegment& main, const absl::flat_hash_set<int64_t>& masked,
-                         const MovedCodes& moved, std::vector<uint64_t>& ids,
-                         std::vector<float>& vectors) const;
+                         const MovedCodes& moved, Label* next, size_t limit,
+                         std::vector<uint64_t>& ids, std::vector<float>& vectors) const;
+  // A full rebuild of `old` (may be null) less `masked`, with `moved`, and the delta rows `ids`
+  // first; null when that is fewer than min_main_segment vectors.
+  std::shared_ptr<const MainSegment> Rebuild(const MainSegment* old,
+                                             const absl::flat_hash_set<int64_t>& masked,
+                                             const MovedCodes& moved,
+                                             const std::vector<uint64_t>& ids,
+                                             const std::vector<float>& vectors) const;
   void FoldMainIntoDeltaLocked(std::span<const uint64_t> ids, std::span<const float> vectors)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Drops delta rows that the new main segment now holds: all but those changed meanwhile.

@@ -1,6 +1,7 @@
 // VectorIndex's compaction: building a new main segment from the old one and the delta rows, and
 // the background thread that does it when due (vector_index.h).
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "faiss/IndexHNSW.h"
@@ -68,9 +69,10 @@ void VectorIndex::Compact(CompactionMode mode) {
     }
     new_main = std::make_shared<const MainSegment>(*old_main, config_, moved, ids, vectors);
   } else {
-    if (old_main != nullptr) AppendLiveVectors(*old_main, old_masked, moved, ids, vectors);
-    if (ids.size() >= static_cast<size_t>(config_.min_main_segment)) {
-      new_main = std::make_shared<const MainSegment>(dimension_, config_, ids, vectors);
+    new_main = Rebuild(old_main.get(), old_masked, moved, ids, vectors);
+    if (new_main == nullptr && old_main != nullptr) {  // too few for a graph: all go to the delta
+      Label next = 0;
+      AppendLiveVectors(*old_main, old_masked, moved, &next, SIZE_MAX, ids, vectors);
     }
   }
 
@@ -106,12 +108,35 @@ const VectorIndex::MovedCodes& VectorIndex::MovedWhileCompacting() const
   return moved_;  // unchanged while compacting_: see MoveInMainLocked and MaskInMainLocked
 }
 
+std::shared_ptr<const MainSegment> VectorIndex::Rebuild(const MainSegment* old,
+                                                       const absl::flat_hash_set<int64_t>& masked,
+                                                       const MovedCodes& moved,
+                                                       const std::vector<uint64_t>& ids,
+                                                       const std::vector<float>& vectors) const {
+  const size_t live = old == nullptr ? 0 : old->size() - masked.size();
+  if (ids.size() + live < static_cast<size_t>(config_.min_main_segment)) return nullptr;
+  bool delta_given = false;
+  Label next = 0;
+  return std::make_shared<const MainSegment>(
+      dimension_, config_, [&](std::vector<uint64_t>& chunk_ids, std::vector<float>& chunk) {
+        if (!delta_given) {  // the delta rows first, as they were inserted before
+          delta_given = true;
+          chunk_ids = ids;
+          chunk = vectors;
+          return old != nullptr;
+        }
+        AppendLiveVectors(*old, masked, moved, &next, config_.rebuild_chunk, chunk_ids, chunk);
+        return next < static_cast<Label>(old->size());
+      });
+}
+
 void VectorIndex::AppendLiveVectors(const MainSegment& main,
                                     const absl::flat_hash_set<int64_t>& masked,
-                                    const MovedCodes& moved, std::vector<uint64_t>& ids,
-                                    std::vector<float>& vectors) const {
+                                    const MovedCodes& moved, Label* next, size_t limit,
+                                    std::vector<uint64_t>& ids, std::vector<float>& vectors) const {
   std::vector<float> row(dimension_);
-  for (Label label = 0; label < static_cast<Label>(main.size()); ++label) {
+  for (; *next < static_cast<Label>(main.size()) && ids.size() < limit; ++*next) {
+    const Label label = *next;
     if (masked.contains(label)) continue;
     auto it = moved.find(label);
     main.Decode(it != moved.end() ? it->second.data() : main.CodesOf(label), row.data());

@@ -94,9 +94,10 @@ class CandidateListCache {
   CandidateCacheStats Stats() const;
   // Memory the cached lists take (members, list headers, map entries): O(lists), for reports.
   uint64_t MemoryBytes() const;
-  // Base lists kept at most (wide lists: at most capacity() / kWideShare besides).
+  // Base lists kept at most (wide lists: at most capacity() / kWideShare besides; a wide list
+  // holds about four times a base list's members).
   size_t capacity() const { return shard_capacity_ * kShards; }
-  static constexpr size_t kWideShare = 8;
+  static constexpr size_t kWideShare = 32;
 
  private:
   static constexpr size_t kShards = 16;

@@ -40,7 +40,7 @@ TEST(CandidateListCacheTest, ReplaceNeverAddsAndCapacityEvicts) {
 // The bug this catches: wide lists, built by filtered requests, counted against the same
 // capacity and pushed out base lists that the refresher had built for every article.
 TEST(CandidateListCacheTest, WideListsNeverEvictBaseLists) {
-  CandidateListCache cache(160, 50);  // 10 base lists and 1 wide list per shard
+  CandidateListCache cache(1024, 50);  // 64 base lists and 2 wide lists per shard
   for (uint64_t id = 0; id < 100; ++id) cache.Put(ListOf(id, 50), cache.round());
   ASSERT_EQ(cache.Stats().evictions, 0u);
   for (uint64_t id = 0; id < 100; ++id) cache.Put(ListOf(id, 200), cache.round());
@@ -51,7 +51,7 @@ TEST(CandidateListCacheTest, WideListsNeverEvictBaseLists) {
   EXPECT_EQ(stats.lists - stats.wide_lists, 100u);
   for (uint64_t id = 0; id < 100; ++id) EXPECT_EQ(cache.Find(id, 50)->k, 50) << id;
   // Base lists past the capacity evict base lists only.
-  for (uint64_t id = 100; id < 1000; ++id) cache.Put(ListOf(id, 50), cache.round());
+  for (uint64_t id = 100; id < 3000; ++id) cache.Put(ListOf(id, 50), cache.round());
   EXPECT_EQ(cache.Stats().lists - cache.Stats().wide_lists, cache.capacity());
   EXPECT_EQ(cache.Stats().wide_lists, stats.wide_lists);
 }

@@ -86,6 +86,61 @@ TEST(VectorIndexTest, UpdateAndRemoveAcrossCompaction) {
   for (const auto& h : index.Search(vs[9], 50)) EXPECT_NE(h.id, 9u);
 }
 
+// A full rebuild takes the old segment's live entries chunk by chunk: every live entry, with the
+// vector it has now (moved in place or re-inserted), and no removed one, whatever the chunking.
+TEST(VectorIndexTest, ARebuildInChunksKeepsEveryLiveEntryAsItIsNow) {
+  for (size_t chunk : {size_t{7}, size_t{16384}}) {
+    IndexConfig config = SmallConfig();
+    config.rebuild_chunk = chunk;
+    VectorIndex index(kDim, config);
+    std::mt19937 rng(4);
+    std::vector<std::vector<float>> vs;
+    for (uint64_t id = 0; id < 200; ++id) {
+      vs.push_back(RandomUnit(rng));
+      ASSERT_TRUE(index.Upsert(id, vs.back()).ok());
+    }
+    index.Compact();
+    for (uint64_t id = 0; id < 20; ++id) index.Remove(id);
+    // A nudge keeps its place (moved codes); a new vector goes to the delta segment.
+    ASSERT_TRUE(index.Upsert(30, testing::Nudged(vs[30], rng, 0.01f)).ok());
+    ASSERT_TRUE(index.Upsert(40, RandomUnit(rng)).ok());
+    ASSERT_EQ(index.Stats().moved, 1u);
+    ASSERT_EQ(index.Stats().delta_segment, 1u);
+    const std::vector<float> moved_before = *index.Vector(30);
+    const std::vector<float> new_40 = *index.Vector(40);
+    index.Compact();
+    const IndexStats stats = index.Stats();
+    EXPECT_EQ(stats.main_segment, 180u) << chunk;
+    EXPECT_EQ(stats.masked, 0u);
+    EXPECT_EQ(stats.delta_segment, 0u);
+    for (uint64_t id = 0; id < 200; ++id) EXPECT_EQ(index.Vector(id).has_value(), id >= 20) << id;
+    for (int d = 0; d < kDim; ++d) {
+      EXPECT_NEAR((*index.Vector(30))[d], moved_before[d], 0.02f);
+      EXPECT_NEAR((*index.Vector(40))[d], new_40[d], 0.02f);
+    }
+    EXPECT_EQ(index.Search(new_40, 1)[0].id, 40u);
+    EXPECT_EQ(index.Search(vs[150], 1)[0].id, 150u);
+  }
+}
+
+// Too few live entries for a graph after removals: a rebuild folds them into the delta segment.
+TEST(VectorIndexTest, ARebuildBelowTheMinimumKeepsEveryLiveEntryExact) {
+  VectorIndex index(kDim, SmallConfig());  // min_main_segment 64
+  std::mt19937 rng(6);
+  std::vector<std::vector<float>> vs;
+  for (uint64_t id = 0; id < 70; ++id) {
+    vs.push_back(RandomUnit(rng));
+    ASSERT_TRUE(index.Upsert(id, vs.back()).ok());
+  }
+  index.Compact();
+  ASSERT_EQ(index.Stats().main_segment, 70u);
+  for (uint64_t id = 0; id < 20; ++id) index.Remove(id);
+  index.Compact();
+  EXPECT_EQ(index.Stats().main_segment, 0u);
+  EXPECT_EQ(index.Stats().delta_segment, 50u);
+  for (uint64_t id = 20; id < 70; ++id) EXPECT_EQ(index.Search(vs[id], 1)[0].id, id);
+}
+
 // Background compaction extends a copy of the graph with the delta rows while few entries are
 // masked: updated and removed ids stay correct, and old labels stay masked.
 TEST(VectorIndexTest, IncrementalCompactionKeepsUpdatesAndRemovals) {
