@@ -313,6 +313,8 @@ IndexStats VectorIndex::Stats() const {
   s.moved = moved_.size();
   s.live = s.main_segment - s.masked + s.delta_segment;
   s.compactions = compactions_;
+  s.rebuilds = rebuilds_;
+  s.compaction_time = compaction_time_;
   s.bytes = (main_ ? main_->MemoryBytes() : 0) +
             delta_->codes.size() + delta_ids_.size() * sizeof(uint64_t) +
             moved_.size() * (sizeof(int64_t) + (main_ ? main_->code_size() : 0));

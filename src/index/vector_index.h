@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "common/mutex.h"
@@ -61,6 +62,10 @@ struct IndexStats {
   uint64_t delta_segment = 0;
   uint64_t moved = 0;  // main entries updated in place (keep_place_similarity)
   uint64_t compactions = 0;
+  // Of those, full rebuilds of the graph (the others extend a copy of it), and the time spent
+  // building new segments, all compactions together.
+  uint64_t rebuilds = 0;
+  absl::Duration compaction_time;
   // Memory of the segments served now (the main segment's codes and graph, the delta's vectors);
   // a compaction holds a second main segment besides while it builds.
   uint64_t bytes = 0;
@@ -195,6 +200,8 @@ class VectorIndex {
   bool compacting_ ABSL_GUARDED_BY(mu_) = false;
   absl::flat_hash_set<uint64_t> changed_during_compaction_ ABSL_GUARDED_BY(mu_);
   uint64_t compactions_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t rebuilds_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Duration compaction_time_ ABSL_GUARDED_BY(mu_);
 
   std::mutex compaction_mu_;  // one compaction at a time
 

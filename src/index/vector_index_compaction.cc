@@ -39,6 +39,7 @@ void VectorIndex::Compact() { Compact(CompactionMode::kRebuild); }
 
 void VectorIndex::Compact(CompactionMode mode) {
   std::lock_guard<std::mutex> one_build(compaction_mu_);
+  const absl::Time started = absl::Now();
 
   // 1. Snapshot under the lock: cheap (pointer copy, masked set and the small delta segment).
   std::shared_ptr<const MainSegment> old_main;
@@ -81,6 +82,8 @@ void VectorIndex::Compact(CompactionMode mode) {
   MutexLock lock(&mu_);
   compacting_ = false;
   ++compactions_;
+  if (!incremental) ++rebuilds_;
+  compaction_time_ += absl::Now() - started;
   moved_.clear();  // all in the new segment (or the delta segment)
   if (new_main == nullptr) {
     FoldMainIntoDeltaLocked(ids, vectors);

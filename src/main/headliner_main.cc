@@ -2,6 +2,7 @@
 #include <malloc.h>
 #include <signal.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "common/version.h"
 #include "config/config.h"
 #include "main/library_logs.h"
@@ -26,9 +28,34 @@ ABSL_FLAG(std::string, kafka_brokers, "",
           "config and HEADLINER_KAFKA_BROKERS).");
 ABSL_FLAG(bool, mutex_deadlock_detection, false,
           "Check every mutex acquisition for lock-order cycles (slow: for debugging).");
+ABSL_FLAG(absl::Duration, malloc_trim_interval, absl::Seconds(10),
+          "Return freed heap memory to the system (malloc_trim) this often; 0: never.");
 ABSL_FLAG(int, malloc_arenas, 2,
           "glibc malloc arenas (M_ARENA_MAX); 0 keeps glibc's default of 8 per core. The "
           "MALLOC_ARENA_MAX environment variable, when set, wins.");
+
+namespace {
+
+// Waits for one of `stop_signals` and returns it. Meanwhile, every --malloc_trim_interval, gives
+// the system back the free pages the heap holds: glibc returns only the top of a heap by itself,
+// and the buffers that index compactions, candidate lists and RocksDB free in the middle stay
+// resident otherwise (BENCHMARKS.md, "Memory at 1M").
+int WaitForStopSignal(const sigset_t& stop_signals) {
+  const absl::Duration interval = absl::GetFlag(FLAGS_malloc_trim_interval);
+  while (true) {
+    if (interval <= absl::ZeroDuration()) {
+      int signal_number = 0;
+      if (sigwait(&stop_signals, &signal_number) == 0) return signal_number;
+      continue;
+    }
+    const timespec timeout = absl::ToTimespec(interval);
+    const int signal_number = sigtimedwait(&stop_signals, nullptr, &timeout);
+    if (signal_number > 0) return signal_number;
+    if (errno == EAGAIN) malloc_trim(0);  // else EINTR: wait again
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Headliner: ranked related headlines over gRPC.");
@@ -81,8 +108,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "headliner: serving on port %d\n", (*server)->port());
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  const int signal_number = WaitForStopSignal(stop_signals);
   std::fprintf(stderr, "headliner: signal %d, shutting down\n", signal_number);
   (*server)->Shutdown();
   std::fprintf(stderr, "headliner: stopped cleanly\n");

@@ -41,6 +41,9 @@ struct RankResult {
   // The source's list left too few items under the request's metadata filter, so the indexes
   // were searched within it.
   bool filtered_search = false;
+  // Lists this request built itself (not found ready in the cache): its base or wide list, or one
+  // searched within its filter. Each costs a search of both indexes.
+  int lists_built = 0;
 };
 
 }  // namespace headliner

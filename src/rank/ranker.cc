@@ -72,21 +72,22 @@ absl::StatusOr<absl::flat_hash_set<uint64_t>> Ranker::Excluded(const RankRequest
 
 absl::StatusOr<std::shared_ptr<const CandidateList>> Ranker::ListOf(uint64_t source,
                                                                     const std::vector<float>& query,
-                                                                    int k) const {
+                                                                    int k, int* built) const {
   uint64_t round = 0;
   if (cache_ != nullptr) {
     if (std::shared_ptr<const CandidateList> cached = cache_->Find(source, k)) return cached;
     round = cache_->round();
   }
-  ASSIGN_OR_RETURN(CandidateList built, builder_.Build(source, query, k));
-  auto list = std::make_shared<const CandidateList>(std::move(built));
+  ASSIGN_OR_RETURN(CandidateList fresh, builder_.Build(source, query, k));
+  ++*built;
+  auto list = std::make_shared<const CandidateList>(std::move(fresh));
   if (cache_ != nullptr) cache_->Put(list, round);
   return list;
 }
 
 absl::StatusOr<std::shared_ptr<const CandidateList>> Ranker::FilteredListOf(
     uint64_t source, const std::vector<float>& query, int k, const MetadataFilter& filter,
-    absl::Time now) const {
+    absl::Time now, int* built) const {
   if (cache_ != nullptr) {
     if (std::shared_ptr<const CandidateList> kept =
             cache_->FindFiltered(source, filter.Key(), k, now)) {
@@ -97,8 +98,9 @@ absl::StatusOr<std::shared_ptr<const CandidateList>> Ranker::FilteredListOf(
   const VectorIndex::IdFilter within = [&](uint64_t id) {
     return filter.Matches(metadata.Find(id));
   };
-  ASSIGN_OR_RETURN(CandidateList built, builder_.Build(source, query, k, &within));
-  auto list = std::make_shared<const CandidateList>(std::move(built));
+  ASSIGN_OR_RETURN(CandidateList fresh, builder_.Build(source, query, k, &within));
+  ++*built;
+  auto list = std::make_shared<const CandidateList>(std::move(fresh));
   if (cache_ != nullptr) cache_->PutFiltered(list, filter.Key(), now);
   return list;
 }
@@ -114,13 +116,15 @@ absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request, const
   const ArticleMetadataTable& metadata = sources_.articles.metadata();
   const MetadataFilter filter(request.filter, metadata, request.now);
   bool filtered = false;
+  int built = 0;
   while (true) {
     RETURN_IF_ERROR(CheckDeadline(request));
     std::shared_ptr<const CandidateList> list;
     if (filtered) {
-      ASSIGN_OR_RETURN(list, FilteredListOf(source.dense_id, query, k, filter, request.now));
+      ASSIGN_OR_RETURN(list,
+                       FilteredListOf(source.dense_id, query, k, filter, request.now, &built));
     } else {
-      ASSIGN_OR_RETURN(list, ListOf(source.dense_id, query, k));
+      ASSIGN_OR_RETURN(list, ListOf(source.dense_id, query, k, &built));
     }
     ASSIGN_OR_RETURN(std::vector<Candidate> candidates,
                      scorer_.Score(*list, {source, query, request, excluded, filter}));
@@ -136,6 +140,7 @@ absl::StatusOr<RankResult> Ranker::RankRelated(const RankRequest& request, const
       result.candidates_scored = scored;
       result.widest_list = list->k;
       result.filtered_search = filtered;
+      result.lists_built = built;
       return result;
     }
     if (!filtered && filter.restricts()) {

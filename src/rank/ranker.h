@@ -60,15 +60,16 @@ class Ranker {
  private:
   absl::StatusOr<RankResult> RankRelated(const RankRequest& request, const RankSource& source,
                                          const std::vector<float>& query) const;
-  // The list of `source` with at least `k` neighbours per index, from the cache or built.
+  // The list of `source` with at least `k` neighbours per index, from the cache or built (then
+  // counted in `*built`).
   absl::StatusOr<std::shared_ptr<const CandidateList>> ListOf(uint64_t source,
                                                               const std::vector<float>& query,
-                                                              int k) const;
+                                                              int k, int* built) const;
   // The list of `source` searched within `filter` (its metadata restrictions), from the cache's
-  // filtered lists or built.
+  // filtered lists or built (then counted in `*built`).
   absl::StatusOr<std::shared_ptr<const CandidateList>> FilteredListOf(
       uint64_t source, const std::vector<float>& query, int k, const MetadataFilter& filter,
-      absl::Time now) const;
+      absl::Time now, int* built) const;
   // Dense ids of the articles in the reader's recent clicks (session, and user-keyed clicks).
   absl::StatusOr<absl::flat_hash_set<uint64_t>> AlreadyRead(const RankRequest& request) const;
   // The same plus the request's excluded ids (the fallback tests those by id in its filter).

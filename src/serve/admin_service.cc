@@ -195,10 +195,14 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
   response.set_index_main_segment(index.main_segment);
   response.set_index_delta_segment(index.delta_segment);
   response.set_index_compactions(index.compactions);
+  response.set_index_rebuilds(index.rebuilds);
+  *response.mutable_index_compaction_time() = ToProtoDuration(index.compaction_time);
   response.set_index_moved(index.moved);
   const IndexStats behaviour = engine->behaviour_index().Stats();
   response.set_behaviour_index_vectors(behaviour.live);
   response.set_behaviour_index_compactions(behaviour.compactions);
+  response.set_behaviour_index_rebuilds(behaviour.rebuilds);
+  *response.mutable_behaviour_index_compaction_time() = ToProtoDuration(behaviour.compaction_time);
   response.set_behaviour_index_moved(behaviour.moved);
   const VectorCacheStats cache = engine->behaviour_cache_stats();
   v1::CacheStats& cache_stats = *response.mutable_behaviour_vector_cache();

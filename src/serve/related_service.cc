@@ -1,6 +1,7 @@
 #include "serve/related_service.h"
 
 #include <chrono>
+#include <cstdio>
 
 #include "absl/random/random.h"
 #include "absl/strings/escaping.h"
@@ -58,6 +59,11 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
 
   absl::StatusOr<RankResult> result = engine->ranker().Rank(rank);
   if (!result.ok()) return ToGrpcStatus(result.status());
+  if (const absl::Duration took = absl::Now() - now;
+      config_.server.slow_request_log > absl::ZeroDuration() &&
+      took >= config_.server.slow_request_log) {
+    LogSlow(request, *result, took);
+  }
 
   for (RankedArticle& ranked : result->items) {
     v1::RelatedItem* item = response.add_items();
@@ -78,6 +84,23 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
   response.set_variant(config_.variant);
   response.set_token(MakeRecommendationToken(request.article_id(), config_.variant, now));
   return grpc::Status::OK;
+}
+
+void RelatedHeadlinesService::LogSlow(const v1::GetRelatedRequest& request,
+                                      const RankResult& result, absl::Duration took) const {
+  uint64_t dropped = 0;
+  if (!slow_log_.Admit(absl::Now(), &dropped)) return;
+  // No reader ids: the article, the shape of the request and the work.
+  std::fprintf(stderr,
+               "headliner: slow GetRelated: %.1f ms, article %s, limit %d, filter %s, reader %s, "
+               "%zu items%s; lists built %d, widest list %d, filtered search %s, %d candidates "
+               "scored (%llu slow requests not logged)\n",
+               absl::ToDoubleMilliseconds(took), request.article_id().c_str(), request.limit(),
+               request.has_filter() ? "yes" : "no",
+               request.session_id().empty() && request.user_id().empty() ? "no" : "yes",
+               result.items.size(), result.fallback ? " (fallback)" : "", result.lists_built,
+               result.widest_list, result.filtered_search ? "yes" : "no", result.candidates_scored,
+               static_cast<unsigned long long>(dropped));
 }
 
 }  // namespace headliner

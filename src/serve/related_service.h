@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "common/log_limiter.h"
 #include "config/config.h"
 #include "headliner/v1/related.grpc.pb.h"
 #include "serve/serving_state.h"
@@ -26,9 +27,13 @@ class RelatedHeadlinesService final
  private:
   grpc::Status Handle(grpc::CallbackServerContext& context, const v1::GetRelatedRequest& request,
                       v1::GetRelatedResponse& response) const;
+  // Logs a request that took `took` (server.slow_request_log) with the work it did.
+  void LogSlow(const v1::GetRelatedRequest& request, const RankResult& result,
+               absl::Duration took) const;
 
   const ServingState& state_;
   const Config& config_;
+  mutable LogLimiter slow_log_{5, absl::Seconds(10)};
 };
 
 // The opaque token of one response (see proto/headliner/v1/token.proto).

@@ -10,7 +10,8 @@ void DeclareServerOptions(ServerConfig& c, OptionTable& table) {
       .Int("max_concurrent_streams", c.max_concurrent_streams, 1, 1 << 20)
       .Int("memory_quota_mib", c.memory_quota_mib, 16, 1 << 20)
       .Duration("shutdown_grace", c.shutdown_grace)
-      .Duration("default_deadline", c.default_deadline);
+      .Duration("default_deadline", c.default_deadline)
+      .DurationOrZero("slow_request_log", c.slow_request_log);
 }
 
 }  // namespace headliner

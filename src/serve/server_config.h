@@ -24,6 +24,9 @@ struct ServerConfig {
   absl::Duration shutdown_grace = absl::Seconds(5);
   // Used when a request carries no deadline.
   absl::Duration default_deadline = absl::Seconds(2);
+  // A GetRelated that takes at least this long is logged with the work it did (lists built,
+  // candidates scored, widest list, filtered search), at most 5 lines per 10 s; 0: never.
+  absl::Duration slow_request_log = absl::Milliseconds(100);
 };
 
 // Declares the keys of `config` under "server".

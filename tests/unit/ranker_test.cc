@@ -295,9 +295,11 @@ TEST_F(FilteredRankerTest, AListSearchedWithinAFilterIsReusedForTheSameFilter) {
   business.sections = {"business"};
   const RankResult first = Rank("source", business);
   ASSERT_TRUE(first.filtered_search);
+  EXPECT_EQ(first.lists_built, 2);  // the source's base list, then the one within the filter
   EXPECT_EQ(cache.Stats().filtered_hits, 0u);
   const RankResult again = Rank("source", business);  // kNow: within the TTL
   EXPECT_EQ(cache.Stats().filtered_hits, 1u);
+  EXPECT_EQ(again.lists_built, 0);
   EXPECT_EQ(Ids(again), Ids(first));
   ArticleFilter world;
   world.sections = {"world", "business"};  // another filter: not the business list
