@@ -36,6 +36,17 @@ TEST(ConfigTest, YamlOverridesDefaults) {
   EXPECT_EQ(c.encoder.dimension, 64);
 }
 
+TEST(ConfigTest, TheSlowRequestLogTakesZeroToTurnItOff) {
+  Config c;
+  EXPECT_EQ(c.server.slow_request_log, absl::Milliseconds(100));
+  ASSERT_TRUE(ApplyYaml("server:\n  slow_request_log: 0s\n", "test.yaml", c).ok());
+  EXPECT_EQ(c.server.slow_request_log, absl::ZeroDuration());
+  EXPECT_TRUE(ValidateConfig(c).ok());
+  ASSERT_TRUE(ApplyYaml("server:\n  slow_request_log: -1ms\n", "test.yaml", c).ok());
+  absl::Status s = ValidateConfig(c);
+  EXPECT_NE(s.message().find("server.slow_request_log"), absl::string_view::npos) << s;
+}
+
 TEST(ConfigTest, UnknownKeyIsAnErrorNamingIt) {
   Config c;
   absl::Status s = ApplyYaml("ranking:\n  freshnes_weight: 1\n", "test.yaml", c);
