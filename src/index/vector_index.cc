@@ -315,8 +315,8 @@ IndexStats VectorIndex::Stats() const {
   s.compactions = compactions_;
   s.rebuilds = rebuilds_;
   s.compaction_time = compaction_time_;
-  s.bytes = (main_ ? main_->MemoryBytes() : 0) +
-            delta_->codes.size() + delta_ids_.size() * sizeof(uint64_t) +
+  s.bytes = (main_ ? main_->MemoryBytes() : 0) + delta_->codes.size() +
+            delta_ids_.size() * sizeof(uint64_t) +
             moved_.size() * (sizeof(int64_t) + (main_ ? main_->code_size() : 0));
   return s;
 }

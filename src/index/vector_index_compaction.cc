@@ -112,10 +112,10 @@ const VectorIndex::MovedCodes& VectorIndex::MovedWhileCompacting() const
 }
 
 std::shared_ptr<const MainSegment> VectorIndex::Rebuild(const MainSegment* old,
-                                                       const absl::flat_hash_set<int64_t>& masked,
-                                                       const MovedCodes& moved,
-                                                       const std::vector<uint64_t>& ids,
-                                                       const std::vector<float>& vectors) const {
+                                                        const absl::flat_hash_set<int64_t>& masked,
+                                                        const MovedCodes& moved,
+                                                        const std::vector<uint64_t>& ids,
+                                                        const std::vector<float>& vectors) const {
   const size_t live = old == nullptr ? 0 : old->size() - masked.size();
   if (ids.size() + live < static_cast<size_t>(config_.min_main_segment)) return nullptr;
   bool delta_given = false;

@@ -136,7 +136,7 @@ class Database {
   EventClock event_clock_;
   std::unique_ptr<ExpiryFilter> click_event_expiry_;  // used by RocksDB until Close()
   std::unique_ptr<ExpiryFilter> session_expiry_;
-  std::shared_ptr<rocksdb::Cache> block_cache_;         // shared by every column family
+  std::shared_ptr<rocksdb::Cache> block_cache_;        // shared by every column family
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; destroyed in Close()
   std::unique_ptr<rocksdb::DB> db_;
 };

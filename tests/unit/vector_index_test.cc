@@ -170,7 +170,7 @@ TEST(VectorIndexTest, IncrementalCompactionKeepsUpdatesAndRemovals) {
   ASSERT_TRUE(index.CompactIfDue());
   const IndexStats stats = index.Stats();
   EXPECT_EQ(stats.main_segment, 439u);  // extended, not rebuilt: old copies are still there
-  EXPECT_EQ(stats.rebuilds, 1u);         // only the first compaction
+  EXPECT_EQ(stats.rebuilds, 1u);        // only the first compaction
   EXPECT_EQ(stats.delta_segment, 0u);
   EXPECT_EQ(stats.live, 428u);
   for (uint64_t i : {0, 5, 9, 400, 419}) {
