@@ -8,6 +8,7 @@
 # ARTICLES is the catalog size DATA_DIR was loaded with (the request mix is regenerated from it,
 # as serving_bench.sh made it). SERVER_FLAGS are passed to the server (e.g. --malloc_arenas=0),
 # SERVER_YAML is appended to its config (e.g. $'storage:\n  block_cache_mib: 128').
+# SLOW_REQUEST_LOG=4ms sets server.slow_request_log and prints the slow requests logged.
 # The copy needs as much free space in /tmp as DATA_DIR takes. Needs scripts/build first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,6 +40,7 @@ cat >"$WORK/server.yaml" <<YAML
 data_dir: $WORK/data
 server:
   grpc_addr: "$HEADLINER_ADDR"
+  slow_request_log: ${SLOW_REQUEST_LOG:-100ms}
 kafka:
   brokers: "$BROKERS"
   group_id: "$RUN"
@@ -100,3 +102,4 @@ while kill -0 "$PRODUCER" 2>/dev/null || kill -0 "$GENERATOR" 2>/dev/null; do
   sample "t=${t}s:"
 done
 cat "$WORK/generator.txt"
+if [ -n "${SLOW_REQUEST_LOG:-}" ]; then grep "slow GetRelated" "$WORK/server.log" || true; fi

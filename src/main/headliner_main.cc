@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
   // freed in one arena is not reused by threads of another, and the server's threads (gRPC
   // handlers, the apply step, the refresher, index compactions, RocksDB) free large buffers in
   // arenas the others never use: at 1M articles with clicks the default let resident memory grow
-  // about 180 MiB higher than 2 arenas did, at the same throughput (BENCHMARKS.md).
+  // about 200 MiB higher than 2 arenas did, at the same throughput (BENCHMARKS.md).
   if (const int arenas = absl::GetFlag(FLAGS_malloc_arenas);
       arenas > 0 && std::getenv("MALLOC_ARENA_MAX") == nullptr) {
     mallopt(M_ARENA_MAX, arenas);
