@@ -169,12 +169,11 @@ void AdminService::FillCandidateStats(const Engine& engine, v1::CandidateStats& 
 }
 
 void AdminService::FillMemoryStats(const Engine& engine, const IndexStats& content,
-                                   const IndexStats& behaviour, v1::MemoryStats& out) {
+                                   const IndexStats& behaviour, uint64_t candidate_list_bytes,
+                                   v1::MemoryStats& out) {
   out.set_content_index(content.bytes);
   out.set_behaviour_index(behaviour.bytes);
-  if (const CandidateListCache* cache = engine.candidate_cache()) {
-    out.set_candidate_lists(cache->MemoryBytes());
-  }
+  out.set_candidate_lists(candidate_list_bytes);
   const DatabaseMemory db = engine.database().Memory();
   out.set_memtables(db.memtables);
   out.set_block_cache(db.block_cache);
@@ -230,7 +229,9 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
     *out.mutable_restore_time() = ToProtoDuration(s.restore_time);
   }
   response.set_resident_bytes(ResidentBytes());
-  FillMemoryStats(*engine, index, behaviour, *response.mutable_memory());
+  // The lists' memory is counted once (a walk over every list), in FillCandidateStats.
+  FillMemoryStats(*engine, index, behaviour, response.candidates().bytes(),
+                  *response.mutable_memory());
   *response.mutable_uptime() = ToProtoDuration(state_.uptime());
   response.set_version(Version());
   absl::StatusOr<std::map<std::string, uint64_t>> rejected = engine->tables().rejections().All();

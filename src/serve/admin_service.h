@@ -53,7 +53,8 @@ class AdminService final : public RawAdminService {
   void FillIngestStats(v1::IngestStats& out) const;
   static void FillCandidateStats(const Engine& engine, v1::CandidateStats& out);
   static void FillMemoryStats(const Engine& engine, const IndexStats& content,
-                              const IndexStats& behaviour, v1::MemoryStats& out);
+                              const IndexStats& behaviour, uint64_t candidate_list_bytes,
+                              v1::MemoryStats& out);
 
   const ServingState& state_;
   const absl::Duration popularity_half_life_;

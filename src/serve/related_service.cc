@@ -59,10 +59,10 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
 
   absl::StatusOr<RankResult> result = engine->ranker().Rank(rank);
   if (!result.ok()) return ToGrpcStatus(result.status());
-  if (const absl::Duration took = absl::Now() - now;
-      config_.server.slow_request_log > absl::ZeroDuration() &&
-      took >= config_.server.slow_request_log) {
-    LogSlow(request, *result, took);
+  if (const absl::Duration slow = config_.server.slow_request_log; slow > absl::ZeroDuration()) {
+    if (const absl::Duration took = absl::Now() - now; took >= slow) {
+      LogSlow(request, *result, took);
+    }
   }
 
   for (RankedArticle& ranked : result->items) {

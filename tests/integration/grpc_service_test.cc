@@ -237,6 +237,7 @@ TEST_F(GrpcServiceTest, GetDeleteAndStats) {
   EXPECT_GT(stats.memory().content_index(), 0u);
   EXPECT_GT(stats.memory().memtables(), 0u);  // the upserts above, not flushed yet
   EXPECT_LE(stats.memory().block_cache(), 256u << 20);
+  EXPECT_EQ(stats.memory().candidate_lists(), stats.candidates().bytes());
 }
 
 TEST_F(GrpcServiceTest, StateSurvivesCleanRestart) {
