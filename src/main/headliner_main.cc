@@ -1,10 +1,7 @@
 // The headliner server process: parse flags, load the config, serve until SIGTERM or SIGINT.
-#include <malloc.h>
 #include <signal.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -12,7 +9,6 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/time.h"
 #include "common/version.h"
 #include "config/config.h"
 #include "main/library_logs.h"
@@ -28,30 +24,14 @@ ABSL_FLAG(std::string, kafka_brokers, "",
           "config and HEADLINER_KAFKA_BROKERS).");
 ABSL_FLAG(bool, mutex_deadlock_detection, false,
           "Check every mutex acquisition for lock-order cycles (slow: for debugging).");
-ABSL_FLAG(absl::Duration, malloc_trim_interval, absl::Seconds(10),
-          "Return freed heap memory to the system (malloc_trim) this often; 0: never.");
-ABSL_FLAG(int, malloc_arenas, 2,
-          "glibc malloc arenas (M_ARENA_MAX); 0 keeps glibc's default of 8 per core. The "
-          "MALLOC_ARENA_MAX environment variable, when set, wins.");
 
 namespace {
 
-// Waits for one of `stop_signals` and returns it. Meanwhile, every --malloc_trim_interval, gives
-// the system back the free pages the heap holds: glibc returns only the top of a heap by itself,
-// and the buffers that index compactions, candidate lists and RocksDB free in the middle stay
-// resident otherwise (BENCHMARKS.md, "Memory at 1M").
+// Waits for one of `stop_signals` (blocked in every thread) and returns it.
 int WaitForStopSignal(const sigset_t& stop_signals) {
-  const absl::Duration interval = absl::GetFlag(FLAGS_malloc_trim_interval);
   while (true) {
-    if (interval <= absl::ZeroDuration()) {
-      int signal_number = 0;
-      if (sigwait(&stop_signals, &signal_number) == 0) return signal_number;
-      continue;
-    }
-    const timespec timeout = absl::ToTimespec(interval);
-    const int signal_number = sigtimedwait(&stop_signals, nullptr, &timeout);
-    if (signal_number > 0) return signal_number;
-    if (errno == EAGAIN) malloc_trim(0);  // else EINTR: wait again
+    int signal_number = 0;
+    if (sigwait(&stop_signals, &signal_number) == 0) return signal_number;
   }
 }
 
@@ -60,15 +40,6 @@ int WaitForStopSignal(const sigset_t& stop_signals) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Headliner: ranked related headlines over gRPC.");
   absl::ParseCommandLine(argc, argv);
-  // Before any thread starts. glibc gives threads arenas of their own, up to 8 per core; memory
-  // freed in one arena is not reused by threads of another, and the server's threads (gRPC
-  // handlers, the apply step, the refresher, index compactions, RocksDB) free large buffers in
-  // arenas the others never use: at 1M articles with clicks the default let resident memory grow
-  // about 200 MiB higher than 2 arenas did, at the same throughput (BENCHMARKS.md).
-  if (const int arenas = absl::GetFlag(FLAGS_malloc_arenas);
-      arenas > 0 && std::getenv("MALLOC_ARENA_MAX") == nullptr) {
-    mallopt(M_ARENA_MAX, arenas);
-  }
   headliner::InstallRateLimitedLibraryLogs();
   // Debian's abseil checks every Mutex acquisition against a process-wide lock-order graph,
   // behind one global lock: on the serving path that was 2% of the CPU and a point where every
