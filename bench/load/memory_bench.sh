@@ -22,7 +22,9 @@ CONCURRENCY=${CONCURRENCY:-64}
 DURATION=${DURATION:-60s}
 WORK=$(mktemp -d /tmp/headliner-memory-XXXXXX)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+# shellcheck source=bench/load/stop_processes.sh
+source bench/load/stop_processes.sh
+cleanup() { stop_processes "${PIDS[@]}"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 "$B/headliner-cli" sample --count "$ARTICLES" --seed 11 --span_hours 168 >"$WORK/catalog.jsonl"

@@ -38,7 +38,9 @@ PORT=$(free_port)
 ECHO_PORT=$(free_port)
 export HEADLINER_ADDR=127.0.0.1:$PORT
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+# shellcheck source=bench/load/stop_processes.sh
+source bench/load/stop_processes.sh
+cleanup() { stop_processes "${PIDS[@]}"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 "$B/headliner-cli" sample --count "$ARTICLES" --seed 11 --span_hours 168 >"$WORK/catalog.jsonl"

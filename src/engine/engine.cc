@@ -15,6 +15,7 @@ DatabaseOptions DatabaseOptionsOf(const EngineConfig& config) {
   DatabaseOptions options;
   options.sync_writes = config.storage.sync_writes;
   options.block_cache_bytes = config.storage.block_cache_mib * kMiB;
+  options.row_cache_bytes = config.storage.row_cache_mib * kMiB;
   options.write_buffer_bytes = config.storage.write_buffer_mib * kMiB;
   options.max_wal_bytes = config.storage.max_wal_mib * kMiB;
   options.min_free_bytes = config.storage.min_free_disk_mib * kMiB;

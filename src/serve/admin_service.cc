@@ -179,6 +179,7 @@ void AdminService::FillMemoryStats(const Engine& engine, const IndexStats& conte
   out.set_block_cache(db.block_cache);
   out.set_block_cache_pinned(db.block_cache_pinned);
   out.set_table_readers(db.table_readers);
+  out.set_row_cache(db.row_cache);
 }
 
 grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,

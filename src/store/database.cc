@@ -77,6 +77,10 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;  // info logs
   db_options.max_total_wal_size = options.max_wal_bytes;
+  if (options.row_cache_bytes > 0) {
+    database->row_cache_ = rocksdb::NewLRUCache(options.row_cache_bytes);
+    db_options.row_cache = database->row_cache_;
+  }
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
@@ -109,6 +113,7 @@ DatabaseMemory Database::Memory() const {
   }
   m.block_cache = block_cache_->GetUsage();
   m.block_cache_pinned = block_cache_->GetPinnedUsage();
+  if (row_cache_ != nullptr) m.row_cache = row_cache_->GetUsage();
   return m;
 }
 

@@ -45,6 +45,11 @@ struct DatabaseOptions {
   // either way; only a machine crash can lose the last writes without it.
   bool sync_writes = false;
   size_t block_cache_bytes = 256 << 20;
+  // Cache of whole rows read from SST files (RocksDB's row_cache), shared by every column family;
+  // 0: none. A point read that hits it skips the index and data block search of the block cache.
+  // It is keyed by table file, so a newer write of the key (in a memtable or a newer file) is
+  // never shadowed by a cached older row.
+  size_t row_cache_bytes = 0;
   // Memtable size of each column family before it is flushed to an SST file.
   size_t write_buffer_bytes = 64 << 20;
   // Bound on the write-ahead log; 0 leaves it to RocksDB. A WAL file is deleted only once every
@@ -72,6 +77,7 @@ struct DatabaseMemory {
   uint64_t block_cache = 0;         // the shared block cache's usage (data, index, filter blocks)
   uint64_t block_cache_pinned = 0;  // of which pinned by readers
   uint64_t table_readers = 0;       // open SST readers outside the block cache
+  uint64_t row_cache = 0;           // the row cache's usage (0 without one)
 };
 
 class Database {
@@ -137,6 +143,7 @@ class Database {
   std::unique_ptr<ExpiryFilter> click_event_expiry_;  // used by RocksDB until Close()
   std::unique_ptr<ExpiryFilter> session_expiry_;
   std::shared_ptr<rocksdb::Cache> block_cache_;        // shared by every column family
+  std::shared_ptr<rocksdb::Cache> row_cache_;          // null without one; likewise shared
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; destroyed in Close()
   std::unique_ptr<rocksdb::DB> db_;
 };

@@ -9,6 +9,8 @@ namespace headliner {
 struct StorageConfig {
   // Shared block cache for SST reads.
   int block_cache_mib = 256;
+  // Cache of rows read from SST files (see DatabaseOptions::row_cache_bytes); 0: none.
+  int row_cache_mib = 64;
   // Memtable size of each column family before it is flushed.
   int write_buffer_mib = 64;
   // Bound on the write-ahead log (see DatabaseOptions::max_wal_bytes); 0 leaves it to RocksDB,

@@ -83,6 +83,43 @@ TEST(DatabaseWalTest, TheWriteAheadLogStaysBoundedWhenASmallColumnFamilyIsWritte
   EXPECT_TRUE((*(*reopened)->Get(Column::kSessions, "s/0/0")).has_value());
 }
 
+TEST(DatabaseRowCacheTest, RowsReadFromTablesAreCachedAndANewerWriteIsNeverShadowed) {
+  testing::TempDir dir;
+  DatabaseOptions options;
+  options.row_cache_bytes = 1 << 20;
+  auto db = Database::Open(dir.path(), options);
+  ASSERT_TRUE(db.ok()) << db.status();
+  Database& d = **db;
+  auto put_and_flush = [&d](const std::string& value) {
+    rocksdb::WriteBatch b;
+    ASSERT_TRUE(b.Put(d.handle(Column::kCatalog), "k", value).ok());
+    ASSERT_TRUE(d.Write(b).ok());
+    ASSERT_TRUE(d.db().Flush(rocksdb::FlushOptions(), d.handle(Column::kCatalog)).ok());
+  };
+  put_and_flush("old");
+  EXPECT_EQ(d.Memory().row_cache, 0u);
+  EXPECT_EQ(**d.Get(Column::kCatalog, "k"), "old");
+  EXPECT_GT(d.Memory().row_cache, 0u) << "a row read from a table file is kept";
+  EXPECT_EQ(**d.Get(Column::kCatalog, "k"), "old");
+
+  // A newer version in the memtable, then in a newer table file: both win over the cached row,
+  // for Get and for MultiGet (the catalog's read of the shown articles).
+  rocksdb::WriteBatch b;
+  ASSERT_TRUE(b.Put(d.handle(Column::kCatalog), "k", "new").ok());
+  ASSERT_TRUE(d.Write(b).ok());
+  EXPECT_EQ(**d.Get(Column::kCatalog, "k"), "new");
+  put_and_flush("newer");
+  EXPECT_EQ(**d.Get(Column::kCatalog, "k"), "newer");
+  rocksdb::Slice key("k");
+  rocksdb::PinnableSlice value;
+  rocksdb::Status status;
+  d.db().MultiGet(rocksdb::ReadOptions(), d.handle(Column::kCatalog), 1, &key, &value, &status);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(value.ToString(), "newer");
+}
+
+TEST_F(DatabaseTest, WithoutARowCacheItsUsageIsZero) { EXPECT_EQ(db_->Memory().row_cache, 0u); }
+
 TEST_F(DatabaseTest, RocksStatusesMapToAbslCodes) {
   EXPECT_TRUE(FromRocks(rocksdb::Status::OK(), "x").ok());
   EXPECT_EQ(FromRocks(rocksdb::Status::NotFound(), "x").code(), absl::StatusCode::kNotFound);
