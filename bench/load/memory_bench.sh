@@ -81,7 +81,8 @@ mib = lambda v: int(v) // 1048576
 hwm = int(open('/proc/$SERVER/status').read().split('VmHWM:')[1].split()[0]) // 1024
 print('$1 rss', mib(s.get('resident_bytes', 0)), 'peak', hwm, ' '.join(
     '%s %d' % (k, mib(m.get(k, 0))) for k in
-    ['content_index', 'behaviour_index', 'candidate_lists', 'memtables', 'block_cache']),
+    ['content_index', 'behaviour_index', 'candidate_lists', 'memtables', 'block_cache',
+     'row_cache']),
     '| behaviour vectors', s.get('behaviour_index_vectors', 0),
     'compactions', s.get('behaviour_index_compactions', 0),
     'building', s.get('behaviour_index_compaction_time', '0s'),
