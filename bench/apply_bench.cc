@@ -21,6 +21,8 @@ ABSL_FLAG(int, sessions, 50000, "Simulated reader sessions (about 4 clicks each)
 ABSL_FLAG(int, batch, 1000, "Events per micro-batch (kafka.batch_max_events).");
 ABSL_FLAG(int, max_wal_mib, headliner::StorageConfig().max_wal_mib,
           "storage.max_wal_mib of the stores (0: RocksDB's own bound, the old behaviour).");
+ABSL_FLAG(int, row_cache_mib, headliner::StorageConfig().row_cache_mib,
+          "storage.row_cache_mib of the stores (0: no row cache).");
 ABSL_FLAG(std::string, scratch, "/tmp/headliner-apply-bench", "Scratch directory.");
 
 namespace headliner {
@@ -37,6 +39,7 @@ std::unique_ptr<Engine> OpenEngine(const std::string& dir,
   EngineConfig config;
   if (adjust) adjust(config);
   config.storage.max_wal_mib = absl::GetFlag(FLAGS_max_wal_mib);
+  config.storage.row_cache_mib = absl::GetFlag(FLAGS_row_cache_mib);
   std::filesystem::remove_all(dir);
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(dir, config);
   if (!engine.ok()) {

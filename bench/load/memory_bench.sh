@@ -6,8 +6,9 @@
 # generator's row are the result.
 #   KAFKA_BROKERS=127.0.0.1:9092 bench/load/memory_bench.sh DATA_DIR ARTICLES
 # ARTICLES is the catalog size DATA_DIR was loaded with (the request mix is regenerated from it,
-# as serving_bench.sh made it). SERVER_FLAGS are passed to the server (e.g. --mutex_deadlock_detection),
-# SERVER_YAML is appended to its config (e.g. $'storage:\n  block_cache_mib: 128').
+# as serving_bench.sh made it). SERVER_FLAGS are passed to the server (e.g.
+# --mutex_deadlock_detection), SERVER_YAML is appended to its config (e.g.
+# $'storage:\n  block_cache_mib: 128').
 # SLOW_REQUEST_LOG=4ms sets server.slow_request_log and prints the slow requests logged.
 # The copy needs as much free space in /tmp as DATA_DIR takes. Needs scripts/build first.
 set -euo pipefail

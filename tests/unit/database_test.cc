@@ -118,7 +118,14 @@ TEST(DatabaseRowCacheTest, RowsReadFromTablesAreCachedAndANewerWriteIsNeverShado
   EXPECT_EQ(value.ToString(), "newer");
 }
 
-TEST_F(DatabaseTest, WithoutARowCacheItsUsageIsZero) { EXPECT_EQ(db_->Memory().row_cache, 0u); }
+TEST(DatabaseRowCacheTest, WithoutARowCacheItsUsageIsZero) {
+  testing::TempDir dir;
+  DatabaseOptions options;
+  options.row_cache_bytes = 0;
+  auto db = Database::Open(dir.path(), options);
+  ASSERT_TRUE(db.ok()) << db.status();
+  EXPECT_EQ((*db)->Memory().row_cache, 0u);
+}
 
 TEST_F(DatabaseTest, RocksStatusesMapToAbslCodes) {
   EXPECT_TRUE(FromRocks(rocksdb::Status::OK(), "x").ok());
