@@ -23,6 +23,13 @@ ABSL_FLAG(int, max_wal_mib, headliner::StorageConfig().max_wal_mib,
           "storage.max_wal_mib of the stores (0: RocksDB's own bound, the old behaviour).");
 ABSL_FLAG(int, row_cache_mib, headliner::StorageConfig().row_cache_mib,
           "storage.row_cache_mib of the stores (0: no row cache).");
+ABSL_FLAG(int, hot_rows_mib, headliner::ApplyConfig().hot_rows_mib,
+          "apply.hot_rows_mib of the stores (0: every apply-path read goes to RocksDB).");
+ABSL_FLAG(bool, baseline, true,
+          "Also apply every event one per batch (the baseline column); off to profile the batched "
+          "path alone.");
+ABSL_FLAG(bool, variants, true,
+          "Also run the rows without the vector cache and without embeddings.");
 ABSL_FLAG(std::string, scratch, "/tmp/headliner-apply-bench", "Scratch directory.");
 
 namespace headliner {
@@ -40,6 +47,7 @@ std::unique_ptr<Engine> OpenEngine(const std::string& dir,
   if (adjust) adjust(config);
   config.storage.max_wal_mib = absl::GetFlag(FLAGS_max_wal_mib);
   config.storage.row_cache_mib = absl::GetFlag(FLAGS_row_cache_mib);
+  config.apply.hot_rows_mib = absl::GetFlag(FLAGS_hot_rows_mib);
   std::filesystem::remove_all(dir);
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(dir, config);
   if (!engine.ok()) {
@@ -94,14 +102,22 @@ int Run() {
   std::printf("%-10s %-22s %12s %12s %8s\n", "events", "mode", "events/s", "baseline/s", "ratio");
   {
     std::unique_ptr<Engine> batched = OpenEngine(scratch + "/batched");
-    std::unique_ptr<Engine> single = OpenEngine(scratch + "/single");
+    const bool baseline = absl::GetFlag(FLAGS_baseline);
+    std::unique_ptr<Engine> single = baseline ? OpenEngine(scratch + "/single") : nullptr;
     const Rate a_batched = Apply(batched->applier(), articles, batch);
-    const Rate a_single = Apply(single->applier(), articles, 1);
+    const Rate a_single = baseline ? Apply(single->applier(), articles, 1) : Rate{};
     std::printf("%-10s %-22s %12.0f %12.0f %7.1fx\n", "articles", "micro-batch vs 1/batch",
                 a_batched.events_per_s, a_single.events_per_s,
                 a_batched.events_per_s / a_single.events_per_s);
     const Rate c_batched = Apply(batched->applier(), clicks, batch);
-    const Rate c_single = Apply(single->applier(), clicks, 1);
+    const RowCacheStats rows = batched->applier().HotRowStats();
+    std::printf(
+        "hot rows: %llu hits, %llu misses (%.1f%% hits), %llu evictions, %llu rows, %.1f MiB\n",
+        static_cast<unsigned long long>(rows.hits), static_cast<unsigned long long>(rows.misses),
+        100.0 * rows.hits / std::max<uint64_t>(1, rows.hits + rows.misses),
+        static_cast<unsigned long long>(rows.evictions),
+        static_cast<unsigned long long>(rows.entries), rows.bytes / double(1 << 20));
+    const Rate c_single = baseline ? Apply(single->applier(), clicks, 1) : Rate{};
     // Steady-state disk of the batched store after the whole stream (the WAL is bounded by
     // DatabaseOptions::max_wal_bytes; without a bound it grew about 1.15 KB per click).
     const DiskUse disk = DiskUseOf(batched->data_dir() + "/rocksdb");
@@ -115,6 +131,10 @@ int Run() {
                 c_batched.events_per_s, c_single.events_per_s,
                 c_batched.events_per_s / c_single.events_per_s);
   }  // the databases close before their files are removed
+  if (!absl::GetFlag(FLAGS_variants)) {
+    std::filesystem::remove_all(scratch);
+    return 0;
+  }
   {
     // What the in-memory behaviour vectors save: the same clicks reading RocksDB every time.
     std::unique_ptr<Engine> uncached = OpenEngine(

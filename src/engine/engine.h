@@ -51,6 +51,7 @@ class Engine {
   EventApplier& applier() { return *applier_; }
   // The apply step's behaviour-vector cache (a read of the write side, for Stats).
   VectorCacheStats behaviour_cache_stats() const { return applier_->BehaviourCacheStats(); }
+  RowCacheStats hot_row_stats() const { return applier_->HotRowStats(); }
 
   // --- Read side ---
   const RankSources& sources() const { return sources_; }

@@ -8,6 +8,7 @@ void DeclareEngineOptions(EngineConfig& c, OptionTable& table) {
   DeclareIndexOptions(c.index, table);
   DeclareRankingOptions(c.ranking, table);
   DeclareValidationOptions(c.validation, table);
+  DeclareApplyOptions(c.apply, table);
   DeclareClicksOptions(c.clicks, table);
   DeclareCoVisitationOptions(c.covisitation, table);
   DeclareBehaviourOptions(c.behaviour, table);

@@ -1,6 +1,6 @@
 // Options of the Engine: those of every layer it opens (storage, encoder, index, ranking, and the
-// apply path's validation, clicks, co-visitation and behaviour sections). Each layer owns its
-// struct and declares its keys; this composes them.
+// apply path's validation, apply, clicks, co-visitation and behaviour sections). Each layer owns
+// its struct and declares its keys; this composes them.
 #ifndef HEADLINER_ENGINE_ENGINE_CONFIG_H_
 #define HEADLINER_ENGINE_ENGINE_CONFIG_H_
 
@@ -20,6 +20,7 @@ struct EngineConfig {
   IndexConfig index;
   RankingConfig ranking;
   ValidationConfig validation;
+  ApplyConfig apply;
   ClicksConfig clicks;
   CoVisitationConfig covisitation;
   BehaviourConfig behaviour;

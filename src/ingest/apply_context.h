@@ -48,8 +48,10 @@ struct EventOutcome {
 };
 
 struct ApplyContext {
-  ApplyContext(Database& database, const TimeBounds& time_bounds)
-      : writes(database), time_bounds(time_bounds) {}
+  // `hot_rows` (may be null) is the apply step's cache of committed rows; the writes read
+  // through it.
+  ApplyContext(Database& database, CommittedRowCache* hot_rows, const TimeBounds& time_bounds)
+      : writes(database, hot_rows), time_bounds(time_bounds) {}
 
   StagedBatch writes;
   // The event times accepted, fixed once per batch (one clock reading, not one per event).

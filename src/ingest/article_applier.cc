@@ -71,6 +71,11 @@ absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, App
     article = std::move(tombstone);
   }
 
+  if (!stored) {
+    // An abandoned batch gives its ids back, so that its replay allocates the same ones.
+    ctx.undo.push_back(
+        [this, next = articles_.next_dense_id()] { articles_.RewindDenseIds(next); });
+  }
   const uint64_t dense_id = stored ? stored->dense_id : articles_.AllocateDenseId(batch);
 
   // Document frequencies follow the text of live articles. The in-memory copy changes now (a

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "absl/container/flat_hash_map.h"
 #include "common/status_macros.h"
 
 namespace headliner {
@@ -16,61 +15,89 @@ absl::Status CoVisitationSignal::Stage(const ResolvedClick& click,
   const double half_life = static_cast<double>(absl::ToInt64Microseconds(config_.gap_half_life));
   // The closest earlier click of each distinct article decides its pair weight: reading a twice
   // before b is one co-visit, not two.
-  absl::flat_hash_map<uint64_t, int64_t> gap_of;
+  std::vector<std::pair<uint64_t, int64_t>> gaps;  // (partner, gap), one per partner
   for (const SessionClick& earlier : history) {
     if (earlier.dense_id == click.dense_id) continue;
     const int64_t gap = std::llabs(click.micros - earlier.micros);
     if (gap > window) continue;
-    auto [it, inserted] = gap_of.try_emplace(earlier.dense_id, gap);
-    if (!inserted) it->second = std::min(it->second, gap);
+    auto it = std::find_if(gaps.begin(), gaps.end(),
+                           [&](const auto& g) { return g.first == earlier.dense_id; });
+    if (it == gaps.end()) {
+      gaps.emplace_back(earlier.dense_id, gap);
+    } else {
+      it->second = std::min(it->second, gap);
+    }
   }
-  if (!gap_of.empty() && pending_.empty()) {
-    context.undo.push_back([this] { pending_.clear(); });  // an abandoned batch leaves nothing
+  if (gaps.empty()) return absl::OkStatus();
+  if (rows_.empty()) {
+    context.undo.push_back([this] { rows_.clear(); });  // an abandoned batch leaves nothing
   }
-  for (const auto& [partner, gap] : gap_of) {
-    const double weight = std::exp2(-static_cast<double>(gap) / half_life);
-    pending_[partner][click.dense_id] += weight;
-    pending_[click.dense_id][partner] += weight;
+  std::sort(gaps.begin(), gaps.end());  // partner order: a replay updates in the same order
+  ASSIGN_OR_RETURN(Row * clicked, RowOf(click.dense_id, context.writes));
+  for (const auto& [partner, gap] : gaps) {
+    const float weight = static_cast<float>(std::exp2(-static_cast<double>(gap) / half_life));
+    ASSIGN_OR_RETURN(Row * earlier, RowOf(partner, context.writes));
+    Add(*earlier, click.dense_id, weight);
+    Add(*clicked, partner, weight);
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<CoVisitationSignal::Row*> CoVisitationSignal::RowOf(uint64_t a, StagedBatch& batch) {
+  if (auto it = rows_.find(a); it != rows_.end()) return &it->second;
+  ASSIGN_OR_RETURN(Row tracked, covisitation_.FindTracked(a, &batch));
+  const size_t max = static_cast<size_t>(config_.tracked_partners);
+  if (tracked.size() > max) {
+    SortRow(tracked);
+    tracked.resize(max);  // tracked_partners was lowered
+  }
+  return &rows_.emplace(a, std::move(tracked)).first->second;
+}
+
+void CoVisitationSignal::Add(Row& row, uint64_t b, float weight) const {
+  auto it = std::find_if(row.begin(), row.end(),
+                         [b](const TrackedPartner& p) { return p.dense_id == b; });
+  if (it != row.end()) {
+    it->count += weight;
+    return;
+  }
+  if (row.size() < static_cast<size_t>(config_.tracked_partners)) {
+    row.push_back({b, weight, 0.0f});
+    return;
+  }
+  // Space-Saving: b replaces the smallest count and inherits it. Ties go to the highest id, so
+  // the choice depends on the row's contents, not on its order.
+  auto smallest = row.begin();
+  for (auto p = row.begin(); p != row.end(); ++p) {
+    if (p->count < smallest->count ||
+        (p->count == smallest->count && p->dense_id > smallest->dense_id)) {
+      smallest = p;
+    }
+  }
+  const float inherited = smallest->count;
+  *smallest = {b, inherited + weight, inherited};
+}
+
+void CoVisitationSignal::SortRow(Row& row) {
+  // Heaviest lower bound first, ties by id: the order follows from the contents alone.
+  std::sort(row.begin(), row.end(), [](const TrackedPartner& x, const TrackedPartner& y) {
+    if (x.lower_bound() != y.lower_bound()) return x.lower_bound() > y.lower_bound();
+    return x.dense_id < y.dense_id;
+  });
 }
 
 absl::Status CoVisitationSignal::FinishBatch(ApplyContext& context) {
-  for (const auto& [a, deltas] : pending_) {
-    // Sorted so that the staged writes (and so the stored lists' tie order) are deterministic.
-    std::vector<std::pair<uint64_t, double>> sorted(deltas.begin(), deltas.end());
-    std::sort(sorted.begin(), sorted.end());
-    if (absl::Status s = StageArticle(a, sorted, context.writes); !s.ok()) {
-      pending_.clear();
-      return s;
-    }
+  std::vector<uint64_t> ids;
+  ids.reserve(rows_.size());
+  for (const auto& [a, row] : rows_) ids.push_back(a);
+  std::sort(ids.begin(), ids.end());
+  for (uint64_t a : ids) {
+    Row& row = rows_.at(a);
+    SortRow(row);
+    covisitation_.StagePartners(context.writes, a, row, static_cast<size_t>(config_.max_partners));
     context.partners_changed.push_back(a);
   }
-  pending_.clear();
-  return absl::OkStatus();
-}
-
-absl::Status CoVisitationSignal::StageArticle(
-    uint64_t a, const std::vector<std::pair<uint64_t, double>>& deltas, StagedBatch& batch) {
-  ASSIGN_OR_RETURN(std::vector<Partner> partners, covisitation_.FindPartners(a, &batch));
-  for (const auto& [b, delta] : deltas) {
-    ASSIGN_OR_RETURN(double total, covisitation_.FindWeight(a, b, &batch));
-    total += delta;
-    covisitation_.StageWeight(batch, a, b, total);
-    auto it = std::find_if(partners.begin(), partners.end(),
-                           [b = b](const Partner& p) { return p.dense_id == b; });
-    if (it != partners.end()) {
-      it->weight = total;
-    } else {
-      partners.push_back({b, total});
-    }
-  }
-  // Heaviest first; equal weights keep their earlier order, so older partners win ties.
-  std::stable_sort(partners.begin(), partners.end(),
-                   [](const Partner& x, const Partner& y) { return x.weight > y.weight; });
-  const size_t max = static_cast<size_t>(config_.max_partners);
-  if (partners.size() > max) partners.resize(max);
-  covisitation_.StagePartners(batch, a, partners);
+  rows_.clear();
   return absl::OkStatus();
 }
 

@@ -1,18 +1,20 @@
 // Co-visitation: when a session clicks b, every distinct article a it clicked within
-// `covisitation.window` before adds 2^(-gap / gap_half_life) to c(a, b) and c(b, a), and both
-// articles' partner lists are updated. Normalising c into a relatedness score (Jaccard, cosine,
-// ...) happens at read time, against the articles' click counts.
+// `covisitation.window` before adds 2^(-gap / gap_half_life) to c(a, b) and c(b, a) in both
+// articles' partner rows, each bounded to `max_partners` by Space-Saving
+// (store/covisitation_store.h). Normalising c into a relatedness score (Jaccard, cosine, ...)
+// happens at read time, against the articles' click counts.
 //
-// Within a batch the weight deltas are summed in memory and written at FinishBatch: each pair's
-// weight and each article's partner list is read and written once per batch, not once per click
-// (popular articles take part in hundreds of pairs per batch).
+// Within a batch the touched rows are kept in memory and each is written once at FinishBatch,
+// not once per click (popular articles take part in hundreds of pairs per batch). Each click
+// updates them in stream order, in float32 as stored, and a row's stored order follows from its
+// contents alone, so replaying a stream gives the same rows bit for bit whatever its batching.
 #ifndef HEADLINER_INGEST_COVISITATION_SIGNAL_H_
 #define HEADLINER_INGEST_COVISITATION_SIGNAL_H_
 
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "ingest/click_signal.h"
 #include "ingest/ingest_config.h"
 #include "store/covisitation_store.h"
@@ -30,14 +32,18 @@ class CoVisitationSignal : public ClickSignal {
   absl::Status FinishBatch(ApplyContext& context) override;
 
  private:
-  // Stages a's new weights with its partners and a's partner list.
-  absl::Status StageArticle(uint64_t a, const std::vector<std::pair<uint64_t, double>>& deltas,
-                            StagedBatch& batch);
+  using Row = std::vector<TrackedPartner>;
+
+  // a's row as of this batch, read on first use. Stable address until the batch ends.
+  absl::StatusOr<Row*> RowOf(uint64_t a, StagedBatch& batch);
+  // Adds `weight` to c(a, b) in a's row (Space-Saving when the row is full).
+  void Add(Row& row, uint64_t b, float weight) const;
+  static void SortRow(Row& row);
 
   CoVisitationStore& covisitation_;
   const CoVisitationConfig config_;
-  // This batch's weight deltas: a -> (b -> delta). Only the batch's (single) writer touches it.
-  absl::flat_hash_map<uint64_t, absl::flat_hash_map<uint64_t, double>> pending_;
+  // This batch's rows. Only the batch's (single) writer touches them.
+  absl::node_hash_map<uint64_t, Row> rows_;
 };
 
 }  // namespace headliner

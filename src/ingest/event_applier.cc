@@ -15,8 +15,9 @@ namespace headliner {
 
 absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
     Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
-    const EncoderConfig& encoder, const ValidationConfig& validation, const ClicksConfig& clicks,
-    const CoVisitationConfig& covisitation, const BehaviourConfig& behaviour) {
+    const EncoderConfig& encoder, const ValidationConfig& validation, const ApplyConfig& apply,
+    const ClicksConfig& clicks, const CoVisitationConfig& covisitation,
+    const BehaviourConfig& behaviour) {
   ASSIGN_OR_RETURN(std::unique_ptr<ArticleApplier> article_applier,
                    ArticleApplier::Create(tables.articles(), content_index, encoder));
   auto click_applier = std::make_unique<ClickApplier>(tables.articles(), tables.clicks(), clicks);
@@ -31,9 +32,29 @@ absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
     click_applier->AddSignal(std::move(signal));
   }
   return std::unique_ptr<EventApplier>(
-      new EventApplier(tables, content_index, behaviour_index, validation,
+      new EventApplier(tables, content_index, behaviour_index, validation, apply,
                        std::move(article_applier), std::move(click_applier), behaviour_signal));
 }
+
+EventApplier::EventApplier(Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
+                           const ValidationConfig& validation, const ApplyConfig& apply,
+                           std::unique_ptr<ArticleApplier> article_applier,
+                           std::unique_ptr<ClickApplier> click_applier,
+                           const BehaviourEmbeddingSignal* behaviour_signal)
+    : tables_(tables),
+      content_index_(content_index),
+      behaviour_index_(behaviour_index),
+      validation_(validation),
+      // The columns only the apply step writes and reads per event. Not the catalog and
+      // embeddings (read once per new article), the behaviour vectors (the signal keeps its own
+      // cache of decoded vectors), click event ids (each read once, to find it is new), nor
+      // counters (merge operands).
+      hot_rows_(static_cast<size_t>(apply.hot_rows_mib) << 20,
+                {Column::kIds, Column::kSessions, Column::kActivity, Column::kTrending,
+                 Column::kPartners}),
+      article_applier_(std::move(article_applier)),
+      click_applier_(std::move(click_applier)),
+      behaviour_signal_(behaviour_signal) {}
 
 const char* EventApplier::SourceOf(const IngestEvent& event) {
   if (std::holds_alternative<v1::Article>(event)) return "articles";
@@ -51,7 +72,7 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatch(
 absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
     std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
     const DeadLettersFor& dead_letters) {
-  ApplyContext ctx(tables_.database(), TimeBounds::At(absl::Now(), validation_));
+  ApplyContext ctx(tables_.database(), &hot_rows_, TimeBounds::At(absl::Now(), validation_));
   // Runs the undo steps unless the batch commits.
   auto abandon = [&ctx](absl::Status why) {
     for (auto it = ctx.undo.rbegin(); it != ctx.undo.rend(); ++it) (*it)();
@@ -121,7 +142,7 @@ absl::StatusOr<std::vector<store::DeadLetterRecord>> EventApplier::PendingDeadLe
 
 absl::Status EventApplier::RecordDeadLettersDelivered(std::span<const DeliveredLetter> delivered) {
   MutexLock lock(&mu_);
-  StagedBatch batch(tables_.database());
+  StagedBatch batch(tables_.database(), &hot_rows_);
   for (const DeliveredLetter& d : delivered) {
     tables_.dead_letters().StageDelivered(batch, d.record, d.how);
   }
@@ -209,6 +230,11 @@ VectorCacheStats EventApplier::BehaviourCacheStats() {
   return behaviour_signal_ != nullptr ? behaviour_signal_->cache_stats() : VectorCacheStats{};
 }
 
+RowCacheStats EventApplier::HotRowStats() {
+  MutexLock lock(&mu_);
+  return hot_rows_.stats();
+}
+
 uint64_t EventApplier::IndexedPosition() {
   // Under mu_, the last committed batch has also updated the indexes.
   MutexLock lock(&mu_);
@@ -250,7 +276,7 @@ absl::Status EventApplier::ReloadVectors(uint64_t id) {
 
 absl::Status EventApplier::TrimIndexJournal(uint64_t position) {
   MutexLock lock(&mu_);
-  StagedBatch batch(tables_.database());
+  StagedBatch batch(tables_.database(), &hot_rows_);
   RETURN_IF_ERROR(tables_.index_journal().StageTrim(batch, position));
   return batch.size() > 0 ? batch.Commit() : absl::OkStatus();
 }

@@ -31,6 +31,7 @@
 #include "ingest/ingest_config.h"
 #include "ingest/ingest_event.h"
 #include "store/changed_articles.h"
+#include "store/committed_row_cache.h"
 #include "store/tables.h"
 
 namespace headliner {
@@ -61,8 +62,9 @@ class EventApplier {
   // vectors (same dimension). The options are copied.
   static absl::StatusOr<std::unique_ptr<EventApplier>> Create(
       Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
-      const EncoderConfig& encoder, const ValidationConfig& validation, const ClicksConfig& clicks,
-      const CoVisitationConfig& covisitation, const BehaviourConfig& behaviour);
+      const EncoderConfig& encoder, const ValidationConfig& validation, const ApplyConfig& apply,
+      const ClicksConfig& clicks, const CoVisitationConfig& covisitation,
+      const BehaviourConfig& behaviour);
 
   // Applies `events` in order, and records `positions` and the dead letters `dead_letters`
   // returns, atomically. Returns one outcome per event; a non-OK status means nothing was written.
@@ -114,22 +116,18 @@ class EventApplier {
 
   // Hits and misses of the behaviour signal's vector cache (all zero without the signal).
   VectorCacheStats BehaviourCacheStats();
+  // Hits, misses and size of the cache of hot rows (sessions, activity, co-visitation, ...).
+  RowCacheStats HotRowStats();
 
   // Source label of rejection counters ("articles", "clicks").
   static const char* SourceOf(const IngestEvent& event);
 
  private:
   EventApplier(Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
-               const ValidationConfig& validation, std::unique_ptr<ArticleApplier> article_applier,
+               const ValidationConfig& validation, const ApplyConfig& apply,
+               std::unique_ptr<ArticleApplier> article_applier,
                std::unique_ptr<ClickApplier> click_applier,
-               const BehaviourEmbeddingSignal* behaviour_signal)
-      : tables_(tables),
-        content_index_(content_index),
-        behaviour_index_(behaviour_index),
-        validation_(validation),
-        article_applier_(std::move(article_applier)),
-        click_applier_(std::move(click_applier)),
-        behaviour_signal_(behaviour_signal) {}
+               const BehaviourEmbeddingSignal* behaviour_signal);
 
   absl::StatusOr<std::vector<EventOutcome>> ApplyBatchLocked(
       std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
@@ -149,6 +147,9 @@ class EventApplier {
   bool journal_index_changes_ = false;                           // set before use
 
   Mutex mu_;
+  // The apply path's hot rows. Every batch that writes the columns it caches carries it, so it
+  // stays current (the apply step is their only writer).
+  CommittedRowCache hot_rows_ ABSL_GUARDED_BY(mu_);
   const std::unique_ptr<ArticleApplier> article_applier_ ABSL_PT_GUARDED_BY(mu_);
   const std::unique_ptr<ClickApplier> click_applier_ ABSL_PT_GUARDED_BY(mu_);
   // Owned by click_applier_; null when behaviour.enabled is off.

@@ -8,6 +8,10 @@ void DeclareValidationOptions(ValidationConfig& c, OptionTable& table) {
       .Int("earliest_year", c.earliest_year, 1970, 2100);
 }
 
+void DeclareApplyOptions(ApplyConfig& c, OptionTable& table) {
+  table.In("apply").Int("hot_rows_mib", c.hot_rows_mib, 0, 1 << 20);
+}
+
 void DeclareClicksOptions(ClicksConfig& c, OptionTable& table) {
   table.In("clicks")
       .Int("session_max_clicks", c.session_max_clicks, 1, 10000)
@@ -21,7 +25,14 @@ void DeclareCoVisitationOptions(CoVisitationConfig& c, OptionTable& table) {
   table.In("covisitation")
       .Duration("window", c.window)
       .Duration("gap_half_life", c.gap_half_life)
-      .Int("max_partners", c.max_partners, 1, 1000);
+      .Int("max_partners", c.max_partners, 1, 1000)
+      .Int("tracked_partners", c.tracked_partners, 1, 10000);
+  table.Rule([&c]() -> absl::Status {
+    if (c.tracked_partners >= c.max_partners) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat("covisitation.tracked_partners (", c.tracked_partners,
+                     ") must be at least covisitation.max_partners (", c.max_partners, ")"));
+  });
 }
 
 void DeclareBehaviourOptions(BehaviourConfig& c, OptionTable& table) {

@@ -180,6 +180,7 @@ void AdminService::FillMemoryStats(const Engine& engine, const IndexStats& conte
   out.set_block_cache_pinned(db.block_cache_pinned);
   out.set_table_readers(db.table_readers);
   out.set_row_cache(db.row_cache);
+  out.set_hot_rows(engine.hot_row_stats().bytes);
 }
 
 grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
@@ -210,6 +211,13 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
   cache_stats.set_misses(cache.misses);
   cache_stats.set_evictions(cache.evictions);
   cache_stats.set_entries(cache.entries);
+  const RowCacheStats rows = engine->hot_row_stats();
+  v1::CacheStats& row_stats = *response.mutable_hot_rows();
+  row_stats.set_hits(rows.hits);
+  row_stats.set_misses(rows.misses);
+  row_stats.set_evictions(rows.evictions);
+  row_stats.set_entries(rows.entries);
+  row_stats.set_bytes(rows.bytes);
   response.set_data_dir_bytes(DirectoryBytes(engine->data_dir()));
   if (absl::StatusOr<uint64_t> free = engine->database().FreeBytes(); free.ok()) {
     response.set_disk_free_bytes(*free);

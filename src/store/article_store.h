@@ -75,6 +75,10 @@ class ArticleStore {
   // --- Staging writes (single writer) ---
   // A new dense id, persisted by the batch that uses it.
   uint64_t AllocateDenseId(StagedBatch& batch);
+  // The id AllocateDenseId gives next; RewindDenseIds(n) makes it `n` again, undoing the
+  // allocations of a batch that was abandoned (a replay then allocates the same ids).
+  uint64_t next_dense_id() const { return next_dense_id_; }
+  void RewindDenseIds(uint64_t next) { next_dense_id_ = next; }
   // Writes `article` (its embedding field is stripped and stored separately when non-empty).
   // `previous` is the stored version or nullptr; the by-time listing and the live/deleted
   // counters are kept consistent with it.

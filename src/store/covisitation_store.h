@@ -1,6 +1,17 @@
-// Co-visitation counts in RocksDB: for each ordered pair of articles (a, b) read in the same
-// session within a window, a time-decayed weight c(a, b) (kept symmetric by the writer), and for
-// each article a bounded list of its heaviest partners, so serving reads one value per article.
+// Co-visitation in RocksDB: for each article a, its partners b (articles read in the same session
+// within a window) with a time-decayed weight c(a, b), one bounded row per article, so that the
+// apply path reads and writes one row per touched article and serving reads one value.
+//
+// The row tracks a bounded number of partners with the Space-Saving algorithm (Metwally et al.,
+// "Efficient computation of frequent and top-k elements in data streams", 2005): a new partner of
+// a full row replaces the entry with the smallest count and inherits that count as its `error`.
+// `count` then overestimates c(a, b) by at most `error`, `count - error` is a lower bound, exact
+// for a partner never evicted, and every partner whose weight exceeds the row's smallest count is
+// in the row. The row is kept heaviest lower bound first and says how many of its entries are the
+// article's partners; the rest are tracked so that a rising partner keeps its weight. Serving sees
+// the partners, with their lower bounds. An earlier layout kept every pair's exact weight in a
+// row of its own (column `covisits`): reading and writing those rows was a third of the apply
+// path's time, and their number grows with the catalog squared.
 //
 // Reads are thread-safe; with `pending` they see the writer's staged batch. Writes are staged by
 // the single ingest writer.
@@ -16,9 +27,19 @@
 
 namespace headliner {
 
+// A partner as ranking sees it: `weight` is the lower bound of c(a, partner).
 struct Partner {
   uint64_t dense_id = 0;
-  double weight = 0;  // c(a, partner)
+  double weight = 0;
+};
+
+// A partner as the apply path tracks it.
+struct TrackedPartner {
+  uint64_t dense_id = 0;
+  float count = 0;  // estimate of c(a, partner), at most `error` too high
+  float error = 0;  // the count inherited from the entry this one replaced
+
+  float lower_bound() const { return count - error; }
 };
 
 class CoVisitationStore {
@@ -26,14 +47,23 @@ class CoVisitationStore {
   // `database` must outlive the store.
   explicit CoVisitationStore(Database& database) : db_(database) {}
 
-  // c(a, b); zero when never seen together.
-  absl::StatusOr<double> FindWeight(uint64_t a, uint64_t b, StagedBatch* pending = nullptr) const;
-  void StageWeight(StagedBatch& batch, uint64_t a, uint64_t b, double weight);
+  // Removes the per-pair weights of the earlier layout, if any (at open, before any writer).
+  // Returns whether there were any.
+  absl::StatusOr<bool> DropPairWeights();
 
-  // a's heaviest partners, heaviest first (empty when none).
+  // a's partners, heaviest lower bound first (empty when none).
   absl::StatusOr<std::vector<Partner>> FindPartners(uint64_t a,
                                                     StagedBatch* pending = nullptr) const;
-  void StagePartners(StagedBatch& batch, uint64_t a, const std::vector<Partner>& partners);
+  // The lower bound of c(a, b): 0 when b is not tracked in a's row.
+  absl::StatusOr<double> FindWeight(uint64_t a, uint64_t b, StagedBatch* pending = nullptr) const;
+
+  // Everything a's row tracks, in stored order (heaviest lower bound first).
+  absl::StatusOr<std::vector<TrackedPartner>> FindTracked(uint64_t a,
+                                                          StagedBatch* pending = nullptr) const;
+  // Stores `tracked` as a's row, in the order given (the caller sorts it), its first `partners`
+  // entries being a's partners. Ids must be below 2^32.
+  void StagePartners(StagedBatch& batch, uint64_t a, const std::vector<TrackedPartner>& tracked,
+                     size_t partners);
 
  private:
   Database& db_;

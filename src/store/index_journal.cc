@@ -72,7 +72,7 @@ absl::Status IndexJournal::StageTrim(StagedBatch& batch, uint64_t position) {
       db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kIndexJournal)));
   const std::string end = EncodeU64(position);
   for (it->SeekToFirst(); it->Valid() && it->key().compare(end) <= 0; it->Next()) {
-    batch.Delete(Column::kIndexJournal, it->key());
+    batch.Delete(Column::kIndexJournal, it->key().ToString());
   }
   RETURN_IF_ERROR(FromRocks(it->status(), "index journal scan"));
   batch.Put(Column::kMeta, kTrimmedKey, EncodeU64(position));

@@ -1,72 +1,78 @@
 #include "store/staged_batch.h"
 
-#include <memory>
-
 #include "common/status_macros.h"
 #include "store/uint64_add_operator.h"
 
 namespace headliner {
+namespace {
 
-void StagedBatch::Put(Column c, const rocksdb::Slice& key, const rocksdb::Slice& value) {
-  (void)batch_.Put(db_.handle(c), key, value);
+rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+}  // namespace
+
+void StagedBatch::Stage(Column c, absl::string_view key, std::optional<std::string> value) {
+  Staged& staged = staged_[static_cast<size_t>(c)];
+  auto [it, inserted] = staged.try_emplace(key, std::move(value));
+  if (inserted) {
+    ++staged_count_;
+  } else {
+    it->second = std::move(value);
+  }
 }
 
-void StagedBatch::Merge(Column c, const rocksdb::Slice& key, const rocksdb::Slice& value) {
-  (void)batch_.Merge(db_.handle(c), key, value);
+void StagedBatch::Put(Column c, absl::string_view key, absl::string_view value) {
+  Stage(c, key, std::string(value));
 }
 
-void StagedBatch::Delete(Column c, const rocksdb::Slice& key) {
-  (void)batch_.Delete(db_.handle(c), key);
-}
+void StagedBatch::Delete(Column c, absl::string_view key) { Stage(c, key, std::nullopt); }
 
 void StagedBatch::Add(Column c, const std::string& key, int64_t delta) {
   counters_[{c, key}] += delta;
 }
 
-absl::StatusOr<std::optional<std::string>> StagedBatch::Get(Column c, const rocksdb::Slice& key) {
-  std::string value;
-  rocksdb::Status s =
-      batch_.GetFromBatchAndDB(&db_.db(), rocksdb::ReadOptions(), db_.handle(c), key, &value);
-  if (s.IsNotFound()) return std::nullopt;
-  if (!s.ok()) return FromRocks(s, "staged read");
+absl::StatusOr<std::optional<std::string>> StagedBatch::Get(Column c, absl::string_view key) {
+  const Staged& staged = staged_[static_cast<size_t>(c)];
+  if (auto it = staged.find(key); it != staged.end()) return it->second;
+  if (rows_ != nullptr) {
+    if (const std::optional<std::string>* cached = rows_->Find(c, key)) return *cached;
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> value, db_.Get(c, ToSlice(key)));
+  if (rows_ != nullptr) rows_->Put(c, key, value);
   return value;
 }
 
 absl::Status StagedBatch::Commit() {
-  // Only the latest write of each key goes to RocksDB: a batch that updated a section's
-  // popularity a thousand times inserts it into the memtable once. (The index keeps one entry per
-  // key for puts and deletes because it was built with overwrite_key; merges keep all of theirs.)
-  rocksdb::WriteBatch coalesced;
-  for (int c = 0; c < static_cast<int>(Column::kCount); ++c) {
+  rocksdb::WriteBatch batch;
+  for (size_t c = 0; c < staged_.size(); ++c) {
     rocksdb::ColumnFamilyHandle* handle = db_.handle(static_cast<Column>(c));
-    std::unique_ptr<rocksdb::WBWIIterator> it(batch_.NewIterator(handle));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const rocksdb::WriteEntry e = it->Entry();
-      switch (e.type) {
-        case rocksdb::kPutRecord:
-          (void)coalesced.Put(handle, e.key, e.value);
-          break;
-        case rocksdb::kDeleteRecord:
-        case rocksdb::kSingleDeleteRecord:
-          (void)coalesced.Delete(handle, e.key);
-          break;
-        case rocksdb::kMergeRecord:
-          (void)coalesced.Merge(handle, e.key, e.value);
-          break;
-        default:
-          break;
+    for (const auto& [key, value] : staged_[c]) {
+      if (value) {
+        (void)batch.Put(handle, key, *value);
+      } else {
+        (void)batch.Delete(handle, key);
       }
     }
   }
   for (const auto& [column_key, delta] : counters_) {
     if (delta == 0) continue;
-    (void)coalesced.Merge(db_.handle(column_key.first), column_key.second, UInt64AddOperand(delta));
+    (void)batch.Merge(db_.handle(column_key.first), column_key.second, UInt64AddOperand(delta));
+    // A counter is a merge operand, not a value the cache could hold.
+    if (rows_ != nullptr) rows_->Erase(column_key.first, column_key.second);
   }
+  std::array<Staged, static_cast<size_t>(Column::kCount)> staged = std::move(staged_);
+  for (Staged& s : staged_) s.clear();
+  staged_count_ = 0;
   counters_.clear();
-  batch_.Clear();
   std::vector<std::function<void()>> hooks = std::move(on_commit_);
   on_commit_.clear();
-  RETURN_IF_ERROR(db_.Write(coalesced));
+  RETURN_IF_ERROR(db_.Write(batch));
+  if (rows_ != nullptr) {
+    for (size_t c = 0; c < staged.size(); ++c) {
+      const Column column = static_cast<Column>(c);
+      if (!rows_->Caches(column)) continue;
+      for (auto& [key, value] : staged[c]) rows_->Put(column, key, std::move(value));
+    }
+  }
   for (std::function<void()>& hook : hooks) hook();
   return absl::OkStatus();
 }

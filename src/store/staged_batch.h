@@ -1,12 +1,17 @@
 // A RocksDB write batch that can be read back before it is written. The ingest layer stages a
 // whole micro-batch of events (and the Kafka offsets they came from) into one StagedBatch, and an
 // event later in the batch must see what an earlier one staged (an article created and then
-// clicked, a session clicked twice). Reads go to the batch first, then to the database.
+// clicked, a session clicked twice). Reads go to the batch first, then to the writer's cache of
+// committed rows when the batch carries one (store/committed_row_cache.h), then to the database.
+//
+// Each key is written once per batch, with its latest value: a batch that updated a section's
+// popularity a thousand times inserts it into the memtable once.
 //
 // Not thread-safe: one writer builds a batch, then commits it.
 #ifndef HEADLINER_STORE_STAGED_BATCH_H_
 #define HEADLINER_STORE_STAGED_BATCH_H_
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -15,45 +20,53 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
+#include "absl/strings/string_view.h"
+#include "store/committed_row_cache.h"
 #include "store/database.h"
 
 namespace headliner {
 
 class StagedBatch {
  public:
-  // `database` must outlive the batch.
-  explicit StagedBatch(Database& database)
-      : db_(database), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+  // `database` (and `rows`, when given) must outlive the batch. With `rows`, reads of the columns
+  // it caches are served from it and it learns what the batch commits.
+  explicit StagedBatch(Database& database, CommittedRowCache* rows = nullptr)
+      : db_(database), rows_(rows) {}
 
-  void Put(Column c, const rocksdb::Slice& key, const rocksdb::Slice& value);
-  void Merge(Column c, const rocksdb::Slice& key, const rocksdb::Slice& value);
-  void Delete(Column c, const rocksdb::Slice& key);
+  void Put(Column c, absl::string_view key, absl::string_view value);
+  void Delete(Column c, absl::string_view key);
   // Adds `delta` to a counter kept with the UInt64 add merge operator. Deltas to one key are
   // summed in memory and staged as a single merge at commit: a batch of thousands of events then
   // holds one operand per counter instead of thousands (each extra operand of a key makes every
   // later write of that key in the batch slower). Not visible to Get() before Commit().
   void Add(Column c, const std::string& key, int64_t delta);
 
-  // The value as it will be once the batch is written (merge operands included); an empty
-  // optional when absent.
-  absl::StatusOr<std::optional<std::string>> Get(Column c, const rocksdb::Slice& key);
+  // The value as it will be once the batch is written (counters staged with Add excluded); an
+  // empty optional when absent.
+  absl::StatusOr<std::optional<std::string>> Get(Column c, absl::string_view key);
 
   // Runs `hook` once the batch is written, so that an in-memory mirror of a table (e.g. the
   // article metadata) changes only with its durable copy. Dropped if the write fails.
   void OnCommit(std::function<void()> hook) { on_commit_.push_back(std::move(hook)); }
 
-  // Writes every staged change atomically, then runs the OnCommit hooks in order. The batch is
-  // empty afterwards.
+  // Writes every staged change atomically, then updates the row cache and runs the OnCommit hooks
+  // in order. The batch is empty afterwards, also when the write failed.
   absl::Status Commit();
 
-  // Number of staged operations.
-  int size() { return batch_.GetWriteBatch()->Count() + static_cast<int>(counters_.size()); }
+  // Number of keys written (each once) and counters changed.
+  int size() const { return static_cast<int>(staged_count_ + counters_.size()); }
   Database& database() { return db_; }
 
  private:
+  // Latest value of each key written, per column; empty: deleted.
+  using Staged = absl::flat_hash_map<std::string, std::optional<std::string>>;
+
+  void Stage(Column c, absl::string_view key, std::optional<std::string> value);
+
   Database& db_;
-  rocksdb::WriteBatchWithIndex batch_;
+  CommittedRowCache* const rows_;  // null: every read that misses the batch goes to RocksDB
+  std::array<Staged, static_cast<size_t>(Column::kCount)> staged_;
+  size_t staged_count_ = 0;
   absl::flat_hash_map<std::pair<Column, std::string>, int64_t> counters_;
   std::vector<std::function<void()>> on_commit_;
 };

@@ -1,5 +1,7 @@
 #include "store/tables.h"
 
+#include <cstdio>
+
 #include "common/status_macros.h"
 
 namespace headliner {
@@ -10,6 +12,14 @@ absl::StatusOr<std::unique_ptr<Tables>> Tables::Open(Database& database, int beh
   std::unique_ptr<Tables> tables(
       new Tables(database, std::move(articles), std::move(journal), behaviour_dimension));
   RETURN_IF_ERROR(tables->clicks_.LoadActivity());
+  if (!database.read_only()) {
+    ASSIGN_OR_RETURN(bool dropped, tables->covisitation_.DropPairWeights());
+    if (dropped) {
+      std::fprintf(stderr,
+                   "store: removed the per-pair co-visitation weights of an earlier version (the "
+                   "partner rows carry the weights now)\n");
+    }
+  }
   return tables;
 }
 

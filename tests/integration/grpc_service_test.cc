@@ -238,6 +238,11 @@ TEST_F(GrpcServiceTest, GetDeleteAndStats) {
   EXPECT_GT(stats.memory().memtables(), 0u);  // the upserts above, not flushed yet
   EXPECT_LE(stats.memory().block_cache(), 256u << 20);
   EXPECT_EQ(stats.memory().candidate_lists(), stats.candidates().bytes());
+  // The upserts read and wrote the id map through the apply step's hot rows.
+  EXPECT_GT(stats.hot_rows().entries(), 0u);
+  EXPECT_GT(stats.hot_rows().misses(), 0u);
+  EXPECT_GT(stats.hot_rows().bytes(), 0u);
+  EXPECT_EQ(stats.memory().hot_rows(), stats.hot_rows().bytes());
 }
 
 TEST_F(GrpcServiceTest, StateSurvivesCleanRestart) {

@@ -77,6 +77,24 @@ TEST(ConfigTest, ValidationNamesTheField) {
   EXPECT_FALSE(ValidateConfig(c).ok());
 }
 
+TEST(ConfigTest, TrackedPartnersCannotBeFewerThanThePartnersRankingSees) {
+  Config c;
+  c.covisitation.max_partners = 60;
+  c.covisitation.tracked_partners = 50;
+  absl::Status s = ValidateConfig(c);
+  EXPECT_NE(s.message().find("covisitation.tracked_partners"), absl::string_view::npos) << s;
+  c.covisitation.tracked_partners = 60;
+  EXPECT_TRUE(ValidateConfig(c).ok());
+}
+
+TEST(ConfigTest, ApplySection) {
+  Config c;
+  ASSERT_TRUE(ApplyYaml("apply:\n  hot_rows_mib: 16\n", "test.yaml", c).ok());
+  EXPECT_EQ(c.apply.hot_rows_mib, 16);
+  c.apply.hot_rows_mib = -1;
+  EXPECT_NE(ValidateConfig(c).message().find("apply.hot_rows_mib"), absl::string_view::npos);
+}
+
 TEST(ConfigTest, RankingAndBehaviourSections) {
   Config c;
   ASSERT_TRUE(ApplyYaml("ranking:\n  behaviour_weight: 0.3\n  popularity_weight: 0.2\n"

@@ -41,18 +41,84 @@ TEST_F(StagedBatchTest, ReadsSeeStagedWritesBeforeCommit) {
   EXPECT_EQ(batch.size(), 0);
 }
 
-TEST_F(StagedBatchTest, MergeOperandsInTheBatchCombineWithTheDatabase) {
+TEST_F(StagedBatchTest, CountersAreSummedAndAddedToTheStoredValueOnCommit) {
   StagedBatch first(*db_);
-  first.Merge(Column::kMeta, "n", UInt64AddOperand(5));
+  first.Add(Column::kMeta, "n", 5);
   ASSERT_TRUE(first.Commit().ok());
 
   StagedBatch batch(*db_);
-  batch.Merge(Column::kMeta, "n", UInt64AddOperand(2));
-  batch.Merge(Column::kMeta, "n", UInt64AddOperand(-1));
-  auto v = batch.Get(Column::kMeta, "n");
-  ASSERT_TRUE(v.ok()) << v.status();
-  ASSERT_TRUE(v->has_value());
-  EXPECT_EQ(DecodeU64(**v), 6u);
+  batch.Add(Column::kMeta, "n", 2);
+  batch.Add(Column::kMeta, "n", -1);
+  EXPECT_EQ(batch.size(), 1);  // one merge operand for the key
+  ASSERT_TRUE(batch.Commit().ok());
+  auto n = db_->GetCounter(Column::kMeta, "n");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 6u);
+}
+
+TEST_F(StagedBatchTest, EachKeyIsWrittenOnceWithItsLatestValue) {
+  StagedBatch batch(*db_);
+  for (int i = 0; i < 100; ++i) batch.Put(Column::kActivity, "hot", std::to_string(i));
+  batch.Put(Column::kActivity, "gone", "x");
+  batch.Delete(Column::kActivity, "gone");
+  EXPECT_EQ(batch.size(), 2);
+  ASSERT_TRUE(batch.Commit().ok());
+  EXPECT_EQ(Committed(Column::kActivity, "hot"), "99");
+  EXPECT_FALSE(Committed(Column::kActivity, "gone").has_value());
+}
+
+TEST_F(StagedBatchTest, TheRowCacheServesReadsAndLearnsOnlyCommittedWrites) {
+  StagedBatch setup(*db_);
+  setup.Put(Column::kSessions, "stored", "v1");
+  ASSERT_TRUE(setup.Commit().ok());
+
+  CommittedRowCache rows(1 << 20, {Column::kSessions});
+  {
+    StagedBatch batch(*db_, &rows);
+    EXPECT_EQ(*batch.Get(Column::kSessions, "stored"), "v1");           // a miss, read and cached
+    EXPECT_FALSE(batch.Get(Column::kSessions, "absent")->has_value());  // cached as absent
+    batch.Put(Column::kSessions, "stored", "abandoned");
+    batch.Put(Column::kSessions, "absent", "abandoned");
+  }  // never committed
+  EXPECT_EQ(rows.stats().misses, 2u);
+  // The cache still holds the committed values, and answers without RocksDB.
+  ASSERT_NE(rows.Find(Column::kSessions, "stored"), nullptr);
+  EXPECT_EQ(*rows.Find(Column::kSessions, "stored"), "v1");
+  ASSERT_NE(rows.Find(Column::kSessions, "absent"), nullptr);
+  EXPECT_FALSE(rows.Find(Column::kSessions, "absent")->has_value());
+
+  StagedBatch batch(*db_, &rows);
+  batch.Put(Column::kSessions, "stored", "v2");
+  batch.Delete(Column::kSessions, "absent");
+  batch.Put(Column::kSessions, "new", "n");
+  ASSERT_TRUE(batch.Commit().ok());
+  EXPECT_EQ(*rows.Find(Column::kSessions, "stored"), "v2");
+  EXPECT_FALSE(rows.Find(Column::kSessions, "absent")->has_value());
+  EXPECT_EQ(*rows.Find(Column::kSessions, "new"), "n");
+  EXPECT_EQ(Committed(Column::kSessions, "stored"), "v2");  // the cache mirrors RocksDB
+
+  // A later batch reads the committed value from the cache.
+  StagedBatch next(*db_, &rows);
+  const uint64_t hits = rows.stats().hits;
+  EXPECT_EQ(*next.Get(Column::kSessions, "new"), "n");
+  EXPECT_EQ(rows.stats().hits, hits + 1);
+}
+
+TEST_F(StagedBatchTest, AFailedWriteLeavesTheRowCacheAsCommitted) {
+  // A reserve larger than any disk makes every write fail before RocksDB sees it.
+  DatabaseOptions options;
+  options.min_free_bytes = uint64_t{1} << 62;
+  testing::TempDir dir;
+  auto db = Database::Open(dir.path(), options);
+  ASSERT_TRUE(db.ok()) << db.status();
+  CommittedRowCache rows(1 << 20, {Column::kSessions});
+  StagedBatch batch(**db, &rows);
+  EXPECT_FALSE(batch.Get(Column::kSessions, "k")->has_value());
+  batch.Put(Column::kSessions, "k", "lost");
+  EXPECT_FALSE(batch.Commit().ok());
+  ASSERT_NE(rows.Find(Column::kSessions, "k"), nullptr);
+  EXPECT_FALSE(rows.Find(Column::kSessions, "k")->has_value());
+  EXPECT_EQ(batch.size(), 0);
 }
 
 TEST_F(StagedBatchTest, ReadsFallThroughToTheDatabase) {
