@@ -72,6 +72,31 @@ __attribute__((target("avx2,fma"))) float InnerProductInt8Avx2(const float* q, c
   return sum;
 }
 
+__attribute__((target("avx2,fma"))) void SkipGramStepAvx2(float g, const float* input,
+                                                          float* output, float* gradient,
+                                                          size_t d) {
+  const __m256 scale = _mm256_set1_ps(g);
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    const __m256 out = _mm256_loadu_ps(output + i);
+    _mm256_storeu_ps(gradient + i, _mm256_fmadd_ps(scale, out, _mm256_loadu_ps(gradient + i)));
+    _mm256_storeu_ps(output + i, _mm256_fmadd_ps(scale, _mm256_loadu_ps(input + i), out));
+  }
+  for (; i < d; ++i) {
+    gradient[i] += g * output[i];
+    output[i] += g * input[i];
+  }
+}
+
+void SkipGramStepPortableImpl(float g, const float* __restrict input, float* __restrict output,
+                              float* __restrict gradient, size_t d) {
+  for (size_t i = 0; i < d; ++i) {
+    gradient[i] += g * output[i];
+    output[i] += g * input[i];
+  }
+}
+
+using SkipGramStepFn = void (*)(float, const float*, float*, float*, size_t);
 using InnerProductFn = float (*)(const float*, const float*, size_t);
 using InnerProductInt8Fn = float (*)(const float*, const int8_t*, size_t);
 
@@ -80,6 +105,9 @@ bool HasAvx2() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
+SkipGramStepFn SelectSkipGramStep() {
+  return HasAvx2() ? SkipGramStepAvx2 : SkipGramStepPortableImpl;
+}
 InnerProductFn Select() { return HasAvx2() ? InnerProductAvx2 : InnerProductPortableT<float>; }
 InnerProductInt8Fn SelectInt8() {
   return HasAvx2() ? InnerProductInt8Avx2 : InnerProductPortableT<int8_t>;
@@ -151,7 +179,15 @@ float InnerProductPortable(const float* a, const float* b, size_t d) {
 float InnerProductInt8Portable(const float* query, const int8_t* code, size_t d) {
   return InnerProductPortableT<int8_t>(query, code, d);
 }
+void SkipGramStepPortable(float g, const float* input, float* output, float* gradient, size_t d) {
+  SkipGramStepPortableImpl(g, input, output, gradient, d);
+}
 }  // namespace internal
+
+void SkipGramStep(float g, const float* input, float* output, float* gradient, size_t d) {
+  static const SkipGramStepFn kImpl = SelectSkipGramStep();
+  kImpl(g, input, output, gradient, d);
+}
 
 float InnerProductInt8(const float* query, const int8_t* code, size_t d) {
   static const InnerProductInt8Fn kImpl = SelectInt8();

@@ -25,6 +25,12 @@ inline float InnerProduct(std::span<const float> a, std::span<const float> b) {
   return InnerProduct(a.data(), b.data(), std::min(a.size(), b.size()));
 }
 
+// One step of skip-gram training for a (centre, context) pair: for each i < d,
+// gradient[i] += g * output[i] with output[i] as it was, then output[i] += g * input[i]. The three
+// arrays must not overlap. AVX2+FMA when the CPU has them, like InnerProduct; the result is the
+// same on every run on one machine.
+void SkipGramStep(float g, const float* input, float* output, float* gradient, size_t d);
+
 // Scales `v` to unit L2 norm (the norm summed in double, so the result is the same wherever it
 // is computed); leaves an all-zero vector as it is.
 void NormalizeInPlace(std::span<float> v);
@@ -43,6 +49,7 @@ namespace internal {
 // The kernels used when the CPU lacks AVX2 or FMA, exposed so that tests cover them on any CPU.
 float InnerProductPortable(const float* a, const float* b, size_t d);
 float InnerProductInt8Portable(const float* query, const int8_t* code, size_t d);
+void SkipGramStepPortable(float g, const float* input, float* output, float* gradient, size_t d);
 }  // namespace internal
 
 // Flat storage of 8-bit scalar-quantised vectors: per vector a float scale (max |x_i| / 127) and

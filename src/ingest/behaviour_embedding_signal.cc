@@ -57,30 +57,26 @@ absl::StatusOr<BehaviourVectors*> BehaviourEmbeddingSignal::Vectors(uint64_t den
 
 absl::StatusOr<BehaviourVectors> BehaviourEmbeddingSignal::Committed(uint64_t dense_id,
                                                                      StagedBatch& batch) {
-  if (const BehaviourVectors* cached = cache_.Find(dense_id)) return *cached;
+  // Taken out, not copied: FinishBatch puts every touched article back.
+  if (std::optional<BehaviourVectors> cached = cache_.Take(dense_id)) return *std::move(cached);
   // The batch holds no behaviour row of an untouched article (only FinishBatch stages them), so
   // this is the committed state.
   ASSIGN_OR_RETURN(std::optional<BehaviourVectors> stored, behaviour_.Find(dense_id, &batch));
-  BehaviourVectors v = stored.value_or(BehaviourVectors{});
-  cache_.Put(dense_id, v);
-  return v;
+  return stored.value_or(BehaviourVectors{});
 }
 
 void BehaviourEmbeddingSignal::TrainPair(BehaviourVectors& center, BehaviourVectors& positive,
                                          std::span<BehaviourVectors* const> negatives) {
   const float rate = static_cast<float>(config_.learning_rate);
-  std::vector<float> gradient(center.input.size(), 0.0f);
+  const size_t d = center.input.size();
+  gradient_.assign(d, 0.0f);
   auto step = [&](std::vector<float>& output, float label) {
     const float f = 1.0f / (1.0f + std::exp(-InnerProduct(center.input, output)));
-    const float g = rate * (label - f);
-    for (size_t i = 0; i < output.size(); ++i) {
-      gradient[i] += g * output[i];
-      output[i] += g * center.input[i];
-    }
+    SkipGramStep(rate * (label - f), center.input.data(), output.data(), gradient_.data(), d);
   };
   step(positive.output, 1.0f);
   for (BehaviourVectors* n : negatives) step(n->output, 0.0f);
-  for (size_t i = 0; i < gradient.size(); ++i) center.input[i] += gradient[i];
+  for (size_t i = 0; i < d; ++i) center.input[i] += gradient_[i];
 }
 
 std::vector<uint64_t> BehaviourEmbeddingSignal::DrawNegatives(
@@ -194,10 +190,18 @@ absl::Status BehaviourEmbeddingSignal::FinishBatch(ApplyContext& context) {
     cache_.Put(id, std::move(stored));
     cached_in_batch_.push_back(id);
   }
-  std::vector<uint32_t> slots(pool_slots_changed_.begin(), pool_slots_changed_.end());
-  std::sort(slots.begin(), slots.end());
-  for (uint32_t slot : slots)
-    behaviour_.StageNegativePoolSlot(context.writes, slot, pool_->ids[slot]);
+  const uint32_t chunk_slots = BehaviourStore::kNegativePoolChunkSlots;
+  std::vector<uint32_t> chunks;
+  for (uint32_t slot : pool_slots_changed_) chunks.push_back(slot / chunk_slots);
+  std::sort(chunks.begin(), chunks.end());
+  chunks.erase(std::unique(chunks.begin(), chunks.end()), chunks.end());
+  const std::span<const uint64_t> pool_ids(pool_->ids);
+  for (uint32_t chunk : chunks) {
+    const size_t first = size_t{chunk} * chunk_slots;
+    behaviour_.StageNegativePoolChunk(
+        context.writes, chunk,
+        pool_ids.subspan(first, std::min<size_t>(chunk_slots, pool_ids.size() - first)));
+  }
   behaviour_.StageNegativePoolNext(context.writes, pool_->next);
   Reset();
   return absl::OkStatus();

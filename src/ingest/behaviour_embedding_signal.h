@@ -14,7 +14,8 @@
 // RocksDB written with the batch, so replaying a stream gives the same vectors bit for bit.
 //
 // Within a batch the vectors touched are kept in memory and written once at FinishBatch; across
-// batches the most recently used are read from a BehaviourVectorCache instead of RocksDB.
+// batches the most recently used are taken from a BehaviourVectorCache instead of RocksDB and put
+// back at FinishBatch.
 #ifndef HEADLINER_INGEST_BEHAVIOUR_EMBEDDING_SIGNAL_H_
 #define HEADLINER_INGEST_BEHAVIOUR_EMBEDDING_SIGNAL_H_
 
@@ -53,8 +54,8 @@ class BehaviourEmbeddingSignal : public ClickSignal {
   // The article's vectors as of this batch, loaded (or initialised) on first use. Stable address
   // until the batch ends.
   absl::StatusOr<BehaviourVectors*> Vectors(uint64_t dense_id, StagedBatch& batch);
-  // The committed vectors of `dense_id` as stored (empty when not stored): from the cache, or
-  // read from RocksDB and cached.
+  // The committed vectors of `dense_id` as stored (empty when not stored): taken out of the cache
+  // (FinishBatch puts them back with the batch's changes), or read from RocksDB.
   absl::StatusOr<BehaviourVectors> Committed(uint64_t dense_id, StagedBatch& batch);
   // One SGNS step: `center` input against `positive` output (label 1) and each negative's output
   // (label 0).
@@ -86,6 +87,7 @@ class BehaviourEmbeddingSignal : public ClickSignal {
   absl::flat_hash_set<uint64_t> inputs_changed_;
   absl::flat_hash_set<uint64_t> outputs_changed_;
   absl::flat_hash_set<uint32_t> pool_slots_changed_;
+  std::vector<float> gradient_;  // TrainPair's scratch
 };
 
 }  // namespace headliner

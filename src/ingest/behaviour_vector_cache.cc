@@ -13,6 +13,19 @@ const BehaviourVectors* BehaviourVectorCache::Find(uint64_t id) {
   return &it->second->second;
 }
 
+std::optional<BehaviourVectors> BehaviourVectorCache::Take(uint64_t id) {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) {
+    ++stats_.misses;
+    return std::nullopt;
+  }
+  ++stats_.hits;
+  std::optional<BehaviourVectors> taken = std::move(it->second->second);
+  recency_.erase(it->second);
+  entries_.erase(it);
+  return taken;
+}
+
 void BehaviourVectorCache::Put(uint64_t id, BehaviourVectors vectors) {
   if (capacity_ == 0) return;
   if (auto it = entries_.find(id); it != entries_.end()) {

@@ -5,8 +5,9 @@
 // path's time.
 //
 // It holds committed state only, as RocksDB would return it (an empty input or output: not
-// stored). BehaviourEmbeddingSignal puts a batch's vectors when it stages them, and erases them
-// again if the batch is abandoned (ApplyContext::undo), so the next batch reads RocksDB for them.
+// stored). BehaviourEmbeddingSignal takes an article's vectors out when a batch first touches
+// them, puts the batch's vectors back when it stages them, and erases them again if the batch is
+// abandoned (ApplyContext::undo), so the next batch reads RocksDB for them.
 // Nothing else writes behaviour rows. Bounded by `capacity` entries; the least recently used goes
 // first.
 //
@@ -17,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <list>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -39,8 +41,11 @@ class BehaviourVectorCache {
   BehaviourVectorCache(const BehaviourVectorCache&) = delete;
   BehaviourVectorCache& operator=(const BehaviourVectorCache&) = delete;
 
-  // The cached vectors of `id`, or null; valid until the next Put or Erase.
+  // The cached vectors of `id`, or null; valid until the next Put, Take or Erase.
   const BehaviourVectors* Find(uint64_t id);
+  // Removes and returns the cached vectors of `id` (counted as a hit), or empty (a miss): for a
+  // caller that will Put them back, changed, and would otherwise copy them.
+  std::optional<BehaviourVectors> Take(uint64_t id);
   // Caches `vectors` as the committed state of `id`, evicting the least recently used entry when
   // full.
   void Put(uint64_t id, BehaviourVectors vectors);

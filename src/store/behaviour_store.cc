@@ -11,9 +11,11 @@
 namespace headliner {
 namespace {
 
-// The pool lives in the meta column family: the next slot to overwrite, and one key per slot
-// (prefix + big-endian u32 slot -> u64 dense id).
+// The pool lives in the meta column family: the next slot to overwrite, and one key per chunk of
+// slots (prefix + big-endian u32 chunk -> little-endian u64 dense ids). The earlier layout had one
+// key per slot (prefix + big-endian u32 slot -> big-endian u64 dense id).
 constexpr char kNegativePoolNextKey[] = "behaviour/pool_next";
+constexpr char kNegativePoolChunkPrefix[] = "behaviour/pool_chunk/";
 constexpr char kNegativePoolSlotPrefix[] = "behaviour/pool/";
 
 // Vector keys: big-endian dense id, then which vector.
@@ -69,9 +71,10 @@ absl::StatusOr<NegativePool> BehaviourStore::FindNegativePool() const {
   }
   std::unique_ptr<rocksdb::Iterator> it(
       db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kMeta)));
-  const std::string prefix = kNegativePoolSlotPrefix;
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    std::optional<uint32_t> slot = DecodeU32(it->key().ToStringView().substr(prefix.size()));
+  // The earlier layout's slots first.
+  const std::string slot_prefix = kNegativePoolSlotPrefix;
+  for (it->Seek(slot_prefix); it->Valid() && it->key().starts_with(slot_prefix); it->Next()) {
+    std::optional<uint32_t> slot = DecodeU32(it->key().ToStringView().substr(slot_prefix.size()));
     std::optional<uint64_t> id = DecodeU64(it->value().ToStringView());
     // Slots are filled in order, so the stored ones are 0, 1, 2, ...
     if (!slot || !id || *slot != pool.ids.size()) {
@@ -79,12 +82,29 @@ absl::StatusOr<NegativePool> BehaviourStore::FindNegativePool() const {
     }
     pool.ids.push_back(*id);
   }
+  // Then the chunks, which supersede them.
+  const std::string chunk_prefix = kNegativePoolChunkPrefix;
+  for (it->Seek(chunk_prefix); it->Valid() && it->key().starts_with(chunk_prefix); it->Next()) {
+    std::optional<uint32_t> chunk = DecodeU32(it->key().ToStringView().substr(chunk_prefix.size()));
+    const std::string_view value = it->value().ToStringView();
+    const size_t first = chunk ? size_t{*chunk} * kNegativePoolChunkSlots : 0;
+    if (!chunk || value.empty() || value.size() % 8 != 0 ||
+        value.size() / 8 > kNegativePoolChunkSlots || first > pool.ids.size()) {
+      return absl::DataLossError("malformed negative pool chunk");
+    }
+    const size_t n = value.size() / 8;
+    if (pool.ids.size() < first + n) pool.ids.resize(first + n);
+    std::memcpy(pool.ids.data() + first, value.data(), value.size());
+  }
   RETURN_IF_ERROR(FromRocks(it->status(), "scan negative pool"));
   return pool;
 }
 
-void BehaviourStore::StageNegativePoolSlot(StagedBatch& batch, uint32_t slot, uint64_t dense_id) {
-  batch.Put(Column::kMeta, kNegativePoolSlotPrefix + EncodeU32(slot), EncodeU64(dense_id));
+void BehaviourStore::StageNegativePoolChunk(StagedBatch& batch, uint32_t chunk,
+                                            std::span<const uint64_t> ids) {
+  if (ids.size() > kNegativePoolChunkSlots) ids = ids.first(kNegativePoolChunkSlots);
+  batch.Put(Column::kMeta, kNegativePoolChunkPrefix + EncodeU32(chunk),
+            absl::string_view(reinterpret_cast<const char*>(ids.data()), ids.size() * 8));
 }
 
 void BehaviourStore::StageNegativePoolNext(StagedBatch& batch, uint64_t next) {

@@ -1,7 +1,7 @@
 // Behaviour embeddings in RocksDB: for each clicked article the two vectors of skip-gram with
 // negative sampling (its "input" vector, which is what gets searched, and its "output" vector,
 // which it is scored with when it is another article's context), and the pool negatives are drawn
-// from (the most recent clicked articles, a ring kept one slot per key in `meta`).
+// from (the most recent clicked articles, a ring kept in `meta` in chunks of 256 slots).
 //
 // Reads are thread-safe; with `pending` they see the writer's staged batch. Writes are staged by
 // the single ingest writer.
@@ -45,10 +45,14 @@ class BehaviourStore {
   void StageInput(StagedBatch& batch, uint64_t dense_id, std::span<const float> input);
   void StageOutput(StagedBatch& batch, uint64_t dense_id, std::span<const float> output);
 
-  // The committed pool. Each slot is its own key, so a batch writes only the slots its clicks
-  // took (a few bytes each) rather than the whole pool.
+  // The committed pool. It is kept in chunks of kNegativePoolChunkSlots slots, each its own key,
+  // so a batch writes only the chunks its clicks changed (2 KB each) rather than the whole pool,
+  // nor one key per click. (An earlier layout had one key per slot: a thousand keys of a batch of
+  // a thousand clicks. Its slots are still read; a chunk written since supersedes them.)
+  static constexpr uint32_t kNegativePoolChunkSlots = 256;
   absl::StatusOr<NegativePool> FindNegativePool() const;
-  void StageNegativePoolSlot(StagedBatch& batch, uint32_t slot, uint64_t dense_id);
+  // Stores `ids` as the slots from chunk * kNegativePoolChunkSlots on (at most that many).
+  void StageNegativePoolChunk(StagedBatch& batch, uint32_t chunk, std::span<const uint64_t> ids);
   void StageNegativePoolNext(StagedBatch& batch, uint64_t next);
 
   // Visits every stored input vector (start-up index restore); an error from `visit` stops the

@@ -108,6 +108,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       {Column::kPartners, id, false},
       {Column::kBehaviour, id, false},
       {Column::kTrending, "world", false},
+      {Column::kMeta, "behaviour/pool_chunk/" + EncodeU32(0), false},
+      {Column::kMeta, "behaviour/pool/" + EncodeU32(0), false},
   };
   const Slot& slot = slots[data[0] % (sizeof(slots) / sizeof(slots[0]))];
   Fixture& f = TheFixture();

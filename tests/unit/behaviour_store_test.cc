@@ -1,5 +1,6 @@
 #include "store/behaviour_store.h"
 
+#include "store/keys.h"
 #include "store_fixture.h"
 
 namespace headliner {
@@ -65,26 +66,58 @@ TEST_F(BehaviourStoreTest, AVectorOfAnotherDimensionIsDataLoss) {
   EXPECT_EQ(BehaviourStore(*db_, kDim).Find(1).status().code(), absl::StatusCode::kDataLoss);
 }
 
-TEST_F(BehaviourStoreTest, NegativePoolSlotsAndPosition) {
+TEST_F(BehaviourStoreTest, NegativePoolChunksAndPosition) {
   BehaviourStore store(*db_, kDim);
   auto empty = store.FindNegativePool();
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->ids.empty());
   EXPECT_EQ(empty->next, 0u);
+  const uint32_t n = BehaviourStore::kNegativePoolChunkSlots;
+  std::vector<uint64_t> first(n), second = {7, 8};
+  for (uint32_t i = 0; i < n; ++i) first[i] = 100 + i;
   Commit([&](StagedBatch& b) {
-    store.StageNegativePoolSlot(b, 0, 11);
-    store.StageNegativePoolSlot(b, 1, 12);
-    store.StageNegativePoolNext(b, 2);
+    store.StageNegativePoolChunk(b, 0, first);
+    store.StageNegativePoolChunk(b, 1, second);
+    store.StageNegativePoolNext(b, n + 2);
   });
+  first[0] = 13;  // the ring wrapped
   Commit([&](StagedBatch& b) {
-    store.StageNegativePoolSlot(b, 0, 13);  // the ring wrapped
+    store.StageNegativePoolChunk(b, 0, first);
     store.StageNegativePoolNext(b, 1);
   });
   Reopen();
   auto pool = BehaviourStore(*db_, kDim).FindNegativePool();
   ASSERT_TRUE(pool.ok()) << pool.status();
-  EXPECT_EQ(pool->ids, (std::vector<uint64_t>{13, 12}));
+  ASSERT_EQ(pool->ids.size(), n + 2);
+  EXPECT_EQ(pool->ids[0], 13u);
+  EXPECT_EQ(pool->ids[1], 101u);
+  EXPECT_EQ(pool->ids[n + 1], 8u);
   EXPECT_EQ(pool->next, 1u);
+}
+
+TEST_F(BehaviourStoreTest, TheEarlierOneKeyPerSlotPoolIsReadAndChunksSupersedeIt) {
+  // Slots 0..2 as an earlier version wrote them.
+  Commit([&](StagedBatch& b) {
+    for (uint32_t slot = 0; slot < 3; ++slot) {
+      b.Put(Column::kMeta, "behaviour/pool/" + EncodeU32(slot), EncodeU64(50 + slot));
+    }
+  });
+  BehaviourStore store(*db_, kDim);
+  auto legacy = store.FindNegativePool();
+  ASSERT_TRUE(legacy.ok()) << legacy.status();
+  EXPECT_EQ(legacy->ids, (std::vector<uint64_t>{50, 51, 52}));
+  Commit([&](StagedBatch& b) {
+    store.StageNegativePoolChunk(b, 0, std::vector<uint64_t>{9, 51, 52, 53});
+  });
+  auto pool = store.FindNegativePool();
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  EXPECT_EQ(pool->ids, (std::vector<uint64_t>{9, 51, 52, 53}));
+}
+
+TEST_F(BehaviourStoreTest, AChunkPastAHoleIsDataLoss) {
+  BehaviourStore store(*db_, kDim);
+  Commit([&](StagedBatch& b) { store.StageNegativePoolChunk(b, 2, std::vector<uint64_t>{1}); });
+  EXPECT_EQ(store.FindNegativePool().status().code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

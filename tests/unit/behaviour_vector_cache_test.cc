@@ -50,5 +50,18 @@ TEST(BehaviourVectorCacheTest, EraseForgetsAndCapacityZeroKeepsNothing) {
   EXPECT_EQ(none.stats().entries, 0u);
 }
 
+TEST(BehaviourVectorCacheTest, TakeRemovesAndReturnsWithoutCopying) {
+  BehaviourVectorCache cache(4);
+  cache.Put(1, {{1.0f, 2.0f}, {3.0f}});
+  std::optional<BehaviourVectors> taken = cache.Take(1);
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(taken->input, (std::vector<float>{1.0f, 2.0f}));
+  EXPECT_EQ(cache.Find(1), nullptr);  // gone until put back
+  EXPECT_FALSE(cache.Take(2).has_value());
+  EXPECT_EQ(cache.stats().hits, 1u);
+  EXPECT_EQ(cache.stats().misses, 2u);
+  EXPECT_EQ(cache.stats().entries, 0u);
+}
+
 }  // namespace
 }  // namespace headliner

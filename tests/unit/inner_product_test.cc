@@ -43,6 +43,27 @@ std::vector<float> RandomUnit(std::mt19937& rng, size_t n) {
 
 // HNSW over the fast storage scores by inner product (not negated, not L2) and finds the exact
 // nearest neighbours of normalised vectors as well as HNSW over FAISS's own storage does.
+TEST(InnerProductTest, SkipGramStepUsesTheOutputBeforeItsUpdateForEveryLength) {
+  std::mt19937 rng(2);
+  for (size_t d : {0, 1, 7, 8, 9, 16, 255, 256}) {
+    const std::vector<float> input = Random(rng, d);
+    const std::vector<float> output = Random(rng, d), gradient = Random(rng, d);
+    std::vector<float> out = output, grad = gradient;
+    std::vector<float> out_portable = output, grad_portable = gradient;
+    SkipGramStep(0.3f, input.data(), out.data(), grad.data(), d);
+    internal::SkipGramStepPortable(0.3f, input.data(), out_portable.data(), grad_portable.data(),
+                                   d);
+    for (size_t i = 0; i < d; ++i) {
+      const double want_grad = gradient[i] + 0.3 * output[i];
+      const double want_out = output[i] + 0.3 * input[i];
+      EXPECT_NEAR(grad[i], want_grad, 1e-6) << d << " " << i;
+      EXPECT_NEAR(out[i], want_out, 1e-6) << d << " " << i;
+      EXPECT_NEAR(grad_portable[i], want_grad, 1e-6) << d << " " << i;
+      EXPECT_NEAR(out_portable[i], want_out, 1e-6) << d << " " << i;
+    }
+  }
+}
+
 TEST(InnerProductTest, FastStorageHnswFindsExactNeighbours) {
   constexpr int kDim = 32, kN = 500, kK = 5, kQueries = 50;
   std::mt19937 rng(2);
