@@ -41,6 +41,18 @@ class CoVisitationSignalTest : public testing::EngineFixture {
     return out;
   }
 
+  // a-b twice (weights 1 and 1/2), a-d once far apart (1/4), a-c once close (2^-0.1).
+  void ClickBThenDThenC() {
+    Click("1", "s1", "a", absl::ZeroDuration());
+    Click("2", "s1", "b", absl::ZeroDuration());
+    Click("3", "s2", "a", absl::ZeroDuration());
+    Click("4", "s2", "b", absl::Minutes(10));
+    Click("5", "s3", "a", absl::ZeroDuration());
+    Click("6", "s3", "d", absl::Minutes(20));
+    Click("7", "s4", "a", absl::ZeroDuration());
+    Click("8", "s4", "c", absl::Minutes(1));
+  }
+
   std::map<std::string, uint64_t> ids_;
 };
 
@@ -64,14 +76,7 @@ TEST_F(CoVisitationSignalTest, AnArticleReadTwiceCountsOnceAtItsClosestGap) {
 
 TEST_F(CoVisitationSignalTest, PartnerListsKeepTheHeaviestInOrder) {
   // a-b twice, a-c once (closer), a-d once (farther): with room for two, a keeps b and c.
-  Click("1", "s1", "a", absl::ZeroDuration());
-  Click("2", "s1", "b", absl::ZeroDuration());
-  Click("3", "s2", "a", absl::ZeroDuration());
-  Click("4", "s2", "b", absl::Minutes(10));
-  Click("5", "s3", "a", absl::ZeroDuration());
-  Click("6", "s3", "d", absl::Minutes(20));
-  Click("7", "s4", "a", absl::ZeroDuration());
-  Click("8", "s4", "c", absl::Minutes(1));
+  ClickBThenDThenC();
   EXPECT_FLOAT_EQ(Weight("a", "b"), 1.5);
   EXPECT_EQ(PartnerIds("a"), (std::vector<uint64_t>{ids_["b"], ids_["c"]}));
   EXPECT_EQ(PartnerIds("d"), (std::vector<uint64_t>{ids_["a"]}));
@@ -84,14 +89,7 @@ TEST_F(CoVisitationSignalTest, PartnerListsKeepTheHeaviestInOrder) {
 TEST_F(CoVisitationSignalTest, AFullRowReplacesItsSmallestCountWhichTheNewcomerInherits) {
   // Space-Saving with room for two: a-b 1.5, a-d 0.25; then c (2^-0.1) replaces d, the smallest
   // count, inheriting 0.25 as its error; then d (1.0) replaces c (count 0.25 + 2^-0.1).
-  Click("1", "s1", "a", absl::ZeroDuration());
-  Click("2", "s1", "b", absl::ZeroDuration());
-  Click("3", "s2", "a", absl::ZeroDuration());
-  Click("4", "s2", "b", absl::Minutes(10));
-  Click("5", "s3", "a", absl::ZeroDuration());
-  Click("6", "s3", "d", absl::Minutes(20));
-  Click("7", "s4", "a", absl::ZeroDuration());
-  Click("8", "s4", "c", absl::Minutes(1));
+  ClickBThenDThenC();
   auto tracked = tables().covisitation().FindTracked(ids_["a"]);
   ASSERT_TRUE(tracked.ok());
   ASSERT_EQ(tracked->size(), 2u);

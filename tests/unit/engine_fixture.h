@@ -3,7 +3,9 @@
 #ifndef HEADLINER_TESTS_UNIT_ENGINE_FIXTURE_H_
 #define HEADLINER_TESTS_UNIT_ENGINE_FIXTURE_H_
 
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "engine/engine.h"
@@ -41,6 +43,42 @@ class EngineFixture : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<Engine> engine_;
 };
+
+// Every row stored under `data_dir`, by column family, except the index journal (one entry per
+// batch, so it depends on the batching by design).
+inline std::map<std::pair<int, std::string>, std::string> StoredRows(const std::string& data_dir) {
+  std::map<std::pair<int, std::string>, std::string> rows;
+  auto opened = Database::Open(data_dir + "/rocksdb", DatabaseOptions{});
+  EXPECT_TRUE(opened.ok()) << opened.status();
+  if (!opened.ok()) return rows;
+  Database& db = **opened;
+  for (int c = 0; c < static_cast<int>(Column::kCount); ++c) {
+    if (static_cast<Column>(c) == Column::kIndexJournal) continue;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db.db().NewIterator(rocksdb::ReadOptions(), db.handle(static_cast<Column>(c))));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      rows[{c, it->key().ToString()}] = it->value().ToString();
+    }
+    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+  }
+  return rows;
+}
+
+// Rows of `a` missing from `b` or different there, plus rows only in `b`; each differing column
+// is reported once as a test failure.
+inline size_t CountDifferingRows(const std::map<std::pair<int, std::string>, std::string>& a,
+                                 const std::map<std::pair<int, std::string>, std::string>& b) {
+  size_t differing = 0;
+  std::set<int> reported;
+  for (const auto& [key, value] : a) {
+    auto it = b.find(key);
+    if (it != b.end() && it->second == value) continue;
+    ++differing;
+    if (reported.insert(key.first).second) ADD_FAILURE() << "column " << key.first << " differs";
+  }
+  for (const auto& [key, value] : b) differing += a.contains(key) ? 0 : 1;
+  return differing;
+}
 
 }  // namespace headliner::testing
 

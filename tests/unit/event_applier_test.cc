@@ -1,7 +1,5 @@
 #include "ingest/event_applier.h"
 
-#include <map>
-
 #include "engine_fixture.h"
 #include "gtest/gtest.h"
 #include "sample/click_simulator.h"
@@ -88,26 +86,6 @@ TEST_F(EventApplierTest, UndecodableEventsAreCountedUnderTheirSource) {
   EXPECT_EQ((*counts)["articles/missing_id"], 1u);
 }
 
-// Every row stored under `data_dir`, by column family, except the index journal (one entry per
-// batch, so it depends on the batching by design).
-std::map<std::pair<int, std::string>, std::string> StoredRows(const std::string& data_dir) {
-  std::map<std::pair<int, std::string>, std::string> rows;
-  auto opened = Database::Open(data_dir + "/rocksdb", DatabaseOptions{});
-  EXPECT_TRUE(opened.ok()) << opened.status();
-  if (!opened.ok()) return rows;
-  Database& db = **opened;
-  for (int c = 0; c < static_cast<int>(Column::kCount); ++c) {
-    if (static_cast<Column>(c) == Column::kIndexJournal) continue;
-    std::unique_ptr<rocksdb::Iterator> it(
-        db.db().NewIterator(rocksdb::ReadOptions(), db.handle(static_cast<Column>(c))));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      rows[{c, it->key().ToString()}] = it->value().ToString();
-    }
-    EXPECT_TRUE(it->status().ok()) << it->status().ToString();
-  }
-  return rows;
-}
-
 // Replays must give bit-identical state: the same stream applied in batches of any size, with the
 // hot rows cached or not, and with every batch first abandoned once (its writes and cache updates
 // must leave no trace), stores the same bytes in every row.
@@ -148,21 +126,11 @@ TEST_F(EventApplierTest, ReplaysGiveBitIdenticalStateWhateverTheBatchingAndTheCa
       EXPECT_GT(applier().HotRowStats().hits, 0u);
     }
     Close();
-    states.push_back(StoredRows(dir.path()));
+    states.push_back(testing::StoredRows(dir.path()));
   }
   ASSERT_GT(states[0].size(), 1000u);
   for (size_t r = 1; r < states.size(); ++r) {
-    EXPECT_EQ(states[r].size(), states[0].size()) << "run " << r;
-    size_t differing = 0;
-    for (const auto& [key, value] : states[0]) {
-      auto it = states[r].find(key);
-      if (it == states[r].end() || it->second != value) {
-        if (++differing <= 5) {
-          ADD_FAILURE() << "run " << r << ": column " << key.first << " differs";
-        }
-      }
-    }
-    EXPECT_EQ(differing, 0u) << "run " << r;
+    EXPECT_EQ(testing::CountDifferingRows(states[0], states[r]), 0u) << "run " << r;
   }
 }
 
