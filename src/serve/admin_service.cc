@@ -47,6 +47,15 @@ uint64_t ResidentBytes() {
   return 0;
 }
 
+void FillCacheStats(uint64_t hits, uint64_t misses, uint64_t evictions, uint64_t entries,
+                    uint64_t bytes, v1::CacheStats& out) {
+  out.set_hits(hits);
+  out.set_misses(misses);
+  out.set_evictions(evictions);
+  out.set_entries(entries);
+  out.set_bytes(bytes);
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* AdminService::UpsertArticle(grpc::CallbackServerContext* context,
@@ -170,7 +179,7 @@ void AdminService::FillCandidateStats(const Engine& engine, v1::CandidateStats& 
 
 void AdminService::FillMemoryStats(const Engine& engine, const IndexStats& content,
                                    const IndexStats& behaviour, uint64_t candidate_list_bytes,
-                                   v1::MemoryStats& out) {
+                                   uint64_t hot_row_bytes, v1::MemoryStats& out) {
   out.set_content_index(content.bytes);
   out.set_behaviour_index(behaviour.bytes);
   out.set_candidate_lists(candidate_list_bytes);
@@ -180,7 +189,7 @@ void AdminService::FillMemoryStats(const Engine& engine, const IndexStats& conte
   out.set_block_cache_pinned(db.block_cache_pinned);
   out.set_table_readers(db.table_readers);
   out.set_row_cache(db.row_cache);
-  out.set_hot_rows(engine.hot_row_stats().bytes);
+  out.set_hot_rows(hot_row_bytes);
 }
 
 grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
@@ -205,19 +214,13 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
   response.set_behaviour_index_rebuilds(behaviour.rebuilds);
   *response.mutable_behaviour_index_compaction_time() = ToProtoDuration(behaviour.compaction_time);
   response.set_behaviour_index_moved(behaviour.moved);
+  // Each read takes the apply step's lock (waiting for a batch in progress): once each.
   const VectorCacheStats cache = engine->behaviour_cache_stats();
-  v1::CacheStats& cache_stats = *response.mutable_behaviour_vector_cache();
-  cache_stats.set_hits(cache.hits);
-  cache_stats.set_misses(cache.misses);
-  cache_stats.set_evictions(cache.evictions);
-  cache_stats.set_entries(cache.entries);
+  FillCacheStats(cache.hits, cache.misses, cache.evictions, cache.entries, 0,
+                 *response.mutable_behaviour_vector_cache());
   const RowCacheStats rows = engine->hot_row_stats();
-  v1::CacheStats& row_stats = *response.mutable_hot_rows();
-  row_stats.set_hits(rows.hits);
-  row_stats.set_misses(rows.misses);
-  row_stats.set_evictions(rows.evictions);
-  row_stats.set_entries(rows.entries);
-  row_stats.set_bytes(rows.bytes);
+  FillCacheStats(rows.hits, rows.misses, rows.evictions, rows.entries, rows.bytes,
+                 *response.mutable_hot_rows());
   response.set_data_dir_bytes(DirectoryBytes(engine->data_dir()));
   if (absl::StatusOr<uint64_t> free = engine->database().FreeBytes(); free.ok()) {
     response.set_disk_free_bytes(*free);
@@ -240,7 +243,7 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
   response.set_resident_bytes(ResidentBytes());
   // The lists' memory is counted once (a walk over every list), in FillCandidateStats.
   FillMemoryStats(*engine, index, behaviour, response.candidates().bytes(),
-                  *response.mutable_memory());
+                  response.hot_rows().bytes(), *response.mutable_memory());
   *response.mutable_uptime() = ToProtoDuration(state_.uptime());
   response.set_version(Version());
   absl::StatusOr<std::map<std::string, uint64_t>> rejected = engine->tables().rejections().All();

@@ -54,7 +54,7 @@ class AdminService final : public RawAdminService {
   static void FillCandidateStats(const Engine& engine, v1::CandidateStats& out);
   static void FillMemoryStats(const Engine& engine, const IndexStats& content,
                               const IndexStats& behaviour, uint64_t candidate_list_bytes,
-                              v1::MemoryStats& out);
+                              uint64_t hot_row_bytes, v1::MemoryStats& out);
 
   const ServingState& state_;
   const absl::Duration popularity_half_life_;
