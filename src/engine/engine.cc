@@ -28,14 +28,20 @@ DatabaseOptions DatabaseOptionsOf(const EngineConfig& config) {
 
 Engine::Engine(std::string data_dir, std::unique_ptr<Database> database,
                std::unique_ptr<Tables> tables, std::unique_ptr<VectorIndex> content_index,
-               std::unique_ptr<VectorIndex> behaviour_index, absl::Duration popularity_half_life)
+               std::unique_ptr<VectorIndex> behaviour_index, absl::Duration popularity_half_life,
+               absl::Duration covisitation_half_life)
     : data_dir_(std::move(data_dir)),
       database_(std::move(database)),
       tables_(std::move(tables)),
       content_index_(std::move(content_index)),
       behaviour_index_(std::move(behaviour_index)),
-      sources_{tables_->articles(), tables_->clicks(), tables_->covisitation(),
-               *content_index_,     *behaviour_index_, popularity_half_life} {}
+      sources_{.articles = tables_->articles(),
+               .clicks = tables_->clicks(),
+               .covisitation = tables_->covisitation(),
+               .content_index = *content_index_,
+               .behaviour_index = *behaviour_index_,
+               .popularity_half_life = popularity_half_life,
+               .covisitation_half_life = covisitation_half_life} {}
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir,
                                                      const EngineConfig& config) {
@@ -55,7 +61,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir
       new Engine(data_dir, std::move(database), std::move(tables),
                  std::make_unique<VectorIndex>(config.encoder.dimension, config.index),
                  std::make_unique<VectorIndex>(config.encoder.dimension, config.index),
-                 config.clicks.popularity_half_life));
+                 config.clicks.popularity_half_life, config.covisitation.half_life));
   ASSIGN_OR_RETURN(
       engine->applier_,
       EventApplier::Create(*engine->tables_, *engine->content_index_, *engine->behaviour_index_,

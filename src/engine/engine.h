@@ -88,7 +88,7 @@ class Engine {
  private:
   Engine(std::string data_dir, std::unique_ptr<Database> database, std::unique_ptr<Tables> tables,
          std::unique_ptr<VectorIndex> content_index, std::unique_ptr<VectorIndex> behaviour_index,
-         absl::Duration popularity_half_life);
+         absl::Duration popularity_half_life, absl::Duration covisitation_half_life);
   // Restores both indexes: from their snapshots when index.snapshots is on, else from the tables.
   absl::Status RestoreIndexes(const IndexConfig& index);
   // Creates the served ranker, with its candidate cache and refresher when configured.

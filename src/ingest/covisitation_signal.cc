@@ -37,24 +37,43 @@ absl::Status CoVisitationSignal::Stage(const ResolvedClick& click,
   for (const auto& [partner, gap] : gaps) {
     const float weight = static_cast<float>(std::exp2(-static_cast<double>(gap) / half_life));
     ASSIGN_OR_RETURN(Row * earlier, RowOf(partner, context.writes));
-    Add(*earlier, click.dense_id, weight);
-    Add(*clicked, partner, weight);
+    Add(*earlier, click.dense_id, weight, click.micros);
+    Add(*clicked, partner, weight, click.micros);
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<CoVisitationSignal::Row*> CoVisitationSignal::RowOf(uint64_t a, StagedBatch& batch) {
   if (auto it = rows_.find(a); it != rows_.end()) return &it->second;
-  ASSIGN_OR_RETURN(Row tracked, covisitation_.FindTracked(a, &batch));
+  ASSIGN_OR_RETURN(Row row, covisitation_.FindTracked(a, &batch));
   const size_t max = static_cast<size_t>(config_.tracked_partners);
-  if (tracked.size() > max) {
-    SortRow(tracked);
-    tracked.resize(max);  // tracked_partners was lowered
+  if (row.tracked.size() > max) {
+    SortRow(row);
+    row.tracked.resize(max);  // tracked_partners was lowered
   }
-  return &rows_.emplace(a, std::move(tracked)).first->second;
+  return &rows_.emplace(a, std::move(row)).first->second;
 }
 
-void CoVisitationSignal::Add(Row& row, uint64_t b, float weight) const {
+void CoVisitationSignal::Add(Row& aged, uint64_t b, float weight, int64_t micros) const {
+  std::vector<TrackedPartner>& row = aged.tracked;
+  // Brought to one time: the row's counts to the click's, or the weight of a click older than the
+  // row's time to the row's (a row from before weights aged takes the click's time as it is).
+  const double half_life = static_cast<double>(absl::ToInt64Microseconds(config_.half_life));
+  const bool ages = config_.half_life != absl::InfiniteDuration();
+  if (micros > aged.as_of_micros) {
+    if (aged.as_of_micros != 0 && ages) {
+      const float factor = static_cast<float>(
+          std::exp2(-static_cast<double>(micros - aged.as_of_micros) / half_life));
+      for (TrackedPartner& p : row) {
+        p.count *= factor;
+        p.error *= factor;
+      }
+    }
+    aged.as_of_micros = micros;
+  } else if (micros < aged.as_of_micros && ages) {
+    weight *=
+        static_cast<float>(std::exp2(-static_cast<double>(aged.as_of_micros - micros) / half_life));
+  }
   auto it = std::find_if(row.begin(), row.end(),
                          [b](const TrackedPartner& p) { return p.dense_id == b; });
   if (it != row.end()) {
@@ -80,10 +99,11 @@ void CoVisitationSignal::Add(Row& row, uint64_t b, float weight) const {
 
 void CoVisitationSignal::SortRow(Row& row) {
   // Heaviest lower bound first, ties by id: the order follows from the contents alone.
-  std::sort(row.begin(), row.end(), [](const TrackedPartner& x, const TrackedPartner& y) {
-    if (x.lower_bound() != y.lower_bound()) return x.lower_bound() > y.lower_bound();
-    return x.dense_id < y.dense_id;
-  });
+  std::sort(row.tracked.begin(), row.tracked.end(),
+            [](const TrackedPartner& x, const TrackedPartner& y) {
+              if (x.lower_bound() != y.lower_bound()) return x.lower_bound() > y.lower_bound();
+              return x.dense_id < y.dense_id;
+            });
 }
 
 absl::Status CoVisitationSignal::FinishBatch(ApplyContext& context) {

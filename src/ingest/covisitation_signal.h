@@ -4,6 +4,11 @@
 // (store/covisitation_store.h). Normalising c into a relatedness score (Jaccard, cosine, ...)
 // happens at read time, against the articles' click counts.
 //
+// Weights age: a row's counts are kept as of its latest click (TrackedRow::as_of_micros), and a
+// click at a later time t first scales them by 2^(-(t - as_of) / half_life), as DecayedCount does;
+// an earlier click's weight is decayed to the row's time instead. The click counts they are
+// normalised by age at the same half-life (PopularitySignal), so ratios compare like with like.
+//
 // Within a batch the touched rows are kept in memory and each is written once at FinishBatch,
 // not once per click (popular articles take part in hundreds of pairs per batch). Each click
 // updates them in stream order, in float32 as stored, and a row's stored order follows from its
@@ -32,12 +37,12 @@ class CoVisitationSignal : public ClickSignal {
   absl::Status FinishBatch(ApplyContext& context) override;
 
  private:
-  using Row = std::vector<TrackedPartner>;
+  using Row = TrackedRow;
 
   // a's row as of this batch, read on first use. Stable address until the batch ends.
   absl::StatusOr<Row*> RowOf(uint64_t a, StagedBatch& batch);
-  // Adds `weight` to c(a, b) in a's row (Space-Saving when the row is full).
-  void Add(Row& row, uint64_t b, float weight) const;
+  // Adds `weight`, at time `micros`, to c(a, b) in a's row (Space-Saving when the row is full).
+  void Add(Row& row, uint64_t b, float weight, int64_t micros) const;
   static void SortRow(Row& row);
 
   CoVisitationStore& covisitation_;

@@ -21,7 +21,8 @@ absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
   ASSIGN_OR_RETURN(std::unique_ptr<ArticleApplier> article_applier,
                    ArticleApplier::Create(tables.articles(), content_index, encoder));
   auto click_applier = std::make_unique<ClickApplier>(tables.articles(), tables.clicks(), clicks);
-  click_applier->AddSignal(std::make_unique<PopularitySignal>(tables.clicks(), clicks));
+  click_applier->AddSignal(
+      std::make_unique<PopularitySignal>(tables.clicks(), clicks, covisitation.half_life));
   click_applier->AddSignal(
       std::make_unique<CoVisitationSignal>(tables.covisitation(), covisitation));
   const BehaviourEmbeddingSignal* behaviour_signal = nullptr;

@@ -54,6 +54,9 @@ struct CoVisitationConfig {
   // served tracked, the next-click harness lost 1-5% of story P@10; with 200 it is unchanged.
   // At least max_partners.
   int tracked_partners = 200;
+  // Pair weights age with this half-life, and so do the click counts they are normalised by
+  // (Activity::aged_clicks): this morning's pairs outweigh last month's.
+  absl::Duration half_life = absl::Hours(24 * 7);
 };
 
 // Behaviour embeddings (behaviour_embedding_signal): streaming item2vec, i.e. skip-gram with

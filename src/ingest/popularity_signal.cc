@@ -15,13 +15,20 @@ absl::Status PopularitySignal::Stage(const ResolvedClick& click,
   ASSIGN_OR_RETURN(Activity article, clicks_.FindArticleActivity(click.dense_id, &batch));
   ++article.clicks;
   article.popularity.Add(1.0, click.micros, config_.popularity_half_life);
+  article.aged_clicks.Add(1.0, click.micros, aged_half_life_);
   clicks_.StageArticleActivity(batch, click.dense_id, article);
+  ASSIGN_OR_RETURN(Activity total, clicks_.FindTotalActivity(&batch));
+  ++total.clicks;
+  total.popularity.Add(1.0, click.micros, config_.popularity_half_life);
+  total.aged_clicks.Add(1.0, click.micros, aged_half_life_);
+  clicks_.StageTotalActivity(batch, total);
 
   const std::string& section = click.article.section();
   if (section.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(Activity s, clicks_.FindSectionActivity(section, &batch));
   ++s.clicks;
   s.popularity.Add(1.0, click.micros, config_.popularity_half_life);
+  s.aged_clicks.Add(1.0, click.micros, aged_half_life_);
   clicks_.StageSectionActivity(batch, section, s);
   if (pending_.empty()) context.undo.push_back([this] { pending_.clear(); });
   pending_[section][click.dense_id] = article.popularity;

@@ -43,8 +43,8 @@ void CandidateListBuilder::Search(std::span<const float> content_query,
   }
 }
 
-absl::StatusOr<std::vector<Partner>> CandidateListBuilder::PartnersOf(uint64_t source) const {
-  if (config_.covisitation_weight == 0) return std::vector<Partner>();  // not candidates
+absl::StatusOr<PartnerRow> CandidateListBuilder::PartnersOf(uint64_t source) const {
+  if (config_.covisitation_weight == 0) return PartnerRow();  // not candidates
   return sources_.covisitation.FindPartners(source);
 }
 
@@ -70,11 +70,11 @@ CandidateListBuilder::Gathered CandidateListBuilder::Gather(
 }
 
 void CandidateListBuilder::Assemble(std::span<const float> content_query,
-                                    const std::vector<Partner>& partners,
-                                    CandidateList& list) const {
+                                    const PartnerRow& partners, CandidateList& list) const {
   const size_t k = static_cast<size_t>(list.k);
   list.exhausted = list.content_hits.size() < k && list.behaviour_hits.size() < k;
-  const Gathered gathered = Gather(list, partners);
+  const Gathered gathered = Gather(list, partners.partners);
+  list.partners_as_of_micros = partners.as_of_micros;
   const std::vector<float> content =
       sources_.content_index.InnerProducts(content_query, gathered.ids);
   list.members.clear();
@@ -89,7 +89,7 @@ absl::StatusOr<CandidateList> CandidateListBuilder::Build(
   list.source = source;
   list.k = std::clamp(k, 1, CandidateList::kMaxSearch);
   Search(content_query, within, list);
-  ASSIGN_OR_RETURN(const std::vector<Partner> partners, PartnersOf(source));
+  ASSIGN_OR_RETURN(const PartnerRow partners, PartnersOf(source));
   Assemble(content_query, partners, list);
   if (within != nullptr) {  // never refreshed: the hits would only take memory
     list.content_hits = {};
@@ -100,9 +100,9 @@ absl::StatusOr<CandidateList> CandidateListBuilder::Build(
 
 std::optional<CandidateList> CandidateListBuilder::PatchPartners(
     const CandidateList& old, std::span<const float> content_query,
-    const std::vector<Partner>& partners) const {
+    const PartnerRow& partners) const {
   absl::flat_hash_map<uint64_t, float> weight;
-  for (const Partner& p : partners) {
+  for (const Partner& p : partners.partners) {
     if (p.dense_id != old.source) weight.emplace(p.dense_id, static_cast<float>(p.weight));
   }
   size_t members_partnered = 0;
@@ -125,6 +125,7 @@ std::optional<CandidateList> CandidateListBuilder::PatchPartners(
     }
   }
   CandidateList list = old;
+  list.partners_as_of_micros = partners.as_of_micros;
   for (CandidateMember& m : list.members) {
     if (auto it = weight.find(m.dense_id); it != weight.end()) m.partner_weight = it->second;
   }
@@ -134,7 +135,7 @@ std::optional<CandidateList> CandidateListBuilder::PatchPartners(
 absl::StatusOr<CandidateList> CandidateListBuilder::Refresh(const CandidateList& old,
                                                             std::span<const float> content_query,
                                                             bool* patched) const {
-  ASSIGN_OR_RETURN(const std::vector<Partner> partners, PartnersOf(old.source));
+  ASSIGN_OR_RETURN(const PartnerRow partners, PartnersOf(old.source));
   std::optional<CandidateList> weights_only = PatchPartners(old, content_query, partners);
   if (patched != nullptr) *patched = weights_only.has_value();
   if (weights_only) return *std::move(weights_only);

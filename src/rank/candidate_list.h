@@ -50,6 +50,8 @@ struct CandidateList {
 
   uint64_t source = 0;
   std::vector<CandidateMember> members;  // grouped: a group's members are adjacent
+  // The time the members' partner weights are at (PartnerRow::as_of_micros).
+  int64_t partners_as_of_micros = 0;
   uint32_t groups = 0;
   int k = 0;              // neighbours asked of each index
   bool exhausted = true;  // no index had more than k to give: a wider list finds nothing new
@@ -92,17 +94,17 @@ class CandidateListBuilder {
   void Search(std::span<const float> content_query, const VectorIndex::IdFilter* within,
               CandidateList& list) const;
   // The source's co-visitation partners (none when they are not candidates).
-  absl::StatusOr<std::vector<Partner>> PartnersOf(uint64_t source) const;
+  absl::StatusOr<PartnerRow> PartnersOf(uint64_t source) const;
   // The list's hits and `partners`, once each, the source left out.
   Gathered Gather(const CandidateList& list, const std::vector<Partner>& partners) const;
   // Gathers, groups and fills `list` (whose source, k and hits are set).
-  void Assemble(std::span<const float> content_query, const std::vector<Partner>& partners,
+  void Assemble(std::span<const float> content_query, const PartnerRow& partners,
                 CandidateList& list) const;
   // `old` with the pair weights of `partners`, when grouping would keep its members as they
   // are (see Refresh); else nullopt.
   std::optional<CandidateList> PatchPartners(const CandidateList& old,
                                              std::span<const float> content_query,
-                                             const std::vector<Partner>& partners) const;
+                                             const PartnerRow& partners) const;
   // Assigns groups (greedy, most similar to the source first) and trims them; fills `list`.
   void Group(const Gathered& gathered, std::span<const float> content, CandidateList& list) const;
 

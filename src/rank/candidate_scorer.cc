@@ -114,19 +114,8 @@ absl::Status CandidateScorer::AddClickFeatures(const CandidateList& list, const 
   ASSIGN_OR_RETURN(std::vector<Activity> activity, sources_.clicks.FindArticleActivities(ids));
 
   if (covisitation) {
-    double total_clicks = 0;
-    if (config_.covisitation_normalizer == CoVisitationNormalizer::kPmi) {
-      ASSIGN_OR_RETURN(uint64_t total, sources_.clicks.TotalClicks());
-      total_clicks = static_cast<double>(total);
-    }
-    std::vector<PartnerCounts> counts(candidates.size());
-    for (size_t i = 0; i < candidates.size(); ++i) {
-      if (candidates[i].partner_weight <= 0) continue;
-      counts[i] = {candidates[i].partner_weight, static_cast<double>(activity[i + 1].clicks)};
-    }
-    const std::vector<double> scores =
-        NormalizeCoVisitation(config_.covisitation_normalizer,
-                              static_cast<double>(activity[0].clicks), total_clicks, counts);
+    ASSIGN_OR_RETURN(const std::vector<double> scores,
+                     CoVisitationScores(list, activity, candidates));
     for (size_t i = 0; i < candidates.size(); ++i) candidates[i].features.covisitation = scores[i];
   }
   if (popularity) {
@@ -145,6 +134,40 @@ absl::Status CandidateScorer::AddClickFeatures(const CandidateList& list, const 
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<double>> CandidateScorer::CoVisitationScores(
+    const CandidateList& list, std::span<const Activity> activity,
+    std::span<const Candidate> candidates) const {
+  // Pair weights and click counts are each kept as of their own latest click. Brought to one
+  // time, the latest of them, they divide like by like; which common time does not matter, as the
+  // normalisers' ratios do not change when every count is scaled alike.
+  const absl::Duration half_life = sources_.covisitation_half_life;
+  const bool pmi = config_.covisitation_normalizer == CoVisitationNormalizer::kPmi;
+  Activity total;
+  if (pmi) {
+    ASSIGN_OR_RETURN(total, sources_.clicks.FindTotalActivity());
+    if (total.clicks == 0) {  // data from before the total was kept: all clicks, unaged
+      ASSIGN_OR_RETURN(uint64_t clicks, sources_.clicks.TotalClicks());
+      total.aged_clicks = {static_cast<double>(clicks), 0};
+    }
+  }
+  int64_t at = std::max(list.partners_as_of_micros, total.aged_clicks.as_of_micros);
+  for (const Activity& a : activity) at = std::max(at, a.aged_clicks.as_of_micros);
+  // A row from before weights aged (time 0) is taken as current.
+  const double weight_factor =
+      list.partners_as_of_micros == 0
+          ? 1.0
+          : DecayedCount{1.0, list.partners_as_of_micros}.ValueAt(at, half_life);
+  std::vector<PartnerCounts> counts(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (candidates[i].partner_weight <= 0) continue;
+    counts[i] = {candidates[i].partner_weight * weight_factor,
+                 activity[i + 1].aged_clicks.ValueAt(at, half_life)};
+  }
+  return NormalizeCoVisitation(config_.covisitation_normalizer,
+                               activity[0].aged_clicks.ValueAt(at, half_life),
+                               total.aged_clicks.ValueAt(at, half_life), counts);
 }
 
 }  // namespace headliner

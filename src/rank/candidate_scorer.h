@@ -57,6 +57,11 @@ class CandidateScorer {
   // Fills the behaviour, co-visitation and popularity features.
   absl::Status AddClickFeatures(const CandidateList& list, const ScoringRequest& request,
                                 std::vector<Candidate>& candidates) const;
+  // The normalised co-visitation score of each candidate; `activity` holds the source's and then
+  // each candidate's.
+  absl::StatusOr<std::vector<double>> CoVisitationScores(
+      const CandidateList& list, std::span<const Activity> activity,
+      std::span<const Candidate> candidates) const;
 
   const RankSources sources_;
   const RankingConfig& config_;

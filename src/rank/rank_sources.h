@@ -20,6 +20,9 @@ struct RankSources {
   const VectorIndex& behaviour_index;
   // Half-life the popularity counts were kept with (clicks.popularity_half_life).
   absl::Duration popularity_half_life;
+  // Half-life the co-visitation weights and the click counts that normalise them were kept with
+  // (covisitation.half_life).
+  absl::Duration covisitation_half_life;
 };
 
 }  // namespace headliner

@@ -19,7 +19,10 @@ namespace headliner {
 
 struct Activity {
   uint64_t clicks = 0;
-  DecayedCount popularity;
+  DecayedCount popularity;  // at clicks.popularity_half_life: trending and the popularity feature
+  // The clicks aged at covisitation.half_life, the time scale of the co-visitation weights: the
+  // click counts their normaliser divides by.
+  DecayedCount aged_clicks;
 };
 
 class ArticleActivityTable {

@@ -9,9 +9,11 @@
 namespace headliner {
 namespace {
 
-// Activity keys: 'a' + big-endian dense id for articles, 's' + name for sections.
+// Activity keys: 'a' + big-endian dense id for articles, 's' + name for sections, 't' for all
+// clicks.
 std::string ArticleKey(uint64_t dense_id) { return "a" + EncodeU64(dense_id); }
 std::string SectionKey(const std::string& section) { return "s" + section; }
+constexpr char kTotalActivityKey[] = "t";
 
 // Fixed little-endian layouts (every supported target is little-endian, as for embeddings).
 template <typename T>
@@ -27,8 +29,10 @@ T Read(const char* p) {
 
 constexpr char kTotalClicksKey[] = "clicks_applied";
 
-// Activity: u64 clicks, f64 popularity, i64 popularity reference time.
-constexpr size_t kActivityBytes = 24;
+// Activity: u64 clicks, f64 popularity, i64 its reference time, f64 aged clicks, i64 their
+// reference time. Rows written before clicks aged are the first 24 bytes.
+constexpr size_t kActivityBytes = 40;
+constexpr size_t kUnagedActivityBytes = 24;
 // Trending list: repeated (u64 dense id, f64 popularity, i64 popularity reference time).
 constexpr size_t kTrendingEntryBytes = 24;
 // Session: repeated (u64 dense id, i64 micros).
@@ -83,10 +87,19 @@ void ClickStore::StageSession(StagedBatch& batch, const std::string& session_key
 namespace {
 absl::StatusOr<Activity> DecodeActivity(std::string_view v) {
   Activity a;
-  if (v.size() != kActivityBytes) return absl::DataLossError("malformed activity entry");
+  if (v.size() != kActivityBytes && v.size() != kUnagedActivityBytes) {
+    return absl::DataLossError("malformed activity entry");
+  }
   a.clicks = Read<uint64_t>(v.data());
   a.popularity.value = Read<double>(v.data() + 8);
   a.popularity.as_of_micros = Read<int64_t>(v.data() + 16);
+  if (v.size() == kUnagedActivityBytes) {
+    // Not aged yet: every click counts in full, as of the latest one.
+    a.aged_clicks = {static_cast<double>(a.clicks), a.popularity.as_of_micros};
+    return a;
+  }
+  a.aged_clicks.value = Read<double>(v.data() + 24);
+  a.aged_clicks.as_of_micros = Read<int64_t>(v.data() + 32);
   return a;
 }
 }  // namespace
@@ -132,6 +145,8 @@ std::string EncodeActivity(const Activity& a) {
   Append(value, a.clicks);
   Append(value, a.popularity.value);
   Append(value, a.popularity.as_of_micros);
+  Append(value, a.aged_clicks.value);
+  Append(value, a.aged_clicks.as_of_micros);
   return value;
 }
 }  // namespace
@@ -145,6 +160,14 @@ void ClickStore::StageArticleActivity(StagedBatch& batch, uint64_t dense_id,
 void ClickStore::StageSectionActivity(StagedBatch& batch, const std::string& section,
                                       const Activity& activity) {
   batch.Put(Column::kActivity, SectionKey(section), EncodeActivity(activity));
+}
+
+absl::StatusOr<Activity> ClickStore::FindTotalActivity(StagedBatch* pending) const {
+  return FindActivity(kTotalActivityKey, pending);
+}
+
+void ClickStore::StageTotalActivity(StagedBatch& batch, const Activity& activity) {
+  batch.Put(Column::kActivity, kTotalActivityKey, EncodeActivity(activity));
 }
 
 absl::StatusOr<std::vector<TrendingArticle>> ClickStore::FindTrending(const std::string& section,

@@ -66,6 +66,10 @@ class ClickStore {
   void StageArticleActivity(StagedBatch& batch, uint64_t dense_id, const Activity& activity);
   void StageSectionActivity(StagedBatch& batch, const std::string& section,
                             const Activity& activity);
+  // The activity of all clicks together (zero before the first; clicks applied before it was
+  // kept are not in it).
+  absl::StatusOr<Activity> FindTotalActivity(StagedBatch* pending = nullptr) const;
+  void StageTotalActivity(StagedBatch& batch, const Activity& activity);
 
   // A section's most popular articles, most popular first as of the list's last update (empty
   // when the section was never clicked).

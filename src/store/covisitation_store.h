@@ -33,6 +33,14 @@ struct Partner {
   double weight = 0;
 };
 
+// An article's partners, heaviest lower bound first, with the time their weights are at: a weight
+// w at `as_of_micros` is w 2^(-(t - as_of_micros) / covisitation.half_life) at a later time t.
+// 0 for a row written before weights aged: its weights are at no particular time.
+struct PartnerRow {
+  std::vector<Partner> partners;
+  int64_t as_of_micros = 0;
+};
+
 // A partner as the apply path tracks it.
 struct TrackedPartner {
   uint64_t dense_id = 0;
@@ -40,6 +48,12 @@ struct TrackedPartner {
   float error = 0;  // the count inherited from the entry this one replaced
 
   float lower_bound() const { return count - error; }
+};
+
+// A row as the apply path tracks it: the counts are at `as_of_micros` (as in PartnerRow).
+struct TrackedRow {
+  std::vector<TrackedPartner> tracked;
+  int64_t as_of_micros = 0;
 };
 
 class CoVisitationStore {
@@ -52,18 +66,15 @@ class CoVisitationStore {
   absl::StatusOr<bool> DropPairWeights();
 
   // a's partners, heaviest lower bound first (empty when none).
-  absl::StatusOr<std::vector<Partner>> FindPartners(uint64_t a,
-                                                    StagedBatch* pending = nullptr) const;
-  // The lower bound of c(a, b): 0 when b is not tracked in a's row.
+  absl::StatusOr<PartnerRow> FindPartners(uint64_t a, StagedBatch* pending = nullptr) const;
+  // The lower bound of c(a, b) at the row's time: 0 when b is not tracked in a's row.
   absl::StatusOr<double> FindWeight(uint64_t a, uint64_t b, StagedBatch* pending = nullptr) const;
 
   // Everything a's row tracks, in stored order (heaviest lower bound first).
-  absl::StatusOr<std::vector<TrackedPartner>> FindTracked(uint64_t a,
-                                                          StagedBatch* pending = nullptr) const;
-  // Stores `tracked` as a's row, in the order given (the caller sorts it), its first `partners`
+  absl::StatusOr<TrackedRow> FindTracked(uint64_t a, StagedBatch* pending = nullptr) const;
+  // Stores `row` as a's row, in the order given (the caller sorts it), its first `partners`
   // entries being a's partners. Ids must be below 2^32.
-  void StagePartners(StagedBatch& batch, uint64_t a, const std::vector<TrackedPartner>& tracked,
-                     size_t partners);
+  void StagePartners(StagedBatch& batch, uint64_t a, const TrackedRow& row, size_t partners);
 
  private:
   Database& db_;

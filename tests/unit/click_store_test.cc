@@ -1,5 +1,6 @@
 #include "store/click_store.h"
 
+#include "store/keys.h"
 #include "store_fixture.h"
 
 namespace headliner {
@@ -36,8 +37,12 @@ TEST_F(ClickStoreTest, SessionsRoundTripOldestFirst) {
 
 TEST_F(ClickStoreTest, ActivityOfArticlesAndSectionsIsKeptApart) {
   ClickStore clicks(*db_);
-  Activity article{.clicks = 4, .popularity = {.value = 2.5, .as_of_micros = 77}};
-  Activity section{.clicks = 9, .popularity = {.value = 6.0, .as_of_micros = 88}};
+  Activity article{.clicks = 4,
+                   .popularity = {.value = 2.5, .as_of_micros = 77},
+                   .aged_clicks = {.value = 3.5, .as_of_micros = 77}};
+  Activity section{.clicks = 9,
+                   .popularity = {.value = 6.0, .as_of_micros = 88},
+                   .aged_clicks = {.value = 8.5, .as_of_micros = 87}};
   Commit([&](StagedBatch& b) {
     clicks.StageArticleActivity(b, 5, article);
     clicks.StageSectionActivity(b, "world", section);
@@ -46,15 +51,46 @@ TEST_F(ClickStoreTest, ActivityOfArticlesAndSectionsIsKeptApart) {
   EXPECT_EQ(clicks.FindArticleActivity(5)->popularity.value, 2.5);
   EXPECT_EQ(clicks.FindSectionActivity("world")->clicks, 9u);
   EXPECT_EQ(clicks.FindSectionActivity("world")->popularity.as_of_micros, 88);
+  EXPECT_EQ(clicks.FindArticleActivity(5)->aged_clicks.value, 3.5);
+  EXPECT_EQ(clicks.FindSectionActivity("world")->aged_clicks.as_of_micros, 87);
   EXPECT_EQ(clicks.FindArticleActivity(6)->clicks, 0u);  // never clicked
   EXPECT_EQ(clicks.FindSectionActivity("sport")->clicks, 0u);
+}
+
+TEST_F(ClickStoreTest, ActivityWrittenBeforeClicksAgedCountsEveryClickAsOfTheLatest) {
+  // u64 clicks, f64 popularity, i64 its time: the 24 bytes the previous version wrote.
+  std::string row;
+  const uint64_t count = 6;
+  const double popularity = 1.5;
+  const int64_t at = 99;
+  row.append(reinterpret_cast<const char*>(&count), 8);
+  row.append(reinterpret_cast<const char*>(&popularity), 8);
+  row.append(reinterpret_cast<const char*>(&at), 8);
+  Commit([&](StagedBatch& b) { b.Put(Column::kActivity, "a" + EncodeU64(5), row); });
+  ClickStore clicks(*db_);
+  auto found = clicks.FindArticleActivity(5);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->clicks, 6u);
+  EXPECT_EQ(found->aged_clicks.value, 6.0);
+  EXPECT_EQ(found->aged_clicks.as_of_micros, 99);
+}
+
+TEST_F(ClickStoreTest, TheTotalIsKeptApartFromSections) {
+  ClickStore clicks(*db_);
+  Commit([&](StagedBatch& b) {
+    clicks.StageTotalActivity(b, Activity{.clicks = 7, .popularity = {}, .aged_clicks = {2, 3}});
+    clicks.StageSectionActivity(b, "", Activity{.clicks = 1, .popularity = {}, .aged_clicks = {}});
+  });
+  EXPECT_EQ(clicks.FindTotalActivity()->clicks, 7u);
+  EXPECT_EQ(clicks.FindTotalActivity()->aged_clicks.as_of_micros, 3);
+  EXPECT_EQ(clicks.FindSectionActivity("")->clicks, 1u);
 }
 
 TEST_F(ClickStoreTest, MultiGetOfActivitiesKeepsTheOrderAndFillsGaps) {
   ClickStore clicks(*db_);
   Commit([&](StagedBatch& b) {
-    clicks.StageArticleActivity(b, 1, Activity{.clicks = 1, .popularity = {}});
-    clicks.StageArticleActivity(b, 3, Activity{.clicks = 3, .popularity = {}});
+    clicks.StageArticleActivity(b, 1, Activity{.clicks = 1, .popularity = {}, .aged_clicks = {}});
+    clicks.StageArticleActivity(b, 3, Activity{.clicks = 3, .popularity = {}, .aged_clicks = {}});
   });
   const std::vector<uint64_t> ids = {3, 2, 1};
   auto found = clicks.FindArticleActivities(ids);

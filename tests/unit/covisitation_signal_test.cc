@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "engine_fixture.h"
 #include "gtest/gtest.h"
 
@@ -20,6 +21,7 @@ class CoVisitationSignalTest : public testing::EngineFixture {
     config_.covisitation.gap_half_life = absl::Minutes(10);
     config_.covisitation.max_partners = 2;
     config_.covisitation.tracked_partners = 2;
+    config_.covisitation.half_life = absl::InfiniteDuration();  // the ageing tests set one
     Open();
     for (const char* id : {"a", "b", "c", "d"}) {
       ids_[id] = MustApply(MakeArticle(id, std::string("Headline ") + id, kT0)).dense_id;
@@ -35,9 +37,9 @@ class CoVisitationSignalTest : public testing::EngineFixture {
   }
   std::vector<uint64_t> PartnerIds(const std::string& a) {
     std::vector<uint64_t> out;
-    absl::StatusOr<std::vector<Partner>> partners = tables().covisitation().FindPartners(ids_[a]);
-    EXPECT_TRUE(partners.ok());
-    for (const Partner& p : partners.value_or(std::vector<Partner>{})) out.push_back(p.dense_id);
+    absl::StatusOr<PartnerRow> row = tables().covisitation().FindPartners(ids_[a]);
+    EXPECT_TRUE(row.ok());
+    for (const Partner& p : row.value_or(PartnerRow{}).partners) out.push_back(p.dense_id);
     return out;
   }
 
@@ -92,11 +94,11 @@ TEST_F(CoVisitationSignalTest, AFullRowReplacesItsSmallestCountWhichTheNewcomerI
   ClickBThenDThenC();
   auto tracked = tables().covisitation().FindTracked(ids_["a"]);
   ASSERT_TRUE(tracked.ok());
-  ASSERT_EQ(tracked->size(), 2u);
-  EXPECT_EQ((*tracked)[1].dense_id, ids_["c"]);
+  ASSERT_EQ(tracked->tracked.size(), 2u);
+  EXPECT_EQ(tracked->tracked[1].dense_id, ids_["c"]);
   // Stored as float32.
-  EXPECT_FLOAT_EQ((*tracked)[1].count, 0.25 + std::exp2(-0.1));
-  EXPECT_FLOAT_EQ((*tracked)[1].error, 0.25);
+  EXPECT_FLOAT_EQ(tracked->tracked[1].count, 0.25 + std::exp2(-0.1));
+  EXPECT_FLOAT_EQ(tracked->tracked[1].error, 0.25);
   EXPECT_FLOAT_EQ(Weight("a", "c"), std::exp2(-0.1));  // the lower bound is exact here
   EXPECT_EQ(Weight("a", "d"), 0.0);                    // evicted
 
@@ -121,7 +123,7 @@ TEST_F(CoVisitationSignalTest, TrackedPartnersBeyondThoseRankingSeesKeepTheirWei
   Click("5", "s3", "a", absl::ZeroDuration());
   Click("6", "s3", "d", absl::Minutes(20));
   EXPECT_EQ(PartnerIds("a"), (std::vector<uint64_t>{ids_["b"]}));
-  EXPECT_EQ(tables().covisitation().FindTracked(ids_["a"])->size(), 3u);
+  EXPECT_EQ(tables().covisitation().FindTracked(ids_["a"])->tracked.size(), 3u);
   Click("7", "s4", "a", absl::ZeroDuration());
   Click("8", "s4", "c", absl::Minutes(10));  // c: 0.5 + 0.5 = 1, tied with b: b stays first
   EXPECT_EQ(PartnerIds("a"), (std::vector<uint64_t>{ids_["b"]}));
@@ -138,6 +140,57 @@ TEST_F(CoVisitationSignalTest, ASessionsClicksInOneBatchSeeEachOther) {
   EXPECT_FLOAT_EQ(Weight("a", "b"), 1.0);
   EXPECT_FLOAT_EQ(Weight("a", "c"), 1.0);
   EXPECT_FLOAT_EQ(Weight("b", "c"), 1.0);
+}
+
+class CoVisitationAgeingTest : public CoVisitationSignalTest {
+ protected:
+  void SetUp() override {
+    CoVisitationSignalTest::SetUp();
+    Close();
+    config_.covisitation.half_life = absl::Hours(1);
+    config_.covisitation.max_partners = 3;
+    config_.covisitation.tracked_partners = 3;
+    Open();
+  }
+};
+
+TEST_F(CoVisitationAgeingTest, ARowsWeightsAgeToItsLatestClick) {
+  Click("1", "s1", "a", absl::ZeroDuration());
+  Click("2", "s1", "b", absl::ZeroDuration());  // a-b 1 at t0
+  Click("3", "s2", "a", absl::Hours(1));
+  Click("4", "s2", "c", absl::Hours(1));  // a-c 1 at t0 + 1h, when a-b is 1/2
+  auto row = tables().covisitation().FindTracked(ids_["a"]);
+  ASSERT_TRUE(row.ok()) << row.status();
+  EXPECT_EQ(row->as_of_micros, absl::ToUnixMicros(kT0 + absl::Hours(1)));
+  EXPECT_FLOAT_EQ(Weight("a", "b"), 0.5);
+  EXPECT_FLOAT_EQ(Weight("a", "c"), 1.0);
+  EXPECT_EQ(PartnerIds("a"), (std::vector<uint64_t>{ids_["c"], ids_["b"]}));
+  // b's row was not touched since t0: its weight is as of then.
+  EXPECT_FLOAT_EQ(Weight("b", "a"), 1.0);
+  EXPECT_EQ(tables().covisitation().FindTracked(ids_["b"])->as_of_micros, absl::ToUnixMicros(kT0));
+}
+
+TEST_F(CoVisitationAgeingTest, AClickOlderThanTheRowAddsItsWeightAgedToTheRowsTime) {
+  Click("1", "s1", "a", absl::Hours(2));
+  Click("2", "s1", "b", absl::Hours(2));  // a-b 1 at t0 + 2h
+  Click("3", "s2", "a", absl::ZeroDuration());
+  Click("4", "s2", "b", absl::ZeroDuration());  // late: 1 at t0 is 1/4 at t0 + 2h
+  EXPECT_FLOAT_EQ(Weight("a", "b"), 1.25);
+  EXPECT_EQ(tables().covisitation().FindTracked(ids_["a"])->as_of_micros,
+            absl::ToUnixMicros(kT0 + absl::Hours(2)));
+}
+
+TEST_F(CoVisitationAgeingTest, ThisMorningsPairOutweighsYesterdaysHeavierOne) {
+  for (int i = 0; i < 8; ++i) {  // a-b read together by eight sessions
+    Click(absl::StrCat("b", i), absl::StrCat("s", i), "a", absl::ZeroDuration());
+    Click(absl::StrCat("b", i, "x"), absl::StrCat("s", i), "b", absl::ZeroDuration());
+  }
+  for (int i = 0; i < 2; ++i) {  // a-c by two sessions, 6 h later: 8 / 64 < 2
+    Click(absl::StrCat("c", i), absl::StrCat("t", i), "a", absl::Hours(6));
+    Click(absl::StrCat("c", i, "x"), absl::StrCat("t", i), "c", absl::Hours(6));
+  }
+  EXPECT_EQ(PartnerIds("a"), (std::vector<uint64_t>{ids_["c"], ids_["b"]}));
+  EXPECT_FLOAT_EQ(Weight("a", "b"), 8.0 / 64);
 }
 
 }  // namespace

@@ -43,6 +43,25 @@ class PopularitySignalTest : public testing::EngineFixture {
   std::map<std::string, uint64_t> ids_;
 };
 
+TEST_F(PopularitySignalTest, ClickCountsAlsoAgeAtTheCoVisitationHalfLife) {
+  Close();
+  config_.covisitation.half_life = absl::Hours(2);
+  Open();
+  Clicks("a", 4, absl::ZeroDuration());
+  Clicks("a", 1, absl::Hours(2));
+  Clicks("w", 2, absl::Hours(4));
+  absl::StatusOr<Activity> a = clicks().FindArticleActivity(ids_["a"]);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->clicks, 5u);
+  EXPECT_DOUBLE_EQ(a->aged_clicks.value, 4.0 / 2 + 1);  // as of its latest click, t0 + 2h
+  EXPECT_EQ(a->aged_clicks.as_of_micros, absl::ToUnixMicros(kT0 + absl::Hours(2)));
+  EXPECT_DOUBLE_EQ(a->popularity.value, 4.0 / 4 + 1);  // popularity_half_life is 1 h
+  absl::StatusOr<Activity> total = clicks().FindTotalActivity();
+  ASSERT_TRUE(total.ok()) << total.status();
+  EXPECT_EQ(total->clicks, 7u);
+  EXPECT_DOUBLE_EQ(total->aged_clicks.value, 3.0 / 2 + 2);
+}
+
 TEST_F(PopularitySignalTest, TrendingListIsOrderedByDecayedPopularityAndBounded) {
   Clicks("a", 8, absl::ZeroDuration());
   Clicks("b", 3, absl::ZeroDuration());

@@ -148,13 +148,40 @@ TEST_F(RankerTest, CoVisitedArticlesBecomeRelatedWithoutSharedWords) {
   const auto& reasons = r.items[0].reasons;
   ASSERT_EQ(reasons.size(), 5u);  // every feature is weighted by default
   EXPECT_EQ(reasons[2].feature, "covisitation");
-  EXPECT_DOUBLE_EQ(reasons[2].value, 1.0);  // c = 4, clicks(apple) = 4: conditional 4 / 4
+  // c = 4, clicks(apple) = 4: conditional 4 / 4 (both aged over the minutes between, c in float32)
+  EXPECT_NEAR(reasons[2].value, 1.0, 1e-6);
   double sum = 0;
   for (const auto& reason : reasons) sum += reason.contribution;
   EXPECT_NEAR(sum, r.items[0].score, 1e-9);
   // Symmetric, and content ranking is untouched for articles without clicks.
   EXPECT_EQ(Rank("fifa").items[0].article.id(), "apple");
   EXPECT_NE(Ids(Rank("jp2"))[0], "fifa");
+}
+
+TEST_F(RankerTest, CoVisitationDividesAgedPairWeightsByClicksAgedAlike) {
+  config_.covisitation.half_life = absl::Hours(1);
+  Load();
+  auto click = [&](const std::string& event, const std::string& session, const char* id,
+                   absl::Time at) {
+    auto r = applier().ApplyClick(testing::MakeClick(event, session, id, at));
+    ASSERT_TRUE(r.ok() && r->kind == EventOutcome::Kind::kApplied) << event;
+  };
+  for (int s = 0; s < 4; ++s) {  // c(apple, fifa) = 4 and n(apple) = 4 at kNow
+    const std::string session = "s" + std::to_string(s);
+    click(session + "a", session, "apple", kNow);
+    click(session + "f", session, "fifa", kNow);
+  }
+  for (int s = 0; s < 4; ++s) {  // an hour later four readers read apple alone
+    const std::string session = "t" + std::to_string(s);
+    click(session, session, "apple", kNow + absl::Hours(1));
+  }
+  RankResult r = Rank("apple");
+  ASSERT_FALSE(r.items.empty());
+  ASSERT_EQ(r.items[0].article.id(), "fifa");
+  ASSERT_EQ(r.items[0].reasons[2].feature, "covisitation");
+  // An hour on, c is 2 and n(apple) 2 + 4: conditional 1/3. Unaged it would be 4 / 8; aged
+  // weights over raw counts 2 / 8.
+  EXPECT_NEAR(r.items[0].reasons[2].value, 1.0 / 3, 1e-6);
 }
 
 TEST_F(RankerTest, WhatTheReaderJustReadIsNotRecommended) {
