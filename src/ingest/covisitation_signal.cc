@@ -56,23 +56,25 @@ absl::StatusOr<CoVisitationSignal::Row*> CoVisitationSignal::RowOf(uint64_t a, S
 
 void CoVisitationSignal::Add(Row& aged, uint64_t b, float weight, int64_t micros) const {
   std::vector<TrackedPartner>& row = aged.tracked;
-  // Brought to one time: the row's counts to the click's, or the weight of a click older than the
-  // row's time to the row's (a row from before weights aged takes the click's time as it is).
-  const double half_life = static_cast<double>(absl::ToInt64Microseconds(config_.half_life));
-  const bool ages = config_.half_life != absl::InfiniteDuration();
-  if (micros > aged.as_of_micros) {
-    if (aged.as_of_micros != 0 && ages) {
-      const float factor = static_cast<float>(
-          std::exp2(-static_cast<double>(micros - aged.as_of_micros) / half_life));
+  // Brought to one time. A click well after the row's time moves the row to it, scaling every
+  // count; one within half_life / 64 of it (or older) adds its weight brought to the row's time,
+  // which is the same sum without rewriting the row on every click. A row from before weights
+  // aged takes the click's time as it is.
+  if (aged.as_of_micros == 0) {
+    aged.as_of_micros = micros;
+  } else if (config_.half_life != absl::InfiniteDuration()) {
+    const double half_life = static_cast<double>(absl::ToInt64Microseconds(config_.half_life));
+    const int64_t ahead = micros - aged.as_of_micros;
+    if (static_cast<double>(ahead) > half_life / kRescaleFraction) {
+      const float factor = static_cast<float>(std::exp2(-static_cast<double>(ahead) / half_life));
       for (TrackedPartner& p : row) {
         p.count *= factor;
         p.error *= factor;
       }
+      aged.as_of_micros = micros;
+    } else if (ahead != 0) {
+      weight *= static_cast<float>(std::exp2(static_cast<double>(ahead) / half_life));
     }
-    aged.as_of_micros = micros;
-  } else if (micros < aged.as_of_micros && ages) {
-    weight *=
-        static_cast<float>(std::exp2(-static_cast<double>(aged.as_of_micros - micros) / half_life));
   }
   auto it = std::find_if(row.begin(), row.end(),
                          [b](const TrackedPartner& p) { return p.dense_id == b; });

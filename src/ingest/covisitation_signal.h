@@ -4,9 +4,10 @@
 // (store/covisitation_store.h). Normalising c into a relatedness score (Jaccard, cosine, ...)
 // happens at read time, against the articles' click counts.
 //
-// Weights age: a row's counts are kept as of its latest click (TrackedRow::as_of_micros), and a
-// click at a later time t first scales them by 2^(-(t - as_of) / half_life), as DecayedCount does;
-// an earlier click's weight is decayed to the row's time instead. The click counts they are
+// Weights age: a row's counts are kept as of one time (TrackedRow::as_of_micros), at most
+// half_life / 64 before its latest click. A click later than that first scales them by
+// 2^(-(t - as_of) / half_life), as DecayedCount does, and moves the row to its time t; any other
+// click adds its weight brought to the row's time, 2^(-(t - as_of) / half_life) times it. The click counts they are
 // normalised by age at the same half-life (PopularitySignal), so ratios compare like with like.
 //
 // Within a batch the touched rows are kept in memory and each is written once at FinishBatch,
@@ -44,6 +45,10 @@ class CoVisitationSignal : public ClickSignal {
   // Adds `weight`, at time `micros`, to c(a, b) in a's row (Space-Saving when the row is full).
   void Add(Row& row, uint64_t b, float weight, int64_t micros) const;
   static void SortRow(Row& row);
+
+  // A row's counts are rescaled when a click is more than half_life / kRescaleFraction after
+  // their time (a weight added before that grows by at most 2^(1/64), 1.1%).
+  static constexpr double kRescaleFraction = 64;
 
   CoVisitationStore& covisitation_;
   const CoVisitationConfig config_;

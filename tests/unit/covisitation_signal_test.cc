@@ -180,6 +180,20 @@ TEST_F(CoVisitationAgeingTest, AClickOlderThanTheRowAddsItsWeightAgedToTheRowsTi
             absl::ToUnixMicros(kT0 + absl::Hours(2)));
 }
 
+TEST_F(CoVisitationAgeingTest, AClickSoonAfterTheRowsTimeAddsItsWeightAsOfThatTime) {
+  Click("1", "s1", "a", absl::ZeroDuration());
+  Click("2", "s1", "b", absl::ZeroDuration());  // a's row at t0
+  // 30 s later (within half_life / 64) the row is not rewritten: c's 1 at t0 + 30 s is
+  // 2^(30 / 3600) as of t0, and b keeps its count.
+  Click("3", "s2", "a", absl::Seconds(30));
+  Click("4", "s2", "c", absl::Seconds(30));
+  auto row = tables().covisitation().FindTracked(ids_["a"]);
+  ASSERT_TRUE(row.ok()) << row.status();
+  EXPECT_EQ(row->as_of_micros, absl::ToUnixMicros(kT0));
+  EXPECT_FLOAT_EQ(Weight("a", "b"), 1.0);
+  EXPECT_FLOAT_EQ(Weight("a", "c"), std::exp2(30.0 / 3600));
+}
+
 TEST_F(CoVisitationAgeingTest, ThisMorningsPairOutweighsYesterdaysHeavierOne) {
   for (int i = 0; i < 8; ++i) {  // a-b read together by eight sessions
     Click(absl::StrCat("b", i), absl::StrCat("s", i), "a", absl::ZeroDuration());
