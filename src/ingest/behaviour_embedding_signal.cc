@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "common/half_precision.h"
 #include "common/status_macros.h"
 #include "index/inner_product.h"
 
@@ -47,6 +48,7 @@ absl::StatusOr<BehaviourVectors*> BehaviourEmbeddingSignal::Vectors(uint64_t den
     if (content && content->size() == dimension) {
       v.input = *std::move(content);
       NormalizeInPlace(v.input);
+      RoundToHalf(v.input);  // as stored
     } else {
       v.input.assign(dimension, 0.0f);  // no usable content vector: learnt from clicks only
     }
@@ -77,6 +79,12 @@ void BehaviourEmbeddingSignal::TrainPair(BehaviourVectors& center, BehaviourVect
   step(positive.output, 1.0f);
   for (BehaviourVectors* n : negatives) step(n->output, 0.0f);
   for (size_t i = 0; i < d; ++i) center.input[i] += gradient_[i];
+  // Rounded to what storage keeps after every step, not once per batch: the state after each
+  // click is then the same whatever the batching, and the same read back from RocksDB as kept in
+  // memory.
+  RoundToHalf(center.input);
+  RoundToHalf(positive.output);
+  for (BehaviourVectors* n : negatives) RoundToHalf(n->output);
 }
 
 std::vector<uint64_t> BehaviourEmbeddingSignal::DrawNegatives(

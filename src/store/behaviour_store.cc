@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "common/half_precision.h"
 #include "common/status_macros.h"
 #include "store/keys.h"
 
@@ -23,13 +24,34 @@ constexpr char kInput = 'i';
 constexpr char kOutput = 'o';
 std::string VectorKey(uint64_t dense_id, char which) { return EncodeU64(dense_id) + which; }
 
+// Vectors are stored in half precision: the tag 'h', then 2 bytes a value, little-endian. An
+// earlier layout stored float32 without a tag (4 bytes a value, so never an odd size), still read.
+constexpr char kHalfTag = 'h';
+
+std::string EncodeHalves(std::span<const float> values) {
+  std::vector<uint16_t> half(values.size());
+  FloatsToHalves(values, half);
+  std::string out(1 + values.size() * sizeof(uint16_t), kHalfTag);
+  std::memcpy(out.data() + 1, half.data(), half.size() * sizeof(uint16_t));
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<float>> BehaviourStore::Decode(std::string_view value) const {
-  std::optional<std::vector<float>> v = DecodeFloats(value);
-  if (!v || v->size() != static_cast<size_t>(dimension_)) {
+  const size_t d = static_cast<size_t>(dimension_);
+  if (value.size() == 1 + d * sizeof(uint16_t) && value.front() == kHalfTag) {
+    std::vector<uint16_t> half(d);
+    std::memcpy(half.data(), value.data() + 1, d * sizeof(uint16_t));
+    std::vector<float> v(d);
+    HalvesToFloats(half, v);
+    return v;
+  }
+  std::optional<std::vector<float>> v = DecodeFloats(value);  // the float32 layout
+  if (!v || v->size() != d) {
     return absl::DataLossError(absl::StrCat("behaviour vector of ", value.size(),
-                                            " bytes, expected ", dimension_, " floats"));
+                                            " bytes, expected ", dimension_,
+                                            " half-precision values"));
   }
   return *std::move(v);
 }
@@ -53,12 +75,12 @@ absl::StatusOr<std::optional<BehaviourVectors>> BehaviourStore::Find(uint64_t de
 
 void BehaviourStore::StageInput(StagedBatch& batch, uint64_t dense_id,
                                 std::span<const float> input) {
-  batch.Put(Column::kBehaviour, VectorKey(dense_id, kInput), EncodeFloats(input));
+  batch.Put(Column::kBehaviour, VectorKey(dense_id, kInput), EncodeHalves(input));
 }
 
 void BehaviourStore::StageOutput(StagedBatch& batch, uint64_t dense_id,
                                  std::span<const float> output) {
-  batch.Put(Column::kBehaviour, VectorKey(dense_id, kOutput), EncodeFloats(output));
+  batch.Put(Column::kBehaviour, VectorKey(dense_id, kOutput), EncodeHalves(output));
 }
 
 absl::StatusOr<NegativePool> BehaviourStore::FindNegativePool() const {

@@ -37,6 +37,9 @@ class BehaviourStore {
   // `database` must outlive the store; every vector has `dimension` floats.
   BehaviourStore(Database& database, int dimension) : db_(database), dimension_(dimension) {}
 
+  // Vectors are stored in half precision (common/half_precision.h): the writer rounds them to it
+  // first, so what it keeps in memory is what a read returns.
+  //
   // An article's stored vectors, each kept under its own key: `input` is empty until the article
   // was trained as a centre (only then is it in the behaviour index), `output` until it was a
   // context or a negative. An empty optional when it has neither.

@@ -61,6 +61,27 @@ TEST_F(BehaviourStoreTest, AVisitorErrorStopsTheScanAndIsReturned) {
   EXPECT_EQ(visits, 1);
 }
 
+TEST_F(BehaviourStoreTest, VectorsAreStoredInHalfPrecision) {
+  BehaviourStore store(*db_, kDim);
+  // 1/3 is not a half-precision value: stored, it reads back as the nearest one.
+  const std::vector<float> in = {1.0f / 3, -2.5f, 0, 65504};
+  Commit([&](StagedBatch& b) { store.StageInput(b, 1, in); });
+  auto raw = db_->Get(Column::kBehaviour, EncodeU64(1) + "i");
+  ASSERT_TRUE(raw.ok() && raw->has_value());
+  EXPECT_EQ((*raw)->size(), 1u + 2 * kDim);
+  auto found = store.Find(1);
+  ASSERT_TRUE(found.ok() && found->has_value()) << found.status();
+  EXPECT_EQ((*found)->input, (std::vector<float>{0.333251953125f, -2.5f, 0, 65504}));
+}
+
+TEST_F(BehaviourStoreTest, Float32VectorsOfTheEarlierLayoutAreRead) {
+  const std::vector<float> in = {1.0f / 3, -2.5f, 0, 1e-7f};
+  Commit([&](StagedBatch& b) { b.Put(Column::kBehaviour, EncodeU64(1) + "o", EncodeFloats(in)); });
+  auto found = BehaviourStore(*db_, kDim).Find(1);
+  ASSERT_TRUE(found.ok() && found->has_value()) << found.status();
+  EXPECT_EQ((*found)->output, in);
+}
+
 TEST_F(BehaviourStoreTest, AVectorOfAnotherDimensionIsDataLoss) {
   Commit([&](StagedBatch& b) { BehaviourStore(*db_, 8).StageInput(b, 1, std::vector<float>(8)); });
   EXPECT_EQ(BehaviourStore(*db_, kDim).Find(1).status().code(), absl::StatusCode::kDataLoss);
