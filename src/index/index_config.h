@@ -21,6 +21,12 @@ struct IndexConfig {
   // at least this keeps its place in the graph (its codes are replaced; vector_index.h) instead
   // of being re-inserted. Unit vectors at 0.98 are 11 degrees apart. 1: always re-insert.
   double keep_place_similarity = 0.98;
+  // The background compaction (StartBackgroundCompaction) uses at most this share of a core on
+  // average: after a compaction that took t it waits t (1 / share - 1) before the next. On two
+  // cores an unbounded loop took a whole core rebuilding the behaviour graph of 100k articles
+  // whose vectors clicks keep moving, away from applying those clicks (BENCHMARKS.md). Meanwhile
+  // changed vectors wait in the delta segment, searched exactly. 1: compact whenever due.
+  double compaction_max_share = 0.25;
   // Below this many vectors everything stays in the flat segment: exact and fast enough.
   int min_main_segment = 2000;
   // Store the main segment's vectors as 8-bit scalar-quantised codes (a quarter of the memory

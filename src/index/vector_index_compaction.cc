@@ -187,11 +187,17 @@ void VectorIndex::StartBackgroundCompaction() {
 
 void VectorIndex::CompactionLoop() {
   std::unique_lock<std::mutex> lock(loop_mu_);
+  absl::Time next_allowed = absl::InfinitePast();  // the share of a core (compaction_max_share)
   while (!stop_) {
     loop_cv_.wait_for(lock, std::chrono::seconds(1));
     if (stop_) break;
+    if (absl::Now() < next_allowed) continue;
     lock.unlock();
-    CompactIfDue();
+    const absl::Time started = absl::Now();
+    if (CompactIfDue()) {
+      const absl::Duration took = absl::Now() - started;
+      next_allowed = absl::Now() + took * (1 / config_.compaction_max_share - 1);
+    }
     lock.lock();
   }
 }

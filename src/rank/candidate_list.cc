@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "common/status_macros.h"
 #include "index/inner_product.h"
 
@@ -43,6 +44,18 @@ void CandidateListBuilder::Search(std::span<const float> content_query,
   }
 }
 
+namespace {
+
+// What a list's partner weights come from: equal fingerprints mean the same partners, weights
+// and time (in this process; absl::Hash is seeded per process, and lists are not stored).
+uint64_t Fingerprint(const PartnerRow& row) {
+  uint64_t h = absl::HashOf(row.as_of_micros, row.partners.size());
+  for (const Partner& p : row.partners) h = absl::HashOf(h, p.dense_id, p.weight);
+  return h;
+}
+
+}  // namespace
+
 absl::StatusOr<PartnerRow> CandidateListBuilder::PartnersOf(uint64_t source) const {
   if (config_.covisitation_weight == 0) return PartnerRow();  // not candidates
   return sources_.covisitation.FindPartners(source);
@@ -75,6 +88,7 @@ void CandidateListBuilder::Assemble(std::span<const float> content_query,
   list.exhausted = list.content_hits.size() < k && list.behaviour_hits.size() < k;
   const Gathered gathered = Gather(list, partners.partners);
   list.partners_as_of_micros = partners.as_of_micros;
+  list.partners_fingerprint = Fingerprint(partners);
   const std::vector<float> content =
       sources_.content_index.InnerProducts(content_query, gathered.ids);
   list.members.clear();
@@ -126,6 +140,7 @@ std::optional<CandidateList> CandidateListBuilder::PatchPartners(
   }
   CandidateList list = old;
   list.partners_as_of_micros = partners.as_of_micros;
+  list.partners_fingerprint = Fingerprint(partners);
   for (CandidateMember& m : list.members) {
     if (auto it = weight.find(m.dense_id); it != weight.end()) m.partner_weight = it->second;
   }
@@ -136,6 +151,24 @@ absl::StatusOr<CandidateList> CandidateListBuilder::Refresh(const CandidateList&
                                                             std::span<const float> content_query,
                                                             bool* patched) const {
   ASSIGN_OR_RETURN(const PartnerRow partners, PartnersOf(old.source));
+  return RefreshWith(old, content_query, partners, patched);
+}
+
+absl::StatusOr<std::shared_ptr<const CandidateList>> CandidateListBuilder::WithCurrentPartners(
+    std::shared_ptr<const CandidateList> cached, std::span<const float> content_query,
+    bool* refreshed) const {
+  *refreshed = false;
+  if (config_.covisitation_weight == 0) return cached;
+  ASSIGN_OR_RETURN(const PartnerRow partners, PartnersOf(cached->source));
+  if (Fingerprint(partners) == cached->partners_fingerprint) return cached;
+  *refreshed = true;
+  return std::make_shared<const CandidateList>(
+      RefreshWith(*cached, content_query, partners, nullptr));
+}
+
+CandidateList CandidateListBuilder::RefreshWith(const CandidateList& old,
+                                                std::span<const float> content_query,
+                                                const PartnerRow& partners, bool* patched) const {
   std::optional<CandidateList> weights_only = PatchPartners(old, content_query, partners);
   if (patched != nullptr) *patched = weights_only.has_value();
   if (weights_only) return *std::move(weights_only);

@@ -24,6 +24,7 @@
 #define HEADLINER_RANK_CANDIDATE_LIST_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -50,8 +51,10 @@ struct CandidateList {
 
   uint64_t source = 0;
   std::vector<CandidateMember> members;  // grouped: a group's members are adjacent
-  // The time the members' partner weights are at (PartnerRow::as_of_micros).
+  // The time the members' partner weights are at (PartnerRow::as_of_micros), and a fingerprint
+  // of the partner row they come from (CandidateListBuilder::WithCurrentPartners).
   int64_t partners_as_of_micros = 0;
+  uint64_t partners_fingerprint = 0;
   uint32_t groups = 0;
   int k = 0;              // neighbours asked of each index
   bool exhausted = true;  // no index had more than k to give: a wider list finds nothing new
@@ -82,6 +85,13 @@ class CandidateListBuilder {
   absl::StatusOr<CandidateList> Refresh(const CandidateList& old,
                                         std::span<const float> content_query,
                                         bool* patched = nullptr) const;
+  // `cached` (a list Build or Refresh made without a filter) as a request should see it: itself
+  // while the source's co-visitation partners are those it was built with (one row read), else
+  // Refresh of it, with `*refreshed` set. A request so sees a co-click as soon as it is applied,
+  // however far behind the background refresher is.
+  absl::StatusOr<std::shared_ptr<const CandidateList>> WithCurrentPartners(
+      std::shared_ptr<const CandidateList> cached, std::span<const float> content_query,
+      bool* refreshed) const;
   // The width of a list built for a request without filters (ranking.candidate_pool).
   int pool() const { return config_.candidate_pool; }
 
@@ -95,6 +105,9 @@ class CandidateListBuilder {
               CandidateList& list) const;
   // The source's co-visitation partners (none when they are not candidates).
   absl::StatusOr<PartnerRow> PartnersOf(uint64_t source) const;
+  // Refresh with the partners already read.
+  CandidateList RefreshWith(const CandidateList& old, std::span<const float> content_query,
+                            const PartnerRow& partners, bool* patched) const;
   // The list's hits and `partners`, once each, the source left out.
   Gathered Gather(const CandidateList& list, const std::vector<Partner>& partners) const;
   // Gathers, groups and fills `list` (whose source, k and hits are set).

@@ -75,8 +75,14 @@ absl::StatusOr<std::shared_ptr<const CandidateList>> Ranker::ListOf(uint64_t sou
                                                                     int k, int* built) const {
   uint64_t round = 0;
   if (cache_ != nullptr) {
-    if (std::shared_ptr<const CandidateList> cached = cache_->Find(source, k)) return cached;
     round = cache_->round();
+    if (std::shared_ptr<const CandidateList> cached = cache_->Find(source, k)) {
+      bool refreshed = false;
+      ASSIGN_OR_RETURN(std::shared_ptr<const CandidateList> current,
+                       builder_.WithCurrentPartners(std::move(cached), query, &refreshed));
+      if (refreshed) cache_->Put(current, round);
+      return current;
+    }
   }
   ASSIGN_OR_RETURN(CandidateList fresh, builder_.Build(source, query, k));
   ++*built;

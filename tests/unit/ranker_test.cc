@@ -184,6 +184,20 @@ TEST_F(RankerTest, CoVisitationDividesAgedPairWeightsByClicksAgedAlike) {
   EXPECT_NEAR(r.items[0].reasons[2].value, 1.0 / 3, 1e-6);
 }
 
+TEST_F(RankerTest, ACachedListShowsACoClickAsSoonAsItIsAppliedWithoutARefresher) {
+  Load();
+  CandidateListCache cache(1000, ranking_.candidate_pool);
+  ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_, &cache);
+  EXPECT_NE(Ids(Rank("apple"))[0], "fifa");  // the list is cached now, without partners
+  for (const char* id : {"apple", "fifa"}) {
+    auto r = applier().ApplyClick(testing::MakeClick(std::string("e-") + id, "s1", id, kNow));
+    ASSERT_TRUE(r.ok() && r->kind == EventOutcome::Kind::kApplied);
+  }
+  // Nothing refreshes the cache here: the request itself sees the source's partners changed.
+  EXPECT_EQ(Ids(Rank("apple"))[0], "fifa");
+  EXPECT_EQ(Ids(Rank("apple"))[0], "fifa");  // and the refreshed list was cached
+}
+
 TEST_F(RankerTest, WhatTheReaderJustReadIsNotRecommended) {
   Load();
   ranker_ = std::make_unique<Ranker>(engine_->sources(), ranking_);
