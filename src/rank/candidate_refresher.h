@@ -23,8 +23,10 @@
 // the rest waits for the next round, so a click burst cannot take a core from serving. Stats says
 // how long the last round took and how many articles wait. Each round also spends up to `delay`
 // building the lists of articles not yet cached, newest first, without sleeping between rounds
-// while some remain (one core, until the cache is full): after a start every list becomes ready
-// without a request having to build it, and changes are still handled every `delay`.
+// while some remain and nothing changes (one core, until the cache is full): after a start every
+// list becomes ready without a request having to build it. While changes are pending (ingestion
+// catching up) warming gets `delay` / 4 a round and the loop sleeps between rounds, leaving the
+// cores to the apply path.
 //
 // Thread safety: Notify, RefreshNow and Stats may be called from any thread. `mu_` guards the
 // pending changes and the stats; the rebuilds run on the refresher's thread (or the RefreshNow
@@ -116,9 +118,10 @@ class CandidateRefresher {
     uint64_t searched = 0;
   };
   void Loop();
-  // With `warm`, builds uncached lists for up to `delay_`; then handles the pending changes:
-  // all content changes, and click changes for up to `click_budget` (the rest stays pending).
-  // Returns whether lists remain to warm.
+  // With `warm`, builds uncached lists for up to `delay_` (a quarter of it when changes are
+  // pending); then handles the pending changes: all content changes, and click changes for up to
+  // `click_budget` (the rest stays pending). Returns whether to warm again at once: lists remain
+  // to warm and no change was pending.
   bool Round(bool warm, absl::Duration click_budget);
   // Refreshes the lists of click-changed articles (`work`'s), the waiting searches that became
   // due (with `all_due`, all of them) first, then oldest first, until `until`; leaves in `work`
