@@ -26,11 +26,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bare_consumer.h"
 #include "cli/event_publisher.h"
 #include "grpcpp/create_channel.h"
 #include "headliner/v1/admin.grpc.pb.h"
 #include "headliner/v1/related.grpc.pb.h"
-#include "kafka/kafka_client_config.h"
 #include "load/latency_histogram.h"
 #include "sample/click_simulator.h"
 #include "sample/sample_catalog.h"
@@ -101,32 +101,6 @@ int64_t ProduceCatchUp(EventPublisher& publisher, const Topics& topics,
     }
   }
   return produced;
-}
-
-// Seconds a bare consumer takes to read `total` messages of `topics` from the start.
-double FloorSeconds(const std::string& brokers, const Topics& topics, int64_t total) {
-  std::unique_ptr<RdKafka::Conf> conf =
-      *MakeKafkaConf(brokers, {{"group.id", "bench-floor"}, {"enable.auto.commit", "false"}}, {});
-  std::string error;
-  std::unique_ptr<RdKafka::KafkaConsumer> c(RdKafka::KafkaConsumer::create(conf.get(), error));
-  std::vector<RdKafka::TopicPartition*> parts;
-  for (const std::string& t : {topics.articles, topics.clicks}) {
-    for (int p = 0; p < 3; ++p) {
-      parts.push_back(RdKafka::TopicPartition::create(t, p, RdKafka::Topic::OFFSET_BEGINNING));
-    }
-  }
-  c->assign(parts);
-  RdKafka::TopicPartition::destroy(parts);
-  int64_t n = 0;
-  absl::Time first;
-  while (n < total) {
-    std::unique_ptr<RdKafka::Message> m(c->consume(1000));
-    if (m->err() != RdKafka::ERR_NO_ERROR) continue;
-    if (n++ == 0) first = absl::Now();
-  }
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - first);
-  c->close();
-  return seconds;
 }
 
 // Events the server has handled (applied, ignored or rejected), from its Stats RPC.
@@ -363,7 +337,8 @@ int Run() {
   const int64_t total = static_cast<int64_t>(catalog.size()) + clicks;
   std::printf("produced %zu articles + %lld clicks\n", catalog.size(),
               static_cast<long long>(clicks));
-  const double floor_s = FloorSeconds(brokers, topics, total);
+  const double floor_s =
+      bench::BareConsumerSeconds(brokers, {topics.articles, topics.clicks}, total);
 
   Config config;
   config.data_dir = absl::GetFlag(FLAGS_scratch);

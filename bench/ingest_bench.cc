@@ -11,6 +11,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "bare_consumer.h"
 #include "cli/event_publisher.h"
 #include "engine/engine.h"
 #include "kafka/kafka_client_config.h"
@@ -30,41 +31,6 @@ namespace {
 double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v[static_cast<size_t>(p * (v.size() - 1))];
-}
-
-std::unique_ptr<RdKafka::KafkaConsumer> BareConsumer(const std::string& brokers,
-                                                     const std::vector<std::string>& topics) {
-  std::unique_ptr<RdKafka::Conf> conf = *MakeKafkaConf(
-      brokers,
-      {{"group.id", "bench-floor"}, {"enable.auto.commit", "false"}, {"fetch.wait.max.ms", "100"}},
-      {});
-  std::string error;
-  std::unique_ptr<RdKafka::KafkaConsumer> c(RdKafka::KafkaConsumer::create(conf.get(), error));
-  std::vector<RdKafka::TopicPartition*> parts;
-  for (const std::string& t : topics) {
-    for (int p = 0; p < 3; ++p) {
-      parts.push_back(RdKafka::TopicPartition::create(t, p, RdKafka::Topic::OFFSET_BEGINNING));
-    }
-  }
-  c->assign(parts);
-  RdKafka::TopicPartition::destroy(parts);
-  return c;
-}
-
-// Seconds from the first message to the last of `total`.
-double FloorSeconds(const std::string& brokers, const std::vector<std::string>& topics,
-                    size_t total) {
-  auto c = BareConsumer(brokers, topics);
-  size_t n = 0;
-  absl::Time first;
-  while (n < total) {
-    std::unique_ptr<RdKafka::Message> m(c->consume(1000));
-    if (m->err() != RdKafka::ERR_NO_ERROR) continue;
-    if (n++ == 0) first = absl::Now();
-  }
-  const double s = absl::ToDoubleSeconds(absl::Now() - first);
-  c->close();
-  return s;
 }
 
 int Run() {
@@ -99,7 +65,8 @@ int Run() {
   std::printf("produced %zu articles + %zu clicks to %s\n", catalog.size(), clicks.size(),
               brokers.c_str());
 
-  const double floor_s = FloorSeconds(brokers, {articles_topic, clicks_topic}, total);
+  const double floor_s = bench::BareConsumerSeconds(brokers, {articles_topic, clicks_topic},
+                                                    static_cast<int64_t>(total));
 
   const std::string dir = absl::GetFlag(FLAGS_scratch);
   std::filesystem::remove_all(dir);
@@ -130,7 +97,7 @@ int Run() {
               floor_rate, ingest_rate / floor_rate);
 
   // Produce-to-visible, against produce-to-consume on a bare consumer.
-  auto floor_consumer = BareConsumer(brokers, {latency_topic});
+  auto floor_consumer = bench::BareConsumer(brokers, {latency_topic});
   std::vector<double> visible_ms, floor_ms;
   const int samples = absl::GetFlag(FLAGS_latency_samples);
   for (int i = 0; i < samples; ++i) {
