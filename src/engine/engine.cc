@@ -56,7 +56,8 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir
                    Database::Open((std::filesystem::path(data_dir) / "rocksdb").string(),
                                   DatabaseOptionsOf(config)));
   ASSIGN_OR_RETURN(std::unique_ptr<Tables> tables,
-                   Tables::Open(*database, config.encoder.dimension));
+                   Tables::Open(*database, config.encoder.dimension,
+                                static_cast<size_t>(config.storage.catalog_cache_mib) << 20));
   std::unique_ptr<Engine> engine(
       new Engine(data_dir, std::move(database), std::move(tables),
                  std::make_unique<VectorIndex>(config.encoder.dimension, config.index),

@@ -41,6 +41,7 @@ void ArticleMetadataTable::Set(uint64_t dense_id, int64_t published_micros,
                          uint64_t{Intern(language_codes_, language)} << 1 | (live ? 1 : 0);
   row.published_micros.store(published_micros, std::memory_order_relaxed);
   row.codes.store(codes, std::memory_order_release);
+  row.revision.store(row.revision.load(std::memory_order_relaxed) + 1, std::memory_order_release);
   if (dense_id >= end_id_.load(std::memory_order_relaxed)) {
     end_id_.store(dense_id + 1, std::memory_order_release);
   }
@@ -51,11 +52,22 @@ void ArticleMetadataTable::Find(std::span<const uint64_t> dense_ids,
   for (size_t i = 0; i < dense_ids.size() && i < out.size(); ++i) out[i] = Find(dense_ids[i]);
 }
 
-ArticleMetadata ArticleMetadataTable::Find(uint64_t dense_id) const {
-  if (dense_id >> 32 != 0) return {};
+const ArticleMetadataTable::Row* ArticleMetadataTable::FindRow(uint64_t dense_id) const {
+  if (dense_id >> 32 != 0) return nullptr;
   const Chunk* chunk = chunk_table_[dense_id >> kChunkBits].load(std::memory_order_acquire);
-  if (chunk == nullptr) return {};
-  const Row& row = (*chunk)[dense_id & (kChunkRows - 1)];
+  if (chunk == nullptr) return nullptr;
+  return &(*chunk)[dense_id & (kChunkRows - 1)];
+}
+
+uint32_t ArticleMetadataTable::Revision(uint64_t dense_id) const {
+  const Row* row = FindRow(dense_id);
+  return row == nullptr ? 0 : row->revision.load(std::memory_order_acquire);
+}
+
+ArticleMetadata ArticleMetadataTable::Find(uint64_t dense_id) const {
+  const Row* found = FindRow(dense_id);
+  if (found == nullptr) return {};
+  const Row& row = *found;
   const uint64_t codes = row.codes.load(std::memory_order_acquire);
   ArticleMetadata out;
   out.published_micros = row.published_micros.load(std::memory_order_relaxed);
@@ -66,7 +78,7 @@ ArticleMetadata ArticleMetadataTable::Find(uint64_t dense_id) const {
 }
 
 std::string ArticleMetadataTable::SectionName(uint32_t code) const {
-  MutexLock lock(&mu_);
+  ReaderMutexLock lock(&mu_);
   return code < section_names_.size() ? section_names_[code] : std::string();
 }
 

@@ -64,6 +64,11 @@ class ArticleMetadataTable {
   // The name of a section code ("" for an unknown code).
   std::string SectionName(uint32_t code) const;
 
+  // A number that changes every time the row of `dense_id` is set: a reader that saw the same
+  // revision before and after reading the article's catalog row knows no write committed in
+  // between that it missed (CatalogReadCache). 0 for an unknown id.
+  uint32_t Revision(uint64_t dense_id) const;
+
   // One past the highest dense id recorded (dense ids are allocated in order, newest last).
   uint64_t end_id() const { return end_id_.load(std::memory_order_acquire); }
 
@@ -73,8 +78,10 @@ class ArticleMetadataTable {
   static constexpr size_t kMaxChunks = size_t{1} << (32 - kChunkBits);
   struct Row {
     std::atomic<int64_t> published_micros{0};
-    std::atomic<uint64_t> codes{0};  // section << 32 | language << 1 | live
+    std::atomic<uint64_t> codes{0};     // section << 32 | language << 1 | live
+    std::atomic<uint32_t> revision{0};  // stored last, after the fields of the write it counts
   };
+  const Row* FindRow(uint64_t dense_id) const;
   using Chunk = std::array<Row, kChunkRows>;
 
   static uint32_t Intern(absl::flat_hash_map<std::string, uint32_t>& codes,

@@ -26,9 +26,10 @@ absl::StatusOr<v1::Article> ParseArticle(const std::string& bytes, uint64_t dens
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(Database& database) {
+absl::StatusOr<std::unique_ptr<ArticleStore>> ArticleStore::Open(Database& database,
+                                                                 size_t read_cache_bytes) {
   ASSIGN_OR_RETURN(uint64_t next, database.GetCounter(Column::kMeta, kNextDenseIdKey));
-  std::unique_ptr<ArticleStore> store(new ArticleStore(database, next));
+  std::unique_ptr<ArticleStore> store(new ArticleStore(database, next, read_cache_bytes));
   RETURN_IF_ERROR(store->LoadMetadata());
   return store;
 }
@@ -60,10 +61,12 @@ absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(
 }
 
 absl::StatusOr<std::optional<uint64_t>> ArticleStore::FindDenseId(const std::string& id) const {
+  if (std::optional<uint64_t> cached = read_cache_.FindDenseId(id)) return cached;
   ASSIGN_OR_RETURN(std::optional<std::string> dense, db_.Get(Column::kIds, id));
-  if (!dense) return std::nullopt;
+  if (!dense) return std::nullopt;  // not cached: the id may be created any time
   std::optional<uint64_t> dense_id = DecodeU64(*dense);
   if (!dense_id) return absl::DataLossError("id mapping of " + id + " is malformed");
+  read_cache_.PutDenseId(id, *dense_id);  // committed mappings never change
   return dense_id;
 }
 
@@ -77,22 +80,35 @@ absl::StatusOr<std::optional<v1::Article>> ArticleStore::FindByDenseId(uint64_t 
 
 absl::StatusOr<std::vector<std::optional<v1::Article>>> ArticleStore::FindByDenseIds(
     std::span<const uint64_t> dense_ids) const {
+  std::vector<std::optional<v1::Article>> out(dense_ids.size());
+  // Each revision is read before its row (catalog_read_cache.h); the rows not cached under it are
+  // read together.
+  std::vector<uint32_t> revisions(dense_ids.size());
+  std::vector<size_t> missed;
   std::vector<std::string> keys;
-  keys.reserve(dense_ids.size());
-  for (uint64_t id : dense_ids) keys.push_back(EncodeU64(id));
+  for (size_t i = 0; i < dense_ids.size(); ++i) {
+    revisions[i] = metadata_.Revision(dense_ids[i]);
+    if (revisions[i] != 0) out[i] = read_cache_.FindArticle(dense_ids[i], revisions[i]);
+    if (out[i]) continue;
+    missed.push_back(i);
+    keys.push_back(EncodeU64(dense_ids[i]));
+  }
+  if (missed.empty()) return out;
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
   db_.db().MultiGet(rocksdb::ReadOptions(), db_.handle(Column::kCatalog), slices.size(),
                     slices.data(), values.data(), statuses.data());
-  std::vector<std::optional<v1::Article>> out(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (statuses[i].IsNotFound()) continue;
-    if (!statuses[i].ok()) return FromRocks(statuses[i], "catalog multi-get");
+  for (size_t j = 0; j < missed.size(); ++j) {
+    const size_t i = missed[j];
+    if (statuses[j].IsNotFound()) continue;
+    if (!statuses[j].ok()) return FromRocks(statuses[j], "catalog multi-get");
     v1::Article article;
-    if (!article.ParseFromArray(values[i].data(), static_cast<int>(values[i].size()))) {
+    if (!article.ParseFromArray(values[j].data(), static_cast<int>(values[j].size()))) {
       return absl::DataLossError(absl::StrCat("catalog entry ", dense_ids[i], " does not parse"));
     }
+    // Revision 0: no metadata row (never committed as far as the table knows), not cached.
+    if (revisions[i] != 0) read_cache_.PutArticle(dense_ids[i], revisions[i], article);
     out[i] = std::move(article);
   }
   return out;

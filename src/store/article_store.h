@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "headliner/v1/article.pb.h"
 #include "store/article_metadata.h"
+#include "store/catalog_read_cache.h"
 #include "store/database.h"
 #include "store/staged_batch.h"
 
@@ -36,18 +37,21 @@ struct CatalogCounts {
 
 class ArticleStore {
  public:
-  // Reads the dense-id counter; `database` must outlive the store.
-  static absl::StatusOr<std::unique_ptr<ArticleStore>> Open(Database& database);
+  // Reads the dense-id counter; `database` must outlive the store. FindDenseId and
+  // FindByDenseIds keep what they read in a cache of `read_cache_bytes` (catalog_read_cache.h).
+  static absl::StatusOr<std::unique_ptr<ArticleStore>> Open(Database& database,
+                                                            size_t read_cache_bytes);
 
   // Lookups. An unknown id is an empty optional, not an error. With `pending`, staged writes
   // are visible.
   absl::StatusOr<std::optional<StoredArticle>> FindByExternalId(
       const std::string& id, StagedBatch* pending = nullptr) const;
-  // The dense id of external id `id` (one read, no parse).
+  // The dense id of external id `id` (one read, no parse; none once cached).
   absl::StatusOr<std::optional<uint64_t>> FindDenseId(const std::string& id) const;
   absl::StatusOr<std::optional<v1::Article>> FindByDenseId(uint64_t dense_id,
                                                            StagedBatch* pending = nullptr) const;
-  // One result per id, in order; missing ones are empty.
+  // One result per id, in order; missing ones are empty. Committed state only; articles read
+  // before are served from the read cache while no write changed them since.
   absl::StatusOr<std::vector<std::optional<v1::Article>>> FindByDenseIds(
       std::span<const uint64_t> dense_ids) const;
   absl::StatusOr<std::optional<std::vector<float>>> FindEmbedding(
@@ -71,6 +75,7 @@ class ArticleStore {
   // Every article's hot metadata, in memory (article_metadata.h): current as of the last
   // committed batch.
   const ArticleMetadataTable& metadata() const { return metadata_; }
+  CatalogReadCacheStats read_cache_stats() const { return read_cache_.stats(); }
 
   // --- Staging writes (single writer) ---
   // A new dense id, persisted by the batch that uses it.
@@ -87,8 +92,8 @@ class ArticleStore {
   void StageFrequencies(StagedBatch& batch, std::span<const uint32_t> buckets, int delta);
 
  private:
-  explicit ArticleStore(Database& database, uint64_t next_dense_id)
-      : db_(database), next_dense_id_(next_dense_id) {}
+  ArticleStore(Database& database, uint64_t next_dense_id, size_t read_cache_bytes)
+      : db_(database), next_dense_id_(next_dense_id), read_cache_(read_cache_bytes) {}
 
   // Fills metadata_ from the catalog (Open).
   absl::Status LoadMetadata();
@@ -96,6 +101,7 @@ class ArticleStore {
   Database& db_;
   uint64_t next_dense_id_;  // guarded by the single-writer contract
   ArticleMetadataTable metadata_;
+  const CatalogReadCache read_cache_;  // thread-safe itself
 };
 
 }  // namespace headliner

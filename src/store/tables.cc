@@ -6,8 +6,10 @@
 
 namespace headliner {
 
-absl::StatusOr<std::unique_ptr<Tables>> Tables::Open(Database& database, int behaviour_dimension) {
-  ASSIGN_OR_RETURN(std::unique_ptr<ArticleStore> articles, ArticleStore::Open(database));
+absl::StatusOr<std::unique_ptr<Tables>> Tables::Open(Database& database, int behaviour_dimension,
+                                                     size_t catalog_read_cache_bytes) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ArticleStore> articles,
+                   ArticleStore::Open(database, catalog_read_cache_bytes));
   ASSIGN_OR_RETURN(std::unique_ptr<IndexJournal> journal, IndexJournal::Open(database));
   std::unique_ptr<Tables> tables(
       new Tables(database, std::move(articles), std::move(journal), behaviour_dimension));

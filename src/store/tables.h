@@ -26,8 +26,10 @@ namespace headliner {
 class Tables {
  public:
   // `database` must outlive the tables; `behaviour_dimension` is the length of every behaviour
-  // vector.
-  static absl::StatusOr<std::unique_ptr<Tables>> Open(Database& database, int behaviour_dimension);
+  // vector; `catalog_read_cache_bytes` bounds the catalog rows requests keep in memory
+  // (store/catalog_read_cache.h).
+  static absl::StatusOr<std::unique_ptr<Tables>> Open(Database& database, int behaviour_dimension,
+                                                      size_t catalog_read_cache_bytes);
 
   Tables(const Tables&) = delete;
   Tables& operator=(const Tables&) = delete;

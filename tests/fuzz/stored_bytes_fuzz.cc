@@ -29,7 +29,7 @@ struct Fixture {
     DatabaseOptions options;
     options.min_free_bytes = 0;
     database = *Database::Open(dir, options);
-    tables = *Tables::Open(*database, kDimension);
+    tables = *Tables::Open(*database, kDimension, /*catalog_read_cache_bytes=*/1 << 20);
   }
   std::string dir;
   std::unique_ptr<Database> database;

@@ -37,6 +37,17 @@ TEST(ArticleMetadataTableTest, RowsAcrossChunksAndUnknownIds) {
 }
 
 // The ranker names the source's section (for its trending list) from the code in its row.
+TEST(ArticleMetadataTableTest, EverySetMovesTheRevisionOn) {
+  ArticleMetadataTable table;
+  EXPECT_EQ(table.Revision(5), 0u);  // unknown
+  table.Set(5, 100, "world", "en", true);
+  const uint32_t first = table.Revision(5);
+  EXPECT_NE(first, 0u);
+  table.Set(5, 100, "world", "en", true);  // the same fields again: still a write
+  EXPECT_NE(table.Revision(5), first);
+  EXPECT_EQ(table.Revision(6), 0u);
+}
+
 TEST(ArticleMetadataTableTest, SectionNamesRoundTripThroughTheirCodes) {
   ArticleMetadataTable table;
   table.Set(1, 0, "world", "en", true);

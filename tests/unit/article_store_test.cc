@@ -15,7 +15,7 @@ class ArticleStoreTest : public ::testing::Test {
     auto db = Database::Open(dir_.path(), DatabaseOptions{});
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    auto store = ArticleStore::Open(*db_);
+    auto store = ArticleStore::Open(*db_, /*read_cache_bytes=*/1 << 20);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
   }
@@ -106,6 +106,47 @@ TEST_F(ArticleStoreTest, UnknownIdIsEmptyNotError) {
   auto many = store_->FindByDenseIds(std::vector<uint64_t>{99});
   ASSERT_TRUE(many.ok());
   EXPECT_FALSE((*many)[0].has_value());
+}
+
+TEST_F(ArticleStoreTest, CachedReadsShowEveryCommittedWriteAndNoAbandonedOne) {
+  Open();
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  const uint64_t a = Put(MakeArticle("a", "First", t));
+  auto headline = [&] {
+    auto found = store_->FindByDenseIds(std::vector<uint64_t>{a});
+    EXPECT_TRUE(found.ok() && (*found)[0].has_value());
+    return (*found)[0]->headline() + ((*found)[0]->deleted() ? " (deleted)" : "");
+  };
+  EXPECT_EQ(headline(), "First");
+  const uint64_t hits = store_->read_cache_stats().hits;
+  EXPECT_EQ(headline(), "First");
+  EXPECT_EQ(store_->read_cache_stats().hits, hits + 1);  // from memory the second time
+
+  Put(MakeArticle("a", "Rewritten", t));
+  EXPECT_EQ(headline(), "Rewritten");
+  {
+    StagedBatch abandoned(*db_);
+    v1::Article never = MakeArticle("a", "Never", t);
+    store_->StagePut(abandoned, a, never, nullptr, {});
+  }
+  EXPECT_EQ(headline(), "Rewritten");
+  v1::Article dead = MakeArticle("a", "Rewritten", t);
+  dead.set_deleted(true);
+  Put(dead, {});
+  EXPECT_EQ(headline(), "Rewritten (deleted)");
+}
+
+TEST_F(ArticleStoreTest, AnIdUnknownWhenAskedIsFoundOnceCreated) {
+  Open();
+  auto before = store_->FindDenseId("late");
+  ASSERT_TRUE(before.ok());
+  EXPECT_FALSE(before->has_value());
+  const uint64_t id = Put(MakeArticle("late", "Late", absl::FromUnixSeconds(1700000000)));
+  for (int i = 0; i < 2; ++i) {  // read, then cached
+    auto after = store_->FindDenseId("late");
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(*after, id);
+  }
 }
 
 TEST_F(ArticleStoreTest, FrequenciesAccumulateThroughMerges) {

@@ -24,7 +24,7 @@ static_assert(CanStageOffsets<OffsetStore>);
 static_assert(!CanStageOffsets<const OffsetStore>);
 
 TEST_F(TablesTest, OneSetOverOneDatabase) {
-  auto tables = Tables::Open(*db_, 8);
+  auto tables = Tables::Open(*db_, 8, /*catalog_read_cache_bytes=*/1 << 20);
   ASSERT_TRUE(tables.ok()) << tables.status();
   EXPECT_EQ(&(*tables)->database(), db_.get());
   EXPECT_EQ((*tables)->behaviour().dimension(), 8);
@@ -40,14 +40,14 @@ TEST_F(TablesTest, OneSetOverOneDatabase) {
 
 TEST_F(TablesTest, TheDenseIdCounterIsReadWhenOpened) {
   {
-    auto tables = Tables::Open(*db_, 8);
+    auto tables = Tables::Open(*db_, 8, /*catalog_read_cache_bytes=*/1 << 20);
     ASSERT_TRUE(tables.ok());
     Commit([&](StagedBatch& b) {
       (*tables)->articles().AllocateDenseId(b);
       (*tables)->articles().AllocateDenseId(b);
     });
   }
-  auto reopened = Tables::Open(*db_, 8);
+  auto reopened = Tables::Open(*db_, 8, /*catalog_read_cache_bytes=*/1 << 20);
   ASSERT_TRUE(reopened.ok());
   StagedBatch b(*db_);
   EXPECT_EQ((*reopened)->articles().AllocateDenseId(b), 2u);  // ids are never reused
