@@ -143,6 +143,11 @@ int Run() {
       std::printf("%-24s %5d %12.1f %12.1f %10.2f %10.3f %8.3f\n", variant.label.c_str(), round,
                   cpu / n * 1e6, wall / n * 1e6, static_cast<double>(items) / n,
                   static_cast<double>(filtered) / n, static_cast<double>(built) / n);
+      const CatalogReadCacheStats cache = (*engine)->tables().articles().read_cache_stats();
+      std::printf("%-24s catalog read cache: %.1f%% hits, %.1f MiB\n", "",
+                  100.0 * static_cast<double>(cache.hits) /
+                      static_cast<double>(std::max<uint64_t>(1, cache.hits + cache.misses)),
+                  static_cast<double>(cache.bytes) / (1 << 20));
       std::fflush(stdout);
     }
   }

@@ -244,6 +244,11 @@ std::vector<float> VectorIndex::InnerProducts(std::span<const float> query,
     main_scores = main_->NewDistanceComputer();
     main_scores->set_query(query.data());
   }
+  // Two passes: first every entry's codes are located and prefetched, then scored. The candidates
+  // are scattered over the segment, so each lookup and each code is a cache miss; located one
+  // after the other and scored in between, they were waited for one at a time.
+  std::vector<const uint8_t*> codes(ids.size(), nullptr);
+  const size_t code_size = main_ != nullptr ? main_->code_size() : 0;
   for (size_t i = 0; i < ids.size(); ++i) {
     if (auto it = delta_rows_.find(ids[i]); it != delta_rows_.end()) {
       out[i] = InnerProduct(query.data(), delta_->get_xb() + it->second * dimension_, dimension_);
@@ -252,8 +257,12 @@ std::vector<float> VectorIndex::InnerProducts(std::span<const float> query,
     if (main_ == nullptr) continue;
     std::optional<Label> label = main_->LabelOf(ids[i]);
     if (label && !masked_labels_.contains(*label)) {
-      out[i] = main_scores->distance_to_code(CodesLocked(*label));
+      codes[i] = CodesLocked(*label);
+      for (size_t line = 0; line < code_size; line += 64) __builtin_prefetch(codes[i] + line);
     }
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (codes[i] != nullptr) out[i] = main_scores->distance_to_code(codes[i]);
   }
   return out;
 }

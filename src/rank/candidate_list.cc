@@ -89,6 +89,7 @@ void CandidateListBuilder::Assemble(std::span<const float> content_query,
   const Gathered gathered = Gather(list, partners.partners);
   list.partners_as_of_micros = partners.as_of_micros;
   list.partners_fingerprint = Fingerprint(partners);
+  list.partners_revision = partners.revision;
   const std::vector<float> content =
       sources_.content_index.InnerProducts(content_query, gathered.ids);
   list.members.clear();
@@ -141,6 +142,7 @@ std::optional<CandidateList> CandidateListBuilder::PatchPartners(
   CandidateList list = old;
   list.partners_as_of_micros = partners.as_of_micros;
   list.partners_fingerprint = Fingerprint(partners);
+  list.partners_revision = partners.revision;
   for (CandidateMember& m : list.members) {
     if (auto it = weight.find(m.dense_id); it != weight.end()) m.partner_weight = it->second;
   }
@@ -159,6 +161,10 @@ absl::StatusOr<std::shared_ptr<const CandidateList>> CandidateListBuilder::WithC
     bool* refreshed) const {
   *refreshed = false;
   if (config_.covisitation_weight == 0) return cached;
+  if (cached->partners_revision != RowRevisions::kUnknown &&
+      sources_.covisitation.PartnersRevision(cached->source) == cached->partners_revision) {
+    return cached;  // no partner row committed since the list read it
+  }
   ASSIGN_OR_RETURN(const PartnerRow partners, PartnersOf(cached->source));
   if (Fingerprint(partners) == cached->partners_fingerprint) return cached;
   *refreshed = true;

@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "rank/rank_sources.h"
 #include "rank/ranking_config.h"
+#include "store/row_revisions.h"
 
 namespace headliner {
 
@@ -55,6 +56,9 @@ struct CandidateList {
   // of the partner row they come from (CandidateListBuilder::WithCurrentPartners).
   int64_t partners_as_of_micros = 0;
   uint64_t partners_fingerprint = 0;
+  // The partner row's revision when it was read (PartnerRow::revision): while the store's is the
+  // same, the partners are these and a request need not read the row.
+  uint64_t partners_revision = RowRevisions::kUnknown;
   uint32_t groups = 0;
   int k = 0;              // neighbours asked of each index
   bool exhausted = true;  // no index had more than k to give: a wider list finds nothing new

@@ -42,9 +42,9 @@ absl::StatusOr<RankResult> Ranker::Rank(const RankRequest& request) const {
   const RankSource source{*dense_id, metadata.SectionName(m.section)};
   // The query is the stored full-precision vector (the index may hold a quantised copy).
   if (!sources_.content_index.Contains(source.dense_id)) return Freshest(request);
-  ASSIGN_OR_RETURN(std::optional<std::vector<float>> query,
-                   sources_.articles.FindEmbedding(source.dense_id));
-  if (!query || IsZero(*query)) return Freshest(request);
+  ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<float>> query,
+                   sources_.articles.FindSourceEmbedding(source.dense_id));
+  if (query == nullptr || IsZero(*query)) return Freshest(request);
   return RankRelated(request, source, *query);
 }
 

@@ -124,6 +124,19 @@ absl::StatusOr<std::optional<std::vector<float>>> ArticleStore::FindEmbedding(
   return floats;
 }
 
+absl::StatusOr<std::shared_ptr<const std::vector<float>>> ArticleStore::FindSourceEmbedding(
+    uint64_t dense_id) const {
+  const uint32_t revision = metadata_.Revision(dense_id);  // before the row: see the cache
+  if (revision != 0) {
+    if (auto cached = read_cache_.FindEmbedding(dense_id, revision)) return cached;
+  }
+  ASSIGN_OR_RETURN(std::optional<std::vector<float>> embedding, FindEmbedding(dense_id));
+  if (!embedding) return nullptr;
+  auto shared = std::make_shared<const std::vector<float>>(*std::move(embedding));
+  if (revision != 0) read_cache_.PutEmbedding(dense_id, revision, shared);
+  return shared;
+}
+
 absl::Status ArticleStore::ForEachNewest(
     const std::function<absl::StatusOr<bool>(uint64_t dense_id, int64_t micros)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(

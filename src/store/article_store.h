@@ -56,6 +56,11 @@ class ArticleStore {
       std::span<const uint64_t> dense_ids) const;
   absl::StatusOr<std::optional<std::vector<float>>> FindEmbedding(
       uint64_t dense_id, StagedBatch* pending = nullptr) const;
+  // The same for a request's source: committed state, kept in the read cache while no write
+  // changed it since (the refresher's walk over every article uses FindEmbedding, so that it does
+  // not push the sources requests ask about out of the cache). Null when absent.
+  absl::StatusOr<std::shared_ptr<const std::vector<float>>> FindSourceEmbedding(
+      uint64_t dense_id) const;
 
   // Visits live articles from the newest `published_at` backwards until `visit` returns false
   // or an error, which is returned.

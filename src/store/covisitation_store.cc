@@ -95,11 +95,14 @@ absl::StatusOr<TrackedRow> CoVisitationStore::FindTracked(uint64_t a, StagedBatc
 }
 
 absl::StatusOr<PartnerRow> CoVisitationStore::FindPartners(uint64_t a, StagedBatch* pending) const {
+  // Before the row: a commit in between then shows as a newer revision, never as an older row.
+  const uint64_t revision = pending == nullptr ? PartnersRevision(a) : RowRevisions::kUnknown;
   ASSIGN_OR_RETURN(std::optional<std::string> v,
                    ReadThrough(db_, pending, Column::kPartners, EncodeU64(a)));
   ASSIGN_OR_RETURN(Row row, DecodeRow(v));
   PartnerRow out;
   out.as_of_micros = row.tracked.as_of_micros;
+  out.revision = revision;
   out.partners.reserve(row.partners);
   for (size_t i = 0; i < row.partners; ++i) {
     const TrackedPartner& t = row.tracked.tracked[i];
@@ -131,6 +134,7 @@ void CoVisitationStore::StagePartners(StagedBatch& batch, uint64_t a, const Trac
     Write(p + 8, tracked[i].error);
   }
   batch.Put(Column::kPartners, EncodeU64(a), value);
+  batch.OnCommit([this, a] { partner_revisions_.Advance(a); });
 }
 
 }  // namespace headliner

@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "store/database.h"
+#include "store/row_revisions.h"
 #include "store/staged_batch.h"
 
 namespace headliner {
@@ -39,6 +40,9 @@ struct Partner {
 struct PartnerRow {
   std::vector<Partner> partners;
   int64_t as_of_micros = 0;
+  // PartnersRevision(a) as it was before the row was read (committed reads only; kUnknown
+  // otherwise): while it is still current, the row is still this one.
+  uint64_t revision = RowRevisions::kUnknown;
 };
 
 // A partner as the apply path tracks it.
@@ -76,8 +80,13 @@ class CoVisitationStore {
   // entries being a's partners. Ids must be below 2^32.
   void StagePartners(StagedBatch& batch, uint64_t a, const TrackedRow& row, size_t partners);
 
+  // Moves on each time a's row commits (row_revisions.h): a request checks its candidate list's
+  // partners against it instead of reading the row.
+  uint64_t PartnersRevision(uint64_t a) const { return partner_revisions_.Find(a); }
+
  private:
   Database& db_;
+  RowRevisions partner_revisions_;  // thread-safe itself
 };
 
 }  // namespace headliner

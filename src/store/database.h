@@ -49,7 +49,7 @@ struct DatabaseOptions {
   // 0: none. A point read that hits it skips the index and data block search of the block cache.
   // It is keyed by table file, so a newer write of the key (in a memtable or a newer file) is
   // never shadowed by a cached older row.
-  size_t row_cache_bytes = 64 << 20;
+  size_t row_cache_bytes = 32 << 20;
   // Memtable size of each column family before it is flushed to an SST file.
   size_t write_buffer_bytes = 64 << 20;
   // Bound on the write-ahead log; 0 leaves it to RocksDB. A WAL file is deleted only once every

@@ -10,10 +10,10 @@ struct StorageConfig {
   // Shared block cache for SST reads.
   int block_cache_mib = 256;
   // Cache of rows read from SST files (see DatabaseOptions::row_cache_bytes); 0: none.
-  int row_cache_mib = 64;
+  int row_cache_mib = 32;
   // Catalog rows requests read (id mappings, the articles they show), parsed, in memory
   // (store/catalog_read_cache.h); 0: none.
-  int catalog_cache_mib = 16;
+  int catalog_cache_mib = 32;
   // Memtable size of each column family before it is flushed.
   int write_buffer_mib = 64;
   // Bound on the write-ahead log (see DatabaseOptions::max_wal_bytes); 0 leaves it to RocksDB,

@@ -136,6 +136,26 @@ TEST_F(ArticleStoreTest, CachedReadsShowEveryCommittedWriteAndNoAbandonedOne) {
   EXPECT_EQ(headline(), "Rewritten (deleted)");
 }
 
+TEST_F(ArticleStoreTest, ASourceEmbeddingIsServedFromMemoryUntilTheArticleIsRewritten) {
+  Open();
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  const uint64_t a = Put(MakeArticle("a", "First", t), {1, 0});
+  auto embedding = [&] {
+    auto found = store_->FindSourceEmbedding(a);
+    EXPECT_TRUE(found.ok() && *found != nullptr);
+    return **found;
+  };
+  EXPECT_EQ(embedding(), (std::vector<float>{1, 0}));
+  const uint64_t hits = store_->read_cache_stats().hits;
+  EXPECT_EQ(embedding(), (std::vector<float>{1, 0}));
+  EXPECT_EQ(store_->read_cache_stats().hits, hits + 1);
+  Put(MakeArticle("a", "First", t), {0, 1});
+  EXPECT_EQ(embedding(), (std::vector<float>{0, 1}));
+  auto unknown = store_->FindSourceEmbedding(a + 100);
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(*unknown, nullptr);
+}
+
 TEST_F(ArticleStoreTest, AnIdUnknownWhenAskedIsFoundOnceCreated) {
   Open();
   auto before = store_->FindDenseId("late");

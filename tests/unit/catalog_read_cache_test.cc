@@ -41,6 +41,15 @@ TEST(CatalogReadCacheTest, AnArticleIsServedOnlyUnderTheRevisionItWasReadAt) {
   EXPECT_FALSE(cache.FindArticle(4, 2));
 }
 
+TEST(CatalogReadCacheTest, AnEmbeddingIsServedOnlyUnderTheRevisionItWasReadAt) {
+  CatalogReadCache cache(1 << 20);
+  cache.PutEmbedding(3, 1, std::make_shared<const std::vector<float>>(std::vector<float>{1, 2}));
+  ASSERT_NE(cache.FindEmbedding(3, 1), nullptr);
+  EXPECT_EQ(*cache.FindEmbedding(3, 1), (std::vector<float>{1, 2}));
+  EXPECT_EQ(cache.FindEmbedding(3, 2), nullptr);
+  EXPECT_EQ(cache.FindEmbedding(4, 1), nullptr);
+}
+
 TEST(CatalogReadCacheTest, StaysWithinItsCapacity) {
   constexpr size_t kCapacity = 64 << 10;
   CatalogReadCache cache(kCapacity);

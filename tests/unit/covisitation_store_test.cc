@@ -26,6 +26,24 @@ TEST_F(CoVisitationStoreTest, WeightsAreTheLowerBoundsOfOneArticlesRow) {
   EXPECT_EQ(store.FindPartners(1)->partners.front().weight, 0.5);
 }
 
+TEST_F(CoVisitationStoreTest, AReadRowCarriesTheRevisionACommittedWriteMovesOn) {
+  CoVisitationStore store(*db_);
+  const uint64_t before = store.PartnersRevision(1);
+  EXPECT_EQ(store.FindPartners(1)->revision, before);
+  {
+    StagedBatch abandoned(*db_);
+    store.StagePartners(abandoned, 1, {{{2, 1, 0}}, 10}, 1);
+    // Read through the batch: not committed state, so no revision vouches for it.
+    EXPECT_EQ(store.FindPartners(1, &abandoned)->revision, RowRevisions::kUnknown);
+  }
+  EXPECT_EQ(store.PartnersRevision(1), before);  // never committed
+  Commit([&](StagedBatch& b) { store.StagePartners(b, 1, {{{2, 1, 0}}, 10}, 1); });
+  const uint64_t after = store.PartnersRevision(1);
+  EXPECT_NE(after, before);
+  EXPECT_EQ(store.FindPartners(1)->revision, after);
+  EXPECT_EQ(store.PartnersRevision(2), before);  // another row: unchanged
+}
+
 TEST_F(CoVisitationStoreTest, RowsRoundTripInOrderAndDurably) {
   CoVisitationStore store(*db_);
   // Values a float32 holds exactly.
