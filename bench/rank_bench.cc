@@ -118,14 +118,8 @@ int Run() {
       auto run = [&](size_t n) {
         for (size_t i = 0; i < n; ++i) {
           const v1::GetRelatedRequest& r = (*requests)[i % requests->size()];
-          RankRequest rank;
-          rank.article_id = r.article_id();
-          rank.limit = EffectiveLimit(r, config.ranking);
-          rank.filter = ToArticleFilter(r.filter());
-          rank.session_id = r.session_id();
-          rank.user_id = r.user_id();
-          rank.now = absl::Now();
-          absl::StatusOr<RankResult> result = ranker.Rank(rank);
+          absl::StatusOr<RankResult> result =
+              ranker.Rank(ToRankRequest(r, config.ranking, absl::Now()));
           if (!result.ok()) continue;
           items += result->items.size();
           filtered += result->filtered_search ? 1 : 0;

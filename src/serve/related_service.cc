@@ -43,14 +43,7 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
     return ToGrpcStatus(s);
   }
   const absl::Time now = absl::Now();
-  RankRequest rank;
-  rank.article_id = request.article_id();
-  rank.limit = EffectiveLimit(request, config_.ranking);
-  rank.filter = ToArticleFilter(request.filter());
-  rank.explain = request.explain();
-  rank.user_id = request.user_id();
-  rank.session_id = request.session_id();
-  rank.now = now;
+  RankRequest rank = ToRankRequest(request, config_.ranking, now);
   // A call without a deadline still gets one, so that no request can hold a thread forever.
   const auto deadline = context.deadline();
   rank.deadline = deadline == std::chrono::system_clock::time_point::max()

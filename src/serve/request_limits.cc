@@ -77,4 +77,17 @@ int EffectiveLimit(const v1::GetRelatedRequest& r, const RankingConfig& config) 
   return r.limit() == 0 ? config.default_limit : r.limit();
 }
 
+RankRequest ToRankRequest(const v1::GetRelatedRequest& request, const RankingConfig& config,
+                          absl::Time now) {
+  RankRequest rank;
+  rank.article_id = request.article_id();
+  rank.limit = EffectiveLimit(request, config);
+  rank.filter = ToArticleFilter(request.filter());
+  rank.explain = request.explain();
+  rank.user_id = request.user_id();
+  rank.session_id = request.session_id();
+  rank.now = now;
+  return rank;
+}
+
 }  // namespace headliner

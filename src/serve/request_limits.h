@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "headliner/v1/limits.h"
 #include "headliner/v1/related.pb.h"
+#include "rank/rank_request.h"
 #include "rank/ranking_config.h"
 #include "rank/request_filter.h"
 
@@ -19,6 +20,10 @@ ArticleFilter ToArticleFilter(const v1::Filter& filter);
 
 // The effective limit: the config default for 0.
 int EffectiveLimit(const v1::GetRelatedRequest& request, const RankingConfig& config);
+
+// The rank request of a validated GetRelated received at `now`, without a deadline (the caller's).
+RankRequest ToRankRequest(const v1::GetRelatedRequest& request, const RankingConfig& config,
+                          absl::Time now);
 
 }  // namespace headliner
 

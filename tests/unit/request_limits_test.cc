@@ -53,5 +53,25 @@ TEST(RequestLimitsTest, FilterTranslation) {
   EXPECT_EQ(*filter.max_age, absl::Hours(1));
 }
 
+TEST(RequestLimitsTest, RankRequestCarriesEveryFieldAndTheDefaultLimit) {
+  v1::GetRelatedRequest r;
+  r.set_article_id("a");
+  r.set_session_id("s");
+  r.set_user_id("u");
+  r.set_explain(true);
+  r.mutable_filter()->add_sections("world");
+  RankingConfig config;
+  config.default_limit = 7;
+  const absl::Time now = absl::FromUnixSeconds(1700000000);
+  const RankRequest rank = ToRankRequest(r, config, now);
+  EXPECT_EQ(rank.article_id, "a");
+  EXPECT_EQ(rank.session_id, "s");
+  EXPECT_EQ(rank.user_id, "u");
+  EXPECT_TRUE(rank.explain);
+  EXPECT_EQ(rank.limit, 7);
+  EXPECT_TRUE(rank.filter.sections.contains("world"));
+  EXPECT_EQ(rank.now, now);
+}
+
 }  // namespace
 }  // namespace headliner
