@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <utility>
 
 #include "absl/random/random.h"
 #include "absl/strings/escaping.h"
@@ -58,13 +59,15 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
     }
   }
 
+  // The result is not used after this, so its strings move into the response.
   for (RankedArticle& ranked : result->items) {
     v1::RelatedItem* item = response.add_items();
-    item->set_article_id(ranked.article.id());
-    item->set_headline(ranked.article.headline());
-    item->set_url(ranked.article.url());
-    item->set_section(ranked.article.section());
-    *item->mutable_published_at() = ranked.article.published_at();
+    v1::Article& article = ranked.article;
+    item->set_article_id(std::move(*article.mutable_id()));
+    item->set_headline(std::move(*article.mutable_headline()));
+    item->set_url(std::move(*article.mutable_url()));
+    item->set_section(std::move(*article.mutable_section()));
+    item->mutable_published_at()->Swap(article.mutable_published_at());
     item->set_score(ranked.score);
     for (const FeatureContribution& f : ranked.reasons) {
       v1::Reason* reason = item->add_reasons();

@@ -96,6 +96,11 @@ TEST_F(GrpcServiceTest, UpsertThenRelatedWithTokenAndVariant) {
   ASSERT_TRUE(Related(req, resp).ok());
   ASSERT_GE(resp.items_size(), 1);
   EXPECT_EQ(resp.items(0).article_id(), "jp2");
+  // Every field of the shown article, as upserted (the service moves them out of the result).
+  EXPECT_EQ(resp.items(0).headline(), "Pakistan and Japan sign industrial cooperation pact");
+  EXPECT_EQ(resp.items(0).url(), "https://news.example.com/jp2");
+  EXPECT_EQ(resp.items(0).section(), "world");
+  EXPECT_GT(resp.items(0).published_at().seconds(), 0);
   EXPECT_FALSE(resp.fallback());
   EXPECT_EQ(resp.variant(), "default");
   EXPECT_FALSE(resp.items(0).reasons().empty());
