@@ -95,9 +95,9 @@ void Engine::ServeRanking(const RankingConfig& ranking) {
       static_cast<size_t>(ranking.candidate_cache_size), ranking.candidate_pool,
       static_cast<size_t>(ranking.filtered_list_cache_size), ranking.filtered_list_ttl);
   ranker_ = std::make_unique<Ranker>(sources_, ranking, candidate_cache_.get());
-  refresher_ = std::make_unique<CandidateRefresher>(ranker_->builder(), sources_, *candidate_cache_,
-                                                    ranking.candidate_refresh_delay,
-                                                    ranking.list_search_max_age);
+  refresher_ = std::make_unique<CandidateRefresher>(
+      ranker_->builder(), sources_, *candidate_cache_, ranking.candidate_refresh_delay,
+      ranking.list_search_max_age, ranking.refresh_partner_changes);
   applier_->SetChangeListener([this](const ChangedArticles& changed) {
     refresher_->Notify(changed);
     if (!background_started_.load(std::memory_order_acquire)) refresher_->RefreshNow();

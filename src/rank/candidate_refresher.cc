@@ -134,17 +134,21 @@ void CandidateRefresher::RefreshClicked(Pending& work, const absl::flat_hash_set
 
 void CandidateRefresher::RefreshAfterClicks(uint64_t source, uint8_t what, bool search_due,
                                             RoundCounts& counts) {
-  const std::optional<std::vector<float>> query = QueryOrErase(source);
-  if (!query) return;
   const absl::Time now = absl::Now();
-  std::optional<absl::Time> next_due;  // the earliest a waiting search is due
+  const bool partners = (what & kPartners) != 0 && refresh_partner_changes_;
+  std::optional<absl::Time> next_due;       // the earliest a waiting search is due
+  std::optional<std::vector<float>> query;  // read once, when a list needs work
   for (bool wide : {false, true}) {
     std::shared_ptr<const CandidateList> old = cache_.Peek(source, wide);
     if (old == nullptr) continue;
     const absl::Time due = old->searched + search_max_age_;
     const bool search = search_due || due <= now;
     if (!search) next_due = std::min(next_due.value_or(due), due);
-    if (!search && (what & kPartners) == 0) continue;  // the search waits; nothing else changed
+    if (!search && !partners) continue;  // the search waits; nothing else to do now
+    if (!query) {
+      query = QueryOrErase(source);
+      if (!query) return;
+    }
     absl::StatusOr<CandidateList> list = RefreshList(*old, *query, search, counts);
     if (!list.ok()) {
       cache_.Erase(source);

@@ -73,12 +73,14 @@ class CandidateRefresher {
   // Everything referred to must outlive the refresher.
   CandidateRefresher(const CandidateListBuilder& builder, const RankSources& sources,
                      CandidateListCache& cache, absl::Duration delay,
-                     absl::Duration search_max_age = absl::ZeroDuration())
+                     absl::Duration search_max_age = absl::ZeroDuration(),
+                     bool refresh_partner_changes = true)
       : builder_(builder),
         sources_(sources),
         cache_(cache),
         delay_(delay),
-        search_max_age_(search_max_age) {}
+        search_max_age_(search_max_age),
+        refresh_partner_changes_(refresh_partner_changes) {}
   ~CandidateRefresher();  // stops the thread
 
   CandidateRefresher(const CandidateRefresher&) = delete;
@@ -148,6 +150,7 @@ class CandidateRefresher {
   CandidateListCache& cache_;
   const absl::Duration delay_;
   const absl::Duration search_max_age_;
+  const bool refresh_partner_changes_;  // ranking.refresh_partner_changes
 
   mutable Mutex mu_;
   Pending pending_ ABSL_GUARDED_BY(mu_);

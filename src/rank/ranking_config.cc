@@ -39,6 +39,7 @@ void DeclareRankingOptions(RankingConfig& c, OptionTable& table) {
       .Int("candidate_cache_size", c.candidate_cache_size, 0, 100000000)
       .Duration("candidate_refresh_delay", c.candidate_refresh_delay)
       .DurationOrZero("list_search_max_age", c.list_search_max_age)
+      .Bool("refresh_partner_changes", c.refresh_partner_changes)
       .Duration("filtered_list_ttl", c.filtered_list_ttl)
       .Int("filtered_list_cache_size", c.filtered_list_cache_size, 0, 100000000);
   table.Rule([&c] {

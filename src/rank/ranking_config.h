@@ -65,6 +65,12 @@ struct RankingConfig {
   // busy (rank/candidate_refresher.h); partner changes are applied within the refresh delay
   // whatever this is. 0 searches again after every change.
   absl::Duration list_search_max_age = absl::Seconds(30);
+  // Whether the refresher also applies co-visitation partner changes to cached lists in the
+  // background. A request applies them itself to the list it reads, when the source's partner
+  // row moved on since the list was built (CandidateListBuilder::WithCurrentPartners), so the
+  // background work only spares that request the regrouping. false leaves partner changes to the
+  // requests: the refresher then handles content changes, due searches and warming only.
+  bool refresh_partner_changes = true;
   // Lists built within a request's section, language or age filter (when the source's own list
   // cannot fill it) are kept this long for the next request of the same source and filter, up to
   // `filtered_list_cache_size` of them; nothing refreshes them, so this bounds their staleness.

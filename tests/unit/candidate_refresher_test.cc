@@ -198,6 +198,28 @@ TEST_F(CandidateRefresherTest, PartnerChangesRegroupTheKeptHitsWithoutSearching)
   EXPECT_EQ(Ranked(ranker, "a0"), Ranked(*uncached_, "a0"));
 }
 
+// With ranking.refresh_partner_changes off, the refresher leaves a partner change to the
+// requests: no background work for it, and the next request still ranks with the new partner.
+TEST_F(CandidateRefresherTest, PartnerChangesCanBeLeftToTheRequests) {
+  Load();
+  CandidateListCache cache(100, config_.ranking.candidate_pool);
+  Ranker ranker(engine_->sources(), config_.ranking, &cache);
+  CandidateRefresher refresher(ranker.builder(), engine_->sources(), cache, absl::Seconds(1),
+                               /*search_max_age=*/absl::Hours(1),
+                               /*refresh_partner_changes=*/false);
+  Ranked(ranker, "a0");
+  const uint64_t a0 = **engine_->tables().articles().FindDenseId("a0");
+  const std::shared_ptr<const CandidateList> before = cache.Peek(a0);
+  ClickTogether("a0", "a4", 5);
+  refresher.Notify({.content = {}, .partners = {a0}, .behaviour = {}});
+  refresher.RefreshNow();
+  EXPECT_EQ(refresher.Stats().rebuilt, 0u);
+  EXPECT_EQ(refresher.Stats().pending, 0u);
+  EXPECT_EQ(cache.Peek(a0), before);  // untouched in the background
+  EXPECT_EQ(Ranked(ranker, "a0"), Ranked(*uncached_, "a0"));
+  EXPECT_NE(cache.Peek(a0), before);  // the request refreshed it and kept the result
+}
+
 // After a click a list is searched again only once its last search is search_max_age old:
 // sooner, the search waits (counted) and is done when due, or in the first round with no new
 // change (the refresher is idle: nothing to save).
