@@ -6,8 +6,7 @@
 
 namespace headliner {
 
-ArticleMetadataTable::ArticleMetadataTable()
-    : chunk_table_(std::make_unique<std::atomic<Chunk*>[]>(kMaxChunks)) {
+ArticleMetadataTable::ArticleMetadataTable() {
   section_codes_.emplace("", 0);
   section_names_.emplace_back();
   language_codes_.emplace("", 0);
@@ -27,14 +26,7 @@ void ArticleMetadataTable::Set(uint64_t dense_id, int64_t published_micros,
                                const std::string& section, const std::string& language, bool live) {
   if (dense_id >> 32 != 0) return;
   MutexLock lock(&mu_);
-  std::atomic<Chunk*>& slot = chunk_table_[dense_id >> kChunkBits];
-  Chunk* chunk = slot.load(std::memory_order_relaxed);  // only writers store, under mu_
-  if (chunk == nullptr) {
-    chunks_.push_back(std::make_unique<Chunk>());
-    chunk = chunks_.back().get();
-    slot.store(chunk, std::memory_order_release);
-  }
-  Row& row = (*chunk)[dense_id & (kChunkRows - 1)];
+  Row& row = *rows_.Mutable(dense_id);
   const uint32_t section_code = Intern(section_codes_, section);
   if (section_code == section_names_.size()) section_names_.push_back(section);
   const uint64_t codes = uint64_t{section_code} << 32 |
@@ -52,20 +44,13 @@ void ArticleMetadataTable::Find(std::span<const uint64_t> dense_ids,
   for (size_t i = 0; i < dense_ids.size() && i < out.size(); ++i) out[i] = Find(dense_ids[i]);
 }
 
-const ArticleMetadataTable::Row* ArticleMetadataTable::FindRow(uint64_t dense_id) const {
-  if (dense_id >> 32 != 0) return nullptr;
-  const Chunk* chunk = chunk_table_[dense_id >> kChunkBits].load(std::memory_order_acquire);
-  if (chunk == nullptr) return nullptr;
-  return &(*chunk)[dense_id & (kChunkRows - 1)];
-}
-
 uint32_t ArticleMetadataTable::Revision(uint64_t dense_id) const {
-  const Row* row = FindRow(dense_id);
+  const Row* row = rows_.Find(dense_id);
   return row == nullptr ? 0 : row->revision.load(std::memory_order_acquire);
 }
 
 ArticleMetadata ArticleMetadataTable::Find(uint64_t dense_id) const {
-  const Row* found = FindRow(dense_id);
+  const Row* found = rows_.Find(dense_id);
   if (found == nullptr) return {};
   const Row& row = *found;
   const uint64_t codes = row.codes.load(std::memory_order_acquire);

@@ -30,6 +30,7 @@
 #include "absl/strings/string_view.h"
 #include "common/mutex.h"
 #include "headliner/v1/article.pb.h"
+#include "store/dense_id_table.h"
 
 namespace headliner {
 
@@ -73,25 +74,17 @@ class ArticleMetadataTable {
   uint64_t end_id() const { return end_id_.load(std::memory_order_acquire); }
 
  private:
-  static constexpr int kChunkBits = 16;
-  static constexpr size_t kChunkRows = size_t{1} << kChunkBits;
-  static constexpr size_t kMaxChunks = size_t{1} << (32 - kChunkBits);
   struct Row {
     std::atomic<int64_t> published_micros{0};
     std::atomic<uint64_t> codes{0};     // section << 32 | language << 1 | live
     std::atomic<uint32_t> revision{0};  // stored last, after the fields of the write it counts
   };
-  const Row* FindRow(uint64_t dense_id) const;
-  using Chunk = std::array<Row, kChunkRows>;
 
   static uint32_t Intern(absl::flat_hash_map<std::string, uint32_t>& codes,
                          const std::string& name);
 
-  mutable Mutex mu_;
-  // Chunk i holds the rows of dense ids [i * kChunkRows, (i + 1) * kChunkRows); null until the
-  // first of them is set. Allocated once (kMaxChunks pointers), owned by `chunks_`.
-  std::unique_ptr<std::atomic<Chunk*>[]> chunk_table_;
-  std::vector<std::unique_ptr<Chunk>> chunks_ ABSL_GUARDED_BY(mu_);
+  mutable Mutex mu_;  // serialises Set, guards the name codes
+  DenseIdTable<Row> rows_;
   std::atomic<uint64_t> end_id_{0};
   absl::flat_hash_map<std::string, uint32_t> section_codes_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> section_names_ ABSL_GUARDED_BY(mu_);  // by code

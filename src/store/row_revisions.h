@@ -7,18 +7,14 @@
 // not stored. Ids from 2^32 on have no revision of their own and always read as changed
 // (kUnknown), so no reader skips a read for them.
 //
-// Thread safety: any number of readers and writers. Reads take no lock: chunks never move once
-// allocated and are published with a release store; `mu_` serialises their allocation.
+// Thread safety: any number of readers and writers; reads take no lock (dense_id_table.h).
 #ifndef HEADLINER_STORE_ROW_REVISIONS_H_
 #define HEADLINER_STORE_ROW_REVISIONS_H_
 
-#include <array>
 #include <atomic>
 #include <cstdint>
-#include <memory>
-#include <vector>
 
-#include "common/mutex.h"
+#include "store/dense_id_table.h"
 
 namespace headliner {
 
@@ -27,7 +23,7 @@ class RowRevisions {
   // Never a recorded revision: what Find returns for ids it cannot track.
   static constexpr uint64_t kUnknown = UINT64_MAX;
 
-  RowRevisions();
+  RowRevisions() = default;
   RowRevisions(const RowRevisions&) = delete;
   RowRevisions& operator=(const RowRevisions&) = delete;
 
@@ -36,14 +32,7 @@ class RowRevisions {
   uint64_t Find(uint64_t dense_id) const;
 
  private:
-  static constexpr int kChunkBits = 16;
-  static constexpr size_t kChunkRows = size_t{1} << kChunkBits;
-  static constexpr size_t kMaxChunks = size_t{1} << (32 - kChunkBits);
-  using Chunk = std::array<std::atomic<uint32_t>, kChunkRows>;
-
-  mutable Mutex mu_;
-  std::unique_ptr<std::atomic<Chunk*>[]> chunk_table_;  // kMaxChunks slots, null until used
-  std::vector<std::unique_ptr<Chunk>> chunks_ ABSL_GUARDED_BY(mu_);
+  DenseIdTable<std::atomic<uint32_t>> revisions_;
 };
 
 }  // namespace headliner
