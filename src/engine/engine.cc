@@ -98,6 +98,7 @@ void Engine::ServeRanking(const RankingConfig& ranking) {
   refresher_ = std::make_unique<CandidateRefresher>(
       ranker_->builder(), sources_, *candidate_cache_, ranking.candidate_refresh_delay,
       ranking.list_search_max_age, ranking.refresh_partner_changes);
+  refresher_nice_ = ranking.refresher_nice;
   applier_->SetChangeListener([this](const ChangedArticles& changed) {
     refresher_->Notify(changed);
     if (!background_started_.load(std::memory_order_acquire)) refresher_->RefreshNow();
@@ -129,7 +130,7 @@ void Engine::StartBackgroundCompaction() {
   if (background_started_.exchange(true)) return;
   content_index_->StartBackgroundCompaction();
   behaviour_index_->StartBackgroundCompaction();
-  if (refresher_ != nullptr) refresher_->Start();
+  if (refresher_ != nullptr) refresher_->Start(refresher_nice_);
   if (snapshotter_ != nullptr) snapshotter_->Start();
 }
 

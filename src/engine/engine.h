@@ -106,6 +106,7 @@ class Engine {
   std::unique_ptr<CandidateListCache> candidate_cache_;
   std::unique_ptr<Ranker> ranker_;
   std::unique_ptr<CandidateRefresher> refresher_;  // uses ranker_'s builder
+  int refresher_nice_ = 0;                         // ranking.refresher_nice
   std::atomic<bool> background_started_{false};    // StartBackgroundCompaction was called
 };
 

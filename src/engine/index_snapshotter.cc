@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "common/background_thread.h"
 #include "common/status_macros.h"
 #include "index/index_snapshot.h"
 
@@ -103,7 +104,10 @@ absl::Status IndexSnapshotter::SnapshotNow() {
 }
 
 void IndexSnapshotter::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    SetCurrentThreadName("index-snapshot");
+    Loop();
+  });
 }
 
 void IndexSnapshotter::Loop() {

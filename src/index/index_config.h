@@ -27,6 +27,9 @@ struct IndexConfig {
   // whose vectors clicks keep moving, away from applying those clicks (BENCHMARKS.md). Meanwhile
   // changed vectors wait in the delta segment, searched exactly. 1: compact whenever due.
   double compaction_max_share = 0.25;
+  // The compaction thread's nice value (common/background_thread.h): under load it yields to
+  // the request and apply threads, which run at 0; on an idle core it runs at full speed.
+  int compaction_nice = 10;
   // Below this many vectors everything stays in the flat segment: exact and fast enough.
   int min_main_segment = 2000;
   // Store the main segment's vectors as 8-bit scalar-quantised codes (a quarter of the memory

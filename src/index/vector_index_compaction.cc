@@ -2,8 +2,10 @@
 // the background thread that does it when due (vector_index.h).
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <utility>
 
+#include "common/background_thread.h"
 #include "faiss/IndexHNSW.h"
 #include "index/main_segment.h"
 #include "index/vector_index.h"
@@ -182,7 +184,13 @@ void VectorIndex::KeepOnlyChangedInDeltaLocked() {
 
 void VectorIndex::StartBackgroundCompaction() {
   if (compaction_thread_.joinable()) return;
-  compaction_thread_ = std::thread([this] { CompactionLoop(); });
+  compaction_thread_ = std::thread([this] {
+    SetCurrentThreadName("index-compact");
+    if (absl::Status s = SetCurrentThreadNice(config_.compaction_nice); !s.ok()) {
+      std::fprintf(stderr, "index: compaction thread priority: %s\n", s.ToString().c_str());
+    }
+    CompactionLoop();
+  });
 }
 
 void VectorIndex::CompactionLoop() {

@@ -47,12 +47,19 @@ void DeclareKafkaOptions(KafkaConfig& c, OptionTable& table) {
       .Int("dead_letter_max_bytes", c.dead_letter_max_bytes, 0, 64 << 20)
       .Int("batch_max_events", c.batch_max_events, 1, 1000000)
       .Duration("batch_max_wait", c.batch_max_wait)
+      .DurationOrZero("batch_linger", c.batch_linger)
       .StringMap("properties", c.properties)
       .Env(kKafkaPropertyEnvPrefix)
       .StringMap("consumer_properties", c.consumer_properties)
       .Env(kKafkaConsumerPropertyEnvPrefix)
       .StringMap("producer_properties", c.producer_properties)
       .Env(kKafkaProducerPropertyEnvPrefix);
+  table.Rule([&c] {
+    if (c.batch_linger > c.batch_max_wait) {
+      return absl::InvalidArgumentError("kafka.batch_linger: must not exceed kafka.batch_max_wait");
+    }
+    return absl::OkStatus();
+  });
   // With brokers set, ingestion needs a group and two distinct topics.
   table.Rule([&c] {
     if (c.brokers.empty()) return absl::OkStatus();

@@ -1,9 +1,11 @@
 #include "kafka/kafka_ingestor.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/background_thread.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
 #include "kafka/kafka_client_config.h"
@@ -92,7 +94,10 @@ absl::StatusOr<std::unique_ptr<KafkaIngestor>> KafkaIngestor::Start(const KafkaC
                          k->config_, brokers, applier,
                          [raw = k.get()](const std::string& error) { raw->SetError(error); }));
   }
-  k->thread_ = std::thread([raw = k.get()] { raw->Run(); });
+  k->thread_ = std::thread([raw = k.get()] {
+    SetCurrentThreadName("kafka-apply");
+    raw->Run();
+  });
   return k;
 }
 
@@ -182,9 +187,16 @@ void KafkaIngestor::Run() {
     }
     RefreshWatermarks();
     if (dead_letters_ != nullptr) dead_letters_->Pump(absl::Now());
-    // With a batch pending, only take what is already fetched: when the local queue runs dry the
-    // batch is applied at once, so a lone event is not held back for batch_max_wait.
-    const int timeout_ms = batch.empty() ? 100 : 0;
+    // With a batch pending, only take what is already fetched once the batch is batch_linger
+    // old: when the local queue runs dry the batch is applied at once, so a lone event is not
+    // held back for batch_max_wait.
+    const absl::Duration linger_left =
+        batch.empty() ? absl::ZeroDuration() : batch.started + config_.batch_linger - absl::Now();
+    const int timeout_ms =
+        batch.empty()
+            ? 100
+            : static_cast<int>(std::clamp<int64_t>(
+                  absl::ToInt64Milliseconds(linger_left + absl::Microseconds(999)), 0, 100));
     std::unique_ptr<RdKafka::Message> message(consumer_->consume(timeout_ms));
     if (discard_batch_) {
       batch.Clear();
@@ -198,7 +210,7 @@ void KafkaIngestor::Run() {
         break;
       case RdKafka::ERR__TIMED_OUT:
       case RdKafka::ERR__PARTITION_EOF:
-        drained = true;
+        drained = batch.empty() || absl::Now() - batch.started >= config_.batch_linger;
         break;
       default:
         SetError(absl::StrCat(message->errstr(), " (", message->topic_name(), ")"));

@@ -34,10 +34,16 @@ std::vector<SearchHit> SearchIndex(const VectorIndex& index, std::span<const flo
 
 void CandidateListBuilder::Search(std::span<const float> content_query,
                                   const VectorIndex::IdFilter* within, CandidateList& list) const {
-  list.searched = absl::Now();
   if (config_.content_weight != 0) {
     list.content_hits = HitIds(SearchIndex(sources_.content_index, content_query, list.k, within));
   }
+  SearchBehaviour(within, list);
+}
+
+void CandidateListBuilder::SearchBehaviour(const VectorIndex::IdFilter* within,
+                                           CandidateList& list) const {
+  list.searched = absl::Now();
+  list.behaviour_hits.clear();
   if (config_.behaviour_weight == 0) return;
   if (std::optional<std::vector<float>> query = sources_.behaviour_index.Vector(list.source)) {
     list.behaviour_hits = HitIds(SearchIndex(sources_.behaviour_index, *query, list.k, within));
@@ -110,6 +116,18 @@ absl::StatusOr<CandidateList> CandidateListBuilder::Build(
     list.content_hits = {};
     list.behaviour_hits = {};
   }
+  return list;
+}
+
+absl::StatusOr<CandidateList> CandidateListBuilder::SearchBehaviourAgain(
+    const CandidateList& old, std::span<const float> content_query) const {
+  CandidateList list;
+  list.source = old.source;
+  list.k = old.k;
+  list.content_hits = old.content_hits;
+  SearchBehaviour(/*within=*/nullptr, list);
+  ASSIGN_OR_RETURN(const PartnerRow partners, PartnersOf(old.source));
+  Assemble(content_query, partners, list);
   return list;
 }
 

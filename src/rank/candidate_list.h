@@ -89,6 +89,13 @@ class CandidateListBuilder {
   absl::StatusOr<CandidateList> Refresh(const CandidateList& old,
                                         std::span<const float> content_query,
                                         bool* patched = nullptr) const;
+  // `old` (a list Build made without a filter) with its behaviour neighbours searched again, its
+  // kept content hits and the source's current partners: what Build gives when only clicks
+  // changed since `old` was built. Clicks move behaviour vectors and co-visitation pairs; the
+  // content neighbours change only with content, for which the refresher calls Build. About half
+  // the cost of Build (one index searched instead of two).
+  absl::StatusOr<CandidateList> SearchBehaviourAgain(const CandidateList& old,
+                                                     std::span<const float> content_query) const;
   // `cached` (a list Build or Refresh made without a filter) as a request should see it: itself
   // while the source's co-visitation partners are those it was built with (one row read), else
   // Refresh of it, with `*refreshed` set. A request so sees a co-click as soon as it is applied,
@@ -107,6 +114,8 @@ class CandidateListBuilder {
   // Fills list.content_hits and list.behaviour_hits by searching both indexes.
   void Search(std::span<const float> content_query, const VectorIndex::IdFilter* within,
               CandidateList& list) const;
+  // Fills list.behaviour_hits (none when the source has no behaviour vector) and list.searched.
+  void SearchBehaviour(const VectorIndex::IdFilter* within, CandidateList& list) const;
   // The source's co-visitation partners (none when they are not candidates).
   absl::StatusOr<PartnerRow> PartnersOf(uint64_t source) const;
   // Refresh with the partners already read.

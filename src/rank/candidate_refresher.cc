@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "common/background_thread.h"
 #include "common/status_macros.h"
 
 namespace headliner {
@@ -16,8 +17,14 @@ CandidateRefresher::~CandidateRefresher() {
   if (thread_.joinable()) thread_.join();
 }
 
-void CandidateRefresher::Start() {
-  thread_ = std::thread([this] { Loop(); });
+void CandidateRefresher::Start(int nice) {
+  thread_ = std::thread([this, nice] {
+    SetCurrentThreadName("list-refresher");
+    if (absl::Status s = SetCurrentThreadNice(nice); !s.ok()) {
+      std::fprintf(stderr, "refresher: thread priority: %s\n", s.ToString().c_str());
+    }
+    Loop();
+  });
 }
 
 void CandidateRefresher::Notify(const ChangedArticles& changed) {
@@ -164,9 +171,9 @@ absl::StatusOr<CandidateList> CandidateRefresher::RefreshList(const CandidateLis
                                                               bool search,
                                                               RoundCounts& counts) const {
   ++counts.rebuilt;
-  if (search) {
+  if (search) {  // only clicks changed the list since it was built: content is rebuilt apart
     ++counts.searched;
-    return builder_.Build(old.source, query, old.k);
+    return builder_.SearchBehaviourAgain(old, query);
   }
   bool patched = false;
   absl::StatusOr<CandidateList> list = builder_.Refresh(old, query, &patched);

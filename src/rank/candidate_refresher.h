@@ -87,8 +87,8 @@ class CandidateRefresher {
   CandidateRefresher& operator=(const CandidateRefresher&) = delete;
 
   // Starts the background thread (not started by the constructor, so that tests can drive
-  // rounds with RefreshNow).
-  void Start();
+  // rounds with RefreshNow), at nice value `nice` (ranking.refresher_nice).
+  void Start(int nice = 0);
   void Notify(const ChangedArticles& changed);
   // Runs a round over everything pending now (click changes for at most `click_budget`) and
   // returns when it is done.

@@ -38,6 +38,7 @@ void DeclareRankingOptions(RankingConfig& c, OptionTable& table) {
       .Int("max_limit", c.max_limit, 1, 1000)
       .Int("candidate_cache_size", c.candidate_cache_size, 0, 100000000)
       .Duration("candidate_refresh_delay", c.candidate_refresh_delay)
+      .Int("refresher_nice", c.refresher_nice, 0, 19)
       .DurationOrZero("list_search_max_age", c.list_search_max_age)
       .Bool("refresh_partner_changes", c.refresh_partner_changes)
       .Duration("filtered_list_ttl", c.filtered_list_ttl)

@@ -61,6 +61,10 @@ struct RankingConfig {
   // How long the refresher gathers changes before rebuilding the lists they touch: a change
   // reaches the served lists within this plus the rebuild time.
   absl::Duration candidate_refresh_delay = absl::Milliseconds(200);
+  // The refresher thread's nice value (common/background_thread.h): under load it yields to the
+  // request and apply threads, which run at 0, so a busy server serves first and refreshes with
+  // what is left; on an idle core it runs at full speed.
+  int refresher_nice = 10;
   // After clicks a cached list is searched again at most once per this while the refresher is
   // busy (rank/candidate_refresher.h); partner changes are applied within the refresh delay
   // whatever this is. 0 searches again after every change.

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "common/background_thread.h"
 #include "common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -67,7 +68,10 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
     std::fprintf(stderr,
                  "headliner: the disk is nearly full: serving read-only, ingestion paused until "
                  "storage.min_free_disk_mib is free\n");
-    s->storage_watcher_ = std::thread([raw = s.get()] { raw->WatchStorage(); });
+    s->storage_watcher_ = std::thread([raw = s.get()] {
+      SetCurrentThreadName("storage-watch");
+      raw->WatchStorage();
+    });
   }
   health->SetServingStatus(true);
   health->SetServingStatus(kRelatedServiceName, true);

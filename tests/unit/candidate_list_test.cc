@@ -118,6 +118,34 @@ TEST_F(CandidateListTest, RefreshAfterPartnerChangesGivesWhatABuildGives) {
   EXPECT_EQ(regrouped.content_hits, before.content_hits);
 }
 
+// After clicks only the behaviour index is searched again: the list is what a Build gives, with
+// the kept content hits. Content changes are the refresher's Build's, not this.
+TEST_F(CandidateListTest, SearchingBehaviourAgainAfterClicksGivesWhatABuildGives) {
+  Load();
+  const CandidateList before = Build();
+  EXPECT_TRUE(before.behaviour_hits.empty());
+  ClickTogether("a0", "a4", "s1");
+  ClickTogether("a0", "a5", "s2");
+  ClickTogether("a4", "a5", "s3");
+  absl::StatusOr<CandidateList> again =
+      engine_->ranker().builder().SearchBehaviourAgain(before, query_);
+  ASSERT_TRUE(again.ok()) << again.status();
+  const CandidateList built = Build();
+  EXPECT_FALSE(again->behaviour_hits.empty());
+  EXPECT_EQ(again->behaviour_hits, built.behaviour_hits);
+  EXPECT_EQ(again->content_hits, before.content_hits);
+  EXPECT_EQ(Members(*again), Members(built));
+  EXPECT_GE(again->searched, before.searched);
+
+  // A new article close to the source by content: Build finds it, the behaviour search does not.
+  MustApply(MakeArticle("a6", "Japan and Pakistan agree industrial cooperation", kNow));
+  absl::StatusOr<CandidateList> without =
+      engine_->ranker().builder().SearchBehaviourAgain(before, query_);
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_EQ(without->content_hits, before.content_hits);
+  EXPECT_NE(Build().content_hits, before.content_hits);
+}
+
 TEST_F(CandidateListTest, ListsSearchedWithinAFilterKeepNoHits) {
   Load();
   const VectorIndex::IdFilter all = [](uint64_t) { return true; };

@@ -87,6 +87,19 @@ TEST(ConfigTest, TrackedPartnersCannotBeFewerThanThePartnersRankingSees) {
   EXPECT_TRUE(ValidateConfig(c).ok());
 }
 
+TEST(ConfigTest, TheBatchLingerTakesZeroAndCannotExceedTheBatchMaxWait) {
+  Config c;
+  ASSERT_TRUE(ApplyYaml("kafka:\n  batch_linger: 0s\n", "test.yaml", c).ok());
+  EXPECT_EQ(c.kafka.batch_linger, absl::ZeroDuration());
+  EXPECT_TRUE(ValidateConfig(c).ok());
+  ASSERT_TRUE(
+      ApplyYaml("kafka:\n  batch_linger: 80ms\n  batch_max_wait: 40ms\n", "test.yaml", c).ok());
+  absl::Status s = ValidateConfig(c);
+  EXPECT_NE(s.message().find("kafka.batch_linger"), absl::string_view::npos) << s;
+  ASSERT_TRUE(ApplyYaml("kafka:\n  batch_max_wait: 80ms\n", "test.yaml", c).ok());
+  EXPECT_TRUE(ValidateConfig(c).ok());
+}
+
 TEST(ConfigTest, ApplySection) {
   Config c;
   ASSERT_TRUE(ApplyYaml("apply:\n  hot_rows_mib: 16\n", "test.yaml", c).ok());

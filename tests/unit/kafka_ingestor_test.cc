@@ -190,6 +190,41 @@ TEST_F(KafkaIngestorTest, ClicksWaitForTheArticlesTheyReferTo) {
   for (int i = 0; i < 50; ++i) EXPECT_EQ(ClicksOf("a" + std::to_string(i)), 4u);
 }
 
+// On a quiet stream the events that arrive within batch_linger share one batch (one commit),
+// and a lone event is not held longer than that.
+TEST_F(KafkaIngestorTest, EventsArrivingWithinTheLingerShareOneBatch) {
+  kafka_config_.batch_linger = absl::Seconds(2);
+  kafka_config_.batch_max_wait = absl::Seconds(2);
+  PublishArticle(MakeArticle("warm", "Fetched before the test starts", kT0));
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+  StartIngestor();
+  ASSERT_TRUE(WaitFor([&] { return Handled() == 1; }, absl::Seconds(30))) << Describe();
+  const uint64_t batches = ingestor_->Status().batches;
+
+  PublishArticle(MakeArticle("first", "First of the linger", kT0));
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+  const absl::Time first_sent = absl::Now();
+  absl::SleepFor(absl::Milliseconds(500));
+  EXPECT_EQ(Handled(), 1u) << "applied before the linger ended";
+  PublishArticle(MakeArticle("second", "Second of the linger", kT0));
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+  ASSERT_TRUE(WaitFor([&] { return Handled() == 3; }, absl::Seconds(30))) << Describe();
+  EXPECT_GE(absl::Now() - first_sent, absl::Milliseconds(1500));
+  EXPECT_EQ(ingestor_->Status().batches, batches + 1);
+}
+
+TEST_F(KafkaIngestorTest, WithoutALingerAnEventIsAppliedAsSoonAsTheQueueRunsDry) {
+  kafka_config_.batch_linger = absl::ZeroDuration();
+  kafka_config_.batch_max_wait = absl::Seconds(2);
+  StartIngestor();
+  ASSERT_TRUE(WaitFor([&] { return !ingestor_->Status().partitions.empty(); }, absl::Seconds(30)));
+  PublishArticle(MakeArticle("alone", "Applied at once", kT0));
+  ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+  const absl::Time sent = absl::Now();
+  ASSERT_TRUE(WaitFor([&] { return Handled() == 1; }, absl::Seconds(30))) << Describe();
+  EXPECT_LT(absl::Now() - sent, absl::Seconds(1));
+}
+
 TEST_F(KafkaIngestorTest, AnUnknownContentTypeIsRejectedNotDecodedAsProtobuf) {
   // A valid protobuf payload, labelled as something else: it must not be guessed at.
   Publish("articles", "x", MakeArticle("x", "Labelled as XML", kT0).SerializeAsString(),
