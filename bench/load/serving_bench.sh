@@ -40,6 +40,8 @@ export HEADLINER_ADDR=127.0.0.1:$PORT
 PIDS=()
 # shellcheck source=bench/load/stop_processes.sh
 source bench/load/stop_processes.sh
+# shellcheck source=bench/load/thread_cpu.sh
+source bench/load/thread_cpu.sh
 cleanup() { stop_processes "${PIDS[@]}"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
@@ -180,11 +182,13 @@ if [ "$LIVE_CLICKS" -gt 0 ]; then
   live_clicks start
   sleep 3
   t_a=$(server_ticks)
+  th_a=$(thread_ticks "${PIDS[0]}")
   sleep 10
   t_b=$(server_ticks)
+  th_b=$(thread_ticks "${PIDS[0]}")
   live_clicks stop
   echo "background: the server used $(cores "$t_a" "$t_b" 10) cores with $LIVE_CLICKS clicks/s" \
-    "streaming in and no requests"
+    "streaming in and no requests ($(top_threads "$th_a" "$th_b" 10 4))"
 fi
 clicks_before=$("$B/headliner-cli" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("clicks",0))')
 header=--header
@@ -195,18 +199,22 @@ row() {
   header=
   live_clicks start
   t_a=$(server_ticks)
+  th_a=$(thread_ticks "${PIDS[0]}")
   s_a=$(date +%s.%N)
   real=$("${GEN[@]}" --target "$HEADLINER_ADDR" "$@" --label "headliner ${ARTICLES} articles")
   t_b=$(server_ticks)
+  th_b=$(thread_ticks "${PIDS[0]}")
   s_b=$(date +%s.%N)
   live_clicks stop
   echo "$real"
-  python3 - "$floor" "$real" "$(cores "$t_a" "$t_b" "$(python3 -c "print($s_b - $s_a)")")" <<'PY'
+  secs=$(python3 -c "print($s_b - $s_a)")
+  python3 - "$floor" "$real" "$(cores "$t_a" "$t_b" "$secs")" <<'PY'
 import sys
 f = float(sys.argv[1].splitlines()[-1].split()[-8])  # QPS: 8th column from the right
 r = float(sys.argv[2].split()[-8])
 print(f"{'':28} {'':14} {100 * r / f:9.1f}% of the floor; the server used {sys.argv[3]} cores")
 PY
+  echo "$(printf '%44s' '')threads: $(top_threads "$th_a" "$th_b" "$secs")"
 }
 for c in $CONCURRENCY; do row --concurrency "$c"; done
 for r in $RATES; do row --mode open --rate "$r"; done

@@ -215,14 +215,14 @@ TEST_F(KafkaIngestorTest, EventsArrivingWithinTheLingerShareOneBatch) {
 
 TEST_F(KafkaIngestorTest, WithoutALingerAnEventIsAppliedAsSoonAsTheQueueRunsDry) {
   kafka_config_.batch_linger = absl::ZeroDuration();
-  kafka_config_.batch_max_wait = absl::Seconds(2);
+  kafka_config_.batch_max_wait = absl::Seconds(5);
   StartIngestor();
   ASSERT_TRUE(WaitFor([&] { return !ingestor_->Status().partitions.empty(); }, absl::Seconds(30)));
   PublishArticle(MakeArticle("alone", "Applied at once", kT0));
   ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
   const absl::Time sent = absl::Now();
   ASSERT_TRUE(WaitFor([&] { return Handled() == 1; }, absl::Seconds(30))) << Describe();
-  EXPECT_LT(absl::Now() - sent, absl::Seconds(1));
+  EXPECT_LT(absl::Now() - sent, absl::Milliseconds(2500));  // not held for batch_max_wait
 }
 
 TEST_F(KafkaIngestorTest, AnUnknownContentTypeIsRejectedNotDecodedAsProtobuf) {
