@@ -45,6 +45,8 @@ struct IngestStatus {
   uint64_t ignored = 0;
   uint64_t rejected = 0;
   uint64_t batches = 0;
+  // Offset commits sent to Kafka (for lag tools; at most one a second, kafka_ingestor.h).
+  uint64_t offset_commits = 0;
   // Batches the storage refused (disk nearly full) since start; each is retried.
   uint64_t storage_refusals = 0;
   // Unknown (-1) while no partition is assigned or any assigned one has no known end offset.

@@ -80,6 +80,9 @@ class KafkaIngestor {
   void Add(std::unique_ptr<RdKafka::Message> message, Batch& batch);
   // Applies `batch`; on failure rewinds its partitions so it is consumed again.
   void Apply(Batch& batch);
+  // Commits every assigned partition's next offset to Kafka for lag tools, at most once a second
+  // unless `now`; returns whether it sent a commit.
+  bool CommitForLagTools(bool now);
   // On a failed batch: seeks back to its first offsets and waits a moment.
   void Rewind(const Batch& batch);
   void OnAssign(std::vector<RdKafka::TopicPartition*>& partitions);
@@ -117,6 +120,7 @@ class KafkaIngestor {
   bool fatal_ = false;          // set by the event callback
   bool brokers_up_ = false;     // from the statistics callback
   absl::Time last_refresh_ = absl::InfinitePast();
+  absl::Time last_commit_ = absl::InfinitePast();  // the last offset commit to Kafka
   absl::Time last_message_ = absl::InfinitePast();
 
   mutable Mutex status_mu_;

@@ -225,6 +225,28 @@ TEST_F(KafkaIngestorTest, WithoutALingerAnEventIsAppliedAsSoonAsTheQueueRunsDry)
   EXPECT_LT(absl::Now() - sent, absl::Milliseconds(2500));  // not held for batch_max_wait
 }
 
+// Defect: every batch committed its offsets to Kafka (for lag tools). Applied event by event,
+// a quiet stream sent hundreds of commits a second, which queued at the group coordinator of a
+// local broker until its requests timed out and the consumer lost its group membership.
+TEST_F(KafkaIngestorTest, OffsetsAreCommittedToKafkaAtMostOnceASecond) {
+  kafka_config_.batch_linger = absl::ZeroDuration();
+  StartIngestor();
+  ASSERT_TRUE(WaitFor([&] { return !ingestor_->Status().partitions.empty(); }, absl::Seconds(30)));
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 20; ++i) {
+    PublishArticle(MakeArticle("one-" + std::to_string(i), "One at a time", kT0));
+    ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+    ASSERT_TRUE(
+        WaitFor([&] { return Handled() == static_cast<uint64_t>(i + 1); }, absl::Seconds(30)))
+        << Describe();
+  }
+  const IngestStatus s = ingestor_->Status();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  EXPECT_GE(s.batches, 20u);
+  EXPECT_GE(s.offset_commits, 1u);
+  EXPECT_LE(static_cast<double>(s.offset_commits), seconds + 1) << s.batches << " batches";
+}
+
 TEST_F(KafkaIngestorTest, AnUnknownContentTypeIsRejectedNotDecodedAsProtobuf) {
   // A valid protobuf payload, labelled as something else: it must not be guessed at.
   Publish("articles", "x", MakeArticle("x", "Labelled as XML", kT0).SerializeAsString(),
