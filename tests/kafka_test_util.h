@@ -58,6 +58,26 @@ inline std::vector<ReadMessage> ReadTopic(const std::string& brokers, const std:
   return out;
 }
 
+// The offsets `group` committed for partitions [0, partitions) of `topic`, summed (a partition
+// without a commit counts 0), or -1 when the broker did not answer.
+inline int64_t CommittedOffsets(const std::string& brokers, const std::string& group,
+                                const std::string& topic, int partitions) {
+  std::unique_ptr<RdKafka::Conf> conf =
+      *MakeKafkaConf(brokers, {{"group.id", group}, {"enable.auto.commit", "false"}}, {});
+  std::string error;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf.get(), error));
+  std::vector<RdKafka::TopicPartition*> parts;
+  for (int p = 0; p < partitions; ++p) parts.push_back(RdKafka::TopicPartition::create(topic, p));
+  int64_t sum = consumer->committed(parts, 5000) == RdKafka::ERR_NO_ERROR ? 0 : -1;
+  for (const RdKafka::TopicPartition* p : parts) {
+    if (sum >= 0 && p->offset() >= 0) sum += p->offset();
+  }
+  RdKafka::TopicPartition::destroy(parts);
+  consumer->close();
+  return sum;
+}
+
 // Polls `done` every 20 ms until it holds or `timeout` passes; returns its last value.
 inline bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;

@@ -27,6 +27,8 @@ PIDS=()
 source bench/load/stop_processes.sh
 # shellcheck source=bench/load/thread_cpu.sh
 source bench/load/thread_cpu.sh
+# shellcheck source=bench/load/kafka_server_config.sh
+source bench/load/kafka_server_config.sh
 cleanup() { stop_processes "${PIDS[@]}"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
@@ -35,20 +37,7 @@ seconds=$((30 + 60 * WINDOWS + 10))
 "$B/headliner-cli" simulate --count "$ARTICLES" --seed 11 --span_hours 168 \
   --sessions $((seconds * LIVE_CLICKS / 3)) --click_seed "$LIVE_SEED" >"$WORK/clicks.jsonl"
 run=background-$(date +%s)-$$
-cat >"$WORK/config.yaml" <<EOC
-data_dir: $WORK/data
-server:
-  grpc_addr: "$HEADLINER_ADDR"
-kafka:
-  brokers: "$KAFKA_BROKERS"
-  group_id: "$run"
-  articles_topic: "$run-articles"
-  clicks_topic: "$run-clicks"
-EOC
-if [ -n "${SERVER_YAML:-}" ]; then printf '%s\n' "$SERVER_YAML" >>"$WORK/config.yaml"; fi
-for t in "$run-clicks" "$run-articles"; do  # topics exist before the server subscribes
-  "$B/headliner-cli" produce --raw --topic "$t" - <<<"topic created" >/dev/null 2>&1 || true
-done
+kafka_server_config "$WORK/config.yaml" "$WORK/data" "$run"
 "$B/headliner" --config "$WORK/config.yaml" >"$WORK/server.log" 2>&1 &
 PIDS+=($!)
 stat() {

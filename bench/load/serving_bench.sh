@@ -42,6 +42,8 @@ PIDS=()
 source bench/load/stop_processes.sh
 # shellcheck source=bench/load/thread_cpu.sh
 source bench/load/thread_cpu.sh
+# shellcheck source=bench/load/kafka_server_config.sh
+source bench/load/kafka_server_config.sh
 cleanup() { stop_processes "${PIDS[@]}"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
@@ -86,22 +88,8 @@ CLICKS_TOPIC=clicks
 if [ -n "${KAFKA_BROKERS:-}" ]; then
   run=bench-$(date +%s)-$$
   CLICKS_TOPIC=$run-clicks
-  cat >"$WORK/config.yaml" <<EOF
-data_dir: $DATA
-server:
-  grpc_addr: "$HEADLINER_ADDR"
-kafka:
-  brokers: "$KAFKA_BROKERS"
-  group_id: "$run"
-  articles_topic: "$run-articles"
-  clicks_topic: "$CLICKS_TOPIC"
-EOF
-  if [ -n "${SERVER_YAML:-}" ]; then printf '%s\n' "$SERVER_YAML" >>"$WORK/config.yaml"; fi
+  kafka_server_config "$WORK/config.yaml" "$DATA" "$run"
   export HEADLINER_KAFKA_BROKERS=$KAFKA_BROKERS
-  # The topics exist before the server subscribes (a later one waits for a metadata refresh).
-  for t in "$CLICKS_TOPIC" "$run-articles"; do
-    "$B/headliner-cli" produce --raw --topic "$t" - <<<"topic created" >/dev/null 2>&1 || true
-  done
   SERVER_ARGS=(--config "$WORK/config.yaml")
 else
   SERVER_ARGS=(--data_dir "$DATA" --grpc_addr "$HEADLINER_ADDR" --kafka_brokers embedded)

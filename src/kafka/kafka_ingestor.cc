@@ -186,10 +186,11 @@ void KafkaIngestor::Run() {
       if (consumer_ == nullptr) break;
     }
     RefreshWatermarks();
+    CommitForLagTools(/*now=*/false);
     if (dead_letters_ != nullptr) dead_letters_->Pump(absl::Now());
-    // With a batch pending, only take what is already fetched once the batch is batch_linger
-    // old: when the local queue runs dry the batch is applied at once, so a lone event is not
-    // held back for batch_max_wait.
+    // A pending batch is applied once the local queue runs dry and the batch is batch_linger old
+    // (so a lone event waits batch_linger, not batch_max_wait); until then the consume call
+    // waits only for what is left of the linger.
     const absl::Duration linger_left =
         batch.empty() ? absl::ZeroDuration() : batch.started + config_.batch_linger - absl::Now();
     const int timeout_ms =
@@ -288,7 +289,6 @@ void KafkaIngestor::Apply(Batch& batch) {
     if (o.kind == EventOutcome::Kind::kRejected) ++rejected;
   }
   for (const auto& [tp, next] : batch.next) next_offset_[tp] = next;
-  const bool commit = CommitForLagTools(/*now=*/false);
   if (rejected > 0 && dead_letters_ != nullptr) dead_letters_->Wake();
   {
     MutexLock lock(&status_mu_);
@@ -296,7 +296,6 @@ void KafkaIngestor::Apply(Batch& batch) {
     status_.ignored += ignored;
     status_.rejected += rejected;
     ++status_.batches;
-    if (commit) ++status_.offset_commits;
     status_.connected = true;
     status_.last_error.clear();  // recovered: a batch is applied
     storage_paused_ = false;
@@ -306,22 +305,28 @@ void KafkaIngestor::Apply(Batch& batch) {
   MaybeOpenClicksGate();
 }
 
-bool KafkaIngestor::CommitForLagTools(bool now) {
+void KafkaIngestor::CommitForLagTools(bool now) {
   // The offsets that count are in RocksDB; these only show lag tools how far the group is. One
   // commit per batch (hundreds a second on a quiet stream applied event by event) queued 11,000
   // requests at a local broker's group coordinator, timed out, and lost the group membership.
-  if (!now && absl::Now() - last_commit_ < absl::Seconds(1)) return false;
-  if (next_offset_.empty()) return false;
+  // Called from the loop rather than after a batch, so the last offsets of a stream that stops
+  // are committed a second later too.
+  if (!now && absl::Now() - last_commit_ < absl::Seconds(1)) return;
+  if (next_offset_.empty() || next_offset_ == committed_offset_) return;
   last_commit_ = absl::Now();
   PartitionList commit;
   for (const auto& [tp, next] : next_offset_) {
     commit.items.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, next));
   }
-  return Check(consumer_->commitAsync(commit.items), "commit offsets for lag tools");
+  if (!Check(consumer_->commitAsync(commit.items), "commit offsets for lag tools")) return;
+  committed_offset_ = next_offset_;
+  MutexLock lock(&status_mu_);
+  ++status_.offset_commits;
 }
 
 void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) {
   next_offset_.clear();
+  committed_offset_.clear();
   // Known once the group is joined, so this does not wait.
   cluster_id_ = consumer_->clusterid(5000);
   std::vector<RdKafka::TopicPartition*> clicks;

@@ -80,9 +80,9 @@ class KafkaIngestor {
   void Add(std::unique_ptr<RdKafka::Message> message, Batch& batch);
   // Applies `batch`; on failure rewinds its partitions so it is consumed again.
   void Apply(Batch& batch);
-  // Commits every assigned partition's next offset to Kafka for lag tools, at most once a second
-  // unless `now`; returns whether it sent a commit.
-  bool CommitForLagTools(bool now);
+  // Commits every assigned partition's next offset to Kafka for lag tools when they moved since
+  // the last commit, at most once a second unless `now`.
+  void CommitForLagTools(bool now);
   // On a failed batch: seeks back to its first offsets and waits a moment.
   void Rewind(const Batch& batch);
   void OnAssign(std::vector<RdKafka::TopicPartition*>& partitions);
@@ -114,7 +114,8 @@ class KafkaIngestor {
 
   // Owned by the ingest thread.
   std::string cluster_id_;
-  std::map<PartitionId, int64_t> next_offset_;  // assigned partitions -> next to apply
+  std::map<PartitionId, int64_t> next_offset_;       // assigned partitions -> next to apply
+  std::map<PartitionId, int64_t> committed_offset_;  // what was last committed to Kafka
   ClicksGate clicks_gate_;
   bool discard_batch_ = false;  // set by a rebalance: the pending batch is re-read
   bool fatal_ = false;          // set by the event callback

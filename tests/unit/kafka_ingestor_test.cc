@@ -247,6 +247,35 @@ TEST_F(KafkaIngestorTest, OffsetsAreCommittedToKafkaAtMostOnceASecond) {
   EXPECT_LE(static_cast<double>(s.offset_commits), seconds + 1) << s.batches << " batches";
 }
 
+// Defect: offsets were committed only after a batch, at most once a second, so the last batches
+// of a stream that then stopped stayed uncommitted and lag tools showed a lag that was not there.
+TEST_F(KafkaIngestorTest, TheLastOffsetsOfAStreamThatStopsAreCommittedToo) {
+  kafka_config_.batch_linger = absl::ZeroDuration();
+  StartIngestor();
+  ASSERT_TRUE(WaitFor([&] { return !ingestor_->Status().partitions.empty(); }, absl::Seconds(30)));
+  for (int i = 0; i < 3; ++i) {  // batches a few milliseconds apart, then nothing
+    PublishArticle(MakeArticle("last-" + std::to_string(i), "Then silence", kT0));
+    ASSERT_TRUE(publisher_->Flush(absl::Seconds(10)).ok());
+    ASSERT_TRUE(
+        WaitFor([&] { return Handled() == static_cast<uint64_t>(i + 1); }, absl::Seconds(30)))
+        << Describe();
+  }
+  ASSERT_GE(ingestor_->Status().batches, 3u);
+  int64_t committed = -1;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        committed = testing::CommittedOffsets(kafka_->bootstrap_servers(), kafka_config_.group_id,
+                                              "articles", 3);
+        return committed == 3;
+      },
+      absl::Seconds(4)))
+      << committed << " committed; " << Describe();
+  // Nothing moved since: no more commits.
+  const uint64_t settled = ingestor_->Status().offset_commits;
+  absl::SleepFor(absl::Milliseconds(2500));
+  EXPECT_EQ(ingestor_->Status().offset_commits, settled);
+}
+
 TEST_F(KafkaIngestorTest, AnUnknownContentTypeIsRejectedNotDecodedAsProtobuf) {
   // A valid protobuf payload, labelled as something else: it must not be guessed at.
   Publish("articles", "x", MakeArticle("x", "Labelled as XML", kT0).SerializeAsString(),
