@@ -1,0 +1,315 @@
+#include "experiment/experiment_config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <set>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/option_table.h"
+#include "common/status_macros.h"
+#include "yaml-cpp/yaml.h"
+
+namespace headliner {
+namespace {
+
+// The ranking keys a variant may set: those that change how one request is ranked. The others
+// size caches or steer background threads, which are one per process.
+constexpr absl::string_view kPerRequestKeys[] = {
+    "content_weight",          "behaviour_weight",   "covisitation_weight",
+    "freshness_weight",        "popularity_weight",  "freshness_half_life",
+    "covisitation_normalizer", "mmr_lambda",         "near_duplicate_threshold",
+    "candidate_pool",          "popular_candidates", "popular_max_age"};
+
+// Reads one YAML file, keeping where each error is: "<source>:<line>: <path>: <message>".
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  absl::Status Error(const YAML::Node& node, const std::string& path,
+                     absl::string_view message) const {
+    // A missing key's node has no place in the file.
+    const int line = node.IsDefined() ? node.Mark().line : -1;  // 0-based
+    return absl::InvalidArgumentError(
+        line >= 0 ? absl::StrCat(source_, ":", line + 1, ": ", path, ": ", message)
+                  : absl::StrCat(source_, ": ", path, ": ", message));
+  }
+
+  // Every key of `map` must be one of `known`.
+  absl::Status OnlyKeys(const YAML::Node& map, const std::string& path,
+                        std::initializer_list<absl::string_view> known) const {
+    if (!map.IsMap()) return Error(map, path, "expected a mapping");
+    for (const auto& item : map) {
+      const std::string key = item.first.Scalar();
+      if (std::find(known.begin(), known.end(), key) == known.end()) {
+        return Error(item.first, Join(path, key), "unknown key");
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::string> String(const YAML::Node& node, const std::string& path) const {
+    if (!node.IsDefined()) return Error(node, path, "missing");
+    if (!node.IsScalar() || node.Scalar().empty()) {
+      return Error(node, path, "expected a non-empty string");
+    }
+    return node.Scalar();
+  }
+
+  absl::StatusOr<double> Number(const YAML::Node& node, const std::string& path, double min,
+                                double max) const {
+    if (!node.IsDefined()) return Error(node, path, "missing");
+    double v = 0;
+    if (!node.IsScalar() || !absl::SimpleAtod(node.Scalar(), &v) || !std::isfinite(v)) {
+      return Error(node, path, "expected a number");
+    }
+    if (v < min || v > max) {
+      return Error(node, path, absl::StrCat("must be in [", min, ", ", max, "], got ", v));
+    }
+    return v;
+  }
+
+  static std::string Join(const std::string& path, absl::string_view key) {
+    return path.empty() ? std::string(key) : absl::StrCat(path, ".", key);
+  }
+
+ private:
+  const std::string source_;
+};
+
+absl::Status ParseVariant(const Reader& r, const YAML::Node& node, const std::string& path,
+                          const RankingConfig& base, ExperimentVariant& out) {
+  RETURN_IF_ERROR(r.OnlyKeys(node, path, {"name", "weight", "ranking"}));
+  ASSIGN_OR_RETURN(out.name, r.String(node["name"], Reader::Join(path, "name")));
+  ASSIGN_OR_RETURN(out.weight, r.Number(node["weight"], Reader::Join(path, "weight"), 0, 1));
+  if (const YAML::Node ranking = node["ranking"]; ranking && !ranking.IsNull()) {
+    const std::string at = Reader::Join(path, "ranking");
+    if (!ranking.IsMap()) return r.Error(ranking, at, "expected a mapping of ranking keys");
+    for (const auto& item : ranking) {
+      const std::string key = item.first.Scalar();
+      if (!item.second.IsScalar()) {
+        return r.Error(item.second, Reader::Join(at, key), "expected a single value");
+      }
+      out.overrides[key] = item.second.Scalar();
+      if (absl::StatusOr<RankingConfig> one =
+              ApplyRankingOverrides(base, {{key, out.overrides[key]}});
+          !one.ok()) {
+        return r.Error(item.second, Reader::Join(at, key), one.status().message());
+      }
+    }
+    absl::StatusOr<RankingConfig> merged = ApplyRankingOverrides(base, out.overrides);
+    if (!merged.ok()) return r.Error(ranking, at, merged.status().message());
+    out.ranking = *std::move(merged);
+  } else {
+    out.ranking = base;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseVariants(const Reader& r, const YAML::Node& node, const std::string& path,
+                           const RankingConfig& base, Experiment& e) {
+  if (!node || !node.IsSequence() || node.size() < 2) {
+    return r.Error(node, path, "expected a list of at least two variants");
+  }
+  double total = 0;
+  std::set<std::string> names;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string at = absl::StrCat(path, "[", i, "]");
+    ExperimentVariant v;
+    RETURN_IF_ERROR(ParseVariant(r, node[i], at, base, v));
+    if (!names.insert(v.name).second) {
+      return r.Error(node[i], Reader::Join(at, "name"), absl::StrCat("\"", v.name, "\" twice"));
+    }
+    total += v.weight;
+    e.variants.push_back(std::move(v));
+  }
+  // GrowthBook's tolerance; its SDKs fall back to equal weights outside it, this refuses.
+  if (total < 0.99 || total > 1.01) {
+    return r.Error(node, path, absl::StrCat("weights must add up to 1, got ", total));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ParseExperiment(const Reader& r, const YAML::Node& node, const std::string& path,
+                             const RankingConfig& base, Experiment& e) {
+  RETURN_IF_ERROR(r.OnlyKeys(
+      node, path,
+      {"key", "seed", "type", "unit", "range", "coverage", "state", "control", "variants"}));
+  ASSIGN_OR_RETURN(e.key, r.String(node["key"], Reader::Join(path, "key")));
+  e.seed = e.key;
+  if (node["seed"]) {
+    ASSIGN_OR_RETURN(e.seed, r.String(node["seed"], Reader::Join(path, "seed")));
+  }
+  if (const YAML::Node type = node["type"]; type && type.Scalar() != "ab") {
+    return r.Error(type, Reader::Join(path, "type"),
+                   absl::StrCat("must be \"ab\" (interleaving is not available yet); got \"",
+                                type.Scalar(), "\""));
+  }
+  ASSIGN_OR_RETURN(const std::string unit, r.String(node["unit"], Reader::Join(path, "unit")));
+  if (unit != "user" && unit != "session") {
+    return r.Error(node["unit"], Reader::Join(path, "unit"),
+                   absl::StrCat("must be user or session; got \"", unit, "\""));
+  }
+  e.unit = unit == "user" ? ExperimentUnit::kUser : ExperimentUnit::kSession;
+  if (const YAML::Node range = node["range"]) {
+    const std::string at = Reader::Join(path, "range");
+    if (!range.IsSequence() || range.size() != 2)
+      return r.Error(range, at, "expected [start, end]");
+    ASSIGN_OR_RETURN(e.range.first, r.Number(range[0], at, 0, 1));
+    ASSIGN_OR_RETURN(e.range.second, r.Number(range[1], at, 0, 1));
+    if (e.range.first >= e.range.second) return r.Error(range, at, "start must be below end");
+  }
+  if (node["coverage"]) {
+    ASSIGN_OR_RETURN(e.coverage, r.Number(node["coverage"], Reader::Join(path, "coverage"), 0, 1));
+  }
+  if (const YAML::Node state = node["state"]) {
+    if (state.Scalar() != "running" && state.Scalar() != "stopped") {
+      return r.Error(state, Reader::Join(path, "state"),
+                     absl::StrCat("must be running or stopped; got \"", state.Scalar(), "\""));
+    }
+    e.running = state.Scalar() == "running";
+  }
+  RETURN_IF_ERROR(ParseVariants(r, node["variants"], Reader::Join(path, "variants"), base, e));
+  ASSIGN_OR_RETURN(const std::string control,
+                   r.String(node["control"], Reader::Join(path, "control")));
+  const auto it = std::find_if(e.variants.begin(), e.variants.end(),
+                               [&](const ExperimentVariant& v) { return v.name == control; });
+  if (it == e.variants.end()) {
+    return r.Error(node["control"], Reader::Join(path, "control"),
+                   absl::StrCat("\"", control, "\" is not one of the variants"));
+  }
+  e.control = static_cast<int>(it - e.variants.begin());
+  return absl::OkStatus();
+}
+
+absl::Status ParseLayer(const Reader& r, const YAML::Node& node, const std::string& path,
+                        const RankingConfig& base, std::set<std::string>& keys,
+                        ExperimentLayer& layer) {
+  RETURN_IF_ERROR(r.OnlyKeys(node, path, {"name", "salt", "experiments"}));
+  ASSIGN_OR_RETURN(layer.name, r.String(node["name"], Reader::Join(path, "name")));
+  layer.salt = layer.name;
+  if (node["salt"]) {
+    ASSIGN_OR_RETURN(layer.salt, r.String(node["salt"], Reader::Join(path, "salt")));
+  }
+  const YAML::Node experiments = node["experiments"];
+  const std::string at = Reader::Join(path, "experiments");
+  if (!experiments || !experiments.IsSequence()) {
+    return r.Error(experiments, at, "expected a list of experiments");
+  }
+  for (size_t i = 0; i < experiments.size(); ++i) {
+    const std::string item = absl::StrCat(at, "[", i, "]");
+    Experiment e;
+    RETURN_IF_ERROR(ParseExperiment(r, experiments[i], item, base, e));
+    if (!keys.insert(e.key).second) {
+      return r.Error(experiments[i]["key"], Reader::Join(item, "key"),
+                     absl::StrCat("experiment \"", e.key, "\" is defined twice"));
+    }
+    for (const Experiment& other : layer.experiments) {
+      // Ranges are of one hash: with two units a reader could fall in two experiments' ranges.
+      if (e.unit != other.unit) {
+        return r.Error(experiments[i], Reader::Join(item, "unit"),
+                       absl::StrCat("differs from \"", other.key,
+                                    "\"'s; the experiments of a "
+                                    "layer split one unit's ids"));
+      }
+      if (e.range.first < other.range.second && other.range.first < e.range.second) {
+        return r.Error(experiments[i], Reader::Join(item, "range"),
+                       absl::StrCat("overlaps the range of \"", other.key, "\" in layer \"",
+                                    layer.name, "\""));
+      }
+    }
+    layer.experiments.push_back(std::move(e));
+  }
+  return absl::OkStatus();
+}
+
+// No ranking key may be overridden in two layers: a reader in both would get one silently.
+absl::Status CheckLayersDoNotShareKeys(const Reader& r, const YAML::Node& layers,
+                                       const ExperimentsConfig& config) {
+  absl::flat_hash_map<std::string, size_t> layer_of_key;
+  for (size_t l = 0; l < config.layers.size(); ++l) {
+    for (const Experiment& e : config.layers[l].experiments) {
+      for (const ExperimentVariant& v : e.variants) {
+        for (const auto& [key, value] : v.overrides) {
+          auto [it, inserted] = layer_of_key.try_emplace(key, l);
+          if (!inserted && it->second != l) {
+            return r.Error(layers[l], absl::StrCat("layers[", l, "]"),
+                           absl::StrCat("ranking.", key, " is overridden in layer \"",
+                                        config.layers[it->second].name, "\" and in layer \"",
+                                        config.layers[l].name, "\"; a key belongs to one layer"));
+          }
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ExperimentsConfig> Parse(const Reader& r, const YAML::Node& root,
+                                        const RankingConfig& base) {
+  ExperimentsConfig config;
+  if (!root || root.IsNull()) return config;  // an empty file: no experiments
+  RETURN_IF_ERROR(r.OnlyKeys(root, "top level", {"allow_forced_variant", "layers"}));
+  if (const YAML::Node forced = root["allow_forced_variant"]) {
+    if (forced.Scalar() != "true" && forced.Scalar() != "false") {
+      return r.Error(forced, "allow_forced_variant", "expected true or false");
+    }
+    config.allow_forced_variant = forced.Scalar() == "true";
+  }
+  const YAML::Node layers = root["layers"];
+  if (!layers || layers.IsNull()) return config;
+  if (!layers.IsSequence()) return r.Error(layers, "layers", "expected a list of layers");
+  std::set<std::string> names, keys;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const std::string at = absl::StrCat("layers[", i, "]");
+    ExperimentLayer layer;
+    RETURN_IF_ERROR(ParseLayer(r, layers[i], at, base, keys, layer));
+    if (!names.insert(layer.name).second) {
+      return r.Error(layers[i]["name"], Reader::Join(at, "name"),
+                     absl::StrCat("layer \"", layer.name, "\" is defined twice"));
+    }
+    config.layers.push_back(std::move(layer));
+  }
+  RETURN_IF_ERROR(CheckLayersDoNotShareKeys(r, layers, config));
+  return config;
+}
+
+}  // namespace
+
+absl::StatusOr<RankingConfig> ApplyRankingOverrides(
+    const RankingConfig& base, const std::map<std::string, std::string>& overrides) {
+  RankingConfig out = base;
+  OptionTable table;
+  DeclareRankingOptions(out, table);
+  for (const auto& [key, value] : overrides) {
+    const Option* option = table.Find(absl::StrCat("ranking.", key));
+    if (option == nullptr || option->value == nullptr) {
+      return absl::InvalidArgumentError("not a key of the ranking section");
+    }
+    if (std::find(std::begin(kPerRequestKeys), std::end(kPerRequestKeys), key) ==
+        std::end(kPerRequestKeys)) {
+      return absl::InvalidArgumentError(
+          "a process setting (caches, background work), which a variant cannot change");
+    }
+    RETURN_IF_ERROR(option->value->Parse(value));
+  }
+  RETURN_IF_ERROR(table.Validate());
+  return out;
+}
+
+absl::StatusOr<ExperimentsConfig> ParseExperimentsConfig(const std::string& yaml_text,
+                                                         const std::string& source,
+                                                         const RankingConfig& base) {
+  const Reader reader(source);
+  try {
+    return Parse(reader, YAML::Load(yaml_text), base);
+  } catch (const YAML::Exception& e) {
+    // Syntax errors, and scalar conversions of malformed nodes: yaml-cpp reports the line.
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ":", e.mark.line + 1, ": not valid YAML: ", e.msg));
+  }
+}
+
+}  // namespace headliner
