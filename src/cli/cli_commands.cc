@@ -55,6 +55,8 @@ int RunRelated(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& 
   request.set_limit(options.limit);
   request.set_explain(options.explain);
   request.set_user_id(options.user_id);
+  request.set_session_id(options.session_id);
+  request.set_force_variant(options.force_variant);
   for (const auto& s : options.sections) request.mutable_filter()->add_sections(s);
   for (const auto& l : options.languages) request.mutable_filter()->add_languages(l);
   v1::GetRelatedResponse response;

@@ -22,6 +22,8 @@ struct CliOptions {
   std::vector<std::string> sections;
   std::vector<std::string> languages;
   std::string user_id;
+  std::string session_id;
+  std::string force_variant;  // "experiment:variant"
 };
 
 int RunRelated(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,

@@ -21,6 +21,9 @@ ABSL_FLAG(bool, explain, false, "related: show each feature's contribution.");
 ABSL_FLAG(std::string, sections, "", "related: comma-separated sections to keep.");
 ABSL_FLAG(std::string, languages, "", "related: comma-separated languages to keep.");
 ABSL_FLAG(std::string, user, "", "related: user id.");
+ABSL_FLAG(std::string, session, "", "related: session id.");
+ABSL_FLAG(std::string, force_variant, "",
+          "related: experiment:variant to rank with (QA; the experiments file must allow it).");
 ABSL_FLAG(int, count, 3000, "sample: how many articles.");
 ABSL_FLAG(uint64_t, seed, 42, "sample: random seed.");
 ABSL_FLAG(int, span_hours, 72,
@@ -48,7 +51,8 @@ namespace {
 constexpr char kUsage[] =
     "Usage: headliner-cli [flags] COMMAND [ARG]\n"
     "Commands:\n"
-    "  related ID [--limit N] [--json] [--explain] [--sections a,b]\n"
+    "  related ID [--limit N] [--json] [--explain] [--sections a,b] [--user U]\n"
+    "             [--session S] [--force_variant experiment:variant]\n"
     "  load FILE          upsert articles from JSON lines (one headliner.v1.Article per line; '-': "
     "stdin)\n"
     "  get ID             print a stored article\n"
@@ -114,6 +118,8 @@ int main(int argc, char** argv) {
   options.sections = SplitList(absl::GetFlag(FLAGS_sections));
   options.languages = SplitList(absl::GetFlag(FLAGS_languages));
   options.user_id = absl::GetFlag(FLAGS_user);
+  options.session_id = absl::GetFlag(FLAGS_session);
+  options.force_variant = absl::GetFlag(FLAGS_force_variant);
 
   auto channel = grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials());
   const bool needs_arg = command == "related" || command == "load" || command == "get" ||

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/engine_config.h"
+#include "experiment/experiment_options.h"
 #include "kafka/kafka_config.h"
 #include "serve/server_config.h"
 
@@ -21,8 +22,9 @@ namespace headliner {
 // so `config.ranking` reads as in the YAML file and a Config is what Engine::Open takes.
 struct Config : EngineConfig {
   std::string data_dir = "./data";
-  // Name reported as the experiment variant until experiments are configured.
+  // The variant name responses report for readers in no experiment.
   std::string variant = "default";
+  ExperimentOptions experiments;
   KafkaConfig kafka;
   ServerConfig server;
 };

@@ -105,6 +105,12 @@ void Engine::ServeRanking(const RankingConfig& ranking) {
   });
 }
 
+std::unique_ptr<Ranker> Engine::MakeRanker(const RankingConfig& ranking) const {
+  CandidateListCache* shared =
+      BuildsTheSameLists(ranking, ranker_->config()) ? candidate_cache_.get() : nullptr;
+  return std::make_unique<Ranker>(sources_, ranking, shared);
+}
+
 Engine::~Engine() {
   // Users of the tables and indexes go first; the refresher's and the indexes' threads stop
   // before the database closes. A server's last index snapshot makes its next start quick.

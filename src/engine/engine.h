@@ -57,6 +57,10 @@ class Engine {
   const RankSources& sources() const { return sources_; }
   // The ranker with the configured ranking (config.ranking).
   const Ranker& ranker() const { return *ranker_; }
+  // A ranker over this engine's state with another ranking (an experiment's variant). It shares
+  // the served ranker's candidate lists when it builds the same ones (BuildsTheSameLists), and
+  // builds its lists per request otherwise. It must not outlive the engine.
+  std::unique_ptr<Ranker> MakeRanker(const RankingConfig& ranking) const;
   const Tables& tables() const { return *tables_; }
   const VectorIndex& content_index() const { return *content_index_; }
   const VectorIndex& behaviour_index() const { return *behaviour_index_; }

@@ -247,6 +247,45 @@ absl::Status CheckLayersDoNotShareKeys(const Reader& r, const YAML::Node& layers
   return absl::OkStatus();
 }
 
+// A reader may be in one variant of every layer at once, so every combination must give a valid
+// ranking (each alone was checked; together they could leave every candidate source off).
+absl::Status CheckCombinations(const Reader& r, const YAML::Node& layers,
+                               const ExperimentsConfig& config, const RankingConfig& base) {
+  std::vector<std::map<std::string, std::string>> combined = {{}};
+  std::vector<std::string> names = {""};
+  for (const ExperimentLayer& layer : config.layers) {
+    std::vector<std::map<std::string, std::string>> next;
+    std::vector<std::string> next_names;
+    for (size_t i = 0; i < combined.size(); ++i) {
+      next.push_back(combined[i]);  // in none of the layer's experiments
+      next_names.push_back(names[i]);
+      for (const Experiment& e : layer.experiments) {
+        for (const ExperimentVariant& v : e.variants) {
+          if (v.overrides.empty()) continue;  // the same ranking as without it
+          std::map<std::string, std::string> with = combined[i];
+          with.insert(v.overrides.begin(), v.overrides.end());
+          next.push_back(std::move(with));
+          next_names.push_back(
+              absl::StrCat(names[i], names[i].empty() ? "" : " with ", e.key, ":", v.name));
+        }
+      }
+    }
+    if (next.size() > kMaxRankingCombinations) {
+      return r.Error(layers, "layers",
+                     absl::StrCat("the layers' variants make more than ", kMaxRankingCombinations,
+                                  " rankings; use fewer"));
+    }
+    combined = std::move(next);
+    names = std::move(next_names);
+  }
+  for (size_t i = 0; i < combined.size(); ++i) {
+    if (absl::StatusOr<RankingConfig> c = ApplyRankingOverrides(base, combined[i]); !c.ok()) {
+      return r.Error(layers, "layers", absl::StrCat(names[i], " together: ", c.status().message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ExperimentsConfig> Parse(const Reader& r, const YAML::Node& root,
                                         const RankingConfig& base) {
   ExperimentsConfig config;
@@ -273,6 +312,7 @@ absl::StatusOr<ExperimentsConfig> Parse(const Reader& r, const YAML::Node& root,
     config.layers.push_back(std::move(layer));
   }
   RETURN_IF_ERROR(CheckLayersDoNotShareKeys(r, layers, config));
+  RETURN_IF_ERROR(CheckCombinations(r, layers, config, base));
   return config;
 }
 

@@ -69,6 +69,10 @@ struct ExperimentsConfig {
   std::vector<ExperimentLayer> layers;
 };
 
+// Readers in variants of several layers get their overrides together: at most this many
+// distinct rankings (each a Ranker in the server) may arise.
+inline constexpr size_t kMaxRankingCombinations = 256;
+
 // Parses and validates `yaml_text` against the service's ranking `base`. Errors name the source,
 // the line and the key: "experiments.yaml:14: layers[0].experiments[0].variants[1].ranking.
 // behaviour_weight: must be in [0, 100], got 200".

@@ -69,6 +69,17 @@ struct CandidateList {
   absl::Time searched;
 };
 
+// Whether builders with configs `a` and `b` build the same lists (the same sources of candidates,
+// neighbours per index and near-duplicate grouping), so that rankers of both may share one
+// CandidateListCache: their configs may differ in how candidates are scored, not in which.
+inline bool BuildsTheSameLists(const RankingConfig& a, const RankingConfig& b) {
+  return (a.content_weight != 0) == (b.content_weight != 0) &&
+         (a.behaviour_weight != 0) == (b.behaviour_weight != 0) &&
+         (a.covisitation_weight != 0) == (b.covisitation_weight != 0) &&
+         a.near_duplicate_threshold == b.near_duplicate_threshold &&
+         a.candidate_pool == b.candidate_pool;
+}
+
 class CandidateListBuilder {
  public:
   // What `sources` refers to, and `config`, must outlive the builder.

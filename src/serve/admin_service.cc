@@ -253,6 +253,7 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
   if (!clicks.ok()) return ToGrpcStatus(clicks.status());
   response.set_clicks(*clicks);
   FillIngestStats(*response.mutable_ingest());
+  FillExperimentsStats(*response.mutable_experiments());
   if (response.ingest().enabled()) {
     absl::StatusOr<DeadLetterCounts> dead = engine->tables().dead_letters().Counts();
     if (!dead.ok()) return ToGrpcStatus(dead.status());
@@ -263,6 +264,25 @@ grpc::Status AdminService::HandleStats(const v1::StatsRequest& /*request*/,
     ingest.set_dead_letters_as_reference(dead->reference);
   }
   return grpc::Status::OK;
+}
+
+void AdminService::FillExperimentsStats(v1::ExperimentsStats& out) const {
+  const ExperimentsFileStatus s = experiments_.Status();
+  out.set_file(s.path);
+  if (s.loaded_at != absl::InfinitePast()) *out.mutable_loaded_at() = ToProtoTimestamp(s.loaded_at);
+  out.set_reloads(s.reloads);
+  out.set_reload_failures(s.reload_failures);
+  out.set_last_error(s.last_error);
+  if (!s.last_error.empty()) *out.mutable_last_error_at() = ToProtoTimestamp(s.last_error_at);
+  uint32_t experiments = 0, running = 0;
+  for (const ExperimentLayer& layer : experiments_.current()->layers) {
+    for (const Experiment& e : layer.experiments) {
+      ++experiments;
+      if (e.running) ++running;
+    }
+  }
+  out.set_experiments(experiments);
+  out.set_running(running);
 }
 
 void AdminService::FillIngestStats(v1::IngestStats& out) const {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <string>
 
+#include "experiment/experiments_file.h"
 #include "headliner/v1/admin.grpc.pb.h"
 #include "kafka/kafka_ingestor.h"
 #include "serve/serving_state.h"
@@ -22,8 +23,9 @@ class AdminService final : public RawAdminService {
   // `state` must outlive the service. Writes go through the published engine's applier; the read
   // RPCs see its tables and indexes through const views. `popularity_half_life` is the one the
   // popularity counts were kept with.
-  AdminService(const ServingState& state, absl::Duration popularity_half_life)
-      : state_(state), popularity_half_life_(popularity_half_life) {}
+  AdminService(const ServingState& state, absl::Duration popularity_half_life,
+               const ExperimentsFile& experiments)
+      : state_(state), popularity_half_life_(popularity_half_life), experiments_(experiments) {}
 
   grpc::ServerUnaryReactor* UpsertArticle(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
@@ -51,6 +53,7 @@ class AdminService final : public RawAdminService {
   grpc::Status HandleGetActivity(const v1::GetActivityRequest& request,
                                  v1::GetActivityResponse& response);
   void FillIngestStats(v1::IngestStats& out) const;
+  void FillExperimentsStats(v1::ExperimentsStats& out) const;
   static void FillCandidateStats(const Engine& engine, v1::CandidateStats& out);
   static void FillMemoryStats(const Engine& engine, const IndexStats& content,
                               const IndexStats& behaviour, uint64_t candidate_list_bytes,
@@ -58,6 +61,7 @@ class AdminService final : public RawAdminService {
 
   const ServingState& state_;
   const absl::Duration popularity_half_life_;
+  const ExperimentsFile& experiments_;
 };
 
 }  // namespace headliner

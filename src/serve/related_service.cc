@@ -6,6 +6,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "common/time_util.h"
 #include "headliner/v1/token.pb.h"
 #include "serve/grpc_status.h"
@@ -14,11 +15,12 @@
 
 namespace headliner {
 
-std::string MakeRecommendationToken(const std::string& source_article_id,
-                                    const std::string& variant, absl::Time served_at) {
+std::string MakeRecommendationToken(const v1::GetRelatedResponse& response,
+                                    const std::string& source_article_id, absl::Time served_at) {
   v1::RecommendationToken token;
   token.set_source_article_id(source_article_id);
-  token.set_variant(variant);
+  token.set_variant(response.variant());
+  *token.mutable_experiments() = response.experiments();
   token.set_served_at_ms(absl::ToUnixMillis(served_at));
   absl::BitGen gen;
   token.set_nonce(absl::Uniform<uint64_t>(gen));
@@ -51,7 +53,12 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
                       ? now + config_.server.default_deadline
                       : absl::FromChrono(deadline);
 
-  absl::StatusOr<RankResult> result = engine->ranker().Rank(rank);
+  absl::StatusOr<std::shared_ptr<const ExperimentRankers>> rankers = RankersFor(engine);
+  if (!rankers.ok()) return ToGrpcStatus(rankers.status());
+  absl::StatusOr<RankingChoice> choice =
+      (*rankers)->Choose(request.user_id(), request.session_id(), request.force_variant());
+  if (!choice.ok()) return ToGrpcStatus(choice.status());
+  absl::StatusOr<RankResult> result = choice->ranker->Rank(rank);
   if (!result.ok()) return ToGrpcStatus(result.status());
   if (const absl::Duration slow = config_.server.slow_request_log; slow > absl::ZeroDuration()) {
     if (const absl::Duration took = absl::Now() - now; took >= slow) {
@@ -77,9 +84,44 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
     }
   }
   response.set_fallback(result->fallback);
-  response.set_variant(config_.variant);
-  response.set_token(MakeRecommendationToken(request.article_id(), config_.variant, now));
+  SetVariant(*choice, response);
+  response.set_token(MakeRecommendationToken(response, request.article_id(), now));
   return grpc::Status::OK;
+}
+
+absl::StatusOr<std::shared_ptr<const ExperimentRankers>> RelatedHeadlinesService::RankersFor(
+    const std::shared_ptr<const Engine>& engine) const {
+  const std::shared_ptr<const ExperimentsConfig> config = experiments_.current();
+  auto current = [&](const std::shared_ptr<const ExperimentRankers>& r) {
+    return r != nullptr && r->config() == config && r->BuiltFor(engine);
+  };
+  std::shared_ptr<const ExperimentRankers> rankers = rankers_.load(std::memory_order_acquire);
+  if (current(rankers)) return rankers;
+  MutexLock lock(&rankers_mu_);
+  rankers = rankers_.load(std::memory_order_acquire);
+  if (current(rankers)) return rankers;  // built by another request meanwhile
+  absl::StatusOr<std::unique_ptr<const ExperimentRankers>> built =
+      ExperimentRankers::Build(config, engine);
+  if (!built.ok()) return built.status();
+  rankers = std::move(*built);
+  rankers_.store(rankers, std::memory_order_release);
+  return rankers;
+}
+
+void RelatedHeadlinesService::SetVariant(const RankingChoice& choice,
+                                         v1::GetRelatedResponse& response) const {
+  if (choice.assignments.empty()) {
+    response.set_variant(config_.variant);
+    return;
+  }
+  std::string names;
+  for (const ExperimentAssignment& a : choice.assignments) {
+    v1::ExperimentVariant* e = response.add_experiments();
+    e->set_experiment(a.experiment->key);
+    e->set_variant(a.Variant().name);
+    absl::StrAppend(&names, names.empty() ? "" : ",", a.experiment->key, ":", a.Variant().name);
+  }
+  response.set_variant(std::move(names));
 }
 
 void RelatedHeadlinesService::LogSlow(const v1::GetRelatedRequest& request,

@@ -6,8 +6,11 @@
 #include <string>
 
 #include "common/log_limiter.h"
+#include "common/mutex.h"
 #include "config/config.h"
+#include "experiment/experiments_file.h"
 #include "headliner/v1/related.grpc.pb.h"
+#include "serve/experiment_rankers.h"
 #include "serve/serving_state.h"
 
 namespace headliner {
@@ -16,9 +19,11 @@ namespace headliner {
 class RelatedHeadlinesService final
     : public v1::RelatedHeadlines::WithRawCallbackMethod_GetRelated<v1::RelatedHeadlines::Service> {
  public:
-  // All references must outlive the service. Ranks with the published engine's ranker.
-  RelatedHeadlinesService(const ServingState& state, const Config& config)
-      : state_(state), config_(config) {}
+  // All references must outlive the service. Ranks with the published engine's ranker, or the
+  // ranker of the reader's experiment variants in `experiments`' current config.
+  RelatedHeadlinesService(const ServingState& state, const Config& config,
+                          const ExperimentsFile& experiments)
+      : state_(state), config_(config), experiments_(experiments) {}
 
   grpc::ServerUnaryReactor* GetRelated(grpc::CallbackServerContext* context,
                                        const grpc::ByteBuffer* request,
@@ -27,18 +32,29 @@ class RelatedHeadlinesService final
  private:
   grpc::Status Handle(grpc::CallbackServerContext& context, const v1::GetRelatedRequest& request,
                       v1::GetRelatedResponse& response) const;
+  // The rankers of the current experiments config over `engine`, built on the first request
+  // after either changed.
+  absl::StatusOr<std::shared_ptr<const ExperimentRankers>> RankersFor(
+      const std::shared_ptr<const Engine>& engine) const;
+  // The response's variant name and experiments, from the reader's assignments.
+  void SetVariant(const RankingChoice& choice, v1::GetRelatedResponse& response) const;
   // Logs a request that took `took` (server.slow_request_log) with the work it did.
   void LogSlow(const v1::GetRelatedRequest& request, const RankResult& result,
                absl::Duration took) const;
 
   const ServingState& state_;
   const Config& config_;
+  const ExperimentsFile& experiments_;
+  // The last rankers built (null before the first request); rebuilds are serialised by
+  // rankers_mu_, reads are lock-free.
+  mutable std::atomic<std::shared_ptr<const ExperimentRankers>> rankers_;
+  mutable Mutex rankers_mu_;
   mutable LogLimiter slow_log_{5, absl::Seconds(10)};
 };
 
 // The opaque token of one response (see proto/headliner/v1/token.proto).
-std::string MakeRecommendationToken(const std::string& source_article_id,
-                                    const std::string& variant, absl::Time served_at);
+std::string MakeRecommendationToken(const v1::GetRelatedResponse& response,
+                                    const std::string& source_article_id, absl::Time served_at);
 
 }  // namespace headliner
 

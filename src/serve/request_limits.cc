@@ -34,6 +34,10 @@ absl::Status ValidateGetRelated(const v1::GetRelatedRequest& r, const RankingCon
     return absl::InvalidArgumentError(
         absl::StrCat("limit must be in [0, ", config.max_limit, "], got ", r.limit()));
   }
+  if (r.force_variant().size() > 2 * v1::kMaxIdBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("force_variant may have at most ", 2 * v1::kMaxIdBytes, " bytes"));
+  }
   if (r.user_id().size() > v1::kMaxIdBytes || r.session_id().size() > v1::kMaxIdBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("user_id and session_id may have at most ", v1::kMaxIdBytes, " bytes"));

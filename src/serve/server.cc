@@ -34,8 +34,12 @@ std::string HostName() {
 
 absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Config& config) {
   std::unique_ptr<HeadlinerServer> s(new HeadlinerServer(config));
-  s->related_service_ = std::make_unique<RelatedHeadlinesService>(s->state_, s->config_);
-  s->admin_service_ = std::make_unique<AdminService>(s->state_, config.clicks.popularity_half_life);
+  // An invalid experiments file stops the start, before anything listens.
+  ASSIGN_OR_RETURN(s->experiments_, ExperimentsFile::Open(config.experiments, s->config_.ranking));
+  s->related_service_ =
+      std::make_unique<RelatedHeadlinesService>(s->state_, s->config_, *s->experiments_);
+  s->admin_service_ = std::make_unique<AdminService>(s->state_, config.clicks.popularity_half_life,
+                                                     *s->experiments_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

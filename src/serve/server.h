@@ -12,6 +12,7 @@
 #include "common/mutex.h"
 #include "config/config.h"
 #include "engine/engine.h"
+#include "experiment/experiments_file.h"
 #include "grpcpp/server.h"
 #include "kafka/embedded_kafka.h"
 #include "kafka/kafka_ingestor.h"
@@ -60,6 +61,7 @@ class HeadlinerServer {
   const Config config_;
   ServingState state_;
   std::unique_ptr<EmbeddedKafka> embedded_kafka_;
+  std::unique_ptr<ExperimentsFile> experiments_;  // outlives the services that read it
   std::unique_ptr<RelatedHeadlinesService> related_service_;
   std::unique_ptr<AdminService> admin_service_;
   std::unique_ptr<grpc::Server> grpc_server_;

@@ -100,6 +100,27 @@ TEST(ConfigTest, TheBatchLingerTakesZeroAndCannotExceedTheBatchMaxWait) {
   EXPECT_TRUE(ValidateConfig(c).ok());
 }
 
+TEST(ConfigTest, ExperimentsSectionFromYamlAndEnvironment) {
+  Config c;
+  ASSERT_TRUE(ApplyYaml("experiments:\n  file: /etc/headliner/experiments.yaml\n"
+                        "  reload_interval: 5s\n",
+                        "test.yaml", c)
+                  .ok());
+  EXPECT_EQ(c.experiments.file, "/etc/headliner/experiments.yaml");
+  EXPECT_EQ(c.experiments.reload_interval, absl::Seconds(5));
+  auto env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "HEADLINER_EXPERIMENTS_FILE") return "/cfg/exp.yaml";
+    return std::nullopt;
+  };
+  absl::StatusOr<Config> loaded = LoadConfig("", env, {}, [](const std::string&) {
+    return std::vector<std::string>();
+  });
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ(loaded->experiments.file, "/cfg/exp.yaml");
+  EXPECT_FALSE(ApplyYaml("experiments:\n  reload_interval: 0s\n", "test.yaml", c).ok() &&
+               ValidateConfig(c).ok());
+}
+
 TEST(ConfigTest, ApplySection) {
   Config c;
   ASSERT_TRUE(ApplyYaml("apply:\n  hot_rows_mib: 16\n", "test.yaml", c).ok());

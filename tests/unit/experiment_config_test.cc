@@ -150,6 +150,22 @@ layers:
   EXPECT_THAT(with("user", "0.6"), HasSubstr("the experiments of a layer split one unit's ids"));
 }
 
+TEST(ExperimentConfigTest, VariantsOfTwoLayersMustRankTogether) {
+  // Each variant alone leaves a source of candidates on; a reader in both would have none.
+  const std::string yaml = R"(
+layers:
+  - name: a
+    experiments:
+      - {key: x, unit: session, control: c, variants: [{name: c, weight: 0.5},
+         {name: t, weight: 0.5, ranking: {content_weight: 0, popularity_weight: 0}}]}
+  - name: b
+    experiments:
+      - {key: y, unit: user, control: c, variants: [{name: c, weight: 0.5},
+         {name: t, weight: 0.5, ranking: {behaviour_weight: 0, covisitation_weight: 0}}]}
+)";
+  EXPECT_THAT(ErrorOf(yaml), HasSubstr("layers: x:t with y:t together: ranking: at least one of"));
+}
+
 TEST(ExperimentConfigTest, OverridesMustLeaveAValidRanking) {
   RankingConfig base;
   base.content_weight = 0;

@@ -1,0 +1,25 @@
+// Options of experiments (src/experiment): the "experiments" section of the main config.
+#ifndef HEADLINER_EXPERIMENT_EXPERIMENT_OPTIONS_H_
+#define HEADLINER_EXPERIMENT_EXPERIMENT_OPTIONS_H_
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "common/option_table.h"
+
+namespace headliner {
+
+struct ExperimentOptions {
+  // The experiments file (experiment_config.h; deploy/experiments.yaml). Empty: no experiments,
+  // every request gets the `ranking` section and reports the config's `variant` name.
+  std::string file;
+  // How often the file is read again for changes (a ConfigMap update swaps a symlink).
+  absl::Duration reload_interval = absl::Seconds(2);
+};
+
+// Declares the keys of `options` under "experiments".
+void DeclareExperimentOptions(ExperimentOptions& options, OptionTable& table);
+
+}  // namespace headliner
+
+#endif  // HEADLINER_EXPERIMENT_EXPERIMENT_OPTIONS_H_
