@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/option_table.h"
 
@@ -15,7 +16,14 @@ struct ExperimentOptions {
   std::string file;
   // How often the file is read again for changes (a ConfigMap update swaps a symlink).
   absl::Duration reload_interval = absl::Seconds(2);
+  // The key response tokens are signed with (common/recommendation_token.h), read at start: a
+  // Kubernetes Secret shared by every replica, so that a click on one replica's response is
+  // attributed by all. Empty: an empty key (altered tokens are still refused, forged ones not).
+  std::string token_key_file;
 };
+
+// The token key from `options.token_key_file` ("" without one).
+absl::StatusOr<std::string> ReadTokenKey(const ExperimentOptions& options);
 
 // Declares the keys of `options` under "experiments".
 void DeclareExperimentOptions(ExperimentOptions& options, OptionTable& table);

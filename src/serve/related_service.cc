@@ -7,6 +7,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/recommendation_token.h"
 #include "common/time_util.h"
 #include "headliner/v1/token.pb.h"
 #include "serve/grpc_status.h"
@@ -15,8 +16,11 @@
 
 namespace headliner {
 
-std::string MakeRecommendationToken(const v1::GetRelatedResponse& response,
-                                    const std::string& source_article_id, absl::Time served_at) {
+namespace {
+
+// The opaque token of one response (common/recommendation_token.h).
+std::string MakeToken(const v1::GetRelatedResponse& response, const std::string& source_article_id,
+                      absl::Time served_at, absl::string_view key) {
   v1::RecommendationToken token;
   token.set_source_article_id(source_article_id);
   token.set_variant(response.variant());
@@ -24,8 +28,10 @@ std::string MakeRecommendationToken(const v1::GetRelatedResponse& response,
   token.set_served_at_ms(absl::ToUnixMillis(served_at));
   absl::BitGen gen;
   token.set_nonce(absl::Uniform<uint64_t>(gen));
-  return absl::WebSafeBase64Escape(token.SerializeAsString());
+  return EncodeRecommendationToken(token, key);
 }
+
+}  // namespace
 
 grpc::ServerUnaryReactor* RelatedHeadlinesService::GetRelated(grpc::CallbackServerContext* context,
                                                               const grpc::ByteBuffer* request,
@@ -85,7 +91,7 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
   }
   response.set_fallback(result->fallback);
   SetVariant(*choice, response);
-  response.set_token(MakeRecommendationToken(response, request.article_id(), now));
+  response.set_token(MakeToken(response, request.article_id(), now, token_key_));
   return grpc::Status::OK;
 }
 

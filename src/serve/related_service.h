@@ -21,9 +21,13 @@ class RelatedHeadlinesService final
  public:
   // All references must outlive the service. Ranks with the published engine's ranker, or the
   // ranker of the reader's experiment variants in `experiments`' current config.
+  // Response tokens are signed with `token_key`.
   RelatedHeadlinesService(const ServingState& state, const Config& config,
-                          const ExperimentsFile& experiments)
-      : state_(state), config_(config), experiments_(experiments) {}
+                          const ExperimentsFile& experiments, std::string token_key)
+      : state_(state),
+        config_(config),
+        experiments_(experiments),
+        token_key_(std::move(token_key)) {}
 
   grpc::ServerUnaryReactor* GetRelated(grpc::CallbackServerContext* context,
                                        const grpc::ByteBuffer* request,
@@ -45,16 +49,13 @@ class RelatedHeadlinesService final
   const ServingState& state_;
   const Config& config_;
   const ExperimentsFile& experiments_;
+  const std::string token_key_;
   // The last rankers built (null before the first request); rebuilds are serialised by
   // rankers_mu_, reads are lock-free.
   mutable std::atomic<std::shared_ptr<const ExperimentRankers>> rankers_;
   mutable Mutex rankers_mu_;
   mutable LogLimiter slow_log_{5, absl::Seconds(10)};
 };
-
-// The opaque token of one response (see proto/headliner/v1/token.proto).
-std::string MakeRecommendationToken(const v1::GetRelatedResponse& response,
-                                    const std::string& source_article_id, absl::Time served_at);
 
 }  // namespace headliner
 

@@ -36,8 +36,9 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   std::unique_ptr<HeadlinerServer> s(new HeadlinerServer(config));
   // An invalid experiments file stops the start, before anything listens.
   ASSIGN_OR_RETURN(s->experiments_, ExperimentsFile::Open(config.experiments, s->config_.ranking));
-  s->related_service_ =
-      std::make_unique<RelatedHeadlinesService>(s->state_, s->config_, *s->experiments_);
+  ASSIGN_OR_RETURN(std::string token_key, ReadTokenKey(config.experiments));
+  s->related_service_ = std::make_unique<RelatedHeadlinesService>(
+      s->state_, s->config_, *s->experiments_, std::move(token_key));
   s->admin_service_ = std::make_unique<AdminService>(s->state_, config.clicks.popularity_half_life,
                                                      *s->experiments_);
 

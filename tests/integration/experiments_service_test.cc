@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "absl/strings/escaping.h"
+#include "common/recommendation_token.h"
 #include "experiment/growthbook_hash.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
@@ -125,10 +126,9 @@ TEST_F(ExperimentsServiceTest, ReadersGetTheirAssignedVariantsRanking) {
     } else {
       EXPECT_THAT(Features(resp), ::testing::Contains("freshness"));
     }
-    std::string raw;
-    ASSERT_TRUE(absl::WebSafeBase64Unescape(resp.token(), &raw));
-    v1::RecommendationToken token;
-    ASSERT_TRUE(token.ParseFromString(raw));
+    absl::StatusOr<v1::RecommendationToken> decoded = DecodeRecommendationToken(resp.token(), "");
+    ASSERT_TRUE(decoded.ok()) << decoded.status();
+    const v1::RecommendationToken& token = *decoded;
     ASSERT_EQ(token.experiments_size(), 1);
     EXPECT_EQ(token.experiments(0).variant(), variant);
     EXPECT_EQ(token.variant(), resp.variant());
@@ -192,6 +192,26 @@ TEST_F(ExperimentsServiceTest, AChangedFileIsServedWithinSecondsAndABrokenOneCha
   EXPECT_THAT(stats.experiments().last_error(), HasSubstr("experiments.yaml:2: not valid YAML"));
   EXPECT_EQ(stats.experiments().experiments(), 1u);
   EXPECT_EQ(stats.experiments().running(), 0u);  // the stopped one stays in force
+}
+
+TEST_F(ExperimentsServiceTest, TokensAreSignedWithTheDeploymentsKey) {
+  Config config = config_;
+  config.data_dir = dir_.path() + "/keyed";
+  config.experiments.token_key_file = dir_.path() + "/token.key";
+  EXPECT_THAT(HeadlinerServer::Start(config).status().message(),
+              HasSubstr("experiments.token_key_file: cannot read"));
+  std::ofstream(config.experiments.token_key_file) << "k8s-secret-bytes";
+  auto server = HeadlinerServer::Start(config);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto related = v1::RelatedHeadlines::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string((*server)->port()), grpc::InsecureChannelCredentials()));
+  v1::GetRelatedRequest req;
+  req.set_article_id("anything");
+  v1::GetRelatedResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(related->GetRelated(&ctx, req, &resp).ok());
+  EXPECT_TRUE(DecodeRecommendationToken(resp.token(), "k8s-secret-bytes").ok());
+  EXPECT_FALSE(DecodeRecommendationToken(resp.token(), "").ok());
 }
 
 TEST_F(ExperimentsServiceTest, AnInvalidFileStopsTheStartNamingLineAndKey) {

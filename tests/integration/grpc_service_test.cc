@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "absl/strings/escaping.h"
+#include "common/recommendation_token.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
@@ -104,10 +105,9 @@ TEST_F(GrpcServiceTest, UpsertThenRelatedWithTokenAndVariant) {
   EXPECT_FALSE(resp.fallback());
   EXPECT_EQ(resp.variant(), "default");
   EXPECT_FALSE(resp.items(0).reasons().empty());
-  std::string raw;
-  ASSERT_TRUE(absl::WebSafeBase64Unescape(resp.token(), &raw));
-  v1::RecommendationToken token;
-  ASSERT_TRUE(token.ParseFromString(raw));
+  absl::StatusOr<v1::RecommendationToken> decoded = DecodeRecommendationToken(resp.token(), "");
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  const v1::RecommendationToken& token = *decoded;
   EXPECT_EQ(token.source_article_id(), "jp1");
 }
 
