@@ -44,6 +44,8 @@ void DeclareKafkaOptions(KafkaConfig& c, OptionTable& table) {
       .Enum<WireFormat>("clicks_format", c.clicks_format, kWireFormatNames)
       .String("articles_dead_letter_topic", c.articles_dead_letter_topic)
       .String("clicks_dead_letter_topic", c.clicks_dead_letter_topic)
+      .String("impressions_topic", c.impressions_topic)
+      .Int("impression_queue_max", c.impression_queue_max, 1, 10000000)
       .Int("dead_letter_max_bytes", c.dead_letter_max_bytes, 0, 64 << 20)
       .Int("batch_max_events", c.batch_max_events, 1, 1000000)
       .Duration("batch_max_wait", c.batch_max_wait)

@@ -283,6 +283,13 @@ void AdminService::FillExperimentsStats(v1::ExperimentsStats& out) const {
   }
   out.set_experiments(experiments);
   out.set_running(running);
+  if (const std::shared_ptr<ImpressionPublisher> impressions = state_.impressions()) {
+    const ImpressionPublisherStats p = impressions->Stats();
+    out.set_impressions_published(p.published);
+    out.set_impressions_delivered(p.delivered);
+    out.set_impressions_dropped(p.dropped);
+    out.set_impressions_failed(p.failed);
+  }
 }
 
 void AdminService::FillIngestStats(v1::IngestStats& out) const {

@@ -92,7 +92,24 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
   response.set_fallback(result->fallback);
   SetVariant(*choice, response);
   response.set_token(MakeToken(response, request.article_id(), now, token_key_));
+  if (!choice->assignments.empty() && !choice->forced) PublishExposure(request, response, now);
   return grpc::Status::OK;
+}
+
+void RelatedHeadlinesService::PublishExposure(const v1::GetRelatedRequest& request,
+                                              const v1::GetRelatedResponse& response,
+                                              absl::Time served_at) const {
+  const std::shared_ptr<ImpressionPublisher> impressions = state_.impressions();
+  if (impressions == nullptr) return;
+  v1::ImpressionEvent event;
+  event.set_token(response.token());
+  event.set_source_article_id(request.article_id());
+  event.set_user_id(request.user_id());
+  event.set_session_id(request.session_id());
+  *event.mutable_experiments() = response.experiments();
+  for (const v1::RelatedItem& item : response.items()) event.add_item_ids(item.article_id());
+  *event.mutable_served_at() = ToProtoTimestamp(served_at);
+  impressions->Publish(event);
 }
 
 absl::StatusOr<std::shared_ptr<const ExperimentRankers>> RelatedHeadlinesService::RankersFor(

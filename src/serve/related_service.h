@@ -40,6 +40,9 @@ class RelatedHeadlinesService final
   // after either changed.
   absl::StatusOr<std::shared_ptr<const ExperimentRankers>> RankersFor(
       const std::shared_ptr<const Engine>& engine) const;
+  // Publishes the response's exposure (impression.proto), when exposures are published.
+  void PublishExposure(const v1::GetRelatedRequest& request, const v1::GetRelatedResponse& response,
+                       absl::Time served_at) const;
   // The response's variant name and experiments, from the reader's assignments.
   void SetVariant(const RankingChoice& choice, v1::GetRelatedResponse& response) const;
   // Logs a request that took `took` (server.slow_request_log) with the work it did.

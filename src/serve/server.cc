@@ -67,6 +67,7 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   s->engine_ = std::move(engine);
   s->engine_->StartBackgroundCompaction();
   RETURN_IF_ERROR(s->StartEmbeddedKafka());
+  RETURN_IF_ERROR(s->StartImpressions());
   ASSIGN_OR_RETURN(s->ingestor_, s->StartIngestor(*s->engine_));
   s->state_.Publish(s->engine_, s->ingestor_);
   if (s->engine_->read_only()) {
@@ -87,12 +88,23 @@ absl::Status HeadlinerServer::StartEmbeddedKafka() {
   const KafkaConfig& kafka = config_.kafka;
   if (kafka.brokers != kEmbeddedKafka) return absl::OkStatus();
   std::vector<std::string> topics = {kafka.articles_topic, kafka.clicks_topic};
-  for (const std::string& t : {kafka.articles_dead_letter_topic, kafka.clicks_dead_letter_topic}) {
+  for (const std::string& t : {kafka.articles_dead_letter_topic, kafka.clicks_dead_letter_topic,
+                               kafka.impressions_topic}) {
     if (!t.empty()) topics.push_back(t);
   }
   ASSIGN_OR_RETURN(embedded_kafka_, EmbeddedKafka::Start(topics, /*partitions=*/3));
   std::fprintf(stderr, "embedded Kafka cluster (in-process, not persistent) at %s\n",
                embedded_kafka_->bootstrap_servers().c_str());
+  return absl::OkStatus();
+}
+
+absl::Status HeadlinerServer::StartImpressions() {
+  const KafkaConfig& kafka = config_.kafka;
+  if (kafka.brokers.empty() || kafka.impressions_topic.empty()) return absl::OkStatus();
+  const std::string brokers =
+      embedded_kafka_ != nullptr ? embedded_kafka_->bootstrap_servers() : kafka.brokers;
+  ASSIGN_OR_RETURN(impressions_, ImpressionPublisher::Start(kafka, brokers));
+  state_.SetImpressions(impressions_);
   return absl::OkStatus();
 }
 
@@ -162,6 +174,7 @@ void HeadlinerServer::Shutdown() {
   }
   if (ingestor_ != nullptr) ingestor_->Stop();  // applies its pending batch
   ingestor_.reset();
+  impressions_.reset();  // delivers what it can of the queued exposures
   // Joins the compaction threads and closes RocksDB, once the last call holding it has returned
   // (the gRPC server has drained them above).
   engine_.reset();

@@ -50,6 +50,8 @@ class HeadlinerServer {
 
   // Starts the embedded cluster, when configured.
   absl::Status StartEmbeddedKafka();
+  // Starts publishing exposures, when Kafka and the impressions topic are configured.
+  absl::Status StartImpressions();
   // Starts a Kafka ingestor into `engine`; null when kafka.brokers is empty.
   absl::StatusOr<std::shared_ptr<KafkaIngestor>> StartIngestor(Engine& engine);
   // Runs on storage_watcher_ while the engine is read-only (a start on a full disk): once the
@@ -72,6 +74,7 @@ class HeadlinerServer {
   Mutex mu_;
   std::shared_ptr<Engine> engine_;
   std::shared_ptr<KafkaIngestor> ingestor_;
+  std::shared_ptr<ImpressionPublisher> impressions_;  // null when not published
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   std::thread storage_watcher_;
 };

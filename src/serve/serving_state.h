@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "engine/engine.h"
+#include "kafka/impression_publisher.h"
 #include "kafka/kafka_ingestor.h"
 
 namespace headliner {
@@ -30,6 +31,14 @@ class ServingState {
     return ingestor_.load(std::memory_order_acquire);
   }
 
+  // Null when exposures are not published (no Kafka, or no impressions topic).
+  std::shared_ptr<ImpressionPublisher> impressions() const {
+    return impressions_.load(std::memory_order_acquire);
+  }
+  void SetImpressions(std::shared_ptr<ImpressionPublisher> impressions) {
+    impressions_.store(std::move(impressions), std::memory_order_release);
+  }
+
   void Publish(std::shared_ptr<Engine> engine, std::shared_ptr<const KafkaIngestor> ingestor) {
     ingestor_.store(std::move(ingestor), std::memory_order_release);
     engine_.store(std::move(engine), std::memory_order_release);
@@ -37,6 +46,7 @@ class ServingState {
   void Withdraw() {
     engine_.store(nullptr, std::memory_order_release);
     ingestor_.store(nullptr, std::memory_order_release);
+    impressions_.store(nullptr, std::memory_order_release);
   }
 
   absl::Duration uptime() const { return absl::Now() - started_; }
@@ -44,6 +54,7 @@ class ServingState {
  private:
   std::atomic<std::shared_ptr<Engine>> engine_;
   std::atomic<std::shared_ptr<const KafkaIngestor>> ingestor_;
+  std::atomic<std::shared_ptr<ImpressionPublisher>> impressions_;
   const absl::Time started_;
 };
 

@@ -10,8 +10,10 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "headliner/v1/admin.grpc.pb.h"
+#include "headliner/v1/impression.pb.h"
 #include "headliner/v1/related.grpc.pb.h"
 #include "headliner/v1/token.pb.h"
+#include "kafka_test_util.h"
 #include "serve/server.h"
 #include "test_util.h"
 
@@ -212,6 +214,52 @@ TEST_F(ExperimentsServiceTest, TokensAreSignedWithTheDeploymentsKey) {
   ASSERT_TRUE(related->GetRelated(&ctx, req, &resp).ok());
   EXPECT_TRUE(DecodeRecommendationToken(resp.token(), "k8s-secret-bytes").ok());
   EXPECT_FALSE(DecodeRecommendationToken(resp.token(), "").ok());
+}
+
+TEST_F(ExperimentsServiceTest, ExposuresArePublishedToTheImpressionsTopic) {
+  Config config = config_;
+  config.data_dir = dir_.path() + "/with-kafka";
+  config.kafka.brokers = kEmbeddedKafka;
+  Write(ContentOnly(true));
+  auto server = HeadlinerServer::Start(config);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string((*server)->port()),
+                                     grpc::InsecureChannelCredentials());
+  auto related = v1::RelatedHeadlines::NewStub(channel);
+  auto admin = v1::Admin::NewStub(channel);
+  auto ask = [&](const std::string& session, const std::string& force) {
+    v1::GetRelatedRequest req;
+    req.set_article_id("jp1");
+    req.set_session_id(session);
+    req.set_force_variant(force);
+    v1::GetRelatedResponse resp;
+    grpc::ClientContext ctx;
+    EXPECT_TRUE(related->GetRelated(&ctx, req, &resp).ok());
+    return resp;
+  };
+  const v1::GetRelatedResponse exposed = ask("reader-1", "");
+  ask("", "");                                // in no experiment: no exposure
+  ask("reader-2", "content-only:treatment");  // QA: no exposure
+  const auto read = testing::ReadTopic((*server)->embedded_kafka_brokers(), "impressions", 3, 2,
+                                       absl::Seconds(10));
+  ASSERT_EQ(read.size(), 1u);
+  v1::ImpressionEvent event;
+  ASSERT_TRUE(event.ParseFromString(read[0].payload));
+  EXPECT_EQ(event.token(), exposed.token());
+  EXPECT_EQ(event.session_id(), "reader-1");
+  EXPECT_EQ(event.source_article_id(), "jp1");
+  ASSERT_EQ(event.experiments_size(), 1);
+  EXPECT_EQ(event.experiments(0).variant(), Expected("reader-1"));
+  EXPECT_EQ(event.item_ids_size(), exposed.items_size());
+  v1::StatsResponse stats;
+  EXPECT_TRUE(testing::WaitFor(
+      [&] {
+        grpc::ClientContext ctx;
+        return admin->Stats(&ctx, v1::StatsRequest(), &stats).ok() &&
+               stats.experiments().impressions_delivered() == 1;
+      },
+      absl::Seconds(10)));
+  EXPECT_EQ(stats.experiments().impressions_published(), 1u);
 }
 
 TEST_F(ExperimentsServiceTest, AnInvalidFileStopsTheStartNamingLineAndKey) {
