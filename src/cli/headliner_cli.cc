@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "cli/cli_commands.h"
+#include "cli/experiment_commands.h"
 #include "cli/kafka_commands.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -58,6 +59,7 @@ constexpr char kUsage[] =
     "  get ID             print a stored article\n"
     "  delete ID          delete an article\n"
     "  stats              print server statistics\n"
+    "  experiments report [KEY]  exposures, clicks and CTR per variant with their statistics\n"
     "  sample [--count N] [--span_hours H] write a synthetic catalog as JSON lines to stdout\n"
     "  produce --topic T [--rate N] FILE   publish JSON lines (Article or ClickEvent) to Kafka\n"
     "                     ('-': stdin), at N per second if given\n"
@@ -133,6 +135,13 @@ int main(int argc, char** argv) {
   if (command == "get") return headliner::RunGet(channel, options, arg);
   if (command == "delete") return headliner::RunDelete(channel, options, arg);
   if (command == "stats") return headliner::RunStats(channel, options);
+  if (command == "experiments") {
+    if (arg != "report") {
+      std::fprintf(stderr, "experiments: the subcommand is report\n%s", kUsage);
+      return 2;
+    }
+    return headliner::RunExperimentsReport(channel, options, args.size() > 3 ? args[3] : "");
+  }
   if (command == "activity") {
     std::vector<std::string> ids(args.begin() + 2, args.end());
     const double as_of = absl::GetFlag(FLAGS_as_of);

@@ -120,7 +120,6 @@ void DeclareConfigOptions(Config& c, OptionTable& table) {
       .String("variant", c.variant, /*required=*/true)
       .Env("HEADLINER_VARIANT");
   DeclareEngineOptions(c, table);
-  DeclareExperimentOptions(c.experiments, table);
   DeclareKafkaOptions(c.kafka, table);
   DeclareServerOptions(c.server, table);
 }

@@ -12,7 +12,6 @@
 
 #include "absl/status/statusor.h"
 #include "engine/engine_config.h"
-#include "experiment/experiment_options.h"
 #include "kafka/kafka_config.h"
 #include "serve/server_config.h"
 
@@ -24,7 +23,6 @@ struct Config : EngineConfig {
   std::string data_dir = "./data";
   // The variant name responses report for readers in no experiment.
   std::string variant = "default";
-  ExperimentOptions experiments;
   KafkaConfig kafka;
   ServerConfig server;
 };

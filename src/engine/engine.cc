@@ -63,11 +63,12 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir
                  std::make_unique<VectorIndex>(config.encoder.dimension, config.index),
                  std::make_unique<VectorIndex>(config.encoder.dimension, config.index),
                  config.clicks.popularity_half_life, config.covisitation.half_life));
+  ASSIGN_OR_RETURN(const std::string token_key, ReadTokenKey(config.experiments));
   ASSIGN_OR_RETURN(
       engine->applier_,
       EventApplier::Create(*engine->tables_, *engine->content_index_, *engine->behaviour_index_,
                            config.encoder, config.validation, config.apply, config.clicks,
-                           config.covisitation, config.behaviour));
+                           config.covisitation, config.behaviour, token_key));
   RETURN_IF_ERROR(engine->RestoreIndexes(config.index));
   engine->ServeRanking(config.ranking);
   return engine;

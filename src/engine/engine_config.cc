@@ -12,6 +12,7 @@ void DeclareEngineOptions(EngineConfig& c, OptionTable& table) {
   DeclareClicksOptions(c.clicks, table);
   DeclareCoVisitationOptions(c.covisitation, table);
   DeclareBehaviourOptions(c.behaviour, table);
+  DeclareExperimentOptions(c.experiments, table);
 }
 
 absl::Status ValidateEngineConfig(const EngineConfig& config) {

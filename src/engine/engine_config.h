@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "common/option_table.h"
 #include "encode/encoder_config.h"
+#include "experiment/experiment_options.h"
 #include "index/index_config.h"
 #include "ingest/ingest_config.h"
 #include "rank/ranking_config.h"
@@ -24,6 +25,9 @@ struct EngineConfig {
   ClicksConfig clicks;
   CoVisitationConfig covisitation;
   BehaviourConfig behaviour;
+  // The experiments file (read by the server) and the token key (the apply step checks clicks'
+  // and impressions' tokens with it).
+  ExperimentOptions experiments;
 };
 
 // Declares the keys of every section of `config`.

@@ -7,8 +7,9 @@
 // Weights age: a row's counts are kept as of one time (TrackedRow::as_of_micros), at most
 // half_life / 64 before its latest click. A click later than that first scales them by
 // 2^(-(t - as_of) / half_life), as DecayedCount does, and moves the row to its time t; any other
-// click adds its weight brought to the row's time, 2^(-(t - as_of) / half_life) times it. The click counts they are
-// normalised by age at the same half-life (PopularitySignal), so ratios compare like with like.
+// click adds its weight brought to the row's time, 2^(-(t - as_of) / half_life) times it. The click
+// counts they are normalised by age at the same half-life (PopularitySignal), so ratios compare
+// like with like.
 //
 // Within a batch the touched rows are kept in memory and each is written once at FinishBatch,
 // not once per click (popular articles take part in hundreds of pairs per batch). Each click

@@ -9,6 +9,7 @@
 #include "index/inner_product.h"
 #include "ingest/behaviour_embedding_signal.h"
 #include "ingest/covisitation_signal.h"
+#include "ingest/experiment_click_signal.h"
 #include "ingest/popularity_signal.h"
 
 namespace headliner {
@@ -17,7 +18,7 @@ absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
     Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
     const EncoderConfig& encoder, const ValidationConfig& validation, const ApplyConfig& apply,
     const ClicksConfig& clicks, const CoVisitationConfig& covisitation,
-    const BehaviourConfig& behaviour) {
+    const BehaviourConfig& behaviour, const std::string& token_key) {
   ASSIGN_OR_RETURN(std::unique_ptr<ArticleApplier> article_applier,
                    ArticleApplier::Create(tables.articles(), content_index, encoder));
   auto click_applier = std::make_unique<ClickApplier>(tables.articles(), tables.clicks(), clicks);
@@ -32,15 +33,19 @@ absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
     behaviour_signal = signal.get();
     click_applier->AddSignal(std::move(signal));
   }
-  return std::unique_ptr<EventApplier>(
-      new EventApplier(tables, content_index, behaviour_index, validation, apply,
-                       std::move(article_applier), std::move(click_applier), behaviour_signal));
+  click_applier->AddSignal(
+      std::make_unique<ExperimentClickSignal>(tables.experiments(), token_key));
+  auto impression_applier = std::make_unique<ImpressionApplier>(tables.experiments(), token_key);
+  return std::unique_ptr<EventApplier>(new EventApplier(
+      tables, content_index, behaviour_index, validation, apply, std::move(article_applier),
+      std::move(click_applier), std::move(impression_applier), behaviour_signal));
 }
 
 EventApplier::EventApplier(Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
                            const ValidationConfig& validation, const ApplyConfig& apply,
                            std::unique_ptr<ArticleApplier> article_applier,
                            std::unique_ptr<ClickApplier> click_applier,
+                           std::unique_ptr<ImpressionApplier> impression_applier,
                            const BehaviourEmbeddingSignal* behaviour_signal)
     : tables_(tables),
       content_index_(content_index),
@@ -55,12 +60,15 @@ EventApplier::EventApplier(Tables& tables, VectorIndex& content_index, VectorInd
                  Column::kPartners}),
       article_applier_(std::move(article_applier)),
       click_applier_(std::move(click_applier)),
+      impression_applier_(std::move(impression_applier)),
       behaviour_signal_(behaviour_signal) {}
 
 const char* EventApplier::SourceOf(const IngestEvent& event) {
   if (std::holds_alternative<v1::Article>(event)) return "articles";
   if (std::holds_alternative<v1::ClickEvent>(event)) return "clicks";
-  return std::get<UndecodableEvent>(event).source == "articles" ? "articles" : "clicks";
+  if (std::holds_alternative<v1::ImpressionEvent>(event)) return "impressions";
+  const std::string& source = std::get<UndecodableEvent>(event).source;
+  return source == "articles" ? "articles" : source == "impressions" ? "impressions" : "clicks";
 }
 
 absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatch(
@@ -88,6 +96,8 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
       outcome = article_applier_->Stage(*article, ctx);
     } else if (const auto* click = std::get_if<v1::ClickEvent>(&event)) {
       outcome = click_applier_->Stage(*click, ctx);
+    } else if (const auto* impression = std::get_if<v1::ImpressionEvent>(&event)) {
+      outcome = impression_applier_->Stage(*impression, ctx);
     } else {
       const auto& bad = std::get<UndecodableEvent>(event);
       outcome = EventOutcome::Rejected(bad.reason, bad.message);

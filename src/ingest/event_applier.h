@@ -28,6 +28,7 @@
 #include "ingest/article_applier.h"
 #include "ingest/behaviour_embedding_signal.h"
 #include "ingest/click_applier.h"
+#include "ingest/impression_applier.h"
 #include "ingest/ingest_config.h"
 #include "ingest/ingest_event.h"
 #include "store/changed_articles.h"
@@ -64,7 +65,7 @@ class EventApplier {
       Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
       const EncoderConfig& encoder, const ValidationConfig& validation, const ApplyConfig& apply,
       const ClicksConfig& clicks, const CoVisitationConfig& covisitation,
-      const BehaviourConfig& behaviour);
+      const BehaviourConfig& behaviour, const std::string& token_key = "");
 
   // Applies `events` in order, and records `positions` and the dead letters `dead_letters`
   // returns, atomically. Returns one outcome per event; a non-OK status means nothing was written.
@@ -119,7 +120,7 @@ class EventApplier {
   // Hits, misses and size of the cache of hot rows (sessions, activity, co-visitation, ...).
   RowCacheStats HotRowStats();
 
-  // Source label of rejection counters ("articles", "clicks").
+  // Source label of rejection counters ("articles", "clicks", "impressions").
   static const char* SourceOf(const IngestEvent& event);
 
  private:
@@ -127,6 +128,7 @@ class EventApplier {
                const ValidationConfig& validation, const ApplyConfig& apply,
                std::unique_ptr<ArticleApplier> article_applier,
                std::unique_ptr<ClickApplier> click_applier,
+               std::unique_ptr<ImpressionApplier> impression_applier,
                const BehaviourEmbeddingSignal* behaviour_signal);
 
   absl::StatusOr<std::vector<EventOutcome>> ApplyBatchLocked(
@@ -152,6 +154,7 @@ class EventApplier {
   CommittedRowCache hot_rows_ ABSL_GUARDED_BY(mu_);
   const std::unique_ptr<ArticleApplier> article_applier_ ABSL_PT_GUARDED_BY(mu_);
   const std::unique_ptr<ClickApplier> click_applier_ ABSL_PT_GUARDED_BY(mu_);
+  const std::unique_ptr<ImpressionApplier> impression_applier_ ABSL_PT_GUARDED_BY(mu_);
   // Owned by click_applier_; null when behaviour.enabled is off.
   const BehaviourEmbeddingSignal* const behaviour_signal_ ABSL_PT_GUARDED_BY(mu_);
 };

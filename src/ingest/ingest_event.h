@@ -10,18 +10,20 @@
 
 #include "headliner/v1/article.pb.h"
 #include "headliner/v1/click.pb.h"
+#include "headliner/v1/impression.pb.h"
 
 namespace headliner {
 
 // A message that could not be decoded; it is counted (under `source`/`reason`) with its batch.
 struct UndecodableEvent {
-  std::string source;  // "articles" or "clicks"
+  std::string source;  // "articles", "clicks" or "impressions"
   std::string reason;
   std::string message;
 };
 
 // One event of a batch.
-using IngestEvent = std::variant<v1::Article, v1::ClickEvent, UndecodableEvent>;
+using IngestEvent =
+    std::variant<v1::Article, v1::ClickEvent, v1::ImpressionEvent, UndecodableEvent>;
 
 // The next offset to consume of a partition, recorded with the batch that reached it.
 struct PartitionPosition {

@@ -73,6 +73,10 @@ void DeclareKafkaOptions(KafkaConfig& c, OptionTable& table) {
       return absl::InvalidArgumentError(
           "kafka.clicks_topic: must differ from kafka.articles_topic");
     }
+    if (c.impressions_topic == c.articles_topic || c.impressions_topic == c.clicks_topic) {
+      return absl::InvalidArgumentError(
+          "kafka.impressions_topic: must differ from kafka.articles_topic and kafka.clicks_topic");
+    }
     return absl::OkStatus();
   });
 }

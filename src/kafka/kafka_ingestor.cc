@@ -122,7 +122,9 @@ absl::Status KafkaIngestor::CreateConsumer() {
   }
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (consumer_ == nullptr) return absl::InvalidArgumentError("kafka consumer: " + error);
-  RdKafka::ErrorCode err = consumer_->subscribe({config_.articles_topic, config_.clicks_topic});
+  std::vector<std::string> topics = {config_.articles_topic, config_.clicks_topic};
+  if (!config_.impressions_topic.empty()) topics.push_back(config_.impressions_topic);
+  RdKafka::ErrorCode err = consumer_->subscribe(topics);
   if (err != RdKafka::ERR_NO_ERROR) {
     return absl::UnavailableError(absl::StrCat("kafka subscribe: ", RdKafka::err2str(err)));
   }
@@ -238,10 +240,16 @@ void KafkaIngestor::Add(std::unique_ptr<RdKafka::Message> message, Batch& batch)
   const int64_t expected = pending != batch.next.end() ? pending->second : assigned->second;
   if (offset < expected) return;  // already applied or already in this batch
 
-  const bool articles = IsArticles(tp.first);
   if (batch.empty()) batch.started = absl::Now();
-  batch.events.push_back(DecodeKafkaMessage(
-      *message, articles, articles ? config_.articles_format : config_.clicks_format));
+  if (IsArticles(tp.first)) {
+    batch.events.push_back(
+        DecodeKafkaMessage(*message, TopicKind::kArticles, config_.articles_format));
+  } else if (tp.first == config_.clicks_topic) {
+    batch.events.push_back(DecodeKafkaMessage(*message, TopicKind::kClicks, config_.clicks_format));
+  } else {  // the service's own impressions: protobuf unless a header says otherwise
+    batch.events.push_back(
+        DecodeKafkaMessage(*message, TopicKind::kImpressions, WireFormat::kProtobuf));
+  }
   batch.sources.push_back(std::move(message));
   batch.first.emplace(tp, offset);
   batch.next[tp] = offset + 1;

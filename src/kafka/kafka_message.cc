@@ -16,8 +16,9 @@ std::optional<std::string> HeaderValue(RdKafka::Message& message, const char* na
   return std::string(static_cast<const char*>(h.value()), h.value_size());
 }
 
-IngestEvent DecodeKafkaMessage(RdKafka::Message& message, bool articles_topic,
+IngestEvent DecodeKafkaMessage(RdKafka::Message& message, TopicKind topic,
                                WireFormat topic_format) {
+  const bool articles_topic = topic == TopicKind::kArticles;
   if (articles_topic && message.payload() == nullptr) {
     v1::Article tombstone;
     tombstone.set_id(message.key() != nullptr ? *message.key() : "");
@@ -30,7 +31,9 @@ IngestEvent DecodeKafkaMessage(RdKafka::Message& message, bool articles_topic,
     return tombstone;
   }
   const std::string_view payload(static_cast<const char*>(message.payload()), message.len());
-  const char* source = articles_topic ? "articles" : "clicks";
+  const char* source = articles_topic                     ? "articles"
+                       : topic == TopicKind::kImpressions ? "impressions"
+                                                          : "clicks";
   const absl::StatusOr<WireFormat> chosen =
       ChooseFormat(HeaderValue(message, kContentTypeHeader), topic_format);
   if (!chosen.ok()) {
@@ -43,6 +46,10 @@ IngestEvent DecodeKafkaMessage(RdKafka::Message& message, bool articles_topic,
     v1::Article article;
     decoded = DecodeMessage(payload, format, article);
     event = std::move(article);
+  } else if (topic == TopicKind::kImpressions) {
+    v1::ImpressionEvent impression;
+    decoded = DecodeMessage(payload, format, impression);
+    event = std::move(impression);
   } else {
     v1::ClickEvent click;
     decoded = DecodeMessage(payload, format, click);

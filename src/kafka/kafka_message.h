@@ -1,6 +1,6 @@
-// Turns one Kafka message of the `articles` or `clicks` topic into an IngestEvent, and reads
-// librdkafka's statistics. Decoding never fails: a message that does not decode becomes an
-// UndecodableEvent, which the apply step counts and dead-letters like any invalid event.
+// Turns one Kafka message of the `articles`, `clicks` or `impressions` topic into an IngestEvent,
+// and reads librdkafka's statistics. Decoding never fails: a message that does not decode becomes
+// an UndecodableEvent, which the apply step counts and dead-letters like any invalid event.
 #ifndef HEADLINER_KAFKA_KAFKA_MESSAGE_H_
 #define HEADLINER_KAFKA_KAFKA_MESSAGE_H_
 
@@ -20,8 +20,8 @@ std::optional<std::string> HeaderValue(RdKafka::Message& message, const char* na
 // neither JSON nor protobuf makes the message undecodable ("unknown_content_type"). On the articles
 // topic a null value is a compaction tombstone: a deletion of the article named by the key, at the
 // message's timestamp.
-IngestEvent DecodeKafkaMessage(RdKafka::Message& message, bool articles_topic,
-                               WireFormat topic_format);
+enum class TopicKind { kArticles, kClicks, kImpressions };
+IngestEvent DecodeKafkaMessage(RdKafka::Message& message, TopicKind topic, WireFormat topic_format);
 
 // Whether librdkafka's statistics JSON (statistics.interval.ms) shows a broker connection up.
 // Bootstrap entries (nodeid -1) do not count.

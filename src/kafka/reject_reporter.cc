@@ -22,8 +22,10 @@ std::vector<store::DeadLetterRecord> RejectReporter::Report(
                    static_cast<long long>(src.offset()), outcomes[i].reason.c_str(),
                    outcomes[i].message.c_str());
     }
-    const std::string& dlq = topic == config_.articles_topic ? config_.articles_dead_letter_topic
-                                                             : config_.clicks_dead_letter_topic;
+    // Impressions are the service's own output: a rejected one is counted, not dead-lettered.
+    const std::string dlq = topic == config_.articles_topic ? config_.articles_dead_letter_topic
+                            : topic == config_.clicks_topic ? config_.clicks_dead_letter_topic
+                                                            : std::string();
     if (dlq.empty()) continue;
     store::DeadLetterRecord& letter = letters.emplace_back();
     letter.set_topic(dlq);

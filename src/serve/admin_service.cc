@@ -8,6 +8,7 @@
 
 #include "common/time_util.h"
 #include "common/version.h"
+#include "serve/experiment_report_proto.h"
 #include "serve/grpc_status.h"
 #include "serve/raw_unary.h"
 #include "serve/request_limits.h"
@@ -102,6 +103,19 @@ grpc::ServerUnaryReactor* AdminService::GetActivity(grpc::CallbackServerContext*
       context, request, response,
       [this](const v1::GetActivityRequest& r, v1::GetActivityResponse& out) {
         return HandleGetActivity(r, out);
+      });
+}
+
+grpc::ServerUnaryReactor* AdminService::ExperimentReport(grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer* request,
+                                                         grpc::ByteBuffer* response) {
+  return ServeUnaryRaw<v1::ExperimentReportRequest, v1::ExperimentReportResponse>(
+      context, request, response,
+      [this](const v1::ExperimentReportRequest& r, v1::ExperimentReportResponse& out) {
+        const std::shared_ptr<const Engine> engine = state_.engine();
+        if (engine == nullptr) return kLoading;
+        return ToGrpcStatus(
+            FillExperimentReport(engine->tables(), *experiments_.current(), r, out));
       });
 }
 

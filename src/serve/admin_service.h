@@ -13,10 +13,10 @@
 namespace headliner {
 
 // Every method is registered raw so that the service parses requests itself (see raw_unary.h).
-using RawAdminService =
-    v1::Admin::WithRawCallbackMethod_UpsertArticle<v1::Admin::WithRawCallbackMethod_DeleteArticle<
-        v1::Admin::WithRawCallbackMethod_GetArticle<v1::Admin::WithRawCallbackMethod_GetActivity<
-            v1::Admin::WithRawCallbackMethod_Stats<v1::Admin::Service>>>>>;
+using RawAdminService = v1::Admin::WithRawCallbackMethod_UpsertArticle<
+    v1::Admin::WithRawCallbackMethod_DeleteArticle<v1::Admin::WithRawCallbackMethod_GetArticle<
+        v1::Admin::WithRawCallbackMethod_GetActivity<v1::Admin::WithRawCallbackMethod_Stats<
+            v1::Admin::WithRawCallbackMethod_ExperimentReport<v1::Admin::Service>>>>>>;
 
 class AdminService final : public RawAdminService {
  public:
@@ -42,6 +42,9 @@ class AdminService final : public RawAdminService {
   grpc::ServerUnaryReactor* GetActivity(grpc::CallbackServerContext* context,
                                         const grpc::ByteBuffer* request,
                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ExperimentReport(grpc::CallbackServerContext* context,
+                                             const grpc::ByteBuffer* request,
+                                             grpc::ByteBuffer* response) override;
 
  private:
   grpc::Status HandleUpsertArticle(const v1::UpsertArticleRequest& request,

@@ -142,6 +142,8 @@ void RelatedHeadlinesService::SetVariant(const RankingChoice& choice,
     v1::ExperimentVariant* e = response.add_experiments();
     e->set_experiment(a.experiment->key);
     e->set_variant(a.Variant().name);
+    e->set_unit(a.experiment->unit == ExperimentUnit::kUser ? v1::EXPERIMENT_UNIT_USER
+                                                            : v1::EXPERIMENT_UNIT_SESSION);
     absl::StrAppend(&names, names.empty() ? "" : ",", a.experiment->key, ":", a.Variant().name);
   }
   response.set_variant(std::move(names));

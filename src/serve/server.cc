@@ -88,8 +88,9 @@ absl::Status HeadlinerServer::StartEmbeddedKafka() {
   const KafkaConfig& kafka = config_.kafka;
   if (kafka.brokers != kEmbeddedKafka) return absl::OkStatus();
   std::vector<std::string> topics = {kafka.articles_topic, kafka.clicks_topic};
-  for (const std::string& t : {kafka.articles_dead_letter_topic, kafka.clicks_dead_letter_topic,
-                               kafka.impressions_topic}) {
+  for (const std::string& t :
+       {kafka.articles_dead_letter_topic, kafka.clicks_dead_letter_topic,
+        config_.experiments.file.empty() ? std::string() : kafka.impressions_topic}) {
     if (!t.empty()) topics.push_back(t);
   }
   ASSIGN_OR_RETURN(embedded_kafka_, EmbeddedKafka::Start(topics, /*partitions=*/3));
@@ -100,7 +101,10 @@ absl::Status HeadlinerServer::StartEmbeddedKafka() {
 
 absl::Status HeadlinerServer::StartImpressions() {
   const KafkaConfig& kafka = config_.kafka;
-  if (kafka.brokers.empty() || kafka.impressions_topic.empty()) return absl::OkStatus();
+  if (kafka.brokers.empty() || kafka.impressions_topic.empty() ||
+      config_.experiments.file.empty()) {
+    return absl::OkStatus();
+  }
   const std::string brokers =
       embedded_kafka_ != nullptr ? embedded_kafka_->bootstrap_servers() : kafka.brokers;
   ASSIGN_OR_RETURN(impressions_, ImpressionPublisher::Start(kafka, brokers));
@@ -112,6 +116,8 @@ absl::StatusOr<std::shared_ptr<KafkaIngestor>> HeadlinerServer::StartIngestor(En
   const KafkaConfig& kafka = config_.kafka;
   if (kafka.brokers.empty()) return nullptr;
   KafkaConfig consumer = kafka;
+  // Exposures exist only with experiments: without them the topic is not read (nor needed).
+  if (config_.experiments.file.empty()) consumer.impressions_topic.clear();
   std::string brokers = kafka.brokers;
   if (embedded_kafka_ != nullptr) {
     brokers = embedded_kafka_->bootstrap_servers();

@@ -17,10 +17,10 @@
 namespace headliner {
 namespace {
 
-constexpr const char* kColumnNames[] = {"default",  "catalog",     "ids",          "embeddings",
-                                        "by_time",  "frequencies", "meta",         "offsets",
-                                        "sessions", "activity",    "click_events", "covisits",
-                                        "partners", "behaviour",   "trending",     "index_journal"};
+constexpr const char* kColumnNames[] = {
+    "default",  "catalog",   "ids",      "embeddings",    "by_time",      "frequencies",
+    "meta",     "offsets",   "sessions", "activity",      "click_events", "covisits",
+    "partners", "behaviour", "trending", "index_journal", "experiments"};
 static_assert(sizeof(kColumnNames) / sizeof(kColumnNames[0]) ==
               static_cast<size_t>(Column::kCount));
 

@@ -37,6 +37,7 @@ enum class Column {
   kBehaviour,     // dense id -> behaviour embedding (input and output vectors)
   kTrending,      // section -> its most popular articles
   kIndexJournal,  // journal position -> articles whose index vectors that batch changed
+  kExperiments,   // experiment exposures and clicks, per reader and per variant (merge: add)
   kCount,
 };
 

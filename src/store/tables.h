@@ -17,6 +17,7 @@
 #include "store/covisitation_store.h"
 #include "store/database.h"
 #include "store/dead_letter_outbox.h"
+#include "store/experiment_store.h"
 #include "store/index_journal.h"
 #include "store/offset_store.h"
 #include "store/rejection_counters.h"
@@ -50,6 +51,8 @@ class Tables {
   const RejectionCounters& rejections() const { return rejections_; }
   DeadLetterOutbox& dead_letters() { return dead_letters_; }
   const DeadLetterOutbox& dead_letters() const { return dead_letters_; }
+  ExperimentStore& experiments() { return experiments_; }
+  const ExperimentStore& experiments() const { return experiments_; }
   IndexJournal& index_journal() { return *index_journal_; }
   const IndexJournal& index_journal() const { return *index_journal_; }
 
@@ -64,6 +67,7 @@ class Tables {
         behaviour_(database, behaviour_dimension),
         offsets_(database),
         rejections_(database),
+        experiments_(database),
         dead_letters_(database) {}
 
   Database& database_;
@@ -74,6 +78,7 @@ class Tables {
   BehaviourStore behaviour_;
   OffsetStore offsets_;
   RejectionCounters rejections_;
+  ExperimentStore experiments_;
   DeadLetterOutbox dead_letters_;
 };
 

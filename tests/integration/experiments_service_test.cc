@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "absl/strings/escaping.h"
+#include "cli/event_publisher.h"
 #include "common/recommendation_token.h"
 #include "experiment/growthbook_hash.h"
 #include "gmock/gmock.h"
@@ -216,13 +217,17 @@ TEST_F(ExperimentsServiceTest, TokensAreSignedWithTheDeploymentsKey) {
   EXPECT_FALSE(DecodeRecommendationToken(resp.token(), "").ok());
 }
 
-TEST_F(ExperimentsServiceTest, ExposuresArePublishedToTheImpressionsTopic) {
+// The loop through Kafka: a response's exposure is published, every replica's apply step reads
+// it back, a click carrying the response's token is attributed to the same variant, and the
+// report shows both.
+TEST_F(ExperimentsServiceTest, ExposuresAndClicksComeBackThroughKafkaIntoTheReport) {
   Config config = config_;
   config.data_dir = dir_.path() + "/with-kafka";
   config.kafka.brokers = kEmbeddedKafka;
   Write(ContentOnly(true));
   auto server = HeadlinerServer::Start(config);
   ASSERT_TRUE(server.ok()) << server.status();
+  const std::string brokers = (*server)->embedded_kafka_brokers();
   auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string((*server)->port()),
                                      grpc::InsecureChannelCredentials());
   auto related = v1::RelatedHeadlines::NewStub(channel);
@@ -240,26 +245,67 @@ TEST_F(ExperimentsServiceTest, ExposuresArePublishedToTheImpressionsTopic) {
   const v1::GetRelatedResponse exposed = ask("reader-1", "");
   ask("", "");                                // in no experiment: no exposure
   ask("reader-2", "content-only:treatment");  // QA: no exposure
-  const auto read = testing::ReadTopic((*server)->embedded_kafka_brokers(), "impressions", 3, 2,
-                                       absl::Seconds(10));
+  const auto read = testing::ReadTopic(brokers, "impressions", 3, 2, absl::Seconds(10));
   ASSERT_EQ(read.size(), 1u);
   v1::ImpressionEvent event;
   ASSERT_TRUE(event.ParseFromString(read[0].payload));
   EXPECT_EQ(event.token(), exposed.token());
   EXPECT_EQ(event.session_id(), "reader-1");
-  EXPECT_EQ(event.source_article_id(), "jp1");
   ASSERT_EQ(event.experiments_size(), 1);
   EXPECT_EQ(event.experiments(0).variant(), Expected("reader-1"));
-  EXPECT_EQ(event.item_ids_size(), exposed.items_size());
-  v1::StatsResponse stats;
-  EXPECT_TRUE(testing::WaitFor(
+  EXPECT_EQ(event.experiments(0).unit(), v1::EXPERIMENT_UNIT_SESSION);
+
+  // The reader clicks (the article is in the catalog), with the response's token; a forger
+  // clicks with a made-up one.
+  auto publisher = EventPublisher::Create(brokers);
+  ASSERT_TRUE(publisher.ok());
+  const std::string article =
+      MakeArticle("jp9", "Japan and Pakistan", absl::Now()).SerializeAsString();
+  ASSERT_TRUE((*publisher)->Publish("articles", "jp9", &article).ok());
+  v1::ClickEvent click = testing::MakeClick("k1", "reader-1", "jp9", absl::Now());
+  click.set_token(exposed.token());
+  v1::ClickEvent forged = testing::MakeClick("k2", "reader-3", "jp9", absl::Now());
+  forged.set_token(exposed.token().substr(0, exposed.token().find('.')) + ".AAAA");
+  for (const v1::ClickEvent& c : {click, forged}) {
+    const std::string payload = c.SerializeAsString();
+    ASSERT_TRUE((*publisher)->Publish("clicks", c.session_id(), &payload).ok());
+  }
+  ASSERT_TRUE((*publisher)->Flush(absl::Seconds(10)).ok());
+
+  v1::ExperimentReportResponse report;
+  const bool counted = testing::WaitFor(
       [&] {
+        v1::ExperimentReportRequest req;
+        req.set_experiment("content-only");
         grpc::ClientContext ctx;
-        return admin->Stats(&ctx, v1::StatsRequest(), &stats).ok() &&
-               stats.experiments().impressions_delivered() == 1;
+        report.Clear();
+        if (!admin->ExperimentReport(&ctx, req, &report).ok()) return false;
+        uint64_t impressions = 0, clicks = 0;
+        for (const v1::VariantReport& v : report.experiments(0).variants()) {
+          impressions += v.impressions();
+          clicks += v.clicks();
+        }
+        return impressions == 1 && clicks == 1;
       },
-      absl::Seconds(10)));
+      absl::Seconds(20));
+  ASSERT_TRUE(counted) << report.DebugString();
+  for (const v1::VariantReport& v : report.experiments(0).variants()) {
+    const bool exposed_variant = v.variant() == Expected("reader-1");
+    EXPECT_EQ(v.units(), exposed_variant ? 1u : 0u) << v.variant();
+    EXPECT_EQ(v.clicks(), exposed_variant ? 1u : 0u) << v.variant();
+    EXPECT_DOUBLE_EQ(v.weight(), 0.5);
+  }
+  EXPECT_TRUE(report.experiments(0).in_config());
+  EXPECT_EQ(report.unattributed_clicks().at("forged_token"), 1u);
+  v1::StatsResponse stats;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(admin->Stats(&ctx, v1::StatsRequest(), &stats).ok());
   EXPECT_EQ(stats.experiments().impressions_published(), 1u);
+  grpc::ClientContext unknown_ctx;
+  v1::ExperimentReportRequest unknown;
+  unknown.set_experiment("nope");
+  EXPECT_EQ(admin->ExperimentReport(&unknown_ctx, unknown, &report).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(ExperimentsServiceTest, AnInvalidFileStopsTheStartNamingLineAndKey) {

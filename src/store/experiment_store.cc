@@ -1,0 +1,114 @@
+#include "store/experiment_store.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status_macros.h"
+#include "store/keys.h"
+
+namespace headliner {
+namespace {
+
+constexpr char kSep = '\x1f';
+constexpr char kUnitPrefix[] = "u";
+constexpr char kTotalPrefix[] = "t";
+constexpr char kUnattributedPrefix[] = "x";
+
+std::string UnitKey(const std::string& experiment, const std::string& variant,
+                    const std::string& unit) {
+  return absl::StrCat(kUnitPrefix, experiment, std::string(1, kSep), variant, std::string(1, kSep),
+                      unit);
+}
+
+std::string TotalKey(const std::string& experiment, const std::string& variant,
+                     absl::string_view field) {
+  return absl::StrCat(kTotalPrefix, experiment, std::string(1, kSep), variant, std::string(1, kSep),
+                      field);
+}
+
+// The fields of VariantTotals as stored.
+constexpr std::pair<absl::string_view, uint64_t VariantTotals::*> kFields[] = {
+    {"units", &VariantTotals::units},
+    {"impressions", &VariantTotals::impressions},
+    {"clicks", &VariantTotals::clicks},
+    {"impressions_squared", &VariantTotals::impressions_squared},
+    {"clicks_squared", &VariantTotals::clicks_squared},
+    {"impressions_clicks", &VariantTotals::impressions_clicks}};
+
+}  // namespace
+
+absl::StatusOr<UnitCounts> ExperimentStore::FindUnit(const std::string& experiment,
+                                                     const std::string& variant,
+                                                     const std::string& unit,
+                                                     StagedBatch* pending) const {
+  ASSIGN_OR_RETURN(
+      std::optional<std::string> value,
+      ReadThrough(db_, pending, Column::kExperiments, UnitKey(experiment, variant, unit)));
+  if (!value) return UnitCounts();
+  std::optional<uint64_t> impressions = DecodeU64(std::string_view(*value).substr(0, 8));
+  std::optional<uint64_t> clicks =
+      value->size() == 16 ? DecodeU64(std::string_view(*value).substr(8)) : std::nullopt;
+  if (!impressions || !clicks) return absl::DataLossError("malformed experiment unit row");
+  return UnitCounts{*impressions, *clicks};
+}
+
+void ExperimentStore::StageUnit(StagedBatch& batch, const std::string& experiment,
+                                const std::string& variant, const std::string& unit,
+                                const UnitCounts& before, const UnitCounts& after) {
+  batch.Put(Column::kExperiments, UnitKey(experiment, variant, unit),
+            EncodeU64(after.impressions) + EncodeU64(after.clicks));
+  auto add = [&](absl::string_view field, uint64_t old_value, uint64_t new_value) {
+    if (new_value != old_value) {
+      batch.Add(Column::kExperiments, TotalKey(experiment, variant, field),
+                static_cast<int64_t>(new_value - old_value));
+    }
+  };
+  const bool is_new = before.impressions == 0 && before.clicks == 0;
+  add("units", 0, is_new ? 1 : 0);
+  add("impressions", before.impressions, after.impressions);
+  add("clicks", before.clicks, after.clicks);
+  add("impressions_squared", before.impressions * before.impressions,
+      after.impressions * after.impressions);
+  add("clicks_squared", before.clicks * before.clicks, after.clicks * after.clicks);
+  add("impressions_clicks", before.impressions * before.clicks, after.impressions * after.clicks);
+}
+
+void ExperimentStore::StageUnattributed(StagedBatch& batch, const std::string& reason) {
+  batch.Add(Column::kExperiments, absl::StrCat(kUnattributedPrefix, reason), 1);
+}
+
+absl::StatusOr<std::map<std::pair<std::string, std::string>, VariantTotals>>
+ExperimentStore::AllTotals() const {
+  std::map<std::pair<std::string, std::string>, VariantTotals> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kExperiments)));
+  for (it->Seek(kTotalPrefix); it->Valid() && it->key().starts_with(kTotalPrefix); it->Next()) {
+    const absl::string_view key(it->key().data() + 1, it->key().size() - 1);
+    const std::vector<std::string> parts = absl::StrSplit(key, kSep);
+    std::optional<uint64_t> n = DecodeU64(it->value().ToStringView());
+    if (parts.size() != 3 || !n) return absl::DataLossError("malformed experiment total");
+    VariantTotals& totals = out[{parts[0], parts[1]}];
+    for (const auto& [name, field] : kFields) {
+      if (parts[2] == name) totals.*field = *n;
+    }
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "experiment totals scan"));
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, uint64_t>> ExperimentStore::Unattributed() const {
+  std::map<std::string, uint64_t> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kExperiments)));
+  for (it->Seek(kUnattributedPrefix); it->Valid() && it->key().starts_with(kUnattributedPrefix);
+       it->Next()) {
+    std::optional<uint64_t> n = DecodeU64(it->value().ToStringView());
+    if (!n) return absl::DataLossError("malformed unattributed-click counter");
+    out[std::string(it->key().ToStringView().substr(1))] = *n;
+  }
+  RETURN_IF_ERROR(FromRocks(it->status(), "unattributed clicks scan"));
+  return out;
+}
+
+}  // namespace headliner
