@@ -35,8 +35,14 @@ std::vector<Candidate> SelectDiverse(std::vector<Candidate>& candidates, size_t 
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (candidates[i].features.content < threshold) order.push_back(i);
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return candidates[a].score > candidates[b].score; });
+  // Equal scores (copies of one headline published together score alike) are ordered by id, not
+  // by where the candidates stood in their list: a list rebuilt after a restart may hold them in
+  // another order, and the same state must give the same response.
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const Candidate& x = candidates[a];
+    const Candidate& y = candidates[b];
+    return x.score != y.score ? x.score > y.score : x.dense_id < y.dense_id;
+  });
   order.resize(std::min(order.size(), std::max(kMinPool, kPoolPerItem * limit)));
 
   std::vector<Group> groups;

@@ -47,6 +47,18 @@ TEST(DiversifierTest, NearDuplicatesShowTheFreshestAtTheBestScore) {
   EXPECT_DOUBLE_EQ(shown[0].score, 0.9);
 }
 
+// Defect: equal scores kept the order of the candidate list, which a list rebuilt after a restart
+// may hold differently, so a restart changed the response (e2e_crash_restart saw two items swap).
+TEST(DiversifierTest, EqualScoresAreOrderedByIdWhateverTheListOrder) {
+  RankingConfig config;
+  std::vector<Candidate> one = {At("tie-b", 10, 0.5, 100), At("tie-a", 80, 0.5, 100),
+                                At("top", 45, 0.9, 100)};
+  std::vector<Candidate> other = {one[2], one[1], one[0]};
+  const std::vector<std::string> first = Ids(SelectDiverse(one, 3, config));
+  EXPECT_EQ(first, Ids(SelectDiverse(other, 3, config)));
+  EXPECT_EQ(first, (std::vector<std::string>{"top", "tie-b", "tie-a"}));  // tie-b's id is lower
+}
+
 TEST(DiversifierTest, DuplicatesOfTheSourceAreDropped) {
   RankingConfig config;
   std::vector<Candidate> c = {At("same-as-source", 0, 0.9, 100), At("b", 90, 0.5, 100)};

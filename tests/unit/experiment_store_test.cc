@@ -56,7 +56,6 @@ TEST_F(ExperimentStoreTest, VariantSumsAreTheSumsOverItsUnits) {
 
 TEST_F(ExperimentStoreTest, ChangesOfOneUnitWithinABatchReadThroughIt) {
   StagedBatch batch(*db_);
-  UnitCounts before;
   for (int i = 0; i < 3; ++i) {
     auto found = store_->FindUnit("exp", "t", "a", &batch);
     ASSERT_TRUE(found.ok());
