@@ -46,6 +46,23 @@ double UpperGamma(double a, double x) {
 
 double ChiSquareUpperTail(double x, int df) { return UpperGamma(df / 2.0, x / 2.0); }
 
+double SignTestPValue(uint64_t wins_a, uint64_t wins_b) {
+  const uint64_t n = wins_a + wins_b;
+  if (n == 0) return 1;
+  const uint64_t k = std::min(wins_a, wins_b);
+  // P(X <= k), X ~ Binomial(n, 1/2), summed in log space from the largest term down.
+  const double log_half_n = static_cast<double>(n) * std::log(0.5);
+  const double log_n_fact = std::lgamma(static_cast<double>(n) + 1);
+  double tail = 0;
+  for (uint64_t i = k + 1; i-- > 0;) {
+    const double term = std::exp(log_n_fact - std::lgamma(static_cast<double>(i) + 1) -
+                                 std::lgamma(static_cast<double>(n - i) + 1) + log_half_n);
+    tail += term;
+    if (term < tail * 1e-17) break;  // the rest cannot change the sum
+  }
+  return std::min(1.0, 2 * tail);
+}
+
 RatioEstimate ClickThroughRate(const VariantTotals& t) {
   RatioEstimate r;
   if (t.impressions == 0) return r;

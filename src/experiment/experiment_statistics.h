@@ -58,6 +58,10 @@ struct ExperimentReadout {
 ExperimentReadout ReadOutExperiment(const std::string& key, std::vector<VariantReadout> variants,
                                     int control, double relative_tau = 0.1);
 
+// Two-sided exact sign test of an interleaving experiment: impressions won by A against those won
+// by B (ties left out), under the null that each is won by either with probability 1/2.
+double SignTestPValue(uint64_t wins_a, uint64_t wins_b);
+
 // P(X > x) for X chi-square with `df` degrees of freedom.
 double ChiSquareUpperTail(double x, int df);
 

@@ -55,6 +55,16 @@ TEST(ExperimentStatisticsTest, ASampleRatioMismatchIsFlagged) {
   EXPECT_TRUE(r.srm_warning);
 }
 
+TEST(ExperimentStatisticsTest, SignTestMatchesTheExactBinomial) {
+  // scipy.stats.binomtest(k, n, 0.5).pvalue
+  EXPECT_NEAR(SignTestPValue(9, 1), 0.021484375, 1e-12);
+  EXPECT_NEAR(SignTestPValue(1, 9), 0.021484375, 1e-12);
+  EXPECT_NEAR(SignTestPValue(60, 40), 0.056887933640960, 1e-9);
+  EXPECT_DOUBLE_EQ(SignTestPValue(5, 5), 1.0);
+  EXPECT_DOUBLE_EQ(SignTestPValue(0, 0), 1.0);
+  EXPECT_LT(SignTestPValue(5300, 4700), 1e-8);
+}
+
 TEST(ExperimentStatisticsTest, ChiSquareTailMatchesClosedForms) {
   EXPECT_NEAR(ChiSquareUpperTail(0.4878048780487805, 1), 0.4849081354502283, 1e-12);
   EXPECT_NEAR(ChiSquareUpperTail(5.0, 2), 0.0820849986238988, 1e-12);
