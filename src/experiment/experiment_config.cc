@@ -55,6 +55,13 @@ class Reader {
     if (!node.IsScalar() || node.Scalar().empty()) {
       return Error(node, path, "expected a non-empty string");
     }
+    // Names are parts of stored keys (store/experiment_store.h) and of "experiment:variant".
+    for (const char c : node.Scalar()) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == ':' || c == ',') {
+        return Error(node, path, "must not contain control characters, ':' or ','");
+      }
+    }
+    if (node.Scalar().size() > 128) return Error(node, path, "at most 128 bytes");
     return node.Scalar();
   }
 

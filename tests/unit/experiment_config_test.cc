@@ -119,6 +119,8 @@ TEST(ExperimentConfigTest, RefusesWhatWouldBeSilentlyWrong) {
   EXPECT_THAT(with("unit: session", "unit: session\n        type: interleave"),
               HasSubstr("interleaving is not available yet"));
   EXPECT_THAT(with("key: mmr", "key: behaviour-x2"), HasSubstr("defined twice"));
+  EXPECT_THAT(with("key: mmr", "key: \"a:b\""), HasSubstr("key: must not contain"));
+  EXPECT_THAT(with("name: more", "name: \"mo\\x1fre\""), HasSubstr("name: must not contain"));
   EXPECT_THAT(with("name: diversity", "name: blend"),
               HasSubstr("layer \"blend\" is defined twice"));
   EXPECT_THAT(with("        control: control", "        controll: control"),
