@@ -22,13 +22,13 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 absl::StatusOr<std::unique_ptr<ExperimentsFile>> ExperimentsFile::Open(
     const ExperimentOptions& options, const RankingConfig& base) {
   std::unique_ptr<ExperimentsFile> file(new ExperimentsFile(options, base));
-  file->current_.store(std::make_shared<const ExperimentsConfig>());
+  file->current_.Store(std::make_shared<const ExperimentsConfig>());
   if (options.file.empty()) return file;
   absl::StatusOr<std::string> text = ReadFile(options.file);
   if (!text.ok()) return text.status();
   absl::StatusOr<ExperimentsConfig> config = ParseExperimentsConfig(*text, options.file, base);
   if (!config.ok()) return config.status();
-  file->current_.store(std::make_shared<const ExperimentsConfig>(*std::move(config)));
+  file->current_.Store(std::make_shared<const ExperimentsConfig>(*std::move(config)));
   {
     MutexLock lock(&file->mu_);
     file->text_ = *std::move(text);
@@ -80,8 +80,7 @@ absl::Status ExperimentsFile::ReloadNow() {
     }
     return config.status();
   }
-  current_.store(std::make_shared<const ExperimentsConfig>(*std::move(config)),
-                 std::memory_order_release);
+  current_.Store(std::make_shared<const ExperimentsConfig>(*std::move(config)));
   ++status_.reloads;
   status_.loaded_at = absl::Now();
   status_.last_error.clear();

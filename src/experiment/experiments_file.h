@@ -14,7 +14,6 @@
 #ifndef HEADLINER_EXPERIMENT_EXPERIMENTS_FILE_H_
 #define HEADLINER_EXPERIMENT_EXPERIMENTS_FILE_H_
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/mutex.h"
+#include "common/snapshot.h"
 #include "experiment/experiment_config.h"
 #include "experiment/experiment_options.h"
 #include "rank/ranking_config.h"
@@ -46,9 +46,7 @@ class ExperimentsFile {
   ~ExperimentsFile();  // stops the thread
 
   // The config in force; never null.
-  std::shared_ptr<const ExperimentsConfig> current() const {
-    return current_.load(std::memory_order_acquire);
-  }
+  std::shared_ptr<const ExperimentsConfig> current() const { return current_.Load(); }
   ExperimentsFileStatus Status() const;
 
   // Reads the file now and applies it if it changed and validates (what the thread does each
@@ -63,7 +61,7 @@ class ExperimentsFile {
 
   const ExperimentOptions options_;
   const RankingConfig& base_;
-  std::atomic<std::shared_ptr<const ExperimentsConfig>> current_;
+  Snapshot<const ExperimentsConfig> current_;
 
   mutable Mutex mu_;
   std::string text_ ABSL_GUARDED_BY(mu_);          // the content last read

@@ -118,16 +118,16 @@ absl::StatusOr<std::shared_ptr<const ExperimentRankers>> RelatedHeadlinesService
   auto current = [&](const std::shared_ptr<const ExperimentRankers>& r) {
     return r != nullptr && r->config() == config && r->BuiltFor(engine);
   };
-  std::shared_ptr<const ExperimentRankers> rankers = rankers_.load(std::memory_order_acquire);
+  std::shared_ptr<const ExperimentRankers> rankers = rankers_.Load();
   if (current(rankers)) return rankers;
   MutexLock lock(&rankers_mu_);
-  rankers = rankers_.load(std::memory_order_acquire);
+  rankers = rankers_.Load();
   if (current(rankers)) return rankers;  // built by another request meanwhile
   absl::StatusOr<std::unique_ptr<const ExperimentRankers>> built =
       ExperimentRankers::Build(config, engine);
   if (!built.ok()) return built.status();
   rankers = std::move(*built);
-  rankers_.store(rankers, std::memory_order_release);
+  rankers_.Store(rankers);
   return rankers;
 }
 

@@ -7,6 +7,7 @@
 
 #include "common/log_limiter.h"
 #include "common/mutex.h"
+#include "common/snapshot.h"
 #include "config/config.h"
 #include "experiment/experiments_file.h"
 #include "headliner/v1/related.grpc.pb.h"
@@ -54,8 +55,8 @@ class RelatedHeadlinesService final
   const ExperimentsFile& experiments_;
   const std::string token_key_;
   // The last rankers built (null before the first request); rebuilds are serialised by
-  // rankers_mu_, reads are lock-free.
-  mutable std::atomic<std::shared_ptr<const ExperimentRankers>> rankers_;
+  // rankers_mu_, reads only copy the snapshot's pointer.
+  mutable Snapshot<const ExperimentRankers> rankers_;
   mutable Mutex rankers_mu_;
   mutable LogLimiter slow_log_{5, absl::Seconds(10)};
 };
