@@ -21,18 +21,11 @@ void EventPublisher::Reports::dr_cb(RdKafka::Message& message) {
 absl::StatusOr<std::unique_ptr<EventPublisher>> EventPublisher::Create(
     const std::string& brokers, const std::map<std::string, std::string>& properties) {
   std::unique_ptr<EventPublisher> p(new EventPublisher());
-  ASSIGN_OR_RETURN(std::unique_ptr<RdKafka::Conf> conf,
-                   MakeKafkaConf(brokers,
-                                 {{"enable.idempotence", "true"},
-                                  {"linger.ms", "5"},
-                                  {"queue.buffering.max.messages", "200000"}},
-                                 properties));
-  std::string error;
-  if (conf->set("dr_cb", &p->reports_, error) != RdKafka::Conf::CONF_OK) {
-    return absl::InternalError(error);
-  }
-  p->producer_.reset(RdKafka::Producer::create(conf.get(), error));
-  if (p->producer_ == nullptr) return absl::InvalidArgumentError("kafka producer: " + error);
+  ASSIGN_OR_RETURN(p->producer_, MakeKafkaProducer(brokers,
+                                                   {{"enable.idempotence", "true"},
+                                                    {"linger.ms", "5"},
+                                                    {"queue.buffering.max.messages", "200000"}},
+                                                   properties, &p->reports_, "kafka producer"));
   return p;
 }
 

@@ -16,19 +16,11 @@ absl::StatusOr<std::unique_ptr<DeadLetterProducer>> DeadLetterProducer::Create(
     const std::string& brokers, const std::map<std::string, std::string>& properties) {
   std::unique_ptr<DeadLetterProducer> p(new DeadLetterProducer());
   ASSIGN_OR_RETURN(
-      std::unique_ptr<RdKafka::Conf> conf,
-      MakeKafkaConf(
+      p->producer_,
+      MakeKafkaProducer(
           brokers,
           {{"enable.idempotence", "true"}, {"linger.ms", "5"}, {"message.timeout.ms", "30000"}},
-          properties));
-  std::string error;
-  if (conf->set("dr_cb", &p->reports_, error) != RdKafka::Conf::CONF_OK) {
-    return absl::InternalError(error);
-  }
-  p->producer_.reset(RdKafka::Producer::create(conf.get(), error));
-  if (p->producer_ == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("dead-letter producer: ", error));
-  }
+          properties, &p->reports_, "dead-letter producer"));
   return p;
 }
 

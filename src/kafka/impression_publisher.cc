@@ -21,22 +21,14 @@ absl::StatusOr<std::unique_ptr<ImpressionPublisher>> ImpressionPublisher::Start(
   std::unique_ptr<ImpressionPublisher> p(new ImpressionPublisher(config.impressions_topic));
   std::map<std::string, std::string> properties = config.properties;
   for (const auto& [k, v] : config.producer_properties) properties[k] = v;
-  ASSIGN_OR_RETURN(
-      std::unique_ptr<RdKafka::Conf> conf,
-      MakeKafkaConf(brokers,
-                    {{"enable.idempotence", "true"},
-                     {"linger.ms", "20"},
-                     {"message.timeout.ms", "60000"},
-                     {"queue.buffering.max.messages", absl::StrCat(config.impression_queue_max)}},
-                    properties));
-  std::string error;
-  if (conf->set("dr_cb", &p->reports_, error) != RdKafka::Conf::CONF_OK) {
-    return absl::InternalError(error);
-  }
-  p->producer_.reset(RdKafka::Producer::create(conf.get(), error));
-  if (p->producer_ == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("impressions producer: ", error));
-  }
+  ASSIGN_OR_RETURN(p->producer_,
+                   MakeKafkaProducer(brokers,
+                                     {{"enable.idempotence", "true"},
+                                      {"linger.ms", "20"},
+                                      {"message.timeout.ms", "60000"},
+                                      {"queue.buffering.max.messages",
+                                       absl::StrCat(config.impression_queue_max)}},
+                                     properties, &p->reports_, "impressions producer"));
   p->thread_ = std::thread([raw = p.get()] { raw->Poll(); });
   return p;
 }

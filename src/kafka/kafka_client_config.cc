@@ -25,4 +25,20 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
   return conf;
 }
 
+absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MakeKafkaProducer(
+    const std::string& brokers, const std::map<std::string, std::string>& defaults,
+    const std::map<std::string, std::string>& user_properties, RdKafka::DeliveryReportCb* reports,
+    const std::string& what) {
+  absl::StatusOr<std::unique_ptr<RdKafka::Conf>> conf =
+      MakeKafkaConf(brokers, defaults, user_properties);
+  if (!conf.ok()) return conf.status();
+  std::string error;
+  if ((*conf)->set("dr_cb", reports, error) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(absl::StrCat(what, ": ", error));
+  }
+  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf->get(), error));
+  if (producer == nullptr) return absl::InvalidArgumentError(absl::StrCat(what, ": ", error));
+  return producer;
+}
+
 }  // namespace headliner

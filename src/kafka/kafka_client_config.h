@@ -18,6 +18,13 @@ absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
     const std::string& brokers, const std::map<std::string, std::string>& defaults,
     const std::map<std::string, std::string>& user_properties);
 
+// A producer on MakeKafkaConf's configuration whose delivery reports go to `reports` (which must
+// outlive it). Errors name `what` ("dead-letter producer").
+absl::StatusOr<std::unique_ptr<RdKafka::Producer>> MakeKafkaProducer(
+    const std::string& brokers, const std::map<std::string, std::string>& defaults,
+    const std::map<std::string, std::string>& user_properties, RdKafka::DeliveryReportCb* reports,
+    const std::string& what);
+
 }  // namespace headliner
 
 #endif  // HEADLINER_KAFKA_KAFKA_CLIENT_CONFIG_H_

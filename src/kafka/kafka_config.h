@@ -43,8 +43,9 @@ struct KafkaConfig {
   std::string articles_dead_letter_topic = "articles-dlq";
   std::string clicks_dead_letter_topic = "clicks-dlq";
   // Where the exposures of experiment responses are published (impression.proto) and read back
-  // by every replica, when experiments are configured (experiments.file); empty: not published. At most `impression_queue_max` wait in the producer's memory for the brokers;
-  // beyond that an exposure is dropped and counted, never waited for by a request.
+  // by every replica, when experiments are configured (experiments.file); empty: not published. At
+  // most `impression_queue_max` wait in the producer's memory for the brokers; beyond that an
+  // exposure is dropped and counted, never waited for by a request.
   std::string impressions_topic = "impressions";
   int impression_queue_max = 100000;
   // A rejected message's payload is dead-lettered cut to this size (with its original size in a
