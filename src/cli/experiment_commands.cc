@@ -17,6 +17,20 @@ std::string Interval(double low, double high) {
   return absl::StrFormat("[%s, %s]", Percent(low), Percent(high));
 }
 
+// Which team readers preferred, per impression with clicks.
+void PrintInterleaving(const v1::InterleavingReport& r) {
+  const std::string a = r.variant_a().empty() ? "team A" : "A: " + r.variant_a();
+  const std::string b = r.variant_b().empty() ? "team B" : "B: " + r.variant_b();
+  TablePrinter table({"impressions with clicks", "wins " + a, "wins " + b, "ties", "clicks A",
+                      "clicks B", "preference for B", "sign-test p"},
+                     {0, 0, 0, 0, 0, 0, 0, 0});
+  table.AddRow({absl::StrCat(r.impressions_with_clicks()), absl::StrCat(r.wins_a()),
+                absl::StrCat(r.wins_b()), absl::StrCat(r.ties()), absl::StrCat(r.clicks_a()),
+                absl::StrCat(r.clicks_b()), absl::StrFormat("%+.4f", r.preference_b()),
+                absl::StrFormat("%.4f", r.p_value())});
+  table.Print(stdout);
+}
+
 void PrintExperiment(const v1::ExperimentReport& e) {
   std::printf("%s%s%s\n", e.experiment().c_str(),
               e.layer().empty() ? "" : absl::StrCat(" (layer ", e.layer(), ")").c_str(),
@@ -37,6 +51,7 @@ void PrintExperiment(const v1::ExperimentReport& e) {
                   c ? absl::StrFormat("%.4f", v.always_valid_p_value()) : ""});
   }
   table.Print(stdout);
+  if (e.has_interleaving()) PrintInterleaving(e.interleaving());
   if (e.srm_warning()) {
     std::printf(
         "WARNING: sample ratio mismatch (p = %.2g): the units do not split as the weights "

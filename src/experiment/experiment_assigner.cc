@@ -10,6 +10,7 @@ ExperimentAssigner::ExperimentAssigner(const ExperimentsConfig& config) : config
     for (const Experiment& e : layer.experiments) {
       std::vector<double> weights;
       for (const ExperimentVariant& v : e.variants) weights.push_back(v.weight);
+      if (e.interleave) weights = {1.0};  // one bucket: the coverage
       layer_ranges.push_back(GrowthBookBucketRanges(weights, e.coverage));
     }
   }
@@ -28,6 +29,8 @@ std::optional<ExperimentAssignment> ExperimentAssigner::AssignTo(const Experimen
   const int variant =
       ChooseGrowthBookVariation(GrowthBookHash(experiment.seed, unit_id, 2), ranges_[l][e]);
   if (variant < 0) return std::nullopt;  // outside the coverage
+  if (experiment.interleave)
+    return ExperimentAssignment{&layer, &experiment, experiment.control, true};
   return ExperimentAssignment{&layer, &experiment, variant};
 }
 

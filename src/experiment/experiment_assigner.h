@@ -22,8 +22,14 @@ namespace headliner {
 struct ExperimentAssignment {
   const ExperimentLayer* layer = nullptr;
   const Experiment* experiment = nullptr;
-  int variant = 0;  // index into experiment->variants
+  int variant = 0;  // index into experiment->variants; the control when interleaved
+  // Both variants of an interleaving experiment, interleaved (team A: `variant`).
+  bool interleaved = false;
   const ExperimentVariant& Variant() const { return experiment->variants[variant]; }
+  // As responses, exposures and the readout name it.
+  absl::string_view VariantName() const {
+    return interleaved ? absl::string_view(kInterleavedVariant) : Variant().name;
+  }
 };
 
 class ExperimentAssigner {

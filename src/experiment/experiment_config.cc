@@ -87,10 +87,23 @@ class Reader {
 };
 
 absl::Status ParseVariant(const Reader& r, const YAML::Node& node, const std::string& path,
-                          const RankingConfig& base, ExperimentVariant& out) {
+                          const RankingConfig& base, bool interleave, ExperimentVariant& out) {
   RETURN_IF_ERROR(r.OnlyKeys(node, path, {"name", "weight", "ranking"}));
   ASSIGN_OR_RETURN(out.name, r.String(node["name"], Reader::Join(path, "name")));
-  ASSIGN_OR_RETURN(out.weight, r.Number(node["weight"], Reader::Join(path, "weight"), 0, 1));
+  if (out.name == kInterleavedVariant) {
+    return r.Error(
+        node["name"], Reader::Join(path, "name"),
+        "\"interleaved\" names an interleaving experiment's mixed lists; choose another");
+  }
+  if (interleave) {
+    // Every response of an interleaving experiment holds both variants' items.
+    if (node["weight"]) {
+      return r.Error(node["weight"], Reader::Join(path, "weight"),
+                     "an interleaving experiment's variants take no weight");
+    }
+  } else {
+    ASSIGN_OR_RETURN(out.weight, r.Number(node["weight"], Reader::Join(path, "weight"), 0, 1));
+  }
   if (const YAML::Node ranking = node["ranking"]; ranking && !ranking.IsNull()) {
     const std::string at = Reader::Join(path, "ranking");
     if (!ranking.IsMap()) return r.Error(ranking, at, "expected a mapping of ranking keys");
@@ -120,12 +133,15 @@ absl::Status ParseVariants(const Reader& r, const YAML::Node& node, const std::s
   if (!node || !node.IsSequence() || node.size() < 2) {
     return r.Error(node, path, "expected a list of at least two variants");
   }
+  if (e.interleave && node.size() != 2) {
+    return r.Error(node, path, "an interleaving experiment has exactly two variants");
+  }
   double total = 0;
   std::set<std::string> names;
   for (size_t i = 0; i < node.size(); ++i) {
     const std::string at = absl::StrCat(path, "[", i, "]");
     ExperimentVariant v;
-    RETURN_IF_ERROR(ParseVariant(r, node[i], at, base, v));
+    RETURN_IF_ERROR(ParseVariant(r, node[i], at, base, e.interleave, v));
     if (!names.insert(v.name).second) {
       return r.Error(node[i], Reader::Join(at, "name"), absl::StrCat("\"", v.name, "\" twice"));
     }
@@ -133,7 +149,7 @@ absl::Status ParseVariants(const Reader& r, const YAML::Node& node, const std::s
     e.variants.push_back(std::move(v));
   }
   // GrowthBook's tolerance; its SDKs fall back to equal weights outside it, this refuses.
-  if (total < 0.99 || total > 1.01) {
+  if (!e.interleave && (total < 0.99 || total > 1.01)) {
     return r.Error(node, path, absl::StrCat("weights must add up to 1, got ", total));
   }
   return absl::OkStatus();
@@ -149,10 +165,12 @@ absl::Status ParseExperiment(const Reader& r, const YAML::Node& node, const std:
   if (node["seed"]) {
     ASSIGN_OR_RETURN(e.seed, r.String(node["seed"], Reader::Join(path, "seed")));
   }
-  if (const YAML::Node type = node["type"]; type && type.Scalar() != "ab") {
-    return r.Error(type, Reader::Join(path, "type"),
-                   absl::StrCat("must be \"ab\" (interleaving is not available yet); got \"",
-                                type.Scalar(), "\""));
+  if (const YAML::Node type = node["type"]) {
+    if (type.Scalar() != "ab" && type.Scalar() != "interleave") {
+      return r.Error(type, Reader::Join(path, "type"),
+                     absl::StrCat("must be ab or interleave; got \"", type.Scalar(), "\""));
+    }
+    e.interleave = type.Scalar() == "interleave";
   }
   ASSIGN_OR_RETURN(const std::string unit, r.String(node["unit"], Reader::Join(path, "unit")));
   if (unit != "user" && unit != "session") {
@@ -254,6 +272,28 @@ absl::Status CheckLayersDoNotShareKeys(const Reader& r, const YAML::Node& layers
   return absl::OkStatus();
 }
 
+// A response interleaves two rankings, so a reader may be in one interleaving experiment at most:
+// they all belong to one layer.
+absl::Status CheckInterleavingInOneLayer(const Reader& r, const YAML::Node& layers,
+                                         const ExperimentsConfig& config) {
+  std::optional<size_t> first;
+  for (size_t l = 0; l < config.layers.size(); ++l) {
+    for (const Experiment& e : config.layers[l].experiments) {
+      if (!e.interleave || first == l) continue;
+      if (first) {
+        return r.Error(layers[l], absl::StrCat("layers[", l, "]"),
+                       absl::StrCat("interleaving experiment \"", e.key,
+                                    "\" is in another layer than those of layer \"",
+                                    config.layers[*first].name,
+                                    "\"; a response interleaves two rankings at most, so "
+                                    "interleaving experiments share one layer"));
+      }
+      first = l;
+    }
+  }
+  return absl::OkStatus();
+}
+
 // A reader may be in one variant of every layer at once, so every combination must give a valid
 // ranking (each alone was checked; together they could leave every candidate source off).
 absl::Status CheckCombinations(const Reader& r, const YAML::Node& layers,
@@ -319,6 +359,7 @@ absl::StatusOr<ExperimentsConfig> Parse(const Reader& r, const YAML::Node& root,
     config.layers.push_back(std::move(layer));
   }
   RETURN_IF_ERROR(CheckLayersDoNotShareKeys(r, layers, config));
+  RETURN_IF_ERROR(CheckInterleavingInOneLayer(r, layers, config));
   RETURN_IF_ERROR(CheckCombinations(r, layers, config, base));
   return config;
 }

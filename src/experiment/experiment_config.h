@@ -14,6 +14,8 @@
 //           range: [0, 0.5]           # the share of the layer's readers it may take
 //           coverage: 1               # of those, the share that is exposed
 //           state: running            # or stopped: everyone gets the service's ranking
+//           type: ab                  # or interleave: two variants (no weights), each response
+//                                     # a team-draft interleaving of both (team A: the control)
 //           control: control
 //           variants:
 //             - {name: control, weight: 0.5}
@@ -47,6 +49,9 @@ struct ExperimentVariant {
   RankingConfig ranking;  // the service's ranking with `overrides` applied
 };
 
+// The variant name of an interleaving experiment's responses, which mix both variants' lists.
+inline constexpr char kInterleavedVariant[] = "interleaved";
+
 struct Experiment {
   std::string key;
   std::string seed;  // the key unless given
@@ -54,6 +59,9 @@ struct Experiment {
   std::pair<double, double> range{0, 1};  // [start, end) of the layer's readers
   double coverage = 1;
   bool running = true;
+  // Interleaving (two variants, no weights): every reader in the experiment gets both variants'
+  // lists interleaved, the control's as team A. Interleaving experiments share one layer.
+  bool interleave = false;
   int control = 0;  // index into variants
   std::vector<ExperimentVariant> variants;
 };

@@ -63,6 +63,19 @@ double SignTestPValue(uint64_t wins_a, uint64_t wins_b) {
   return std::min(1.0, 2 * tail);
 }
 
+InterleavingReadout ReadOutInterleaving(std::string variant_a, std::string variant_b,
+                                        const InterleavingTotals& totals) {
+  InterleavingReadout out{std::move(variant_a), std::move(variant_b), totals};
+  if (const uint64_t n = totals.impressions_with_clicks; n > 0) {
+    out.preference_b =
+        (static_cast<double>(totals.wins_b) + 0.5 * static_cast<double>(totals.ties)) /
+            static_cast<double>(n) -
+        0.5;
+  }
+  out.p_value = SignTestPValue(totals.wins_a, totals.wins_b);
+  return out;
+}
+
 RatioEstimate ClickThroughRate(const VariantTotals& t) {
   RatioEstimate r;
   if (t.impressions == 0) return r;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "store/experiment_store.h"
+#include "store/interleaving_store.h"
 
 namespace headliner {
 
@@ -57,6 +58,19 @@ struct ExperimentReadout {
 // `control` indexes them. The mixture's tau is `relative_tau` times the control's CTR.
 ExperimentReadout ReadOutExperiment(const std::string& key, std::vector<VariantReadout> variants,
                                     int control, double relative_tau = 0.1);
+
+// The readout of an interleaving experiment (store/interleaving_store.h): the preference for B,
+// (wins_b + ties / 2) / impressions with clicks - 0.5 (Radlinski et al.'s Delta_AB with the teams
+// swapped), and the sign test of wins_a against wins_b.
+struct InterleavingReadout {
+  std::string variant_a, variant_b;  // teams A (the control) and B
+  InterleavingTotals totals;
+  double preference_b = 0;
+  double p_value = 1;
+};
+
+InterleavingReadout ReadOutInterleaving(std::string variant_a, std::string variant_b,
+                                        const InterleavingTotals& totals);
 
 // Two-sided exact sign test of an interleaving experiment: impressions won by A against those won
 // by B (ties left out), under the null that each is won by either with probability 1/2.

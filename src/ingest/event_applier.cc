@@ -33,8 +33,8 @@ absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
     behaviour_signal = signal.get();
     click_applier->AddSignal(std::move(signal));
   }
-  click_applier->AddSignal(
-      std::make_unique<ExperimentClickSignal>(tables.experiments(), token_key));
+  click_applier->AddSignal(std::make_unique<ExperimentClickSignal>(
+      tables.experiments(), tables.interleaving(), token_key));
   auto impression_applier = std::make_unique<ImpressionApplier>(tables.experiments(), token_key);
   return std::unique_ptr<EventApplier>(new EventApplier(
       tables, content_index, behaviour_index, validation, apply, std::move(article_applier),

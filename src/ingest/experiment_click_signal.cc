@@ -25,6 +25,17 @@ absl::Status ExperimentClickSignal::Stage(const ResolvedClick& click,
       experiments_.StageUnattributed(context.writes, "missing_unit");
       continue;
     }
+    if (e.teams_size() > 0 || IsInterleaved(e)) {
+      if (event.position() < 0 || event.position() >= e.teams_size()) {
+        experiments_.StageUnattributed(context.writes, "bad_position");
+        continue;
+      }
+      ASSIGN_OR_RETURN(
+          const TeamClicks before,
+          interleaving_.FindImpression(e.experiment(), token->nonce(), &context.writes));
+      interleaving_.StageClick(context.writes, e.experiment(), token->nonce(), before,
+                               e.teams(event.position()) == v1::INTERLEAVING_TEAM_A);
+    }
     ASSIGN_OR_RETURN(const UnitCounts before,
                      experiments_.FindUnit(e.experiment(), e.variant(), unit, &context.writes));
     UnitCounts after = before;

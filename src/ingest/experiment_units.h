@@ -15,6 +15,12 @@ inline const std::string& UnitIdOf(const v1::ExperimentVariant& experiment,
   return experiment.unit() == v1::EXPERIMENT_UNIT_USER ? user_id : session_id;
 }
 
+// Whether `experiment` is an interleaving experiment's (token.proto: variant "interleaved", with
+// the team of each shown item).
+inline bool IsInterleaved(const v1::ExperimentVariant& experiment) {
+  return experiment.variant() == "interleaved" || experiment.teams_size() > 0;
+}
+
 }  // namespace headliner
 
 #endif  // HEADLINER_INGEST_EXPERIMENT_UNITS_H_

@@ -35,6 +35,12 @@ absl::StatusOr<EventOutcome> ImpressionApplier::Stage(const v1::ImpressionEvent&
         e.variant().size() > v1::kMaxIdBytes) {
       return EventOutcome::Rejected("bad_experiments", "experiments: a name is empty or too long");
     }
+    if (IsInterleaved(e) &&
+        (e.variant() != "interleaved" || e.teams_size() != event.item_ids_size())) {
+      return EventOutcome::Rejected(
+          "bad_experiments", absl::StrCat("experiment ", e.experiment(),
+                                          ": an interleaved impression needs a team per item"));
+    }
     const std::string& unit = UnitIdOf(e, event.user_id(), event.session_id());
     if (unit.empty() || unit.size() > v1::kMaxIdBytes) {
       return EventOutcome::Rejected("missing_unit",

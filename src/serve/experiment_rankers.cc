@@ -95,6 +95,9 @@ absl::StatusOr<RankingChoice> ExperimentRankers::Choose(absl::string_view user_i
             choice.assignments.push_back({&layer, &e, static_cast<int>(v)});
           }
         }
+        if (e.interleave && name == kInterleavedVariant) {
+          choice.assignments.push_back({&layer, &e, e.control, true});
+        }
       }
     }
     if (choice.assignments.empty()) {
@@ -104,6 +107,14 @@ absl::StatusOr<RankingChoice> ExperimentRankers::Choose(absl::string_view user_i
     choice.forced = true;
   }
   choice.ranker = rankers_[ComboIndex(choice.assignments)];
+  for (const ExperimentAssignment& a : choice.assignments) {
+    if (!a.interleaved) continue;  // config validation: one interleaving experiment at most
+    std::vector<ExperimentAssignment> team_b = choice.assignments;
+    for (ExperimentAssignment& b : team_b) {
+      if (b.interleaved) b.variant = 1 - a.experiment->control;  // the other of its two variants
+    }
+    choice.team_b_ranker = rankers_[ComboIndex(team_b)];
+  }
   return choice;
 }
 

@@ -26,6 +26,9 @@ namespace headliner {
 // How one request is ranked.
 struct RankingChoice {
   const Ranker* ranker = nullptr;
+  // A reader in an interleaving experiment: `ranker` ranks team A's list (the control's), this
+  // team B's, and the response interleaves them. Null otherwise.
+  const Ranker* team_b_ranker = nullptr;
   std::vector<ExperimentAssignment> assignments;  // empty: in no experiment
   bool forced = false;                            // a QA request's forced variant: no exposure
 };
@@ -37,7 +40,8 @@ class ExperimentRankers {
       std::shared_ptr<const ExperimentsConfig> config, const std::shared_ptr<const Engine>& engine);
 
   // The ranking of a reader: their assignments, or with a non-empty `force_variant`
-  // ("experiment:variant", allowed by the config) that variant alone. INVALID_ARGUMENT for a
+  // ("experiment:variant", allowed by the config) that variant alone ("experiment:interleaved":
+  // an interleaving experiment's mixed lists). INVALID_ARGUMENT for a
   // forced variant that is not allowed or does not exist.
   absl::StatusOr<RankingChoice> Choose(absl::string_view user_id, absl::string_view session_id,
                                        absl::string_view force_variant) const;

@@ -26,14 +26,28 @@ void ToProto(const VariantReadout& v, v1::VariantReport& out) {
   out.set_always_valid_p_value(v.always_valid_p_value);
 }
 
+void ToProto(const InterleavingReadout& r, v1::InterleavingReport& out) {
+  out.set_variant_a(r.variant_a);
+  out.set_variant_b(r.variant_b);
+  out.set_impressions_with_clicks(r.totals.impressions_with_clicks);
+  out.set_wins_a(r.totals.wins_a);
+  out.set_wins_b(r.totals.wins_b);
+  out.set_ties(r.totals.ties);
+  out.set_clicks_a(r.totals.clicks_a);
+  out.set_clicks_b(r.totals.clicks_b);
+  out.set_preference_b(r.preference_b);
+  out.set_p_value(r.p_value);
+}
+
 }  // namespace
 
 absl::Status FillExperimentReport(const Tables& tables, const ExperimentsConfig& config,
                                   const v1::ExperimentReportRequest& request,
                                   v1::ExperimentReportResponse& response) {
   ASSIGN_OR_RETURN(const auto totals, tables.experiments().AllTotals());
+  ASSIGN_OR_RETURN(const auto interleaving, tables.interleaving().AllTotals());
   const std::vector<ExperimentReportEntry> entries =
-      ReportExperiments(config, totals, request.experiment());
+      ReportExperiments(config, totals, interleaving, request.experiment());
   if (!request.experiment().empty() && entries.empty()) {
     return absl::NotFoundError(absl::StrCat("no experiment \"", request.experiment(), "\""));
   }
@@ -46,6 +60,7 @@ absl::Status FillExperimentReport(const Tables& tables, const ExperimentsConfig&
     out.set_srm_p_value(e.readout.srm_p_value);
     out.set_srm_warning(e.readout.srm_warning);
     for (const VariantReadout& v : e.readout.variants) ToProto(v, *out.add_variants());
+    if (e.interleaving) ToProto(*e.interleaving, *out.mutable_interleaving());
   }
   ASSIGN_OR_RETURN(const auto unattributed, tables.experiments().Unattributed());
   for (const auto& [reason, n] : unattributed)

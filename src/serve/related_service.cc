@@ -11,6 +11,7 @@
 #include "common/time_util.h"
 #include "headliner/v1/token.pb.h"
 #include "serve/grpc_status.h"
+#include "serve/interleaved_ranking.h"
 #include "serve/raw_unary.h"
 #include "serve/request_limits.h"
 
@@ -20,15 +21,28 @@ namespace {
 
 // The opaque token of one response (common/recommendation_token.h).
 std::string MakeToken(const v1::GetRelatedResponse& response, const std::string& source_article_id,
-                      absl::Time served_at, absl::string_view key) {
+                      absl::Time served_at, uint64_t nonce, absl::string_view key) {
   v1::RecommendationToken token;
   token.set_source_article_id(source_article_id);
   token.set_variant(response.variant());
   *token.mutable_experiments() = response.experiments();
   token.set_served_at_ms(absl::ToUnixMillis(served_at));
-  absl::BitGen gen;
-  token.set_nonce(absl::Uniform<uint64_t>(gen));
+  token.set_nonce(nonce);
   return EncodeRecommendationToken(token, key);
+}
+
+// Ranks with the reader's ranker, or interleaves both teams' lists seeded by `nonce`, filling
+// `teams` (experiment/team_draft.h).
+absl::StatusOr<RankResult> RankFor(const RankingChoice& choice, const RankRequest& request,
+                                   uint64_t nonce, std::vector<Team>& teams) {
+  absl::StatusOr<RankResult> a = choice.ranker->Rank(request);
+  if (!a.ok() || choice.team_b_ranker == nullptr) return a;
+  absl::StatusOr<RankResult> b = choice.team_b_ranker->Rank(request);
+  if (!b.ok()) return b.status();
+  InterleavedResult mixed =
+      InterleaveResults(*std::move(a), *std::move(b), static_cast<size_t>(request.limit), nonce);
+  teams = std::move(mixed.teams);
+  return std::move(mixed.result);
 }
 
 }  // namespace
@@ -64,7 +78,10 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
   absl::StatusOr<RankingChoice> choice =
       (*rankers)->Choose(request.user_id(), request.session_id(), request.force_variant());
   if (!choice.ok()) return ToGrpcStatus(choice.status());
-  absl::StatusOr<RankResult> result = choice->ranker->Rank(rank);
+  absl::BitGen gen;
+  const uint64_t nonce = absl::Uniform<uint64_t>(gen);  // the token's, and the draft's seed
+  std::vector<Team> teams;
+  absl::StatusOr<RankResult> result = RankFor(*choice, rank, nonce, teams);
   if (!result.ok()) return ToGrpcStatus(result.status());
   if (const absl::Duration slow = config_.server.slow_request_log; slow > absl::ZeroDuration()) {
     if (const absl::Duration took = absl::Now() - now; took >= slow) {
@@ -90,8 +107,8 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
     }
   }
   response.set_fallback(result->fallback);
-  SetVariant(*choice, response);
-  response.set_token(MakeToken(response, request.article_id(), now, token_key_));
+  SetVariant(*choice, teams, response);
+  response.set_token(MakeToken(response, request.article_id(), now, nonce, token_key_));
   if (!choice->assignments.empty() && !choice->forced) PublishExposure(request, response, now);
   return grpc::Status::OK;
 }
@@ -131,7 +148,7 @@ absl::StatusOr<std::shared_ptr<const ExperimentRankers>> RelatedHeadlinesService
   return rankers;
 }
 
-void RelatedHeadlinesService::SetVariant(const RankingChoice& choice,
+void RelatedHeadlinesService::SetVariant(const RankingChoice& choice, std::span<const Team> teams,
                                          v1::GetRelatedResponse& response) const {
   if (choice.assignments.empty()) {
     response.set_variant(config_.variant);
@@ -141,10 +158,15 @@ void RelatedHeadlinesService::SetVariant(const RankingChoice& choice,
   for (const ExperimentAssignment& a : choice.assignments) {
     v1::ExperimentVariant* e = response.add_experiments();
     e->set_experiment(a.experiment->key);
-    e->set_variant(a.Variant().name);
+    e->set_variant(std::string(a.VariantName()));
     e->set_unit(a.experiment->unit == ExperimentUnit::kUser ? v1::EXPERIMENT_UNIT_USER
                                                             : v1::EXPERIMENT_UNIT_SESSION);
-    absl::StrAppend(&names, names.empty() ? "" : ",", a.experiment->key, ":", a.Variant().name);
+    if (a.interleaved) {
+      for (const Team t : teams) {
+        e->add_teams(t == Team::kA ? v1::INTERLEAVING_TEAM_A : v1::INTERLEAVING_TEAM_B);
+      }
+    }
+    absl::StrAppend(&names, names.empty() ? "" : ",", a.experiment->key, ":", a.VariantName());
   }
   response.set_variant(std::move(names));
 }

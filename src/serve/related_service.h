@@ -3,6 +3,7 @@
 #ifndef HEADLINER_SERVE_RELATED_SERVICE_H_
 #define HEADLINER_SERVE_RELATED_SERVICE_H_
 
+#include <span>
 #include <string>
 
 #include "common/log_limiter.h"
@@ -10,6 +11,7 @@
 #include "common/snapshot.h"
 #include "config/config.h"
 #include "experiment/experiments_file.h"
+#include "experiment/team_draft.h"
 #include "headliner/v1/related.grpc.pb.h"
 #include "serve/experiment_rankers.h"
 #include "serve/serving_state.h"
@@ -44,8 +46,10 @@ class RelatedHeadlinesService final
   // Publishes the response's exposure (impression.proto), when exposures are published.
   void PublishExposure(const v1::GetRelatedRequest& request, const v1::GetRelatedResponse& response,
                        absl::Time served_at) const;
-  // The response's variant name and experiments, from the reader's assignments.
-  void SetVariant(const RankingChoice& choice, v1::GetRelatedResponse& response) const;
+  // The response's variant name and experiments, from the reader's assignments; `teams` are the
+  // interleaved items' (empty unless the reader is in an interleaving experiment).
+  void SetVariant(const RankingChoice& choice, std::span<const Team> teams,
+                  v1::GetRelatedResponse& response) const;
   // Logs a request that took `took` (server.slow_request_log) with the work it did.
   void LogSlow(const v1::GetRelatedRequest& request, const RankResult& result,
                absl::Duration took) const;

@@ -9,6 +9,7 @@
 //   u <experiment> 0x1f <variant> 0x1f <unit id>  -> UnitCounts (16 bytes: impressions, clicks)
 //   t <experiment> 0x1f <variant> 0x1f <field>    -> uint64 (merge: add)
 //   x <reason>                                    -> uint64 (merge: add): clicks not attributed
+//   i..., w...: interleaving experiments' clicks (store/interleaving_store.h)
 //
 // Thread safety: reads from any thread; staging only by the apply step.
 #ifndef HEADLINER_STORE_EXPERIMENT_STORE_H_

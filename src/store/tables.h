@@ -19,6 +19,7 @@
 #include "store/dead_letter_outbox.h"
 #include "store/experiment_store.h"
 #include "store/index_journal.h"
+#include "store/interleaving_store.h"
 #include "store/offset_store.h"
 #include "store/rejection_counters.h"
 
@@ -53,6 +54,8 @@ class Tables {
   const DeadLetterOutbox& dead_letters() const { return dead_letters_; }
   ExperimentStore& experiments() { return experiments_; }
   const ExperimentStore& experiments() const { return experiments_; }
+  InterleavingStore& interleaving() { return interleaving_; }
+  const InterleavingStore& interleaving() const { return interleaving_; }
   IndexJournal& index_journal() { return *index_journal_; }
   const IndexJournal& index_journal() const { return *index_journal_; }
 
@@ -68,6 +71,7 @@ class Tables {
         offsets_(database),
         rejections_(database),
         experiments_(database),
+        interleaving_(database),
         dead_letters_(database) {}
 
   Database& database_;
@@ -79,6 +83,7 @@ class Tables {
   OffsetStore offsets_;
   RejectionCounters rejections_;
   ExperimentStore experiments_;
+  InterleavingStore interleaving_;
   DeadLetterOutbox dead_letters_;
 };
 

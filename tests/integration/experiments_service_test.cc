@@ -3,10 +3,12 @@
 // experiments file is served within seconds while a broken one changes nothing.
 #include <fstream>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/escaping.h"
 #include "cli/event_publisher.h"
 #include "common/recommendation_token.h"
 #include "experiment/growthbook_hash.h"
+#include "experiment/team_draft.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
@@ -43,6 +45,23 @@ layers:
                       freshness_weight: 0}
 )";
 }
+
+// An interleaving experiment: team A ranks as the service does, team B by content alone.
+constexpr char kInterleaving[] = R"(
+allow_forced_variant: true
+layers:
+  - name: order
+    experiments:
+      - key: served-vs-content
+        type: interleave
+        unit: session
+        control: served
+        variants:
+          - name: served
+          - name: content
+            ranking: {behaviour_weight: 0, covisitation_weight: 0, popularity_weight: 0,
+                      freshness_weight: 0}
+)";
 
 class ExperimentsServiceTest : public ::testing::Test {
  protected:
@@ -306,6 +325,138 @@ TEST_F(ExperimentsServiceTest, ExposuresAndClicksComeBackThroughKafkaIntoTheRepo
   unknown.set_experiment("nope");
   EXPECT_EQ(admin->ExperimentReport(&unknown_ctx, unknown, &report).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+std::vector<uint64_t> HashedIds(const v1::GetRelatedResponse& resp) {
+  std::vector<uint64_t> out;
+  for (const v1::RelatedItem& item : resp.items()) out.push_back(absl::HashOf(item.article_id()));
+  return out;
+}
+
+TEST_F(ExperimentsServiceTest, InterleavedResponsesMixBothRankingsAndReplayFromTheirToken) {
+  Write(kInterleaving);
+  v1::GetRelatedResponse resp;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] { return Related("s", resp).ok() && resp.variant() == "served-vs-content:interleaved"; },
+      absl::Seconds(10)))
+      << resp.variant();
+  std::set<v1::InterleavingTeam> first_teams;
+  for (int i = 0; i < 30; ++i) {
+    resp.Clear();
+    ASSERT_TRUE(Related("reader-" + std::to_string(i), resp).ok());
+    ASSERT_EQ(resp.experiments_size(), 1);
+    const v1::ExperimentVariant& e = resp.experiments(0);
+    EXPECT_EQ(e.variant(), "interleaved");
+    ASSERT_EQ(e.teams_size(), resp.items_size());
+    ASSERT_GT(resp.items_size(), 1);
+    first_teams.insert(e.teams(0));
+    // Each item keeps its own ranking's explanation: team B's name content similarity only.
+    for (int p = 0; p < resp.items_size(); ++p) {
+      bool content_only = true;
+      for (const v1::Reason& r : resp.items(p).reasons()) {
+        content_only = content_only && r.feature() == "content_similarity";
+      }
+      EXPECT_EQ(content_only, e.teams(p) == v1::INTERLEAVING_TEAM_B) << p;
+    }
+    // The token records the teams, and its nonce replays the draft from the two rankings.
+    absl::StatusOr<v1::RecommendationToken> token = DecodeRecommendationToken(resp.token(), "");
+    ASSERT_TRUE(token.ok());
+    EXPECT_EQ(token->experiments(0).teams_size(), resp.items_size());
+    v1::GetRelatedResponse a, b;
+    ASSERT_TRUE(Related("qa", a, "served-vs-content:served").ok());
+    ASSERT_TRUE(Related("qa", b, "served-vs-content:content").ok());
+    const std::vector<DraftPick> replay =
+        TeamDraft(HashedIds(a), HashedIds(b), resp.items_size(), token->nonce());
+    ASSERT_EQ(replay.size(), static_cast<size_t>(resp.items_size()));
+    for (size_t p = 0; p < replay.size(); ++p) {
+      const v1::GetRelatedResponse& from = replay[p].team == Team::kA ? a : b;
+      EXPECT_EQ(from.items(replay[p].index).article_id(), resp.items(p).article_id());
+    }
+  }
+  EXPECT_EQ(first_teams.size(), 2u) << "the coin never chose one of the teams to start";
+  // QA may look at the mixed lists too.
+  ASSERT_TRUE(Related("qa", resp, "served-vs-content:interleaved").ok());
+  EXPECT_EQ(resp.experiments(0).teams_size(), resp.items_size());
+}
+
+// Clicks on an interleaved response credit the team of the clicked position; the report counts
+// the impression as won by that team.
+TEST_F(ExperimentsServiceTest, InterleavedClicksCreditTheirTeamInTheReport) {
+  Config config = config_;
+  config.data_dir = dir_.path() + "/interleave-kafka";
+  config.kafka.brokers = kEmbeddedKafka;
+  Write(kInterleaving);
+  auto server = HeadlinerServer::Start(config);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string brokers = (*server)->embedded_kafka_brokers();
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string((*server)->port()),
+                                     grpc::InsecureChannelCredentials());
+  auto related = v1::RelatedHeadlines::NewStub(channel);
+  auto admin = v1::Admin::NewStub(channel);
+  auto publisher = EventPublisher::Create(brokers);
+  ASSERT_TRUE(publisher.ok());
+  const absl::Time now = absl::Now();
+  for (int i = 0; i < 6; ++i) {
+    const std::string id = "jp" + std::to_string(i);
+    const std::string article =
+        MakeArticle(id, "Japan and Pakistan industrial pact " + id, now - absl::Minutes(i))
+            .SerializeAsString();
+    ASSERT_TRUE((*publisher)->Publish("articles", id, &article).ok());
+  }
+  ASSERT_TRUE((*publisher)->Flush(absl::Seconds(10)).ok());
+  auto ask = [&](const std::string& session, v1::GetRelatedResponse& resp) {
+    v1::GetRelatedRequest req;
+    req.set_article_id("jp0");
+    req.set_session_id(session);
+    grpc::ClientContext ctx;
+    resp.Clear();
+    return related->GetRelated(&ctx, req, &resp).ok() && resp.items_size() >= 3;
+  };
+  v1::GetRelatedResponse resp;
+  // Waits for the catalog without a session (no exposure), then serves the one impression.
+  ASSERT_TRUE(testing::WaitFor([&] { return ask("", resp); }, absl::Seconds(10)));
+  ASSERT_TRUE(ask("reader-1", resp));
+  ASSERT_EQ(resp.experiments(0).teams_size(), resp.items_size());
+  // Two clicks on position 1's team; one more with a position the response did not have.
+  const v1::InterleavingTeam team = resp.experiments(0).teams(1);
+  int n = 0;
+  for (int position : {1, 1, 40}) {
+    v1::ClickEvent click = testing::MakeClick("c" + std::to_string(n++), "reader-1",
+                                              resp.items(1).article_id(), absl::Now());
+    click.set_token(resp.token());
+    click.set_position(position);
+    const std::string payload = click.SerializeAsString();
+    ASSERT_TRUE((*publisher)->Publish("clicks", "reader-1", &payload).ok());
+  }
+  ASSERT_TRUE((*publisher)->Flush(absl::Seconds(10)).ok());
+  v1::ExperimentReportResponse report;
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        v1::ExperimentReportRequest req;
+        grpc::ClientContext ctx;
+        report.Clear();
+        return admin->ExperimentReport(&ctx, req, &report).ok() &&
+               report.experiments(0).interleaving().impressions_with_clicks() == 1 &&
+               report.unattributed_clicks().contains("bad_position") &&
+               report.experiments(0).variants(0).impressions() == 1;
+      },
+      absl::Seconds(20)))
+      << report.DebugString();
+  const v1::InterleavingReport& r = report.experiments(0).interleaving();
+  EXPECT_EQ(r.variant_a(), "served");
+  EXPECT_EQ(r.variant_b(), "content");
+  const bool a = team == v1::INTERLEAVING_TEAM_A;
+  EXPECT_EQ(r.wins_a(), a ? 1u : 0u);
+  EXPECT_EQ(r.wins_b(), a ? 0u : 1u);
+  EXPECT_EQ(r.ties(), 0u);
+  EXPECT_EQ(a ? r.clicks_a() : r.clicks_b(), 2u);
+  EXPECT_DOUBLE_EQ(r.preference_b(), a ? -0.5 : 0.5);
+  EXPECT_DOUBLE_EQ(r.p_value(), 1.0);  // one win proves nothing
+  const v1::VariantReport& mixed = report.experiments(0).variants(0);
+  EXPECT_EQ(mixed.variant(), "interleaved");
+  EXPECT_EQ(mixed.units(), 1u);
+  EXPECT_EQ(mixed.clicks(), 2u);
+  EXPECT_EQ(report.unattributed_clicks().at("bad_position"), 1u);
 }
 
 TEST_F(ExperimentsServiceTest, AnInvalidFileStopsTheStartNamingLineAndKey) {

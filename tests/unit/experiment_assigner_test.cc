@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "experiment/growthbook_hash.h"
 #include "gtest/gtest.h"
 
 namespace headliner {
@@ -141,6 +142,39 @@ TEST_F(ExperimentAssignerTest, WithoutTheUnitIdOrOnceStoppedNobodyIsAssigned) {
   }
   const ExperimentAssigner stopped(config_);
   EXPECT_TRUE(stopped.Assign("u1", "s1").empty());
+}
+
+TEST(ExperimentAssignerInterleavingTest, ReadersInCoverageGetBothVariantsInterleaved) {
+  absl::StatusOr<ExperimentsConfig> c = ParseExperimentsConfig(R"(
+layers:
+  - name: order
+    experiments:
+      - key: mix
+        type: interleave
+        unit: session
+        coverage: 0.3
+        control: b
+        variants:
+          - {name: a, ranking: {mmr_lambda: 0.8}}
+          - name: b
+)",
+                                                               "x.yaml", {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  const ExperimentAssigner assigner(*c);
+  int in = 0;
+  for (int i = 0; i < 10000; ++i) {
+    const std::string session = "s" + std::to_string(i);
+    const std::vector<ExperimentAssignment> got = assigner.Assign("", session);
+    // GrowthBook's coverage check: the hash of the seed and the id below the coverage.
+    const bool expected = GrowthBookHash("mix", session, 2) < 0.3;
+    ASSERT_EQ(got.size(), expected ? 1u : 0u) << session;
+    if (got.empty()) continue;
+    ++in;
+    EXPECT_TRUE(got[0].interleaved);
+    EXPECT_EQ(got[0].variant, 1);  // the control is team A
+    EXPECT_EQ(got[0].VariantName(), "interleaved");
+  }
+  EXPECT_NEAR(in / 10000.0, 0.3, 0.02);
 }
 
 }  // namespace

@@ -85,7 +85,7 @@ TEST(ExperimentConfigTest, TheDocumentedExampleParses) {
   text << in.rdbuf();
   absl::StatusOr<ExperimentsConfig> c = ParseExperimentsConfig(text.str(), "experiments.yaml", {});
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(c->layers.size(), 2u);
+  EXPECT_EQ(c->layers.size(), 3u);
 }
 
 TEST(ExperimentConfigTest, ErrorsNameTheLineAndTheKey) {
@@ -116,8 +116,9 @@ TEST(ExperimentConfigTest, RefusesWhatWouldBeSilentlyWrong) {
   EXPECT_THAT(with("range: [0, 0.5]", "range: [0.5, 0.2]"), HasSubstr("start must be below end"));
   EXPECT_THAT(with("coverage: 0.2", "coverage: 1.5"), HasSubstr("coverage: must be in [0, 1]"));
   EXPECT_THAT(with("state: stopped", "state: paused"), HasSubstr("must be running or stopped"));
-  EXPECT_THAT(with("unit: session", "unit: session\n        type: interleave"),
-              HasSubstr("interleaving is not available yet"));
+  EXPECT_THAT(with("unit: session", "unit: session\n        type: mixed"),
+              HasSubstr("type: must be ab or interleave"));
+  EXPECT_THAT(with("name: more", "name: interleaved"), HasSubstr("choose another"));
   EXPECT_THAT(with("key: mmr", "key: behaviour-x2"), HasSubstr("defined twice"));
   EXPECT_THAT(with("key: mmr", "key: \"a:b\""), HasSubstr("key: must not contain"));
   EXPECT_THAT(with("name: more", "name: \"mo\\x1fre\""), HasSubstr("name: must not contain"));
@@ -131,6 +132,53 @@ TEST(ExperimentConfigTest, RefusesWhatWouldBeSilentlyWrong) {
   EXPECT_THAT(ErrorOf("layers: [\n"), HasSubstr("not valid YAML"));
   EXPECT_THAT(ErrorOf("layers:\n  - name: a\n    experiments:\n      - unit: user\n"),
               HasSubstr("layers[0].experiments[0].key: missing"));
+}
+
+constexpr char kInterleaving[] = R"(
+layers:
+  - name: order
+    experiments:
+      - key: blend-vs-content
+        type: interleave
+        unit: session
+        control: served
+        variants:
+          - name: served
+          - name: content
+            ranking: {behaviour_weight: 0, covisitation_weight: 0}
+)";
+
+TEST(ExperimentConfigTest, InterleavingExperimentsHaveTwoVariantsWithoutWeights) {
+  absl::StatusOr<ExperimentsConfig> c = ParseExperimentsConfig(kInterleaving, "x.yaml", {});
+  ASSERT_TRUE(c.ok()) << c.status();
+  const Experiment& e = c->layers[0].experiments[0];
+  EXPECT_TRUE(e.interleave);
+  EXPECT_EQ(e.control, 0);
+  EXPECT_EQ(e.variants[1].ranking.behaviour_weight, 0);
+
+  auto with = [](const std::string& from, const std::string& to) {
+    std::string yaml = kInterleaving;
+    yaml.replace(yaml.find(from), from.size(), to);
+    return ErrorOf(yaml);
+  };
+  EXPECT_THAT(
+      with("- name: served", "- {name: served, weight: 0.5}"),
+      HasSubstr("variants[0].weight: an interleaving experiment's variants take no weight"));
+  EXPECT_THAT(with("          - name: served\n", "          - name: served\n          - name: x\n"),
+              HasSubstr("exactly two variants"));
+  // A second layer with an interleaving experiment: a reader could be in both.
+  std::string two = kInterleaving;
+  two += R"(  - name: other
+    experiments:
+      - key: mmr-vs-none
+        type: interleave
+        unit: session
+        control: "off"
+        variants:
+          - name: "off"
+          - {name: "on", ranking: {mmr_lambda: 0.8}}
+)";
+  EXPECT_THAT(ErrorOf(two), HasSubstr("interleaving experiments share one layer"));
 }
 
 TEST(ExperimentConfigTest, ExperimentsOfALayerTakeDisjointRangesOfOneUnit) {

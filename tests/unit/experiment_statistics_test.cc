@@ -55,6 +55,18 @@ TEST(ExperimentStatisticsTest, ASampleRatioMismatchIsFlagged) {
   EXPECT_TRUE(r.srm_warning);
 }
 
+TEST(ExperimentStatisticsTest, InterleavingPreferenceCountsTiesAsHalf) {
+  InterleavingTotals t;
+  t.impressions_with_clicks = 20;
+  t.wins_a = 1;
+  t.wins_b = 9;
+  t.ties = 10;
+  const InterleavingReadout r = ReadOutInterleaving("served", "content", t);
+  EXPECT_DOUBLE_EQ(r.preference_b, (9 + 5) / 20.0 - 0.5);
+  EXPECT_NEAR(r.p_value, 0.021484375, 1e-12);  // the sign test leaves the ties out
+  EXPECT_EQ(ReadOutInterleaving("a", "b", {}).p_value, 1);
+}
+
 TEST(ExperimentStatisticsTest, SignTestMatchesTheExactBinomial) {
   // scipy.stats.binomtest(k, n, 0.5).pvalue
   EXPECT_NEAR(SignTestPValue(9, 1), 0.021484375, 1e-12);

@@ -111,5 +111,49 @@ TEST_F(ImpressionApplierTest, BadImpressionsAreRejectedWithAReason) {
   EXPECT_EQ((*tables().rejections().All())["impressions/bad_token"], 1u);
 }
 
+// An interleaved response's token and exposure: items a2 (team B) and a1 (team A).
+std::string InterleavedToken() {
+  v1::RecommendationToken t;
+  t.set_source_article_id("a1");
+  t.set_nonce(42);
+  v1::ExperimentVariant* e = t.add_experiments();
+  e->set_experiment("mix");
+  e->set_variant("interleaved");
+  e->set_unit(v1::EXPERIMENT_UNIT_SESSION);
+  e->add_teams(v1::INTERLEAVING_TEAM_B);
+  e->add_teams(v1::INTERLEAVING_TEAM_A);
+  return EncodeRecommendationToken(t, kKey);
+}
+
+TEST_F(ImpressionApplierTest, InterleavedClicksCreditTheTeamOfTheirPositionOnce) {
+  v1::ImpressionEvent shown;
+  shown.set_token(InterleavedToken());
+  shown.set_session_id("s1");
+  v1::RecommendationToken decoded = *DecodeRecommendationToken(shown.token(), kKey);
+  *shown.add_experiments() = decoded.experiments(0);
+  shown.add_item_ids("a2");
+  shown.add_item_ids("a1");
+  v1::ImpressionEvent missing_teams = shown;
+  missing_teams.mutable_experiments(0)->clear_teams();
+  v1::ClickEvent on_b = Click("k1", "s1", InterleavedToken());  // a2, position 0: team B
+  v1::ClickEvent nowhere = Click("k2", "s1", InterleavedToken());
+  nowhere.set_position(2);
+  const std::vector<EventOutcome> out = Apply({shown, missing_teams, on_b, nowhere});
+  EXPECT_EQ(out[1].reason, "bad_experiments");
+  Apply({on_b});  // a duplicate: not counted again
+  const auto all = tables().interleaving().AllTotals();
+  ASSERT_TRUE(all.ok());
+  const InterleavingTotals& t = all->at("mix");
+  EXPECT_EQ(t.impressions_with_clicks, 1u);
+  EXPECT_EQ(t.wins_b, 1u);
+  EXPECT_EQ(t.clicks_b, 1u);
+  EXPECT_EQ(t.wins_a + t.ties + t.clicks_a, 0u);
+  auto mixed = tables().experiments().AllTotals();
+  ASSERT_TRUE(mixed.ok());
+  EXPECT_EQ(mixed->at({"mix", "interleaved"}).impressions, 1u);
+  EXPECT_EQ(mixed->at({"mix", "interleaved"}).clicks, 1u);
+  EXPECT_EQ((*tables().experiments().Unattributed())["bad_position"], 1u);
+}
+
 }  // namespace
 }  // namespace headliner
