@@ -11,7 +11,10 @@ while it consumes and started again. Then:
     units, impressions, clicks per variant, CTR with its delta-method interval, lift and p-value;
   - the two replicas report identical numbers (every replica applies the same events exactly
     once, the crashed one included);
-  - the forged tokens are counted as such and attributed to nothing.
+  - the forged tokens are counted as such and attributed to nothing;
+  - an interleaving experiment in a second layer (every response is also a team draft of two
+    rankings) reports the wins, ties and clicks per team computed here from the responses' teams
+    and the clicks' positions, identically on both replicas.
 
 Usage: experiments_test.py HEADLINER HEADLINER_CLI
 Needs a broker as kafka_ingest_test.py does (skips with 77 without one, unless CI requires it).
@@ -61,8 +64,8 @@ kafka:
   batch_max_events: 100
 """)
 
-    def report(self):
-        return json.loads(self.run_cli("experiments", "report", "ab", "--json").stdout)
+    def report(self, key="ab"):
+        return json.loads(self.run_cli("experiments", "report", key, "--json").stdout)
 
     def caught_up(self, topics):
         parts = self.stats().get("ingest", {}).get("partitions", [])
@@ -108,6 +111,25 @@ def check_report(report, per_unit, forged):
     return t, c
 
 
+def check_interleaving(report, team_clicks):
+    """The interleaving readout against the clicks per team of each impression made here."""
+    got = report["experiments"][0]["interleaving"]
+    expected = {
+        "impressions_with_clicks": len(team_clicks),
+        "wins_a": sum(a > b for a, b in team_clicks),
+        "wins_b": sum(b > a for a, b in team_clicks),
+        "ties": sum(a == b for a, b in team_clicks),
+        "clicks_a": sum(a for a, _ in team_clicks),
+        "clicks_b": sum(b for _, b in team_clicks),
+    }
+    for field, value in expected.items():
+        assert int(got.get(field, 0)) == value, (field, got, expected)
+    wins, losses = expected["wins_a"], expected["wins_b"]
+    n, k = wins + losses, min(wins, losses)
+    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2**n) if n else 1.0
+    close(float(got.get("p_value", 0)), p, "sign-test p")
+
+
 def main(server, cli):
     if (missing := broker_missing()) is not None:
         return missing
@@ -124,6 +146,15 @@ def main(server, cli):
         variants:
           - {name: control, weight: 0.5}
           - {name: treatment, weight: 0.5, ranking: {freshness_weight: 0.2}}
+  - name: order
+    experiments:
+      - key: mix
+        type: interleave
+        unit: session
+        control: served
+        variants:
+          - name: served
+          - {name: diverse, ranking: {mmr_lambda: 0.5}}
 """)
         with open(f"{work}/token.key", "w") as f:
             f.write(uuid.uuid4().hex)
@@ -148,19 +179,26 @@ def main(server, cli):
                 time.sleep(0.2)
 
             per_unit = {"control": {}, "treatment": {}}
+            team_clicks = []  # per impression with clicks: [clicks on A, clicks on B]
             clicks, forged = [], 0
             for reader in range(READERS):
                 session = f"reader-{run}-{reader}"
                 for _ in range(rng.randint(1, 3)):
                     resp = json.loads(a.run_cli("related", rng.choice(ids), "--session", session,
                                                 "--limit", "5", "--json").stdout)
-                    variant = resp["experiments"][0]["variant"]
+                    by_key = {e["experiment"]: e for e in resp["experiments"]}
+                    variant = by_key["ab"]["variant"]
+                    teams = by_key["mix"].get("teams", [])
+                    assert by_key["mix"]["variant"] == "interleaved"
+                    assert len(teams) == len(resp.get("items", [])), resp
                     row = per_unit[variant].setdefault(session, [0, 0])
                     row[0] += 1
+                    impression = [0, 0]
                     for position, item in enumerate(resp.get("items", [])[:3]):
                         if rng.random() >= CLICK_PROBABILITY[variant]:
                             continue
                         row[1] += 1
+                        impression[teams[position] == "INTERLEAVING_TEAM_B"] += 1
                         click = {"event_id": uuid.uuid4().hex, "session_id": session,
                                  "article_id": item["article_id"], "token": resp["token"],
                                  "position": position,
@@ -168,6 +206,8 @@ def main(server, cli):
                         clicks.append(json.dumps(click))
                         if rng.random() < 0.1:
                             clicks.append(json.dumps(click))  # redelivered: counted once
+                    if sum(impression):
+                        team_clicks.append(impression)
                     if rng.random() < 0.02:  # a forged token on an otherwise good click
                         forged += 1
                         clicks.append(json.dumps({
@@ -188,6 +228,12 @@ def main(server, cli):
             reports = [r.report() for r in replicas]
             t, c = check_report(reports[0], per_unit, forged)
             assert reports[0] == reports[1], f"replicas differ:\n{reports[0]}\n{reports[1]}"
+            mixed = [r.report("mix") for r in replicas]
+            assert mixed[0] == mixed[1], f"replicas differ:\n{mixed[0]}\n{mixed[1]}"
+            check_interleaving(mixed[0], team_clicks)
+            log(f"interleaving readout matches on both replicas: {len(team_clicks)} impressions "
+                f"with clicks, wins A/B {mixed[0]['experiments'][0]['interleaving'].get('wins_a', 0)}"
+                f"/{mixed[0]['experiments'][0]['interleaving'].get('wins_b', 0)}")
             log(f"experiment readout matches the raw events on both replicas: CTR control "
                 f"{c:.4f}, treatment {t:.4f}; {len(clicks)} clicks, {forged} forged")
         finally:
