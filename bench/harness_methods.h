@@ -111,6 +111,10 @@ struct MethodScore {
   double story_precision = 0;
   size_t queries = 0;
   std::vector<double> latency_micros;
+  // Per query, when the replay records them: the list shown, the next click and its session.
+  std::vector<std::vector<std::string>> lists;
+  std::vector<std::string> next_clicks;
+  std::vector<std::string> sessions;
 
   double HitRate() const { return queries ? hits / queries : 0; }
   double Mrr() const { return queries ? reciprocal_ranks / queries : 0; }

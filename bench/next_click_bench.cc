@@ -61,19 +61,9 @@ void PrintTable(const std::vector<Method>& methods, const std::vector<MethodScor
 }
 
 int RunDataset(const std::string& name, const std::vector<SampleArticle>& catalog) {
-  ClickSimulatorOptions options;
-  options.sessions = absl::GetFlag(FLAGS_sessions);
-  options.seed = absl::GetFlag(FLAGS_seed);
-  absl::Time oldest = absl::InfiniteFuture(), newest = absl::InfinitePast();
-  for (const SampleArticle& a : catalog) {
-    const absl::Time t = absl::FromUnixSeconds(a.article.published_at().seconds());
-    oldest = std::min(oldest, t);
-    newest = std::max(newest, t);
-  }
-  // Readers arrive over the catalog's whole life, so articles keep arriving during the test.
-  options.start = oldest;
-  options.span = newest - oldest;
-  const std::vector<v1::ClickEvent> clicks = SimulateClicks(catalog, options);
+  const int sessions = absl::GetFlag(FLAGS_sessions);
+  const std::vector<v1::ClickEvent> clicks =
+      SimulateOverCatalogLife(catalog, sessions, absl::GetFlag(FLAGS_seed));
 
   std::vector<Method> methods = BaselineMethods();
   if (absl::GetFlag(FLAGS_ablations)) {
@@ -119,8 +109,8 @@ int RunDataset(const std::string& name, const std::vector<SampleArticle>& catalo
   std::printf(
       "\n## %s: %zu articles in %zu stories; %d sessions, %zu clicks (%zu learnt before "
       "the split); %zu test queries\n\n",
-      name.c_str(), catalog.size(), stats.stories, options.sessions, clicks.size(),
-      stats.training_clicks, stats.queries);
+      name.c_str(), catalog.size(), stats.stories, sessions, clicks.size(), stats.training_clicks,
+      stats.queries);
   PrintTable(methods, result->scores);
   return 0;
 }

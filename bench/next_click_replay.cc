@@ -5,6 +5,7 @@
 
 #include "common/status_macros.h"
 #include "common/time_util.h"
+#include "sample/click_simulator.h"
 
 namespace headliner {
 namespace {
@@ -18,6 +19,22 @@ constexpr size_t kPopularListed = 200;
 constexpr size_t kTuningStride = 2;
 
 }  // namespace
+
+std::vector<v1::ClickEvent> SimulateOverCatalogLife(const std::vector<SampleArticle>& catalog,
+                                                    int sessions, uint64_t seed) {
+  ClickSimulatorOptions options;
+  options.sessions = sessions;
+  options.seed = seed;
+  absl::Time oldest = absl::InfiniteFuture(), newest = absl::InfinitePast();
+  for (const SampleArticle& a : catalog) {
+    const absl::Time t = absl::FromUnixSeconds(a.article.published_at().seconds());
+    oldest = std::min(oldest, t);
+    newest = std::max(newest, t);
+  }
+  options.start = oldest;
+  options.span = newest - oldest;
+  return SimulateClicks(catalog, options);
+}
 
 absl::StatusOr<std::unique_ptr<NextClickReplay>> NextClickReplay::Create(
     const std::string& scratch, const std::vector<SampleArticle>& catalog,
@@ -116,6 +133,11 @@ absl::Status NextClickReplay::Query(const Method& method, const Ranker* ranker,
       score.reciprocal_ranks += 1.0 / static_cast<double>(i + 1);
     }
     if (story_of_.at(list[i]) == story) score.story_precision += 1.0 / kListLength;
+  }
+  if (record_lists_) {
+    score.lists.push_back(std::move(list));
+    score.next_clicks.push_back(next.article_id());
+    score.sessions.push_back(next.session_id());
   }
   return absl::OkStatus();
 }

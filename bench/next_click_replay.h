@@ -37,6 +37,11 @@ struct ReplayStats {
   size_t queries = 0;
 };
 
+// The harness's click stream over `catalog`: readers arrive over the catalog's whole life, so
+// articles keep arriving during the test.
+std::vector<v1::ClickEvent> SimulateOverCatalogLife(const std::vector<SampleArticle>& catalog,
+                                                    int sessions, uint64_t seed);
+
 class NextClickReplay {
  public:
   // A fresh engine under `scratch`; the catalog and clicks must outlive the replay.
@@ -51,6 +56,8 @@ class NextClickReplay {
                                    const TuningOptions* tuning = nullptr);
 
   const ReplayStats& stats() const { return stats_; }
+  // Keeps every test query's list, next click and session in its MethodScore (off by default).
+  void RecordLists(bool on) { record_lists_ = on; }
 
  private:
   struct TimedEvent {
@@ -76,6 +83,7 @@ class NextClickReplay {
   const std::vector<SampleArticle>& catalog_;
   const std::vector<v1::ClickEvent>& clicks_;
   EngineConfig config_;
+  bool record_lists_ = false;
   std::unique_ptr<Engine> engine_;
 
   std::vector<TimedEvent> stream_;  // articles at their publication, clicks at their time

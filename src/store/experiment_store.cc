@@ -46,18 +46,16 @@ absl::StatusOr<UnitCounts> ExperimentStore::FindUnit(const std::string& experime
       std::optional<std::string> value,
       ReadThrough(db_, pending, Column::kExperiments, UnitKey(experiment, variant, unit)));
   if (!value) return UnitCounts();
-  std::optional<uint64_t> impressions = DecodeU64(std::string_view(*value).substr(0, 8));
-  std::optional<uint64_t> clicks =
-      value->size() == 16 ? DecodeU64(std::string_view(*value).substr(8)) : std::nullopt;
-  if (!impressions || !clicks) return absl::DataLossError("malformed experiment unit row");
-  return UnitCounts{*impressions, *clicks};
+  const auto counts = DecodeU64Pair(*value);
+  if (!counts) return absl::DataLossError("malformed experiment unit row");
+  return UnitCounts{counts->first, counts->second};
 }
 
 void ExperimentStore::StageUnit(StagedBatch& batch, const std::string& experiment,
                                 const std::string& variant, const std::string& unit,
                                 const UnitCounts& before, const UnitCounts& after) {
   batch.Put(Column::kExperiments, UnitKey(experiment, variant, unit),
-            EncodeU64(after.impressions) + EncodeU64(after.clicks));
+            EncodeU64Pair(after.impressions, after.clicks));
   auto add = [&](absl::string_view field, uint64_t old_value, uint64_t new_value) {
     if (new_value != old_value) {
       batch.Add(Column::kExperiments, TotalKey(experiment, variant, field),

@@ -47,11 +47,9 @@ absl::StatusOr<TeamClicks> InterleavingStore::FindImpression(const std::string& 
   ASSIGN_OR_RETURN(std::optional<std::string> value, ReadThrough(db_, pending, Column::kExperiments,
                                                                  ImpressionKey(experiment, nonce)));
   if (!value) return TeamClicks();
-  std::optional<uint64_t> a = DecodeU64(std::string_view(*value).substr(0, 8));
-  std::optional<uint64_t> b =
-      value->size() == 16 ? DecodeU64(std::string_view(*value).substr(8)) : std::nullopt;
-  if (!a || !b) return absl::DataLossError("malformed interleaved impression row");
-  return TeamClicks{*a, *b};
+  const auto clicks = DecodeU64Pair(*value);
+  if (!clicks) return absl::DataLossError("malformed interleaved impression row");
+  return TeamClicks{clicks->first, clicks->second};
 }
 
 void InterleavingStore::StageClick(StagedBatch& batch, const std::string& experiment,
@@ -59,7 +57,7 @@ void InterleavingStore::StageClick(StagedBatch& batch, const std::string& experi
   TeamClicks after = before;
   ++(team_a ? after.a : after.b);
   batch.Put(Column::kExperiments, ImpressionKey(experiment, nonce),
-            EncodeU64(after.a) + EncodeU64(after.b));
+            EncodeU64Pair(after.a, after.b));
   batch.Add(Column::kExperiments, TotalKey(experiment, team_a ? "clicks_a" : "clicks_b"), 1);
   const absl::string_view was = OutcomeOf(before), is = OutcomeOf(after);
   if (was == is) return;

@@ -20,6 +20,15 @@ std::optional<uint64_t> DecodeU64(std::string_view bytes) {
   return v;
 }
 
+std::string EncodeU64Pair(uint64_t first, uint64_t second) {
+  return EncodeU64(first) + EncodeU64(second);
+}
+
+std::optional<std::pair<uint64_t, uint64_t>> DecodeU64Pair(std::string_view bytes) {
+  if (bytes.size() != 16) return std::nullopt;
+  return std::pair(*DecodeU64(bytes.substr(0, 8)), *DecodeU64(bytes.substr(8)));
+}
+
 std::string EncodeU32(uint32_t v) {
   std::string out(4, '\0');
   for (int i = 3; i >= 0; --i) {

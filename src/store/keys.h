@@ -8,12 +8,17 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace headliner {
 
 std::string EncodeU64(uint64_t v);
 std::optional<uint64_t> DecodeU64(std::string_view bytes);
+
+// Two counters in one 16-byte value (experiment rows).
+std::string EncodeU64Pair(uint64_t first, uint64_t second);
+std::optional<std::pair<uint64_t, uint64_t>> DecodeU64Pair(std::string_view bytes);
 
 std::string EncodeU32(uint32_t v);
 std::optional<uint32_t> DecodeU32(std::string_view bytes);

@@ -11,6 +11,13 @@ TEST(KeysTest, U64RoundTripAndOrder) {
   EXPECT_FALSE(DecodeU64("short").has_value());
 }
 
+TEST(KeysTest, U64PairsRoundTripAndOtherSizesAreRefused) {
+  EXPECT_EQ(DecodeU64Pair(EncodeU64Pair(3, ~uint64_t{0})),
+            std::make_optional(std::pair<uint64_t, uint64_t>(3, ~uint64_t{0})));
+  EXPECT_FALSE(DecodeU64Pair(EncodeU64(3)).has_value());
+  EXPECT_FALSE(DecodeU64Pair(EncodeU64Pair(1, 2) + "x").has_value());
+}
+
 TEST(KeysTest, TimeKeysSortChronologicallyIncludingNegative) {
   EXPECT_LT(EncodeTimeKey(-5, 1), EncodeTimeKey(3, 0));
   EXPECT_LT(EncodeTimeKey(3, 0), EncodeTimeKey(3, 1));
