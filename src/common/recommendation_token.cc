@@ -22,6 +22,19 @@ std::string Mac(absl::string_view key, absl::string_view message) {
 
 }  // namespace
 
+std::string ItemCheck(absl::string_view article_id) {
+  uint32_t h = 0x811c9dc5;
+  for (const unsigned char c : article_id) h = (h ^ c) * 0x01000193;
+  return std::string{static_cast<char>(h >> 24), static_cast<char>(h >> 16)};
+}
+
+bool TokenShowsItemAt(const v1::RecommendationToken& token, int position,
+                      absl::string_view article_id) {
+  const size_t at = 2 * static_cast<size_t>(position);
+  return position >= 0 && at + 2 <= token.item_checks().size() &&
+         absl::string_view(token.item_checks()).substr(at, 2) == ItemCheck(article_id);
+}
+
 std::string EncodeRecommendationToken(const v1::RecommendationToken& token, absl::string_view key) {
   const std::string message = token.SerializeAsString();
   return absl::StrCat(absl::WebSafeBase64Escape(message), ".",

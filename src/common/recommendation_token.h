@@ -23,6 +23,13 @@ std::string EncodeRecommendationToken(const v1::RecommendationToken& token, absl
 absl::StatusOr<v1::RecommendationToken> DecodeRecommendationToken(absl::string_view text,
                                                                   absl::string_view key);
 
+// RecommendationToken.item_checks: two bytes per shown item, from the FNV-1a 32-bit hash of its id.
+std::string ItemCheck(absl::string_view article_id);
+// Whether the item at `position` of the response `token` came with may be `article_id` (false
+// when the token checks no item there).
+bool TokenShowsItemAt(const v1::RecommendationToken& token, int position,
+                      absl::string_view article_id);
+
 }  // namespace headliner
 
 #endif  // HEADLINER_COMMON_RECOMMENDATION_TOKEN_H_

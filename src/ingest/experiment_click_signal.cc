@@ -26,7 +26,8 @@ absl::Status ExperimentClickSignal::Stage(const ResolvedClick& click,
       continue;
     }
     if (e.teams_size() > 0 || IsInterleaved(e)) {
-      if (event.position() < 0 || event.position() >= e.teams_size()) {
+      if (event.position() < 0 || event.position() >= e.teams_size() ||
+          !TokenShowsItemAt(*token, event.position(), event.article_id())) {
         experiments_.StageUnattributed(context.writes, "bad_position");
         continue;
       }

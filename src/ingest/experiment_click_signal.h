@@ -5,7 +5,8 @@
 // and attributed to nothing; the click still counts for every other signal. Clicks without a
 // token are no experiment's. In an interleaving experiment the click also credits the team of the
 // item at its position (the token lists them; store/interleaving_store.h); a position the token
-// has no item for is counted as "bad_position" and the click is not that experiment's.
+// has no item for, or whose item is not the clicked article (RecommendationToken.item_checks), is
+// counted as "bad_position" and the click is not that experiment's.
 #ifndef HEADLINER_INGEST_EXPERIMENT_CLICK_SIGNAL_H_
 #define HEADLINER_INGEST_EXPERIMENT_CLICK_SIGNAL_H_
 

@@ -1,5 +1,6 @@
 #include "serve/related_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <utility>
@@ -28,6 +29,14 @@ std::string MakeToken(const v1::GetRelatedResponse& response, const std::string&
   *token.mutable_experiments() = response.experiments();
   token.set_served_at_ms(absl::ToUnixMillis(served_at));
   token.set_nonce(nonce);
+  const bool interleaved =
+      std::any_of(response.experiments().begin(), response.experiments().end(),
+                  [](const v1::ExperimentVariant& e) { return e.teams_size() > 0; });
+  if (interleaved) {
+    for (const v1::RelatedItem& item : response.items()) {
+      token.mutable_item_checks()->append(ItemCheck(item.article_id()));
+    }
+  }
   return EncodeRecommendationToken(token, key);
 }
 

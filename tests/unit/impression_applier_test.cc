@@ -122,6 +122,7 @@ std::string InterleavedToken() {
   e->set_unit(v1::EXPERIMENT_UNIT_SESSION);
   e->add_teams(v1::INTERLEAVING_TEAM_B);
   e->add_teams(v1::INTERLEAVING_TEAM_A);
+  t.set_item_checks(ItemCheck("a2") + ItemCheck("a1"));
   return EncodeRecommendationToken(t, kKey);
 }
 
@@ -138,7 +139,9 @@ TEST_F(ImpressionApplierTest, InterleavedClicksCreditTheTeamOfTheirPositionOnce)
   v1::ClickEvent on_b = Click("k1", "s1", InterleavedToken());  // a2, position 0: team B
   v1::ClickEvent nowhere = Click("k2", "s1", InterleavedToken());
   nowhere.set_position(2);
-  const std::vector<EventOutcome> out = Apply({shown, missing_teams, on_b, nowhere});
+  v1::ClickEvent not_there = Click("k3", "s1", InterleavedToken());  // a2 is not at position 1
+  not_there.set_position(1);
+  const std::vector<EventOutcome> out = Apply({shown, missing_teams, on_b, nowhere, not_there});
   EXPECT_EQ(out[1].reason, "bad_experiments");
   Apply({on_b});  // a duplicate: not counted again
   const auto all = tables().interleaving().AllTotals();
@@ -152,7 +155,7 @@ TEST_F(ImpressionApplierTest, InterleavedClicksCreditTheTeamOfTheirPositionOnce)
   ASSERT_TRUE(mixed.ok());
   EXPECT_EQ(mixed->at({"mix", "interleaved"}).impressions, 1u);
   EXPECT_EQ(mixed->at({"mix", "interleaved"}).clicks, 1u);
-  EXPECT_EQ((*tables().experiments().Unattributed())["bad_position"], 1u);
+  EXPECT_EQ((*tables().experiments().Unattributed())["bad_position"], 2u);
 }
 
 }  // namespace

@@ -39,11 +39,24 @@ TEST(RecommendationTokenTest, AlteredForgedAndMalformedTokensAreRefused) {
   EXPECT_EQ(DecodeRecommendationToken(spliced, "secret").status().message(),
             "token signature does not match");
   for (const std::string& bad : {std::string(""), std::string("abc"), std::string("!!!.???"),
-                                text.substr(0, text.find('.'))}) {
+                                 text.substr(0, text.find('.'))}) {
     EXPECT_EQ(DecodeRecommendationToken(bad, "secret").status().message(), "malformed token")
         << bad;
   }
   EXPECT_FALSE(DecodeRecommendationToken(text.substr(0, text.size() - 2), "secret").ok());
+}
+
+TEST(RecommendationTokenTest, ItemChecksSayWhichArticleWasAtAPosition) {
+  v1::RecommendationToken token;
+  token.set_item_checks(ItemCheck("first") + ItemCheck("second"));
+  EXPECT_TRUE(TokenShowsItemAt(token, 0, "first"));
+  EXPECT_TRUE(TokenShowsItemAt(token, 1, "second"));
+  EXPECT_FALSE(TokenShowsItemAt(token, 1, "first"));
+  EXPECT_FALSE(TokenShowsItemAt(token, 2, "second"));
+  EXPECT_FALSE(TokenShowsItemAt(token, -1, "first"));
+  EXPECT_EQ(ItemCheck("first").size(), 2u);
+  // FNV-1a 32 of "a" is 0xe40c292c: its first two bytes.
+  EXPECT_EQ(ItemCheck("a"), std::string("\xe4\x0c", 2));
 }
 
 }  // namespace
