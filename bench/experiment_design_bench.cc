@@ -11,7 +11,9 @@
 // --replicates times with fresh randomness (reader assignment, coin flips, clicks) and grows in
 // steps of sqrt(2); "impressions needed" is the first size at which at least --power of the
 // replicates reach p < 0.05 in favour of the ranking the harness scores better. A/A runs (a
-// ranking against itself) check that both tests keep their 5% false-positive rate.
+// ranking against itself) check that both tests keep their 5% false-positive rate. The table
+// gives each ranking's hit@10 on the harness and the CTR the reader model expects of its lists
+// (the true effect an A/B split estimates).
 //   build/bench/experiment_design_bench [--dataset sample|uci] [--replicates 200]
 #include <cmath>
 #include <cstdio>
@@ -34,6 +36,7 @@
 ABSL_FLAG(std::string, dataset, "sample", "sample or uci (../shared/data/uci-news-dev.csv)");
 ABSL_FLAG(int, sessions, 20000, "Simulated reading sessions of the harness.");
 ABSL_FLAG(int, replicates, 200, "Simulated experiments per design and size.");
+ABSL_FLAG(int, aa_replicates, 1000, "Simulated A/A experiments per design.");
 ABSL_FLAG(double, power, 0.8, "Share of the replicates that must detect the better ranking.");
 ABSL_FLAG(double, noise, 0.02, "Probability of a click on a looked-at item not come for.");
 ABSL_FLAG(int64_t, max_impressions, 4000000, "Largest experiment tried.");
@@ -131,8 +134,7 @@ struct DesignResult {
 // that size only and reports the share significant in either direction (A/A runs).
 template <typename Design, typename Make>
 DesignResult Grow(const std::vector<Query>& pool, Make make, bool b_better, int64_t fixed,
-                  uint64_t seed) {
-  const int replicates = absl::GetFlag(FLAGS_replicates);
+                  int replicates, uint64_t seed) {
   ClickModel model{absl::GetFlag(FLAGS_noise)};
   std::vector<std::mt19937_64> rngs;
   std::vector<Design> designs;
@@ -160,6 +162,19 @@ DesignResult Grow(const std::vector<Query>& pool, Make make, bool b_better, int6
     }
   }
   return out;
+}
+
+// Clicks per impression that the model gives a ranking's lists, on average over the pool: the
+// CTR an A/B split estimates.
+double ExpectedCtr(const std::vector<Query>& pool, const ClickModel& model, bool a) {
+  double sum = 0;
+  for (const Query& q : pool) {
+    const std::vector<uint64_t>& list = a ? q.a : q.b;
+    for (size_t i = 0; i < list.size(); ++i) {
+      sum += (list[i] == q.target ? 1 : model.noise) / std::log2(static_cast<double>(i) + 2);
+    }
+  }
+  return pool.empty() ? 0 : sum / static_cast<double>(pool.size());
 }
 
 // The harness's queries of two methods as a pool of simulated impressions.
@@ -190,13 +205,18 @@ void ComparePair(const Method& a, const MethodScore& sa, const Method& b, const 
   size_t units = 0;
   for (const Query& q : pool) units = std::max<size_t>(units, q.unit + 1);
   const bool b_better = sb.HitRate() > sa.HitRate();
+  const int replicates = absl::GetFlag(FLAGS_replicates);
   const DesignResult ab = Grow<AbExperiment>(
-      pool, [&](std::mt19937_64& rng) { return AbExperiment(units, rng); }, b_better, 0, seed);
+      pool, [&](std::mt19937_64& rng) { return AbExperiment(units, rng); }, b_better, 0, replicates,
+      seed);
   const DesignResult il = Grow<InterleavingExperiment>(
-      pool, [](std::mt19937_64&) { return InterleavingExperiment(); }, b_better, 0, seed + 1);
+      pool, [](std::mt19937_64&) { return InterleavingExperiment(); }, b_better, 0, replicates,
+      seed + 1);
+  const ClickModel model{absl::GetFlag(FLAGS_noise)};
   std::printf(
-      "| %s (%.4f) vs %s (%.4f) | %s | %s | %s |\n", a.name.c_str(), sa.HitRate(), b.name.c_str(),
-      sb.HitRate(), Impressions(ab).c_str(), Impressions(il).c_str(),
+      "| %s (%.4f, CTR %.4f) vs %s (%.4f, CTR %.4f) | %s | %s | %s |\n", a.name.c_str(),
+      sa.HitRate(), ExpectedCtr(pool, model, true), b.name.c_str(), sb.HitRate(),
+      ExpectedCtr(pool, model, false), Impressions(ab).c_str(), Impressions(il).c_str(),
       ab.impressions > 0 && il.impressions > 0
           ? absl::StrFormat("%.1fx", static_cast<double>(ab.impressions) / il.impressions).c_str()
           : "-");
@@ -207,19 +227,23 @@ void CheckFalsePositives(const MethodScore& s, uint64_t seed) {
   size_t units = 0;
   for (const Query& q : pool) units = std::max<size_t>(units, q.unit + 1);
   const int64_t n = 20000;
+  const int replicates = absl::GetFlag(FLAGS_aa_replicates);
   const DesignResult ab = Grow<AbExperiment>(
-      pool, [&](std::mt19937_64& rng) { return AbExperiment(units, rng); }, false, n, seed);
+      pool, [&](std::mt19937_64& rng) { return AbExperiment(units, rng); }, false, n, replicates,
+      seed);
   const DesignResult il = Grow<InterleavingExperiment>(
-      pool, [](std::mt19937_64&) { return InterleavingExperiment(); }, false, n, seed + 1);
+      pool, [](std::mt19937_64&) { return InterleavingExperiment(); }, false, n, replicates,
+      seed + 1);
   std::printf(
       "\nA/A (the served hybrid against itself, %lld impressions, %d replicates): p < 0.05 "
       "in %.1f%% of A/B runs and %.1f%% of interleaving runs (5%% expected)\n",
-      static_cast<long long>(n), absl::GetFlag(FLAGS_replicates), 100 * ab.power, 100 * il.power);
+      static_cast<long long>(n), replicates, 100 * ab.power, 100 * il.power);
 }
 
 int Run() {
   std::vector<SampleArticle> catalog;
-  if (absl::GetFlag(FLAGS_dataset) == "uci") {
+  const bool uci = absl::GetFlag(FLAGS_dataset) == "uci";
+  if (uci) {
     const std::optional<std::string> path = FindUciNews();
     if (!path) {
       std::printf("UCI News: skipped, uci-news-dev.csv not found\n");
@@ -236,12 +260,19 @@ int Run() {
       SimulateOverCatalogLife(catalog, absl::GetFlag(FLAGS_sessions), 7);
   std::vector<Method> methods = BaselineMethods();  // popular, content, co-visitation, ..., hybrid
   const Method hybrid = methods.back();
-  std::vector<Method> compared = {hybrid, methods[1]};
+  // The served defaults against: the weights the harness fit on each catalog's training period
+  // (BENCHMARKS.md, "Next-click quality"), more diversity, no co-visitation, content alone.
+  Method fitted{"hybrid, weights fit on the training period", false, RankingConfig{}};
+  fitted.ranking.content_weight = 0;
+  fitted.ranking.behaviour_weight = uci ? 1 : 0;
+  fitted.ranking.covisitation_weight = uci ? 3 : 5;
+  std::vector<Method> compared = {hybrid, fitted};
   for (const Method& m : AblationMethods()) {
-    if (m.name == "hybrid without co-visitation" || m.name == "hybrid without behaviour") {
+    if (m.name == "hybrid, MMR lambda 0.7" || m.name == "hybrid without co-visitation") {
       compared.push_back(m);
     }
   }
+  compared.push_back(methods[1]);  // content only
   auto replay = NextClickReplay::Create(absl::GetFlag(FLAGS_scratch), catalog, clicks);
   if (!replay.ok()) return std::fprintf(stderr, "%s\n", replay.status().ToString().c_str()), 1;
   (*replay)->RecordLists(true);
@@ -250,7 +281,8 @@ int Run() {
   if (!result.ok()) return std::fprintf(stderr, "%s\n", result.status().ToString().c_str()), 1;
   std::printf(
       "## %s: %zu test queries; %d replicates per size; power %.2f; noise clicks %.3f\n\n"
-      "| rankings (harness hit@10) | A/B: impressions | interleaving: impressions | ratio |\n"
+      "| A (hit@10, expected CTR) vs B (hit@10, expected CTR) | A/B: impressions | interleaving: "
+      "impressions | ratio |\n"
       "|---|---|---|---|\n",
       absl::GetFlag(FLAGS_dataset).c_str(), result->scores[0].lists.size(),
       absl::GetFlag(FLAGS_replicates), absl::GetFlag(FLAGS_power), absl::GetFlag(FLAGS_noise));

@@ -54,6 +54,27 @@ absl::StatusOr<RankResult> RankFor(const RankingChoice& choice, const RankReques
   return std::move(mixed.result);
 }
 
+// The response's items (and fallback flag) from `result`, whose strings move into it.
+void AddItems(RankResult result, v1::GetRelatedResponse& response) {
+  for (RankedArticle& ranked : result.items) {
+    v1::RelatedItem* item = response.add_items();
+    v1::Article& article = ranked.article;
+    item->set_article_id(std::move(*article.mutable_id()));
+    item->set_headline(std::move(*article.mutable_headline()));
+    item->set_url(std::move(*article.mutable_url()));
+    item->set_section(std::move(*article.mutable_section()));
+    item->mutable_published_at()->Swap(article.mutable_published_at());
+    item->set_score(ranked.score);
+    for (const FeatureContribution& f : ranked.reasons) {
+      v1::Reason* reason = item->add_reasons();
+      reason->set_feature(f.feature);
+      reason->set_value(f.value);
+      reason->set_contribution(f.contribution);
+    }
+  }
+  response.set_fallback(result.fallback);
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* RelatedHeadlinesService::GetRelated(grpc::CallbackServerContext* context,
@@ -98,24 +119,7 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
     }
   }
 
-  // The result is not used after this, so its strings move into the response.
-  for (RankedArticle& ranked : result->items) {
-    v1::RelatedItem* item = response.add_items();
-    v1::Article& article = ranked.article;
-    item->set_article_id(std::move(*article.mutable_id()));
-    item->set_headline(std::move(*article.mutable_headline()));
-    item->set_url(std::move(*article.mutable_url()));
-    item->set_section(std::move(*article.mutable_section()));
-    item->mutable_published_at()->Swap(article.mutable_published_at());
-    item->set_score(ranked.score);
-    for (const FeatureContribution& f : ranked.reasons) {
-      v1::Reason* reason = item->add_reasons();
-      reason->set_feature(f.feature);
-      reason->set_value(f.value);
-      reason->set_contribution(f.contribution);
-    }
-  }
-  response.set_fallback(result->fallback);
+  AddItems(*std::move(result), response);
   SetVariant(*choice, teams, response);
   response.set_token(MakeToken(response, request.article_id(), now, nonce, token_key_));
   if (!choice->assignments.empty() && !choice->forced) PublishExposure(request, response, now);
