@@ -7,7 +7,10 @@
 // related list from each ranking, over the same learnt state, with the click that really came next
 // in that session. A simulated reader looks at position i with probability 1 / log2(i + 2) (the
 // position bias DCG assumes), clicks the item they came for when they look at it, and clicks any
-// other item they look at with probability --noise. Each design's experiment is replayed
+// other item they look at with probability --noise; readers differ in how often they engage with
+// the list at all (--engagement). Impressions walk the queries in a random order, and each pass
+// over them brings a new population of readers, so a larger experiment reaches more readers, as
+// it does on a site. Each design's experiment is replayed
 // --replicates times with fresh randomness (reader assignment, coin flips, clicks) and grows in
 // steps of sqrt(2); "impressions needed" is the first size at which at least --power of the
 // replicates reach p < 0.05 in favour of the ranking the harness scores better. A/A runs (a
@@ -24,6 +27,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/hash/hash.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "experiment/experiment_statistics.h"
 #include "experiment/team_draft.h"
@@ -39,6 +43,9 @@ ABSL_FLAG(int, replicates, 200, "Simulated experiments per design and size.");
 ABSL_FLAG(int, aa_replicates, 1000, "Simulated A/A experiments per design.");
 ABSL_FLAG(double, power, 0.8, "Share of the replicates that must detect the better ranking.");
 ABSL_FLAG(double, noise, 0.02, "Probability of a click on a looked-at item not come for.");
+ABSL_FLAG(std::vector<std::string>, engagement, (std::vector<std::string>{"0.5", "1.5"}),
+          "Beta(a, b) of each reader's probability of engaging with the list at all; \"0\": "
+          "every reader always does.");
 ABSL_FLAG(int64_t, max_impressions, 4000000, "Largest experiment tried.");
 ABSL_FLAG(uint64_t, seed, 11, "Seed of the simulated experiments.");
 ABSL_FLAG(std::string, scratch, "/tmp/headliner-experiment-design-bench", "Scratch directory.");
@@ -57,6 +64,28 @@ struct Query {
 
 struct ClickModel {
   double noise = 0.02;
+  // Readers differ: each engages with the list at all with a probability of their own, drawn
+  // from Beta(engagement_a, engagement_b); 0: every reader always engages.
+  double engagement_a = 0, engagement_b = 0;
+
+  double MeanEngagement() const {
+    return engagement_a > 0 ? engagement_a / (engagement_a + engagement_b) : 1;
+  }
+  // A population of `units` readers' engagement.
+  std::vector<double> DrawEngagement(size_t units, std::mt19937_64& rng) const {
+    std::vector<double> out(units, 1.0);
+    if (engagement_a <= 0) return out;
+    std::gamma_distribution<double> x(engagement_a), y(engagement_b);
+    for (double& e : out) {
+      const double gx = x(rng);
+      e = gx / (gx + y(rng));
+    }
+    return out;
+  }
+  // Whether a reader with `engagement` looks at the list this time.
+  static bool Engages(double engagement, std::mt19937_64& rng) {
+    return engagement >= 1 || std::uniform_real_distribution<double>(0, 1)(rng) < engagement;
+  }
   // Whether the reader clicks `item` at `position`.
   bool Clicks(uint64_t item, size_t position, uint64_t target, std::mt19937_64& rng) const {
     std::uniform_real_distribution<double> u(0, 1);
@@ -65,52 +94,85 @@ struct ClickModel {
   }
 };
 
-// An A/B experiment in progress: readers split at random, counts per reader.
+// The readers of one pass over the pool: the pool's sessions as new readers, each with its
+// engagement (and, in an A/B split, its arm). A larger experiment reaches more readers, not the
+// same ones more often: every pass over the pool brings a new population.
+struct Population {
+  std::vector<double> engagement;
+  std::vector<uint8_t> arm;
+
+  void Draw(size_t units, const ClickModel& model, std::mt19937_64& rng) {
+    engagement = model.DrawEngagement(units, rng);
+    arm.resize(units);
+    for (auto& a : arm) a = rng() & 1;
+  }
+};
+
+// Adds a unit's counts to its variant's sums (store/experiment_store.h's fields).
+void AddUnit(const UnitCounts& c, VariantTotals& t) {
+  if (c.impressions == 0) return;
+  ++t.units;
+  t.impressions += c.impressions;
+  t.clicks += c.clicks;
+  t.impressions_squared += c.impressions * c.impressions;
+  t.clicks_squared += c.clicks * c.clicks;
+  t.impressions_clicks += c.impressions * c.clicks;
+}
+
+// An A/B experiment in progress: readers split at random, counts per reader. The readers of
+// finished passes are folded into the sums.
 class AbExperiment {
  public:
-  AbExperiment(size_t units, std::mt19937_64& rng) : counts_(units), arm_(units) {
-    for (auto& arm : arm_) arm = rng() & 1;
+  AbExperiment(size_t units, const ClickModel& model, std::mt19937_64& rng)
+      : model_(model), counts_(units) {
+    readers_.Draw(units, model, rng);
   }
-  void Serve(const Query& q, const ClickModel& model, std::mt19937_64& rng) {
-    const std::vector<uint64_t>& list = arm_[q.unit] ? q.b : q.a;
+  void NewPass(std::mt19937_64& rng) {
+    for (size_t u = 0; u < counts_.size(); ++u) AddUnit(counts_[u], folded_[readers_.arm[u]]);
+    std::fill(counts_.begin(), counts_.end(), UnitCounts());
+    readers_.Draw(counts_.size(), model_, rng);
+  }
+  void Serve(const Query& q, std::mt19937_64& rng) {
+    const std::vector<uint64_t>& list = readers_.arm[q.unit] ? q.b : q.a;
     UnitCounts& c = counts_[q.unit];
     ++c.impressions;
-    for (size_t i = 0; i < list.size(); ++i) c.clicks += model.Clicks(list[i], i, q.target, rng);
+    if (!ClickModel::Engages(readers_.engagement[q.unit], rng)) return;
+    for (size_t i = 0; i < list.size(); ++i) c.clicks += model_.Clicks(list[i], i, q.target, rng);
   }
   // The readout's p-value of B against A, and B's lift (> 0: B better).
   std::pair<double, double> Test() const {
     std::vector<VariantReadout> v(2);
-    for (size_t u = 0; u < counts_.size(); ++u) {
-      const UnitCounts& c = counts_[u];
-      if (c.impressions == 0) continue;
-      VariantTotals& t = v[arm_[u]].totals;
-      ++t.units;
-      t.impressions += c.impressions;
-      t.clicks += c.clicks;
-      t.impressions_squared += c.impressions * c.impressions;
-      t.clicks_squared += c.clicks * c.clicks;
-      t.impressions_clicks += c.impressions * c.clicks;
-    }
+    for (int arm = 0; arm < 2; ++arm) v[arm].totals = folded_[arm];
+    for (size_t u = 0; u < counts_.size(); ++u) AddUnit(counts_[u], v[readers_.arm[u]].totals);
     const ExperimentReadout r = ReadOutExperiment("ab", std::move(v), 0);
     return {r.variants[1].p_value, r.variants[1].lift};
   }
 
  private:
-  std::vector<UnitCounts> counts_;
-  std::vector<uint8_t> arm_;
+  const ClickModel& model_;
+  std::vector<UnitCounts> counts_;  // this pass's readers
+  Population readers_;
+  VariantTotals folded_[2];
 };
 
 // An interleaving experiment in progress: impressions won by each team.
 class InterleavingExperiment {
  public:
-  void Serve(const Query& q, const ClickModel& model, std::mt19937_64& rng) {
+  InterleavingExperiment(size_t units, const ClickModel& model, std::mt19937_64& rng)
+      : model_(model), units_(units) {
+    readers_.Draw(units, model, rng);
+  }
+  void NewPass(std::mt19937_64& rng) { readers_.Draw(units_, model_, rng); }
+  void Serve(const Query& q, std::mt19937_64& rng) {
+    if (!ClickModel::Engages(readers_.engagement[q.unit], rng)) return;  // no clicks: no outcome
     int clicks_a = 0, clicks_b = 0;
     const std::vector<DraftPick> picks =
         TeamDraft(q.a, q.b, std::max(q.a.size(), q.b.size()), rng());
     for (size_t i = 0; i < picks.size(); ++i) {
       const bool a = picks[i].team == Team::kA;
-      if (model.Clicks((a ? q.a : q.b)[picks[i].index], i, q.target, rng))
+      if (model_.Clicks((a ? q.a : q.b)[picks[i].index], i, q.target, rng)) {
         ++(a ? clicks_a : clicks_b);
+      }
     }
     totals_.wins_a += clicks_a > clicks_b;
     totals_.wins_b += clicks_b > clicks_a;
@@ -121,7 +183,34 @@ class InterleavingExperiment {
   }
 
  private:
+  const ClickModel& model_;
+  const size_t units_;
+  Population readers_;
   InterleavingTotals totals_;
+};
+
+// One replicate: its randomness, its design's state, and its walk over the pool (a fresh random
+// order per pass).
+template <typename Design>
+struct Replicate {
+  std::mt19937_64 rng;
+  Design design;
+  std::vector<uint32_t> order;
+  size_t next = 0;
+
+  Replicate(uint64_t seed, size_t pool, size_t units, const ClickModel& model)
+      : rng(seed), design(units, model, rng), order(pool) {
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::shuffle(order.begin(), order.end(), rng);
+  }
+  void ServeNext(const std::vector<Query>& queries) {
+    if (next == order.size()) {
+      std::shuffle(order.begin(), order.end(), rng);
+      next = 0;
+      design.NewPass(rng);
+    }
+    design.Serve(queries[order[next++]], rng);
+  }
 };
 
 struct DesignResult {
@@ -132,15 +221,15 @@ struct DesignResult {
 // Grows --replicates experiments of one design in lockstep until enough of them detect the
 // better ranking (`b_better`: B; else A), or until `max_impressions`; with `fixed` > 0, runs to
 // that size only and reports the share significant in either direction (A/A runs).
-template <typename Design, typename Make>
-DesignResult Grow(const std::vector<Query>& pool, Make make, bool b_better, int64_t fixed,
-                  int replicates, uint64_t seed) {
-  ClickModel model{absl::GetFlag(FLAGS_noise)};
-  std::vector<std::mt19937_64> rngs;
-  std::vector<Design> designs;
+template <typename Design>
+DesignResult Grow(const std::vector<Query>& pool, const ClickModel& model, bool b_better,
+                  int64_t fixed, int replicates, uint64_t seed) {
+  size_t units = 0;
+  for (const Query& q : pool) units = std::max<size_t>(units, q.unit + 1);
+  std::vector<Replicate<Design>> runs;
+  runs.reserve(static_cast<size_t>(replicates));
   for (int r = 0; r < replicates; ++r) {
-    rngs.emplace_back(seed * 1000003 + static_cast<uint64_t>(r));
-    designs.push_back(make(rngs.back()));
+    runs.emplace_back(seed * 1000003 + static_cast<uint64_t>(r), pool.size(), units, model);
   }
   const int64_t max = fixed > 0 ? fixed : absl::GetFlag(FLAGS_max_impressions);
   DesignResult out;
@@ -148,10 +237,9 @@ DesignResult Grow(const std::vector<Query>& pool, Make make, bool b_better, int6
   for (double size = 50; served < max; size *= std::sqrt(2.0)) {
     const int64_t next = fixed > 0 ? fixed : std::min<int64_t>(max, std::llround(size));
     int detected = 0;
-    for (int r = 0; r < replicates; ++r) {
-      std::uniform_int_distribution<size_t> pick(0, pool.size() - 1);
-      for (int64_t i = served; i < next; ++i) designs[r].Serve(pool[pick(rngs[r])], model, rngs[r]);
-      const auto [p, effect] = designs[r].Test();
+    for (Replicate<Design>& run : runs) {
+      for (int64_t i = served; i < next; ++i) run.ServeNext(pool);
+      const auto [p, effect] = run.design.Test();
       detected += p < kAlpha && (fixed > 0 || (effect > 0) == b_better);
     }
     served = next;
@@ -174,7 +262,7 @@ double ExpectedCtr(const std::vector<Query>& pool, const ClickModel& model, bool
       sum += (list[i] == q.target ? 1 : model.noise) / std::log2(static_cast<double>(i) + 2);
     }
   }
-  return pool.empty() ? 0 : sum / static_cast<double>(pool.size());
+  return pool.empty() ? 0 : model.MeanEngagement() * sum / static_cast<double>(pool.size());
 }
 
 // The harness's queries of two methods as a pool of simulated impressions.
@@ -200,19 +288,13 @@ std::string Impressions(const DesignResult& r) {
 }
 
 void ComparePair(const Method& a, const MethodScore& sa, const Method& b, const MethodScore& sb,
-                 uint64_t seed) {
+                 const ClickModel& model, uint64_t seed) {
   const std::vector<Query> pool = PoolOf(sa, sb);
-  size_t units = 0;
-  for (const Query& q : pool) units = std::max<size_t>(units, q.unit + 1);
   const bool b_better = sb.HitRate() > sa.HitRate();
   const int replicates = absl::GetFlag(FLAGS_replicates);
-  const DesignResult ab = Grow<AbExperiment>(
-      pool, [&](std::mt19937_64& rng) { return AbExperiment(units, rng); }, b_better, 0, replicates,
-      seed);
-  const DesignResult il = Grow<InterleavingExperiment>(
-      pool, [](std::mt19937_64&) { return InterleavingExperiment(); }, b_better, 0, replicates,
-      seed + 1);
-  const ClickModel model{absl::GetFlag(FLAGS_noise)};
+  const DesignResult ab = Grow<AbExperiment>(pool, model, b_better, 0, replicates, seed);
+  const DesignResult il =
+      Grow<InterleavingExperiment>(pool, model, b_better, 0, replicates, seed + 1);
   std::printf(
       "| %s (%.4f, CTR %.4f) vs %s (%.4f, CTR %.4f) | %s | %s | %s |\n", a.name.c_str(),
       sa.HitRate(), ExpectedCtr(pool, model, true), b.name.c_str(), sb.HitRate(),
@@ -222,18 +304,12 @@ void ComparePair(const Method& a, const MethodScore& sa, const Method& b, const 
           : "-");
 }
 
-void CheckFalsePositives(const MethodScore& s, uint64_t seed) {
+void CheckFalsePositives(const MethodScore& s, const ClickModel& model, uint64_t seed) {
   const std::vector<Query> pool = PoolOf(s, s);
-  size_t units = 0;
-  for (const Query& q : pool) units = std::max<size_t>(units, q.unit + 1);
   const int64_t n = 20000;
   const int replicates = absl::GetFlag(FLAGS_aa_replicates);
-  const DesignResult ab = Grow<AbExperiment>(
-      pool, [&](std::mt19937_64& rng) { return AbExperiment(units, rng); }, false, n, replicates,
-      seed);
-  const DesignResult il = Grow<InterleavingExperiment>(
-      pool, [](std::mt19937_64&) { return InterleavingExperiment(); }, false, n, replicates,
-      seed + 1);
+  const DesignResult ab = Grow<AbExperiment>(pool, model, false, n, replicates, seed);
+  const DesignResult il = Grow<InterleavingExperiment>(pool, model, false, n, replicates, seed + 1);
   std::printf(
       "\nA/A (the served hybrid against itself, %lld impressions, %d replicates): p < 0.05 "
       "in %.1f%% of A/B runs and %.1f%% of interleaving runs (5%% expected)\n",
@@ -241,6 +317,15 @@ void CheckFalsePositives(const MethodScore& s, uint64_t seed) {
 }
 
 int Run() {
+  ClickModel model{absl::GetFlag(FLAGS_noise)};
+  if (const std::vector<std::string> e = absl::GetFlag(FLAGS_engagement);
+      !(e.size() == 1 && e[0] == "0") &&
+      (e.size() != 2 || !absl::SimpleAtod(e[0], &model.engagement_a) ||
+       !absl::SimpleAtod(e[1], &model.engagement_b) || model.engagement_a <= 0 ||
+       model.engagement_b <= 0)) {
+    std::fprintf(stderr, "--engagement: expected \"a,b\" (both > 0) or \"0\"\n");
+    return 1;
+  }
   std::vector<SampleArticle> catalog;
   const bool uci = absl::GetFlag(FLAGS_dataset) == "uci";
   if (uci) {
@@ -280,18 +365,24 @@ int Run() {
   std::filesystem::remove_all(absl::GetFlag(FLAGS_scratch));
   if (!result.ok()) return std::fprintf(stderr, "%s\n", result.status().ToString().c_str()), 1;
   std::printf(
-      "## %s: %zu test queries; %d replicates per size; power %.2f; noise clicks %.3f\n\n"
+      "## %s: %zu test queries; %d replicates per size; power %.2f; noise clicks %.3f; reader "
+      "engagement %s\n\n"
       "| A (hit@10, expected CTR) vs B (hit@10, expected CTR) | A/B: impressions | interleaving: "
       "impressions | ratio |\n"
       "|---|---|---|---|\n",
       absl::GetFlag(FLAGS_dataset).c_str(), result->scores[0].lists.size(),
-      absl::GetFlag(FLAGS_replicates), absl::GetFlag(FLAGS_power), absl::GetFlag(FLAGS_noise));
+      absl::GetFlag(FLAGS_replicates), absl::GetFlag(FLAGS_power), absl::GetFlag(FLAGS_noise),
+      model.engagement_a > 0 ? absl::StrFormat("Beta(%g, %g), mean %.2f", model.engagement_a,
+                                               model.engagement_b, model.MeanEngagement())
+                                   .c_str()
+                             : "1 (every reader always looks)");
   const uint64_t seed = absl::GetFlag(FLAGS_seed);
   for (size_t m = 1; m < compared.size(); ++m) {
-    ComparePair(compared[0], result->scores[0], compared[m], result->scores[m], seed + 10 * m);
+    ComparePair(compared[0], result->scores[0], compared[m], result->scores[m], model,
+                seed + 10 * m);
     std::fflush(stdout);
   }
-  CheckFalsePositives(result->scores[0], seed + 100);
+  CheckFalsePositives(result->scores[0], model, seed + 100);
   return 0;
 }
 
