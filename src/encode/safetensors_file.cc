@@ -61,7 +61,7 @@ absl::StatusOr<std::unique_ptr<SafetensorsFile>> SafetensorsFile::Open(const std
 }
 
 absl::StatusOr<std::unique_ptr<SafetensorsFile>> SafetensorsFile::FromBytes(
-    std::span<const std::byte> bytes, const std::string& name) {
+    absl::Span<const std::byte> bytes, const std::string& name) {
   std::unique_ptr<SafetensorsFile> file(new SafetensorsFile(name, nullptr, 0));
   RETURN_IF_ERROR(file->ParseHeader(bytes));
   return file;
@@ -71,7 +71,7 @@ SafetensorsFile::~SafetensorsFile() {
   if (mapping_ != nullptr) ::munmap(mapping_, mapped_bytes_);
 }
 
-absl::Status SafetensorsFile::ParseHeader(std::span<const std::byte> file) {
+absl::Status SafetensorsFile::ParseHeader(absl::Span<const std::byte> file) {
   auto bad = [this](absl::string_view why) {
     return absl::InvalidArgumentError(absl::StrCat(name_, ": not a valid safetensors file: ", why));
   };
@@ -87,7 +87,7 @@ absl::Status SafetensorsFile::ParseHeader(std::span<const std::byte> file) {
   if (!google::protobuf::util::JsonStringToMessage(std::string(json), &header).ok()) {
     return bad("header is not a JSON object");
   }
-  const std::span<const std::byte> data = file.subspan(8 + header_bytes);
+  const absl::Span<const std::byte> data = file.subspan(8 + header_bytes);
   for (const auto& [tensor, value] : header.fields()) {
     if (tensor == "__metadata__") continue;
     const auto& fields = value.struct_value().fields();
@@ -128,7 +128,7 @@ absl::StatusOr<SafetensorsTensor> SafetensorsFile::Find(absl::string_view name) 
   return it->second;
 }
 
-absl::StatusOr<std::span<const float>> SafetensorsFile::Floats(
+absl::StatusOr<absl::Span<const float>> SafetensorsFile::Floats(
     absl::string_view name, const std::vector<int64_t>& shape) const {
   ASSIGN_OR_RETURN(const SafetensorsTensor t, Find(name));
   if (t.dtype != "F32" || t.shape != shape) {
@@ -139,8 +139,8 @@ absl::StatusOr<std::span<const float>> SafetensorsFile::Floats(
   if (reinterpret_cast<uintptr_t>(t.bytes.data()) % alignof(float) != 0) {
     return absl::InvalidArgumentError(absl::StrCat(name_, ": tensor ", name, " is not aligned"));
   }
-  return std::span<const float>(reinterpret_cast<const float*>(t.bytes.data()),
-                                t.bytes.size() / sizeof(float));
+  return absl::Span<const float>(reinterpret_cast<const float*>(t.bytes.data()),
+                                 t.bytes.size() / sizeof(float));
 }
 
 std::vector<std::string> SafetensorsFile::names() const {

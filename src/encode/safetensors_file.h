@@ -13,27 +13,27 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <span>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace headliner {
 
 struct SafetensorsTensor {
   std::string dtype;  // "F32", "F16", "BF16", "I64", ...
   std::vector<int64_t> shape;
-  std::span<const std::byte> bytes;
+  absl::Span<const std::byte> bytes;
 };
 
 class SafetensorsFile {
  public:
   static absl::StatusOr<std::unique_ptr<SafetensorsFile>> Open(const std::string& path);
   // The same over bytes the caller keeps alive (tests).
-  static absl::StatusOr<std::unique_ptr<SafetensorsFile>> FromBytes(std::span<const std::byte> file,
-                                                                    const std::string& name);
+  static absl::StatusOr<std::unique_ptr<SafetensorsFile>> FromBytes(
+      absl::Span<const std::byte> file, const std::string& name);
   ~SafetensorsFile();
   SafetensorsFile(const SafetensorsFile&) = delete;
   SafetensorsFile& operator=(const SafetensorsFile&) = delete;
@@ -41,14 +41,14 @@ class SafetensorsFile {
   // NOT_FOUND for a name the file does not hold.
   absl::StatusOr<SafetensorsTensor> Find(absl::string_view name) const;
   // An F32 tensor of exactly `shape`, as floats; INVALID_ARGUMENT naming the tensor otherwise.
-  absl::StatusOr<std::span<const float>> Floats(absl::string_view name,
-                                                const std::vector<int64_t>& shape) const;
+  absl::StatusOr<absl::Span<const float>> Floats(absl::string_view name,
+                                                 const std::vector<int64_t>& shape) const;
   std::vector<std::string> names() const;
 
  private:
   SafetensorsFile(std::string name, void* mapping, size_t mapped_bytes)
       : name_(std::move(name)), mapping_(mapping), mapped_bytes_(mapped_bytes) {}
-  absl::Status ParseHeader(std::span<const std::byte> file);
+  absl::Status ParseHeader(absl::Span<const std::byte> file);
 
   const std::string name_;  // the path, for messages
   void* const mapping_;     // munmap'd on destruction; null for FromBytes
