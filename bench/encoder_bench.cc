@@ -1,7 +1,10 @@
 // What encoding a headline costs: the sentence model all-MiniLM-L6-v2 (encode/minilm_encoder.h,
 // one libtorch thread) at batch sizes 1 to 64, against the built-in hashed encoder in the same
-// run, on the UCI dev headlines (../shared) or the sample catalog's.
+// run, on the UCI dev headlines (../shared) or the sample catalog's; and, on UCI, the model's
+// same-story precision by exact search (every headline a query, itself excluded, the other
+// headlines of its story relevant), the figure issue 13 quotes (P@10 0.879, MRR 0.929).
 //   build/bench/encoder_bench [--model_dir DIR] [--batches 1,8,32,64] [--rounds 2]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -33,13 +36,40 @@ std::string DefaultModelDir() {
   return std::string(home ? home : "") + "/.cache/headliner/models/all-minilm-l6-v2";
 }
 
+// P@10 and MRR of same-story neighbours by exact inner product (unit vectors: cosine).
+std::pair<double, double> SameStoryQuality(const std::vector<std::vector<float>>& v,
+                                           const std::vector<std::string>& stories) {
+  double precision = 0, mrr = 0;
+  std::vector<std::pair<float, size_t>> scored(v.size());
+  for (size_t q = 0; q < v.size(); ++q) {
+    for (size_t d = 0; d < v.size(); ++d) {
+      float dot = 0;
+      for (size_t i = 0; i < v[q].size(); ++i) dot += v[q][i] * v[d][i];
+      scored[d] = {d == q ? -2.0f : dot, d};
+    }
+    std::partial_sort(scored.begin(), scored.begin() + 10, scored.end(), std::greater<>());
+    for (size_t r = 0; r < 10; ++r) precision += stories[scored[r].second] == stories[q] ? 0.1 : 0;
+    std::sort(scored.begin(), scored.end(), std::greater<>());
+    for (size_t r = 0; r + 1 < scored.size(); ++r) {
+      if (stories[scored[r].second] == stories[q]) {
+        mrr += 1.0 / static_cast<double>(r + 1);
+        break;
+      }
+    }
+  }
+  return {precision / v.size(), mrr / v.size()};
+}
+
 int Run() {
-  std::vector<std::string> headlines;
+  std::vector<std::string> headlines, stories;
   std::string source = "the sample catalog";
   if (const std::optional<std::string> path = FindUciNews()) {
     absl::StatusOr<std::vector<SampleArticle>> uci = ReadUciNews(*path, nullptr);
     if (!uci.ok()) return std::fprintf(stderr, "%s\n", uci.status().ToString().c_str()), 1;
-    for (const SampleArticle& a : *uci) headlines.push_back(a.article.headline());
+    for (const SampleArticle& a : *uci) {
+      headlines.push_back(a.article.headline());
+      stories.push_back(a.story);
+    }
     source = "UCI News dev";
   } else {
     for (const SampleArticle& a : GenerateSampleCatalog(SampleCatalogOptions{})) {
@@ -88,6 +118,13 @@ int Run() {
     const double batches = std::ceil(static_cast<double>(headlines.size()) / batch);
     std::printf("| all-MiniLM-L6-v2 (384 dims, 1 thread) | %zu | %.2f | %.3f | %.0f |\n", batch,
                 1e3 * best / batches, 1e3 * best / headlines.size(), headlines.size() / best);
+  }
+  if (!stories.empty()) {
+    auto vectors = (*minilm)->Encode(headlines);
+    if (!vectors.ok()) return std::fprintf(stderr, "%s\n", vectors.status().ToString().c_str()), 1;
+    const auto [precision, mrr] = SameStoryQuality(*vectors, stories);
+    std::printf("\nSame-story quality of the model's vectors, exact search: P@10 %.4f, MRR %.4f\n",
+                precision, mrr);
   }
   return sink == 0 ? 1 : 0;
 }

@@ -8,6 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
+// OpenBLAS, libtorch's BLAS on Debian, runs its own pool of one thread per core by default.
+extern "C" void openblas_set_num_threads(int threads);
+
 namespace headliner {
 namespace {
 
@@ -137,8 +140,10 @@ absl::StatusOr<std::unique_ptr<MiniLmEncoder>> MiniLmEncoder::Load(const std::st
     return absl::InvalidArgumentError(absl::StrCat(
         model_dir, "/vocab.txt: ", tokenizer->vocab_size(), " pieces, expected ", kVocab));
   }
-  // Ingest encodes on its own thread; libtorch's pool would take every core from serving.
+  // Ingest encodes on its own thread; libtorch's pool, or OpenBLAS's under it, would take every
+  // core from serving. OpenBLAS is one per process: its other users (FAISS) run on one thread too.
   torch::set_num_threads(1);
+  openblas_set_num_threads(1);
   return std::unique_ptr<MiniLmEncoder>(
       new MiniLmEncoder(std::move(tokenizer), std::move(file), std::move(weights)));
 }

@@ -7,9 +7,9 @@
 //
 // The model directory is the one scripts/model fetches (vocab.txt, model.safetensors).
 //
-// Thread safety: Encode is const; libtorch runs each call on the calling thread alone (the
-// process's intra-op pool is set to one thread at load), so encoding never takes more than the
-// thread that asked for it.
+// Thread safety: Encode is const; libtorch runs each call on the calling thread alone (at load,
+// the process's intra-op pool and OpenBLAS's are set to one thread), so encoding never takes more
+// than the thread that asked for it.
 #ifndef HEADLINER_ENCODE_MINILM_ENCODER_H_
 #define HEADLINER_ENCODE_MINILM_ENCODER_H_
 
