@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "encode/document_frequencies.h"
 #include "encode/minilm_encoder.h"
+#include "encode/model_dir.h"
 #include "encode/text_encoder.h"
 #include "sample/sample_catalog.h"
 #include "sample/uci_news.h"
@@ -28,12 +29,6 @@ namespace {
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
-
-std::string DefaultModelDir() {
-  if (const char* dir = std::getenv("HEADLINER_MODEL_DIR")) return dir;
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "") + "/.cache/headliner/models/all-minilm-l6-v2";
 }
 
 // P@10 and MRR of same-story neighbours by exact inner product (unit vectors: cosine).
@@ -77,7 +72,7 @@ int Run() {
     }
   }
   const std::string dir =
-      absl::GetFlag(FLAGS_model_dir).empty() ? DefaultModelDir() : absl::GetFlag(FLAGS_model_dir);
+      absl::GetFlag(FLAGS_model_dir).empty() ? DefaultMiniLmDir() : absl::GetFlag(FLAGS_model_dir);
   auto started = std::chrono::steady_clock::now();
   absl::StatusOr<std::unique_ptr<MiniLmEncoder>> minilm = MiniLmEncoder::Load(dir);
   if (!minilm.ok()) return std::fprintf(stderr, "%s\n", minilm.status().ToString().c_str()), 1;

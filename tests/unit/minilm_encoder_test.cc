@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
 #include "common/half_precision.h"
+#include "encode/model_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -15,12 +16,6 @@ namespace headliner {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string ModelDir() {
-  if (const char* dir = std::getenv("HEADLINER_MODEL_DIR")) return dir;
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "") + "/.cache/headliner/models/all-minilm-l6-v2";
-}
 
 double Cosine(const std::vector<float>& a, const std::vector<float>& b) {
   double ab = 0, aa = 0, bb = 0;
@@ -35,15 +30,15 @@ double Cosine(const std::vector<float>& a, const std::vector<float>& b) {
 class MiniLmEncoderTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (!std::filesystem::exists(ModelDir() + "/model.safetensors")) return;
-    auto loaded = MiniLmEncoder::Load(ModelDir());
+    if (!std::filesystem::exists(DefaultMiniLmDir() + "/model.safetensors")) return;
+    auto loaded = MiniLmEncoder::Load(DefaultMiniLmDir());
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     encoder_ = std::move(*loaded);
   }
   static void TearDownTestSuite() { encoder_.reset(); }
   void SetUp() override {
     if (encoder_ == nullptr) {
-      GTEST_SKIP() << ModelDir() << " has no model: run scripts/model (scripts/setup does)";
+      GTEST_SKIP() << DefaultMiniLmDir() << " has no model: run scripts/model (scripts/setup does)";
     }
   }
   // Loaded once: the suite's tests share the model.

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "encode/model_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -79,12 +80,7 @@ TEST(SafetensorsFileTest, ATruncatedOrInconsistentFileIsAnErrorAtOpen) {
 }
 
 TEST(SafetensorsFileTest, OpensTheModelsWeights) {
-  const char* env = std::getenv("HEADLINER_MODEL_DIR");
-  const char* home = std::getenv("HOME");
-  const std::string path =
-      (env ? std::string(env)
-           : std::string(home ? home : "") + "/.cache/headliner/models/all-minilm-l6-v2") +
-      "/model.safetensors";
+  const std::string path = DefaultMiniLmDir() + "/model.safetensors";
   if (!std::filesystem::exists(path)) {
     GTEST_SKIP() << path << " is missing: run scripts/model (scripts/setup does)";
   }

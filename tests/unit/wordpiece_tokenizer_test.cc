@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "encode/model_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -52,17 +53,11 @@ TEST(WordPieceTokenizerTest, AVocabularyWithoutTheSpecialPiecesIsRefused) {
   EXPECT_FALSE(WordPieceTokenizer::FromVocabFile("/nonexistent/vocab.txt").ok());
 }
 
-std::string ModelDir() {
-  if (const char* dir = std::getenv("HEADLINER_MODEL_DIR")) return dir;
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "") + "/.cache/headliner/models/all-minilm-l6-v2";
-}
-
 // The model's own tokenizer (Hugging Face tokenizers, tests/fixtures/minilm_tokens.py) on
 // headlines with punctuation, accents, numbers, other scripts, control characters and long
 // inputs: the same ids.
 TEST(WordPieceTokenizerTest, MatchesTheModelsTokenizerOnTheFixture) {
-  const std::string vocab = ModelDir() + "/vocab.txt";
+  const std::string vocab = DefaultMiniLmDir() + "/vocab.txt";
   if (!std::filesystem::exists(vocab)) {
     GTEST_SKIP() << vocab << " is missing: run scripts/model (scripts/setup does)";
   }
