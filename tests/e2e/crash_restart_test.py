@@ -99,16 +99,34 @@ class RestartHarness(Harness):
         self.wait_for(f"{articles} articles and {clicks} clicks applied", done)
 
     def related(self, ids):
+        """Each article's list: (article id, score) pairs."""
         out = {}
         for i in ids:
             r = json.loads(self.run_cli("related", i, "--json").stdout)
-            out[i] = [item["article_id"] for item in r.get("items", [])]
+            out[i] = [(item["article_id"], float(item.get("score", 0)))
+                      for item in r.get("items", [])]
         return out
 
 
+# Scores move between two reads of the same state: freshness and popularity decay with the
+# request's time (about 1e-5 over the seconds between reads). Two items that close may trade
+# places; every other difference is real.
+SCORE_DRIFT = 1e-4
+
+
 def differences(a, b):
-    """The articles whose lists differ, each with both lists."""
-    return [(k, a[k], b.get(k)) for k in a if a[k] != b.get(k)]
+    """The articles whose lists differ beyond near-ties trading places, each with both lists."""
+    out = []
+    for k in a:
+        la, lb = a[k], b.get(k) or []
+        ids_a, ids_b = [i for i, _ in la], [i for i, _ in lb]
+        if ids_a == ids_b:
+            continue
+        same_items = sorted(ids_a) == sorted(ids_b)
+        same_scores = all(abs(sa - sb) <= SCORE_DRIFT for (_, sa), (_, sb) in zip(la, lb))
+        if not (same_items and same_scores):
+            out.append((k, ids_a, ids_b))
+    return out
 
 
 def main():
@@ -205,7 +223,7 @@ def run(h, args, rng, index):
     after_clean = h.related(sampled)
     diff = differences(after_crash, after_clean)
     assert not diff, f"{len(diff)} lists differ after a clean restart, e.g. {diff[:3]}"
-    log(f"clean restart: SERVING after {clean_s:.2f} s, identical lists")
+    log(f"clean restart: SERVING after {clean_s:.2f} s, the same lists (near-ties aside)")
 
     # 4b. Snapshots off: both indexes rebuilt from RocksDB.
     h.stop()
