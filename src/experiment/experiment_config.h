@@ -88,12 +88,6 @@ absl::StatusOr<ExperimentsConfig> ParseExperimentsConfig(const std::string& yaml
                                                          const std::string& source,
                                                          const RankingConfig& base);
 
-// `base` with `overrides` (ranking keys without the "ranking." prefix) applied and validated.
-// Keys that shape the process rather than a ranking (cache sizes, refresher settings) are
-// refused: a variant cannot change them per request.
-absl::StatusOr<RankingConfig> ApplyRankingOverrides(
-    const RankingConfig& base, const std::map<std::string, std::string>& overrides);
-
 }  // namespace headliner
 
 #endif  // HEADLINER_EXPERIMENT_EXPERIMENT_CONFIG_H_

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "experiment/ranking_overrides.h"
 
 namespace headliner {
 namespace {

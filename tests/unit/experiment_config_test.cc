@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 
+#include "experiment/ranking_overrides.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
