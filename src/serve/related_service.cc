@@ -1,6 +1,5 @@
 #include "serve/related_service.h"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <utility>
@@ -20,19 +19,18 @@ namespace headliner {
 
 namespace {
 
-// The opaque token of one response (common/recommendation_token.h).
+// The opaque token of one response (common/recommendation_token.h). With `check_items` (an
+// interleaved response), it checks each position's article.
 std::string MakeToken(const v1::GetRelatedResponse& response, const std::string& source_article_id,
-                      absl::Time served_at, uint64_t nonce, absl::string_view key) {
+                      absl::Time served_at, uint64_t nonce, bool check_items,
+                      absl::string_view key) {
   v1::RecommendationToken token;
   token.set_source_article_id(source_article_id);
   token.set_variant(response.variant());
   *token.mutable_experiments() = response.experiments();
   token.set_served_at_ms(absl::ToUnixMillis(served_at));
   token.set_nonce(nonce);
-  const bool interleaved =
-      std::any_of(response.experiments().begin(), response.experiments().end(),
-                  [](const v1::ExperimentVariant& e) { return e.teams_size() > 0; });
-  if (interleaved) {
+  if (check_items) {
     for (const v1::RelatedItem& item : response.items()) {
       token.mutable_item_checks()->append(ItemCheck(item.article_id()));
     }
@@ -121,7 +119,8 @@ grpc::Status RelatedHeadlinesService::Handle(grpc::CallbackServerContext& contex
 
   AddItems(*std::move(result), response);
   SetVariant(*choice, teams, response);
-  response.set_token(MakeToken(response, request.article_id(), now, nonce, token_key_));
+  response.set_token(
+      MakeToken(response, request.article_id(), now, nonce, !teams.empty(), token_key_));
   if (!choice->assignments.empty() && !choice->forced) PublishExposure(request, response, now);
   return grpc::Status::OK;
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
+#include "store/counter_scan.h"
 #include "store/keys.h"
 
 namespace headliner {
@@ -78,35 +79,22 @@ void ExperimentStore::StageUnattributed(StagedBatch& batch, const std::string& r
 
 absl::StatusOr<std::map<std::pair<std::string, std::string>, VariantTotals>>
 ExperimentStore::AllTotals() const {
+  ASSIGN_OR_RETURN(const auto counters,
+                   ScanCounters(db_, Column::kExperiments, kTotalPrefix, "experiment total"));
   std::map<std::pair<std::string, std::string>, VariantTotals> out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kExperiments)));
-  for (it->Seek(kTotalPrefix); it->Valid() && it->key().starts_with(kTotalPrefix); it->Next()) {
-    const absl::string_view key(it->key().data() + 1, it->key().size() - 1);
+  for (const auto& [key, n] : counters) {
     const std::vector<std::string> parts = absl::StrSplit(key, kSep);
-    std::optional<uint64_t> n = DecodeU64(it->value().ToStringView());
-    if (parts.size() != 3 || !n) return absl::DataLossError("malformed experiment total");
+    if (parts.size() != 3) return absl::DataLossError("malformed experiment total");
     VariantTotals& totals = out[{parts[0], parts[1]}];
     for (const auto& [name, field] : kFields) {
-      if (parts[2] == name) totals.*field = *n;
+      if (parts[2] == name) totals.*field = n;
     }
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "experiment totals scan"));
   return out;
 }
 
 absl::StatusOr<std::map<std::string, uint64_t>> ExperimentStore::Unattributed() const {
-  std::map<std::string, uint64_t> out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kExperiments)));
-  for (it->Seek(kUnattributedPrefix); it->Valid() && it->key().starts_with(kUnattributedPrefix);
-       it->Next()) {
-    std::optional<uint64_t> n = DecodeU64(it->value().ToStringView());
-    if (!n) return absl::DataLossError("malformed unattributed-click counter");
-    out[std::string(it->key().ToStringView().substr(1))] = *n;
-  }
-  RETURN_IF_ERROR(FromRocks(it->status(), "unattributed clicks scan"));
-  return out;
+  return ScanCounters(db_, Column::kExperiments, kUnattributedPrefix, "unattributed-click counter");
 }
 
 }  // namespace headliner

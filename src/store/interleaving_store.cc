@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
+#include "store/counter_scan.h"
 #include "store/keys.h"
 
 namespace headliner {
@@ -70,20 +71,17 @@ void InterleavingStore::StageClick(StagedBatch& batch, const std::string& experi
 }
 
 absl::StatusOr<std::map<std::string, InterleavingTotals>> InterleavingStore::AllTotals() const {
+  ASSIGN_OR_RETURN(const auto counters,
+                   ScanCounters(db_, Column::kExperiments, kTotalPrefix, "interleaving total"));
   std::map<std::string, InterleavingTotals> out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kExperiments)));
-  for (it->Seek(kTotalPrefix); it->Valid() && it->key().starts_with(kTotalPrefix); it->Next()) {
-    const absl::string_view key(it->key().data() + 1, it->key().size() - 1);
+  for (const auto& [key, n] : counters) {
     const std::vector<std::string> parts = absl::StrSplit(key, kSep);
-    std::optional<uint64_t> n = DecodeU64(it->value().ToStringView());
-    if (parts.size() != 2 || !n) return absl::DataLossError("malformed interleaving total");
+    if (parts.size() != 2) return absl::DataLossError("malformed interleaving total");
     InterleavingTotals& totals = out[parts[0]];
     for (const auto& [name, field] : kFields) {
-      if (parts[1] == name) totals.*field = *n;
+      if (parts[1] == name) totals.*field = n;
     }
   }
-  RETURN_IF_ERROR(FromRocks(it->status(), "interleaving totals scan"));
   return out;
 }
 
