@@ -52,9 +52,10 @@ int Run() {
     ks.push_back(std::stoi(std::string(v)));
   }
   IndexConfig index_config;
-  const EncoderConfig encoder_config;
+  EncoderConfig encoder_config;
+  encoder_config.kind = EncoderKind::kHashed;  // the synthetic catalog's vectors, quickly
   index_config.hnsw_ef_search = absl::GetFlag(FLAGS_ef_search);
-  const int dim = encoder_config.dimension;
+  const int dim = encoder_config.vector_dimension();
 
   const absl::Time t_gen = absl::Now();
   SampleCatalogOptions options;

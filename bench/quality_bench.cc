@@ -90,7 +90,7 @@ int Run() {
         for (auto& [id, story] : story_of) s.insert(story);
         return s.size();
       }(),
-      config.encoder.dimension);
+      config.encoder.vector_dimension());
   std::printf("%-44s %10s %8s %10s\n", "index", "P@10", "MRR", "p50 (us)");
   const Metrics e = Evaluate((*exact)->ranker(), *catalog, story_of, now);
   std::printf("%-44s %10.4f %8.4f %10.1f\n", "exact brute force (baseline)", e.precision, e.mrr,

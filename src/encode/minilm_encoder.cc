@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -150,14 +151,31 @@ absl::StatusOr<std::unique_ptr<MiniLmEncoder>> MiniLmEncoder::Load(const std::st
 
 absl::StatusOr<std::vector<std::vector<float>>> MiniLmEncoder::Encode(
     absl::Span<const std::string> texts) const {
-  if (texts.empty()) return std::vector<std::vector<float>>();
   std::vector<std::vector<int32_t>> ids;
-  size_t length = 0;
-  for (const std::string& text : texts) {
-    ids.push_back(tokenizer_->Encode(text, kMaxTokens));
-    length = std::max(length, ids.back().size());
+  ids.reserve(texts.size());
+  for (const std::string& text : texts) ids.push_back(tokenizer_->Encode(text, kMaxTokens));
+  // Passes over texts of similar length: a short headline padded to a long one's length costs
+  // as much as the long one.
+  std::vector<size_t> order(texts.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&ids](size_t a, size_t b) { return ids[a].size() < ids[b].size(); });
+  std::vector<std::vector<float>> out(texts.size());
+  for (size_t begin = 0; begin < order.size(); begin += kPassTexts) {
+    const size_t end = std::min(order.size(), begin + kPassTexts);
+    std::vector<const std::vector<int32_t>*> pass;
+    for (size_t i = begin; i < end; ++i) pass.push_back(&ids[order[i]]);
+    ASSIGN_OR_RETURN(std::vector<std::vector<float>> vectors, Forward(pass));
+    for (size_t i = begin; i < end; ++i) out[order[i]] = std::move(vectors[i - begin]);
   }
-  const int64_t batch = static_cast<int64_t>(texts.size());
+  return out;
+}
+
+absl::StatusOr<std::vector<std::vector<float>>> MiniLmEncoder::Forward(
+    absl::Span<const std::vector<int32_t>* const> ids) const {
+  size_t length = 0;
+  for (const std::vector<int32_t>* text : ids) length = std::max(length, text->size());
+  const int64_t batch = static_cast<int64_t>(ids.size());
   const int64_t len = static_cast<int64_t>(length);
   try {
     c10::InferenceMode inference;
@@ -166,8 +184,8 @@ absl::StatusOr<std::vector<std::vector<float>>> MiniLmEncoder::Encode(
     auto token_at = tokens.accessor<int64_t, 2>();
     auto mask_at = mask.accessor<float, 2>();
     for (int64_t b = 0; b < batch; ++b) {
-      for (size_t t = 0; t < ids[b].size(); ++t) {
-        token_at[b][t] = ids[b][t];
+      for (size_t t = 0; t < ids[b]->size(); ++t) {
+        token_at[b][t] = (*ids[b])[t];
         mask_at[b][t] = 1;
       }
     }

@@ -27,8 +27,18 @@ constexpr int kProjectionsPerBucket = 2;
 
 }  // namespace
 
+namespace {
+
+// The dimension the hashed encoder makes under `config`, whatever its kind says.
+int HashedDimension(EncoderConfig config) {
+  config.kind = EncoderKind::kHashed;
+  return config.vector_dimension();
+}
+
+}  // namespace
+
 TextEncoder::TextEncoder(const EncoderConfig& config)
-    : dimension_(config.dimension),
+    : dimension_(HashedDimension(config)),
       bucket_mask_(static_cast<uint32_t>(config.feature_buckets - 1)) {}
 
 std::vector<TextFeature> TextEncoder::Features(std::string_view text) const {

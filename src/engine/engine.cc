@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "encode/sentence_encoder_loader.h"
+#include "store/encoder_record.h"
 
 namespace headliner {
 namespace {
@@ -26,11 +28,13 @@ DatabaseOptions DatabaseOptionsOf(const EngineConfig& config) {
 
 }  // namespace
 
-Engine::Engine(std::string data_dir, std::unique_ptr<Database> database,
-               std::unique_ptr<Tables> tables, std::unique_ptr<VectorIndex> content_index,
+Engine::Engine(std::string data_dir, std::unique_ptr<SentenceEncoder> model,
+               std::unique_ptr<Database> database, std::unique_ptr<Tables> tables,
+               std::unique_ptr<VectorIndex> content_index,
                std::unique_ptr<VectorIndex> behaviour_index, absl::Duration popularity_half_life,
                absl::Duration covisitation_half_life)
     : data_dir_(std::move(data_dir)),
+      model_(std::move(model)),
       database_(std::move(database)),
       tables_(std::move(tables)),
       content_index_(std::move(content_index)),
@@ -46,6 +50,16 @@ Engine::Engine(std::string data_dir, std::unique_ptr<Database> database,
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir,
                                                      const EngineConfig& config) {
   RETURN_IF_ERROR(ValidateEngineConfig(config));
+  // First: a missing model fails the start before anything is created.
+  ASSIGN_OR_RETURN(std::unique_ptr<SentenceEncoder> model, LoadSentenceEncoder(config.encoder));
+  return Open(data_dir, config, std::move(model));
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir,
+                                                     const EngineConfig& config,
+                                                     std::unique_ptr<SentenceEncoder> model) {
+  RETURN_IF_ERROR(ValidateEngineConfig(config));
+  const int dimension = config.encoder.vector_dimension();
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) {
@@ -56,19 +70,24 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir
                    Database::Open((std::filesystem::path(data_dir) / "rocksdb").string(),
                                   DatabaseOptionsOf(config)));
   ASSIGN_OR_RETURN(std::unique_ptr<Tables> tables,
-                   Tables::Open(*database, config.encoder.dimension,
+                   Tables::Open(*database, dimension,
                                 static_cast<size_t>(config.storage.catalog_cache_mib) << 20));
+  if (absl::Status s =
+          CheckEncoderRecord(*database, tables->articles(), EncoderIdentity(config.encoder));
+      !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("data_dir ", data_dir, ": ", s.message()));
+  }
   std::unique_ptr<Engine> engine(
-      new Engine(data_dir, std::move(database), std::move(tables),
-                 std::make_unique<VectorIndex>(config.encoder.dimension, config.index),
-                 std::make_unique<VectorIndex>(config.encoder.dimension, config.index),
+      new Engine(data_dir, std::move(model), std::move(database), std::move(tables),
+                 std::make_unique<VectorIndex>(dimension, config.index),
+                 std::make_unique<VectorIndex>(dimension, config.index),
                  config.clicks.popularity_half_life, config.covisitation.half_life));
   ASSIGN_OR_RETURN(const std::string token_key, ReadTokenKey(config.experiments));
   ASSIGN_OR_RETURN(
       engine->applier_,
       EventApplier::Create(*engine->tables_, *engine->content_index_, *engine->behaviour_index_,
-                           config.encoder, config.validation, config.apply, config.clicks,
-                           config.covisitation, config.behaviour, token_key));
+                           config.encoder, engine->model_.get(), config.validation, config.apply,
+                           config.clicks, config.covisitation, config.behaviour, token_key));
   RETURN_IF_ERROR(engine->RestoreIndexes(config.index));
   engine->ServeRanking(config.ranking);
   return engine;

@@ -1,8 +1,8 @@
 // The Engine opens and owns Headliner's state and the code over it, the way rocksdb::DB::Open
-// hands out one DB: the RocksDB database, every table (store/tables.h), the content and behaviour
-// vector indexes (restored from the tables when it opens), the apply path (EventApplier, the
-// single writer) and the served Ranker. The server, the tests and the benchmarks all open one, so
-// what they measure is what is served.
+// hands out one DB: the content encoder's model (loaded once), the RocksDB database, every table
+// (store/tables.h), the content and behaviour vector indexes (restored from the tables when it
+// opens), the apply path (EventApplier, the single writer) and the served Ranker. The server, the
+// tests and the benchmarks all open one, so what they measure is what is served.
 //
 // Two sides:
 //  - applier(): the write side. Every change (Kafka batches, Admin writes, loaders) goes through
@@ -20,6 +20,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "encode/sentence_encoder.h"
 #include "engine/engine_config.h"
 #include "engine/index_snapshotter.h"
 #include "index/vector_index.h"
@@ -41,6 +42,11 @@ class Engine {
   // by hand.
   static absl::StatusOr<std::unique_ptr<Engine>> Open(const std::string& data_dir,
                                                       const EngineConfig& config);
+  // The same with the sentence model of encoder.kind minilm already loaded (or a stand-in of
+  // the same dimension: tests); null for the other kinds.
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(const std::string& data_dir,
+                                                      const EngineConfig& config,
+                                                      std::unique_ptr<SentenceEncoder> model);
   // Stops the compaction threads, then closes the database.
   ~Engine();
 
@@ -90,7 +96,8 @@ class Engine {
   absl::Status SnapshotIndexes();
 
  private:
-  Engine(std::string data_dir, std::unique_ptr<Database> database, std::unique_ptr<Tables> tables,
+  Engine(std::string data_dir, std::unique_ptr<SentenceEncoder> model,
+         std::unique_ptr<Database> database, std::unique_ptr<Tables> tables,
          std::unique_ptr<VectorIndex> content_index, std::unique_ptr<VectorIndex> behaviour_index,
          absl::Duration popularity_half_life, absl::Duration covisitation_half_life);
   // Restores both indexes: from their snapshots when index.snapshots is on, else from the tables.
@@ -100,6 +107,7 @@ class Engine {
 
   const std::string data_dir_;
   // Declared in construction order; destroyed in reverse, so the database closes last.
+  const std::unique_ptr<SentenceEncoder> model_;  // encoder.kind minilm; null otherwise
   std::unique_ptr<Database> database_;
   std::unique_ptr<Tables> tables_;
   std::unique_ptr<VectorIndex> content_index_;

@@ -8,6 +8,8 @@
 #include "common/time_util.h"
 #include "index/inner_product.h"
 #include "ingest/event_validator.h"
+#include "ingest/hashed_content_embedder.h"
+#include "ingest/model_content_embedder.h"
 
 namespace headliner {
 namespace {
@@ -21,31 +23,54 @@ std::vector<float> Normalized(const google::protobuf::RepeatedField<float>& valu
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ArticleApplier>> ArticleApplier::Create(
-    ArticleStore& articles, VectorIndex& content_index, const EncoderConfig& encoder) {
-  if (content_index.dimension() != encoder.dimension) {
+    ArticleStore& articles, VectorIndex& content_index, const EncoderConfig& encoder,
+    const SentenceEncoder* model) {
+  const int dimension = encoder.vector_dimension();
+  if (content_index.dimension() != dimension) {
     return absl::InvalidArgumentError(absl::StrCat("index dimension ", content_index.dimension(),
-                                                   " differs from encoder dimension ",
-                                                   encoder.dimension));
+                                                   " differs from encoder dimension ", dimension));
   }
-  std::unique_ptr<ArticleApplier> applier(new ArticleApplier(articles, content_index, encoder));
-  DocumentFrequencies& df = applier->frequencies_;
-  ASSIGN_OR_RETURN(uint64_t documents, articles.ForEachFrequency([&](uint32_t bucket,
-                                                                     uint64_t n) -> absl::Status {
-    if (bucket >= static_cast<uint32_t>(df.buckets())) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "stored document frequencies use more buckets than encoder.feature_buckets = ",
-          df.buckets(), "; the setting cannot change for an existing data dir"));
+  std::unique_ptr<ContentEmbedder> embedder;
+  switch (encoder.kind) {
+    case EncoderKind::kHashed: {
+      ASSIGN_OR_RETURN(embedder, HashedContentEmbedder::Create(articles, encoder));
+      break;
     }
-    df.Set(bucket, static_cast<uint32_t>(n));
-    return absl::OkStatus();
-  }));
-  df.SetDocuments(documents);
-  return applier;
+    case EncoderKind::kMiniLm:
+      if (model == nullptr || model->dimension() != dimension) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("encoder.kind minilm needs its model loaded, of dimension ", dimension));
+      }
+      embedder = std::make_unique<ModelContentEmbedder>(articles, *model);
+      break;
+    case EncoderKind::kExternal:
+      break;
+  }
+  return std::unique_ptr<ArticleApplier>(
+      new ArticleApplier(articles, content_index, std::move(embedder)));
+}
+
+absl::Status ArticleApplier::Prepare(std::span<const IngestEvent> events,
+                                     const TimeBounds& time_bounds) {
+  if (embedder_ == nullptr) return absl::OkStatus();
+  std::vector<const v1::Article*> need_vectors;
+  for (const IngestEvent& event : events) {
+    const auto* article = std::get_if<v1::Article>(&event);
+    if (article == nullptr || article->deleted() || article->embedding_size() > 0) continue;
+    if (ValidateArticle(*article, content_index_.dimension(), time_bounds)) continue;
+    need_vectors.push_back(article);
+  }
+  return embedder_->Prepare(need_vectors);
 }
 
 absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, ApplyContext& ctx) {
-  if (std::optional<Rejection> r = ValidateArticle(event, encoder_.dimension(), ctx.time_bounds)) {
+  if (std::optional<Rejection> r =
+          ValidateArticle(event, content_index_.dimension(), ctx.time_bounds)) {
     return EventOutcome::Rejected(r->reason, r->message);
+  }
+  if (embedder_ == nullptr && !event.deleted() && event.embedding_size() == 0) {
+    return EventOutcome::Rejected("missing_embedding",
+                                  "embedding: required with encoder.kind external (none given)");
   }
   v1::Article article = event;
   if (!article.has_updated_at()) *article.mutable_updated_at() = article.published_at();
@@ -78,34 +103,14 @@ absl::StatusOr<EventOutcome> ArticleApplier::Stage(const v1::Article& event, App
   }
   const uint64_t dense_id = stored ? stored->dense_id : articles_.AllocateDenseId(batch);
 
-  // Document frequencies follow the text of live articles. The in-memory copy changes now (a
-  // later article of the same batch is encoded with it) and is restored if the batch is dropped.
-  const bool was_live = previous != nullptr && !previous->deleted();
-  const bool is_live = !article.deleted();
-  std::vector<uint32_t> old_buckets, new_buckets;
-  if (was_live) {
-    old_buckets = encoder_.Buckets(
-        EncoderInput(previous->headline(), {previous->tags().begin(), previous->tags().end()}));
-    articles_.StageFrequencies(batch, old_buckets, -1);
-    frequencies_.RemoveDocument(old_buckets);
-  }
-  std::vector<TextFeature> features;
-  if (is_live) {
-    features = encoder_.Features(
-        EncoderInput(article.headline(), {article.tags().begin(), article.tags().end()}));
-    for (const TextFeature& f : features) new_buckets.push_back(f.bucket);
-    articles_.StageFrequencies(batch, new_buckets, +1);
-    frequencies_.AddDocument(new_buckets);
-  }
-  ctx.undo.push_back([this, is_live, was_live, old_buckets, new_buckets] {
-    if (is_live) frequencies_.RemoveDocument(new_buckets);
-    if (was_live) frequencies_.AddDocument(old_buckets);
-  });
-
+  const v1::Article* before = previous != nullptr && !previous->deleted() ? previous : nullptr;
+  const v1::Article* after = article.deleted() ? nullptr : &article;
   std::vector<float> embedding;
-  if (is_live) {
-    embedding = article.embedding_size() > 0 ? Normalized(article.embedding())
-                                             : encoder_.Encode(features, frequencies_);
+  if (after != nullptr && article.embedding_size() > 0) embedding = Normalized(article.embedding());
+  if (embedder_ != nullptr) {
+    ASSIGN_OR_RETURN(std::vector<float> computed,
+                     embedder_->Stage(dense_id, before, after, embedding.empty(), ctx));
+    if (embedding.empty()) embedding = std::move(computed);
   }
   articles_.StagePut(batch, dense_id, article, previous, embedding);
   ctx.index_changes.push_back({dense_id, std::move(embedding)});
@@ -120,7 +125,7 @@ absl::Status ArticleApplier::RestoreIndex() {
       articles_.ForEachEmbedding([&](uint64_t id, std::vector<float> v) -> absl::Status {
         if (v.size() != dimension) {
           return absl::FailedPreconditionError(
-              absl::StrCat("stored embedding of dimension ", v.size(), " but encoder.dimension is ",
+              absl::StrCat("stored embedding of dimension ", v.size(), " but the encoder makes ",
                            dimension, "; the dimension cannot change for an existing data dir"));
         }
         ids.push_back(id);

@@ -16,11 +16,11 @@ namespace headliner {
 
 absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
     Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
-    const EncoderConfig& encoder, const ValidationConfig& validation, const ApplyConfig& apply,
-    const ClicksConfig& clicks, const CoVisitationConfig& covisitation,
+    const EncoderConfig& encoder, const SentenceEncoder* model, const ValidationConfig& validation,
+    const ApplyConfig& apply, const ClicksConfig& clicks, const CoVisitationConfig& covisitation,
     const BehaviourConfig& behaviour, const std::string& token_key) {
   ASSIGN_OR_RETURN(std::unique_ptr<ArticleApplier> article_applier,
-                   ArticleApplier::Create(tables.articles(), content_index, encoder));
+                   ArticleApplier::Create(tables.articles(), content_index, encoder, model));
   auto click_applier = std::make_unique<ClickApplier>(tables.articles(), tables.clicks(), clicks);
   click_applier->AddSignal(
       std::make_unique<PopularitySignal>(tables.clicks(), clicks, covisitation.half_life));
@@ -88,6 +88,10 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
     return why;
   };
 
+  // New and changed headlines are encoded together, before any event is staged.
+  if (absl::Status s = article_applier_->Prepare(events, ctx.time_bounds); !s.ok()) {
+    return abandon(s);
+  }
   std::vector<EventOutcome> outcomes;
   outcomes.reserve(events.size());
   for (const IngestEvent& event : events) {

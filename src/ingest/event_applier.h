@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "common/mutex.h"
 #include "encode/encoder_config.h"
+#include "encode/sentence_encoder.h"
 #include "headliner/v1/article.pb.h"
 #include "headliner/v1/click.pb.h"
 #include "index/vector_index.h"
@@ -58,14 +59,16 @@ struct ArticleApplyResult {
 
 class EventApplier {
  public:
-  // References must outlive the applier, which is their only writer. Loads the encoder's
-  // document frequencies. `content_index` holds content vectors, `behaviour_index` behaviour
-  // vectors (same dimension). The options are copied.
+  // References must outlive the applier, which is their only writer. `model` is the sentence
+  // model of encoder.kind minilm (null for the other kinds; it must outlive the applier); the
+  // hashed encoder's document frequencies are loaded here. `content_index` holds content
+  // vectors, `behaviour_index` behaviour vectors (same dimension). The options are copied.
   static absl::StatusOr<std::unique_ptr<EventApplier>> Create(
       Tables& tables, VectorIndex& content_index, VectorIndex& behaviour_index,
-      const EncoderConfig& encoder, const ValidationConfig& validation, const ApplyConfig& apply,
-      const ClicksConfig& clicks, const CoVisitationConfig& covisitation,
-      const BehaviourConfig& behaviour, const std::string& token_key = "");
+      const EncoderConfig& encoder, const SentenceEncoder* model,
+      const ValidationConfig& validation, const ApplyConfig& apply, const ClicksConfig& clicks,
+      const CoVisitationConfig& covisitation, const BehaviourConfig& behaviour,
+      const std::string& token_key = "");
 
   // Applies `events` in order, and records `positions` and the dead letters `dead_letters`
   // returns, atomically. Returns one outcome per event; a non-OK status means nothing was written.

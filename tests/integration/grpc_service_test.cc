@@ -211,7 +211,7 @@ TEST_F(GrpcServiceTest, GetDeleteAndStats) {
   get.set_article_id("jp1");
   v1::Article article;
   ASSERT_TRUE(admin_->GetArticle(&get_ctx, get, &article).ok());
-  EXPECT_EQ(article.embedding_size(), config_.encoder.dimension);
+  EXPECT_EQ(article.embedding_size(), config_.encoder.vector_dimension());
 
   grpc::ClientContext del_ctx;
   v1::DeleteArticleRequest del;

@@ -1,5 +1,7 @@
 #include "ingest/article_applier.h"
 
+#include "encode/document_frequencies.h"
+#include "encode/text_encoder.h"
 #include "engine_fixture.h"
 #include "gtest/gtest.h"
 #include "store/rejection_counters.h"

@@ -77,6 +77,45 @@ TEST(ConfigTest, ValidationNamesTheField) {
   EXPECT_FALSE(ValidateConfig(c).ok());
 }
 
+TEST(ConfigTest, TheEncoderIsTheSentenceModelByDefaultAndItsDimensionFollowsTheKind) {
+  Config c;
+  EXPECT_EQ(c.encoder.kind, EncoderKind::kMiniLm);
+  EXPECT_EQ(c.encoder.vector_dimension(), 384);
+  EXPECT_EQ(EncoderIdentity(c.encoder), "minilm/384");
+  ASSERT_TRUE(ApplyYaml("encoder:\n  kind: hashed\n", "test.yaml", c).ok());
+  EXPECT_EQ(c.encoder.vector_dimension(), 256);
+  EXPECT_TRUE(ValidateConfig(c).ok());
+  ASSERT_TRUE(ApplyYaml("encoder:\n  dimension: 64\n", "test.yaml", c).ok());
+  EXPECT_EQ(EncoderIdentity(c.encoder), "hashed/64");
+
+  auto from_env = LoadConfig("", FakeEnv({{"HEADLINER_ENCODER", "hashed"}}), {});
+  ASSERT_TRUE(from_env.ok()) << from_env.status();
+  EXPECT_EQ(from_env->encoder.kind, EncoderKind::kHashed);
+}
+
+TEST(ConfigTest, EncoderSettingsThatCannotWorkAreRefusedNamingTheKey) {
+  Config c;
+  absl::Status s = ApplyYaml("encoder:\n  kind: bert\n", "f.yaml", c);
+  EXPECT_NE(s.message().find("encoder.kind"), absl::string_view::npos) << s;
+  EXPECT_NE(s.message().find("minilm, hashed, external"), absl::string_view::npos) << s;
+
+  c = Config();
+  c.encoder.dimension = 64;  // minilm makes 384
+  s = ValidateConfig(c);
+  EXPECT_NE(s.message().find("encoder.dimension"), absl::string_view::npos) << s;
+  c.encoder.dimension = 384;
+  EXPECT_TRUE(ValidateConfig(c).ok());
+
+  c = Config();
+  c.encoder.kind = EncoderKind::kExternal;  // the events' vectors: their length must be given
+  s = ValidateConfig(c);
+  EXPECT_NE(s.message().find("encoder.dimension: required with encoder.kind external"),
+            absl::string_view::npos)
+      << s;
+  c.encoder.dimension = 768;
+  EXPECT_TRUE(ValidateConfig(c).ok());
+}
+
 TEST(ConfigTest, TrackedPartnersCannotBeFewerThanThePartnersRankingSees) {
   Config c;
   c.covisitation.max_partners = 60;
@@ -112,9 +151,8 @@ TEST(ConfigTest, ExperimentsSectionFromYamlAndEnvironment) {
     if (name == "HEADLINER_EXPERIMENTS_FILE") return "/cfg/exp.yaml";
     return std::nullopt;
   };
-  absl::StatusOr<Config> loaded = LoadConfig("", env, {}, [](const std::string&) {
-    return std::vector<std::string>();
-  });
+  absl::StatusOr<Config> loaded =
+      LoadConfig("", env, {}, [](const std::string&) { return std::vector<std::string>(); });
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(loaded->experiments.file, "/cfg/exp.yaml");
   EXPECT_FALSE(ApplyYaml("experiments:\n  reload_interval: 0s\n", "test.yaml", c).ok() &&

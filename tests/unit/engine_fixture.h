@@ -16,7 +16,11 @@ namespace headliner::testing {
 
 class EngineFixture : public ::testing::Test {
  protected:
-  EngineFixture() { config_.encoder.dimension = 64; }
+  // The hashed encoder: small vectors, no model files, and similarities tests can reason about.
+  EngineFixture() {
+    config_.encoder.kind = EncoderKind::kHashed;
+    config_.encoder.dimension = 64;
+  }
 
   void Open() { OpenAt(dir_.path()); }
   void OpenAt(const std::string& data_dir) {

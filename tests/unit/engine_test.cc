@@ -15,6 +15,7 @@ const absl::Time kNow = absl::FromUnixSeconds(1700000000);
 
 EngineConfig SmallConfig() {
   EngineConfig c;
+  c.encoder.kind = EncoderKind::kHashed;
   c.encoder.dimension = 64;
   return c;
 }

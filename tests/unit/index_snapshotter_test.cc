@@ -17,6 +17,7 @@ const absl::Time kNow = absl::FromUnixSeconds(1767225600);
 
 EngineConfig Config(bool snapshots) {
   EngineConfig c;
+  c.encoder.kind = EncoderKind::kHashed;
   c.encoder.dimension = 64;
   c.index.min_main_segment = 64;  // real graphs in both indexes
   c.index.compaction_threshold = 50;
