@@ -43,6 +43,7 @@ ABSL_FLAG(int, behaviour_negatives, headliner::BehaviourConfig().negatives,
 ABSL_FLAG(absl::Duration, covisitation_half_life, headliner::CoVisitationConfig().half_life,
           "covisitation.half_life of the replay (\"inf\": weights never age).");
 ABSL_FLAG(std::string, scratch, "/tmp/headliner-next-click-bench", "Scratch RocksDB directory.");
+ABSL_FLAG(std::string, encoder, "minilm", "Content encoder: minilm (the default) or hashed.");
 
 namespace headliner {
 namespace {
@@ -88,6 +89,12 @@ int RunDataset(const std::string& name, const std::vector<SampleArticle>& catalo
     methods.push_back(std::move(m));
   }
   EngineConfig config;
+  config.encoder.kind =
+      ParseEncoderKind(absl::GetFlag(FLAGS_encoder)).value_or(EncoderKind::kExternal);
+  if (config.encoder.kind == EncoderKind::kExternal) {
+    std::fprintf(stderr, "--encoder: minilm or hashed\n");
+    return 2;
+  }
   config.behaviour.learning_rate = absl::GetFlag(FLAGS_behaviour_learning_rate);
   config.behaviour.negatives = absl::GetFlag(FLAGS_behaviour_negatives);
   config.covisitation.half_life = absl::GetFlag(FLAGS_covisitation_half_life);
@@ -107,10 +114,10 @@ int RunDataset(const std::string& name, const std::vector<SampleArticle>& catalo
   if (result->tuned) methods.push_back(*result->tuned);
   const ReplayStats& stats = (*replay)->stats();
   std::printf(
-      "\n## %s: %zu articles in %zu stories; %d sessions, %zu clicks (%zu learnt before "
-      "the split); %zu test queries\n\n",
-      name.c_str(), catalog.size(), stats.stories, sessions, clicks.size(), stats.training_clicks,
-      stats.queries);
+      "\n## %s (encoder %s): %zu articles in %zu stories; %d sessions, %zu clicks (%zu learnt "
+      "before the split); %zu test queries\n\n",
+      name.c_str(), EncoderIdentity(config.encoder).c_str(), catalog.size(), stats.stories,
+      sessions, clicks.size(), stats.training_clicks, stats.queries);
   PrintTable(methods, result->scores);
   return 0;
 }

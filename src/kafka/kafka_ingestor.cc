@@ -259,6 +259,7 @@ void KafkaIngestor::Rewind(const Batch& batch) {
 }
 
 void KafkaIngestor::Apply(Batch& batch) {
+  if (backlog_started_ == absl::InfinitePast()) backlog_started_ = absl::Now();
   std::vector<PartitionPosition> positions;
   for (const auto& [tp, next] : batch.next) {
     positions.push_back({OffsetTopic(tp.first), tp.second, next});
@@ -282,9 +283,14 @@ void KafkaIngestor::Apply(Batch& batch) {
     batch.Clear();
     return;
   }
-  uint64_t applied = 0, ignored = 0, rejected = 0;
-  for (const EventOutcome& o : *outcomes) {
+  uint64_t applied = 0, ignored = 0, rejected = 0, articles = 0;
+  for (size_t i = 0; i < outcomes->size(); ++i) {
+    const EventOutcome& o = (*outcomes)[i];
     if (o.kind == EventOutcome::Kind::kApplied) ++applied;
+    if (o.kind == EventOutcome::Kind::kApplied &&
+        std::holds_alternative<v1::Article>(batch.events[i])) {
+      ++articles;
+    }
     if (o.kind == EventOutcome::Kind::kIgnored) ++ignored;
     if (o.kind == EventOutcome::Kind::kRejected) ++rejected;
   }
@@ -302,6 +308,7 @@ void KafkaIngestor::Apply(Batch& batch) {
   }
   batch.Clear();
   PublishPartitions();
+  ReportCatchUp(articles);
   MaybeOpenClicksGate();
 }
 

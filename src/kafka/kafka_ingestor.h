@@ -98,6 +98,10 @@ class KafkaIngestor {
   bool Check(RdKafka::ErrorCode err, const char* what);
   // Copies the ingest thread's view of the partitions into `status_`.
   void PublishPartitions();
+  // After each applied batch: when the batch caught every partition up, logs the rate at which a
+  // large backlog of articles was applied (a bulk load or replay through the articles topic, the
+  // encoder's cost included).
+  void ReportCatchUp(uint64_t articles_applied);
   bool IsArticles(const std::string& topic) const { return topic == config_.articles_topic; }
   // The key offsets of `topic` are stored under: "<cluster id>/<topic>".
   std::string OffsetTopic(const std::string& topic) const { return cluster_id_ + "/" + topic; }
@@ -123,6 +127,9 @@ class KafkaIngestor {
   absl::Time last_refresh_ = absl::InfinitePast();
   absl::Time last_commit_ = absl::InfinitePast();  // the last offset commit to Kafka
   absl::Time last_message_ = absl::InfinitePast();
+  // The backlog being applied (ReportCatchUp): since when, and its articles so far.
+  absl::Time backlog_started_ = absl::InfinitePast();
+  uint64_t backlog_articles_ = 0;
 
   mutable Mutex status_mu_;
   IngestStatus status_ ABSL_GUARDED_BY(status_mu_);

@@ -2,6 +2,7 @@
 // connection state), the clicks gate that waits for the articles, the status the RPCs read, and
 // the offset commits that show lag tools how far the group is. All run on the ingest thread.
 #include <algorithm>
+#include <cstdio>
 
 #include "kafka/kafka_ingestor.h"
 #include "kafka/kafka_message.h"
@@ -114,6 +115,22 @@ void KafkaIngestor::PublishPartitions() {
     status_.partitions.push_back(
         {tp.first, tp.second, next, high == high_watermark_.end() ? -1 : high->second});
   }
+}
+
+void KafkaIngestor::ReportCatchUp(uint64_t articles_applied) {
+  // A backlog runs from the first batch applied while behind to the batch that catches up; only
+  // a large one (a bulk load, a replay) is worth a line.
+  constexpr uint64_t kReportedBacklog = 1000;
+  backlog_articles_ += articles_applied;
+  if (Status().state != IngestState::kLive) return;
+  if (backlog_articles_ >= kReportedBacklog) {
+    const double seconds = absl::ToDoubleSeconds(absl::Now() - backlog_started_);
+    std::fprintf(stderr, "kafka: caught up: %llu articles applied in %.1f s (%.0f headlines/s)\n",
+                 static_cast<unsigned long long>(backlog_articles_), seconds,
+                 seconds > 0 ? backlog_articles_ / seconds : 0.0);
+  }
+  backlog_articles_ = 0;
+  backlog_started_ = absl::InfinitePast();
 }
 
 }  // namespace headliner
