@@ -90,7 +90,7 @@ int Run() {
   size_t sink = 0;
   for (const std::string& h : headlines) sink += hashed.Encode(h, df).size();
   const double hashed_s = Seconds(started);
-  std::printf("| hashed (%d dims) | 1 | %.4f | %.4f | %.0f |\n", config.dimension,
+  std::printf("| hashed (%d dims) | 1 | %.4f | %.4f | %.0f |\n", hashed.dimension(),
               1e3 * hashed_s / headlines.size(), 1e3 * hashed_s / headlines.size(),
               headlines.size() / hashed_s);
 

@@ -21,7 +21,9 @@
 # server process, and under a steady click stream its thread took most of the server's CPU, so
 # the serving figures with live clicks come from a real broker. With it, SERVER_YAML adds lines to
 # the server's config (e.g. SERVER_YAML=$'index:\n  keep_place_similarity: 1' for an A/B of an
-# option in one build). Needs scripts/build first.
+# option in one build). ARTICLES_VIA=kafka publishes the catalog to the articles topic instead of
+# upserting it article by article (the sentence model then encodes it in batches, as a bulk load
+# through Kafka would). Needs scripts/build first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ARTICLES=${1:-10000}
@@ -85,9 +87,11 @@ live_clicks() {  # start|stop
 }
 t_start=$(date +%s.%N)
 CLICKS_TOPIC=clicks
+ARTICLES_TOPIC=articles
 if [ -n "${KAFKA_BROKERS:-}" ]; then
   run=bench-$(date +%s)-$$
   CLICKS_TOPIC=$run-clicks
+  ARTICLES_TOPIC=$run-articles
   kafka_server_config "$WORK/config.yaml" "$DATA" "$run"
   export HEADLINER_KAFKA_BROKERS=$KAFKA_BROKERS
   SERVER_ARGS=(--config "$WORK/config.yaml")
@@ -110,7 +114,16 @@ print("indexes restored from snapshots" if s.get("restored_from_snapshots") else
   t1=$t0
   unique=$("$B/headliner-cli" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("clicks",0))')
 else
-  "$B/headliner-cli" load "$WORK/catalog.jsonl" >/dev/null
+  if [ "${ARTICLES_VIA:-admin}" = kafka ]; then
+    "$B/headliner-cli" produce --topic "$ARTICLES_TOPIC" "$WORK/catalog.jsonl" >/dev/null
+    for _ in $(seq 1 360000); do
+      got=$("$B/headliner-cli" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("articles",0))')
+      [ "$got" -ge "$ARTICLES" ] && break
+      sleep 1
+    done
+  else
+    "$B/headliner-cli" load "$WORK/catalog.jsonl" >/dev/null
+  fi
   t1=$(date +%s.%N)
   # In chunks, each applied before the next is produced: the embedded (mock) cluster keeps only
   # the newest ~100k messages of a partition, and a 2M-click burst lost most of them unread.
