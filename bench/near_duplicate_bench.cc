@@ -23,6 +23,9 @@
 #include "sample/uci_news.h"
 
 ABSL_FLAG(double, jaccard, 0.8, "Word-set Jaccard from which two headlines are near-duplicates.");
+ABSL_FLAG(int, examples, 8,
+          "Pairs of one story the model puts at cosine >= 0.97 that are not textual "
+          "near-duplicates, printed to show what the threshold merges beyond them.");
 
 namespace headliner {
 namespace {
@@ -119,6 +122,17 @@ int Run() {
       "pairs of different stories |\n|---|---:|---:|---:|---:|---:|\n");
   Report("hashed/256", hashed_pairs, near_duplicates);
   Report("minilm/384", model_pairs, near_duplicates);
+  std::printf("\nminilm/384 at cosine >= 0.97, not textual near-duplicates:\n");
+  int shown = 0;
+  for (size_t i = 0, k = 0; i < headlines.size() && shown < absl::GetFlag(FLAGS_examples); ++i) {
+    for (size_t j = i + 1; j < headlines.size() && shown < absl::GetFlag(FLAGS_examples);
+         ++j, ++k) {
+      const Pair& p = model_pairs[k];
+      if (p.cosine < 0.97f || p.near_duplicate || !p.same_story) continue;
+      std::printf("  %.3f  %s  |  %s\n", p.cosine, headlines[i].c_str(), headlines[j].c_str());
+      ++shown;
+    }
+  }
   return 0;
 }
 
