@@ -9,13 +9,20 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "encode/text_encoder.h"
 #include "headliner/v1/article.pb.h"
 #include "ingest/apply_context.h"
 
 namespace headliner {
+
+// What an embedder reads of an article: its headline, then its tags.
+inline std::string ContentText(const v1::Article& article) {
+  return EncoderInput(article.headline(), {article.tags().begin(), article.tags().end()});
+}
 
 class ContentEmbedder {
  public:

@@ -6,14 +6,6 @@
 #include "common/status_macros.h"
 
 namespace headliner {
-namespace {
-
-std::string TextOf(const v1::Article& article) {
-  return EncoderInput(article.headline(), {article.tags().begin(), article.tags().end()});
-}
-
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<HashedContentEmbedder>> HashedContentEmbedder::Create(
     ArticleStore& articles, const EncoderConfig& config) {
   std::unique_ptr<HashedContentEmbedder> embedder(new HashedContentEmbedder(articles, config));
@@ -41,13 +33,13 @@ absl::StatusOr<std::vector<float>> HashedContentEmbedder::Stage(uint64_t /*dense
   // later article of the same batch is encoded with it) and is restored if the batch is dropped.
   std::vector<uint32_t> old_buckets, new_buckets;
   if (before != nullptr) {
-    old_buckets = encoder_.Buckets(TextOf(*before));
+    old_buckets = encoder_.Buckets(ContentText(*before));
     articles_.StageFrequencies(ctx.writes, old_buckets, -1);
     frequencies_.RemoveDocument(old_buckets);
   }
   std::vector<TextFeature> features;
   if (after != nullptr) {
-    features = encoder_.Features(TextOf(*after));
+    features = encoder_.Features(ContentText(*after));
     for (const TextFeature& f : features) new_buckets.push_back(f.bucket);
     articles_.StageFrequencies(ctx.writes, new_buckets, +1);
     frequencies_.AddDocument(new_buckets);

@@ -6,14 +6,6 @@
 #include "encode/text_encoder.h"
 
 namespace headliner {
-namespace {
-
-std::string TextOf(const v1::Article& article) {
-  return EncoderInput(article.headline(), {article.tags().begin(), article.tags().end()});
-}
-
-}  // namespace
-
 absl::StatusOr<std::vector<std::vector<float>>> ModelContentEmbedder::Encode(
     absl::Span<const std::string> texts) {
   const absl::Time start = absl::Now();
@@ -39,13 +31,13 @@ absl::Status ModelContentEmbedder::Prepare(std::span<const v1::Article* const> a
   std::vector<std::string> texts;
   absl::flat_hash_set<std::string> seen;
   for (const v1::Article* article : articles) {
-    std::string text = TextOf(*article);
+    std::string text = ContentText(*article);
     if (seen.contains(text)) continue;
     // Compared with the committed version: an earlier event of this batch changing the same
     // article is rare, and Stage encodes any text it finds missing.
     ASSIGN_OR_RETURN(std::optional<StoredArticle> stored,
                      articles_.FindByExternalId(article->id()));
-    if (stored && !stored->article.deleted() && TextOf(stored->article) == text) continue;
+    if (stored && !stored->article.deleted() && ContentText(stored->article) == text) continue;
     seen.insert(text);
     texts.push_back(std::move(text));
   }
@@ -61,8 +53,8 @@ absl::StatusOr<std::vector<float>> ModelContentEmbedder::Stage(uint64_t dense_id
                                                                bool want_vector,
                                                                ApplyContext& ctx) {
   if (!want_vector || after == nullptr) return std::vector<float>();
-  const std::string text = TextOf(*after);
-  if (before != nullptr && TextOf(*before) == text) {
+  const std::string text = ContentText(*after);
+  if (before != nullptr && ContentText(*before) == text) {
     ASSIGN_OR_RETURN(std::optional<std::vector<float>> stored,
                      articles_.FindEmbedding(dense_id, &ctx.writes));
     if (stored && stored->size() == static_cast<size_t>(model_.dimension())) {
