@@ -52,7 +52,7 @@ absl::StatusOr<std::unique_ptr<ArticleApplier>> ArticleApplier::Create(
 
 absl::Status ArticleApplier::Prepare(std::span<const IngestEvent> events,
                                      const TimeBounds& time_bounds) {
-  if (embedder_ == nullptr) return absl::OkStatus();
+  if (embedder_ == nullptr || !embedder_->PreparesBatches()) return absl::OkStatus();
   std::vector<const v1::Article*> need_vectors;
   for (const IngestEvent& event : events) {
     const auto* article = std::get_if<v1::Article>(&event);

@@ -31,6 +31,9 @@ class ContentEmbedder {
   // Called once per batch before any of it is staged, with the live, valid articles of the batch
   // that carry no embedding, in order: a model encodes their texts here in one call.
   virtual absl::Status Prepare(std::span<const v1::Article* const> articles) = 0;
+  // Whether Prepare does anything: if not, the applier does not gather (and validate) the batch's
+  // articles for it, which would be work done twice on the apply path.
+  virtual bool PreparesBatches() const = 0;
 
   // Called for every staged change of article `dense_id`: `before` is its live version until now
   // (null when it had none), `after` its new live version (null when it is deleted). Returns the

@@ -22,6 +22,7 @@ class HashedContentEmbedder : public ContentEmbedder {
                                                                        const EncoderConfig& config);
 
   absl::Status Prepare(std::span<const v1::Article* const>) override { return absl::OkStatus(); }
+  bool PreparesBatches() const override { return false; }
   absl::StatusOr<std::vector<float>> Stage(uint64_t dense_id, const v1::Article* before,
                                            const v1::Article* after, bool want_vector,
                                            ApplyContext& ctx) override;

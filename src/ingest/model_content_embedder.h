@@ -29,6 +29,7 @@ class ModelContentEmbedder : public ContentEmbedder {
       : articles_(articles), model_(model) {}
 
   absl::Status Prepare(std::span<const v1::Article* const> articles) override;
+  bool PreparesBatches() const override { return true; }
   absl::StatusOr<std::vector<float>> Stage(uint64_t dense_id, const v1::Article* before,
                                            const v1::Article* after, bool want_vector,
                                            ApplyContext& ctx) override;
