@@ -20,6 +20,9 @@
 
 ABSL_FLAG(int, articles, 10000, "Catalog size.");
 ABSL_FLAG(int, queries, 2000, "Queries timed per index.");
+ABSL_FLAG(int, dimension, 0,
+          "Vector dimension (0: the hashed encoder's own, 256; 384 is the sentence model's width, "
+          "for build and search costs at that width).");
 ABSL_FLAG(std::string, k, "10,50,100,200", "Neighbours per query (the ranker's candidate pool).");
 ABSL_FLAG(int, ef_search, 64, "HNSW efSearch (index.hnsw_ef_search; k raises it).");
 ABSL_FLAG(int, baseline_queries, 200, "Queries for the exact baseline and recall.");
@@ -54,6 +57,7 @@ int Run() {
   IndexConfig index_config;
   EncoderConfig encoder_config;
   encoder_config.kind = EncoderKind::kHashed;  // the synthetic catalog's vectors, quickly
+  encoder_config.dimension = absl::GetFlag(FLAGS_dimension);
   index_config.hnsw_ef_search = absl::GetFlag(FLAGS_ef_search);
   const int dim = encoder_config.vector_dimension();
 

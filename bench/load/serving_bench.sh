@@ -165,6 +165,10 @@ echo "catalog: $ARTICLES articles upserted in $(python3 -c "print(f'{$t1-$t0:.1f
   "server RSS $((rss / 1024)) MiB (candidate lists $("$B/headliner-cli" stats --json |
     python3 -c 'import json,sys; print(int(json.load(sys.stdin).get("candidates",{}).get("bytes",0)) >> 20)') MiB);" \
   "data dir $(du -sm "$DATA" | cut -f1) MiB"
+# Where the memory is, as the server counts it (Stats.memory), beside the RSS above.
+"$B/headliner-cli" stats --json | python3 -c 'import json,sys
+m=json.load(sys.stdin).get("memory",{})
+print("memory (MiB):", ", ".join(f"{k} {int(v) / 2**20:.1f}" for k, v in m.items()))'
 
 GEN=("$B/bench/load_generator" --catalog "$WORK/catalog.jsonl" --clicks "$WORK/clicks.jsonl"
      --warmup 3s --duration "${SECONDS_PER_ROW}s")

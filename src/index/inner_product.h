@@ -45,10 +45,14 @@ struct FastInnerProductStorage : faiss::IndexFlatIP {
 // Sum of query[i] * code[i] for i < d, with int8 codes.
 float InnerProductInt8(const float* query, const int8_t* code, size_t d);
 
+// Sum of a[i] * b[i] for i < d over two int8 code arrays, exact in int32 (for d < 133,000).
+int32_t InnerProductInt8Int8(const int8_t* a, const int8_t* b, size_t d);
+
 namespace internal {
 // The kernels used when the CPU lacks AVX2 or FMA, exposed so that tests cover them on any CPU.
 float InnerProductPortable(const float* a, const float* b, size_t d);
 float InnerProductInt8Portable(const float* query, const int8_t* code, size_t d);
+int32_t InnerProductInt8Int8Portable(const int8_t* a, const int8_t* b, size_t d);
 void SkipGramStepPortable(float g, const float* input, float* output, float* gradient, size_t d);
 }  // namespace internal
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <set>
@@ -119,6 +120,55 @@ TEST(InnerProductTest, Int8KernelMatchesFloat) {
     EXPECT_NEAR(InnerProductInt8(q.data(), c.data(), d), expected, 1e-3 * (1 + d)) << d;
     EXPECT_NEAR(internal::InnerProductInt8Portable(q.data(), c.data(), d), expected, 1e-3 * (1 + d))
         << d;
+  }
+}
+
+TEST(InnerProductTest, Int8Int8KernelIsExactForEveryLength) {
+  std::mt19937 rng(5);
+  for (size_t d = 0; d <= 80; ++d) {
+    std::vector<int8_t> a(d), b(d);
+    int64_t expected = 0;
+    for (size_t i = 0; i < d; ++i) {
+      // The extremes included: -128 * -128 is the largest product a pair can make.
+      a[i] = static_cast<int8_t>(i % 7 == 0 ? -128 : static_cast<int>(rng() % 256) - 128);
+      b[i] = static_cast<int8_t>(i % 5 == 0 ? -128 : static_cast<int>(rng() % 256) - 128);
+      expected += int64_t{a[i]} * b[i];
+    }
+    EXPECT_EQ(InnerProductInt8Int8(a.data(), b.data(), d), expected) << d;
+    EXPECT_EQ(internal::InnerProductInt8Int8Portable(a.data(), b.data(), d), expected) << d;
+  }
+}
+
+// The graph build compares stored codes with each other; that distance must be what comparing a
+// decoded code with a stored one gives, bit for bit, so that a faster kernel builds the same graph.
+TEST(InnerProductTest, Int8SymmetricDistanceEqualsTheDecodedQueryDistance) {
+  for (int dim : {16, 256, 384}) {
+    std::mt19937 rng(dim);
+    constexpr int kN = 40;
+    std::vector<float> data;
+    for (int i = 0; i < kN; ++i) {
+      auto v = RandomUnit(rng, dim);
+      data.insert(data.end(), v.begin(), v.end());
+    }
+    Int8InnerProductStorage storage(dim);
+    storage.add(kN, data.data());
+    std::unique_ptr<faiss::FlatCodesDistanceComputer> dc(storage.get_FlatCodesDistanceComputer());
+    for (int i = 0; i < kN; ++i) {
+      const uint8_t* a = storage.codes.data() + i * storage.code_size;
+      float scale_a;
+      std::memcpy(&scale_a, a, sizeof(scale_a));
+      std::vector<float> decoded(dim);
+      for (int k = 0; k < dim; ++k) decoded[k] = reinterpret_cast<const int8_t*>(a + 4)[k];
+      for (int j = 0; j < kN; j += 3) {
+        const uint8_t* b = storage.codes.data() + j * storage.code_size;
+        float scale_b;
+        std::memcpy(&scale_b, b, sizeof(scale_b));
+        const float via_decoded =
+            scale_a * scale_b *
+            InnerProductInt8(decoded.data(), reinterpret_cast<const int8_t*>(b + 4), dim);
+        EXPECT_EQ(dc->symmetric_dis(i, j), via_decoded) << dim << " " << i << " " << j;
+      }
+    }
   }
 }
 
