@@ -43,6 +43,10 @@ ABSL_FLAG(int, rate, 20000, "Clicks per second produced in the steady phase.");
 ABSL_FLAG(absl::Duration, steady, absl::Seconds(60), "Length of the steady phase.");
 ABSL_FLAG(int, get_related_rate, 500, "GetRelated calls per second in the steady phase.");
 ABSL_FLAG(std::string, scratch, "/tmp/headliner-click-stream-bench", "Scratch data dir.");
+ABSL_FLAG(std::string, encoder, "minilm",
+          "Content encoder: minilm (the default) or hashed (its catch-up does not wait for the "
+          "model encoding the catalog).");
+ABSL_FLAG(bool, pipelined_writes, true, "apply.pipelined_writes of the server.");
 
 namespace headliner {
 namespace {
@@ -348,6 +352,13 @@ int Run() {
   config.kafka.group_id = "bench-" + run;
   config.kafka.articles_topic = topics.articles;
   config.kafka.clicks_topic = topics.clicks;
+  config.apply.pipelined_writes = absl::GetFlag(FLAGS_pipelined_writes);
+  config.encoder.kind =
+      ParseEncoderKind(absl::GetFlag(FLAGS_encoder)).value_or(EncoderKind::kExternal);
+  if (config.encoder.kind == EncoderKind::kExternal) {
+    std::fprintf(stderr, "--encoder: minilm or hashed\n");
+    return 2;
+  }
   const absl::Time start = absl::Now();
   auto server = HeadlinerServer::Start(config);
   if (!server.ok()) {

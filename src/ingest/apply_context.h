@@ -2,12 +2,14 @@
 // by later events of the same batch), the index changes to make once the writes are durable, and
 // how to undo in-memory changes if the batch is abandoned.
 //
-// Owned by EventApplier for the duration of one batch; never shared between threads.
+// Owned by EventApplier from staging until the batch is published or abandoned; only its
+// `writes` are read by the thread that writes them (pipelining).
 #ifndef HEADLINER_INGEST_APPLY_CONTEXT_H_
 #define HEADLINER_INGEST_APPLY_CONTEXT_H_
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -52,6 +54,10 @@ struct ApplyContext {
   // through it.
   ApplyContext(Database& database, CommittedRowCache* hot_rows, const TimeBounds& time_bounds)
       : writes(database, hot_rows), time_bounds(time_bounds) {}
+  // A batch staged while `in_flight` is being written (StagedBatch's pipelining constructor).
+  ApplyContext(Database& database, CommittedRowCache* hot_rows, const TimeBounds& time_bounds,
+               const StagedBatch* in_flight, std::shared_future<absl::Status> written)
+      : writes(database, hot_rows, in_flight, std::move(written)), time_bounds(time_bounds) {}
 
   StagedBatch writes;
   // The event times accepted, fixed once per batch (one clock reading, not one per event).

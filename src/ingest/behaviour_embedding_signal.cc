@@ -31,7 +31,7 @@ void BehaviourEmbeddingSignal::Reset() {
   inputs_changed_.clear();
   outputs_changed_.clear();
   pool_slots_changed_.clear();
-  pool_at_batch_start_.reset();
+  batch_start_.reset();
   in_batch_ = false;
 }
 
@@ -110,20 +110,20 @@ absl::Status BehaviourEmbeddingSignal::Stage(const ResolvedClick& click,
   StagedBatch& batch = context.writes;
   if (!in_batch_) {
     in_batch_ = true;
-    pool_at_batch_start_ = pool_;
-    cached_in_batch_.clear();
-    context.undo.push_back([this] {
-      for (uint64_t id : cached_in_batch_) cache_.Erase(id);  // not committed after all
-      cached_in_batch_.clear();
-      pool_ = pool_at_batch_start_;
+    batch_start_ = std::make_shared<BatchStart>();
+    batch_start_->pool = pool_;
+    context.undo.push_back([this, start = batch_start_] {
+      for (uint64_t id : start->cached) cache_.Erase(id);  // not committed after all
+      pool_ = start->pool;
       Reset();
     });
   }
   if (!pool_) {
-    // Committed state is current: only this signal writes the pool, and it has staged nothing.
+    // Committed state is current: only this signal writes the pool, it has staged nothing, and
+    // the pool is kept from batch to batch (so never reloaded while a batch is being written).
     ASSIGN_OR_RETURN(NegativePool pool, behaviour_.FindNegativePool());
     pool_ = std::move(pool);
-    pool_at_batch_start_ = pool_;
+    batch_start_->pool = pool_;
   }
 
   // Context: the most recent distinct earlier clicks within the window.
@@ -196,7 +196,7 @@ absl::Status BehaviourEmbeddingSignal::FinishBatch(ApplyContext& context) {
     if (input_changed || input_stored_.contains(id)) stored.input = std::move(v.input);
     if (output_changed || output_stored_.contains(id)) stored.output = std::move(v.output);
     cache_.Put(id, std::move(stored));
-    cached_in_batch_.push_back(id);
+    batch_start_->cached.push_back(id);
   }
   const uint32_t chunk_slots = BehaviourStore::kNegativePoolChunkSlots;
   std::vector<uint32_t> chunks;

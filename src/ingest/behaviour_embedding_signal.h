@@ -19,6 +19,7 @@
 #ifndef HEADLINER_INGEST_BEHAVIOUR_EMBEDDING_SIGNAL_H_
 #define HEADLINER_INGEST_BEHAVIOUR_EMBEDDING_SIGNAL_H_
 
+#include <memory>
 #include <optional>
 #include <random>
 #include <vector>
@@ -72,7 +73,14 @@ class BehaviourEmbeddingSignal : public ClickSignal {
 
   // Only the batch's (single) writer touches these.
   std::optional<NegativePool> pool_;  // committed pool plus this batch's clicks; loaded lazily
-  std::optional<NegativePool> pool_at_batch_start_;
+  // What undoing the current batch restores: the pool as it began, and the cache entries the batch
+  // put. Its own object per batch, so that a batch staged while the one before is still being
+  // written can be undone and then that one too (the undo steps run newest first).
+  struct BatchStart {
+    std::optional<NegativePool> pool;
+    std::vector<uint64_t> cached;
+  };
+  std::shared_ptr<BatchStart> batch_start_;
   bool in_batch_ = false;
   absl::node_hash_map<uint64_t, BehaviourVectors> touched_;  // this batch's vectors
   // Which of the touched articles had an input or output vector stored before the batch (the
@@ -80,8 +88,6 @@ class BehaviourEmbeddingSignal : public ClickSignal {
   absl::flat_hash_set<uint64_t> input_stored_;
   absl::flat_hash_set<uint64_t> output_stored_;
   BehaviourVectorCache cache_;
-  // What this batch put in the cache: erased again if the batch is abandoned.
-  std::vector<uint64_t> cached_in_batch_;
   // Only trained inputs are stored and indexed: the behaviour index holds exactly the articles
   // whose input vector is stored, live or after a restart.
   absl::flat_hash_set<uint64_t> inputs_changed_;

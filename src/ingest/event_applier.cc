@@ -1,6 +1,8 @@
 #include "ingest/event_applier.h"
 
 #include <algorithm>
+#include <chrono>
+#include <future>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -55,6 +57,7 @@ EventApplier::EventApplier(Tables& tables, VectorIndex& content_index, VectorInd
       // embeddings (read once per new article), the behaviour vectors (the signal keeps its own
       // cache of decoded vectors), click event ids (each read once, to find it is new), nor
       // counters (merge operands).
+      pipelined_writes_(apply.pipelined_writes),
       hot_rows_(static_cast<size_t>(apply.hot_rows_mib) << 20,
                 {Column::kIds, Column::kSessions, Column::kActivity, Column::kTrending,
                  Column::kPartners}),
@@ -71,6 +74,11 @@ const char* EventApplier::SourceOf(const IngestEvent& event) {
   return source == "articles" ? "articles" : source == "impressions" ? "impressions" : "clicks";
 }
 
+EventApplier::~EventApplier() {
+  MutexLock lock(&mu_);
+  FinishInFlightLocked(/*wait=*/true);  // its write may still be running: it uses our tables
+}
+
 absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatch(
     std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
     const DeadLettersFor& dead_letters) {
@@ -81,18 +89,30 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatch(
 absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
     std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
     const DeadLettersFor& dead_letters) {
+  // A batch in flight is finished first (its result kept for the pipelined caller), so that this
+  // one is staged on committed state alone.
+  FinishInFlightLocked(/*wait=*/true);
   ApplyContext ctx(tables_.database(), &hot_rows_, TimeBounds::At(absl::Now(), validation_));
-  // Runs the undo steps unless the batch commits.
-  auto abandon = [&ctx](absl::Status why) {
-    for (auto it = ctx.undo.rbegin(); it != ctx.undo.rend(); ++it) (*it)();
-    return why;
-  };
-
-  // New and changed headlines are encoded together, before any event is staged.
-  if (absl::Status s = article_applier_->Prepare(events, ctx.time_bounds); !s.ok()) {
-    return abandon(s);
-  }
   std::vector<EventOutcome> outcomes;
+  uint64_t journal_position = 0;
+  absl::Status status = StageLocked(events, positions, dead_letters, /*journal_after=*/0, ctx,
+                                    outcomes, journal_position);
+  if (status.ok() && ctx.writes.size() > 0) status = ctx.writes.Write();
+  if (!status.ok()) {
+    Abandon(ctx);
+    return status;
+  }
+  RETURN_IF_ERROR(PublishLocked(ctx));
+  return outcomes;
+}
+
+absl::Status EventApplier::StageLocked(std::span<const IngestEvent> events,
+                                       std::span<const PartitionPosition> positions,
+                                       const DeadLettersFor& dead_letters, uint64_t journal_after,
+                                       ApplyContext& ctx, std::vector<EventOutcome>& outcomes,
+                                       uint64_t& journal_position) {
+  // New and changed headlines are encoded together, before any event is staged.
+  RETURN_IF_ERROR(article_applier_->Prepare(events, ctx.time_bounds));
   outcomes.reserve(events.size());
   for (const IngestEvent& event : events) {
     absl::StatusOr<EventOutcome> outcome;
@@ -106,20 +126,19 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
       const auto& bad = std::get<UndecodableEvent>(event);
       outcome = EventOutcome::Rejected(bad.reason, bad.message);
     }
-    if (!outcome.ok()) return abandon(outcome.status());
+    if (!outcome.ok()) return outcome.status();
     if (outcome->kind == EventOutcome::Kind::kRejected) {
       tables_.rejections().Stage(ctx.writes, SourceOf(event), outcome->reason);
     }
     outcomes.push_back(*std::move(outcome));
   }
-  if (absl::Status s = click_applier_->FinishBatch(ctx); !s.ok()) return abandon(s);
+  RETURN_IF_ERROR(click_applier_->FinishBatch(ctx));
   for (const PartitionPosition& p : positions) {
     tables_.offsets().Stage(ctx.writes, p.topic, p.partition, p.next_offset);
   }
   if (dead_letters) {
-    absl::StatusOr<std::vector<store::DeadLetterRecord>> letters = dead_letters(outcomes);
-    if (!letters.ok()) return abandon(letters.status());
-    for (const store::DeadLetterRecord& letter : *letters) {
+    ASSIGN_OR_RETURN(std::vector<store::DeadLetterRecord> letters, dead_letters(outcomes));
+    for (const store::DeadLetterRecord& letter : letters) {
       tables_.dead_letters().Stage(ctx.writes, letter);
     }
   }
@@ -129,14 +148,136 @@ absl::StatusOr<std::vector<EventOutcome>> EventApplier::ApplyBatchLocked(
       (change.index == IndexKind::kContent ? entry.content : entry.behaviour)
           .push_back(change.dense_id);
     }
-    tables_.index_journal().Stage(ctx.writes, entry);
+    journal_position = tables_.index_journal().Stage(ctx.writes, entry, journal_after);
   }
-  if (ctx.writes.size() > 0) {
-    if (absl::Status s = ctx.writes.Commit(); !s.ok()) return abandon(s);
-  }
+  return absl::OkStatus();
+}
+
+void EventApplier::Abandon(ApplyContext& ctx) {
+  ctx.writes.Discard();
+  for (auto it = ctx.undo.rbegin(); it != ctx.undo.rend(); ++it) (*it)();
+  ctx.undo.clear();
+}
+
+absl::Status EventApplier::PublishLocked(ApplyContext& ctx) {
+  ctx.writes.Publish();
   RETURN_IF_ERROR(ApplyIndexChanges(ctx.index_changes));
   ReportChanges(ctx);
-  return outcomes;
+  return absl::OkStatus();
+}
+
+EventApplier::PipelinedResult EventApplier::ApplyBatchPipelined(
+    std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
+    const DeadLettersFor& dead_letters, uint64_t tag) {
+  MutexLock lock(&mu_);
+  PipelinedResult result;
+  if (!pipelined_writes_) {
+    absl::StatusOr<std::vector<EventOutcome>> outcomes =
+        ApplyBatchLocked(events, positions, dead_letters);
+    result.finished = TakeFinishedLocked();
+    if (outcomes.ok()) {
+      result.finished.push_back({tag, *std::move(outcomes)});
+    } else {
+      result.staged = outcomes.status();
+    }
+    return result;
+  }
+  // Finished by another caller meanwhile: a failure there abandoned everything after it.
+  result.finished = TakeFinishedLocked();
+  for (const FinishedBatch& f : result.finished) {
+    if (!f.outcomes.ok()) {
+      result.staged = absl::AbortedError("an earlier batch was abandoned");
+      return result;
+    }
+  }
+  auto ctx = in_flight_
+                 ? std::make_unique<ApplyContext>(tables_.database(), &hot_rows_,
+                                                  TimeBounds::At(absl::Now(), validation_),
+                                                  &in_flight_->ctx->writes, in_flight_->written)
+                 : std::make_unique<ApplyContext>(tables_.database(), &hot_rows_,
+                                                  TimeBounds::At(absl::Now(), validation_));
+  std::vector<EventOutcome> outcomes;
+  uint64_t journal_position = 0;
+  const uint64_t journal_after = in_flight_ ? in_flight_->journal_position : 0;
+  const absl::Status staged =
+      StageLocked(events, positions, dead_letters, journal_after, *ctx, outcomes, journal_position);
+  if (in_flight_) {
+    if (absl::Status written = in_flight_->written.get(); !written.ok()) {
+      // This batch was staged on one that is not durable: both go, newest first.
+      Abandon(*ctx);
+      FinishInFlightLocked(/*wait=*/true);
+      AppendFinishedLocked(result.finished);
+      result.staged =
+          staged.ok() ? absl::AbortedError(absl::StrCat(
+                            "the batch before this one was not written: ", written.message()))
+                      : staged;
+      return result;
+    }
+    // Published before this batch's undo (if it failed), which may leave reads to RocksDB.
+    FinishInFlightLocked(/*wait=*/true);
+    AppendFinishedLocked(result.finished);
+    ctx->writes.DetachInFlight();
+  }
+  if (!staged.ok()) {
+    Abandon(*ctx);
+    result.staged = staged;
+    return result;
+  }
+  if (ctx->writes.size() == 0) {  // nothing to write (e.g. all duplicates without positions)
+    if (absl::Status s = PublishLocked(*ctx); !s.ok()) {
+      result.finished.push_back({tag, s});
+    } else {
+      result.finished.push_back({tag, std::move(outcomes)});
+    }
+    return result;
+  }
+  StagedBatch* writes = &ctx->writes;
+  std::shared_future<absl::Status> written =
+      std::async(std::launch::async, [writes] { return writes->Write(); }).share();
+  in_flight_.emplace(
+      InFlight{tag, std::move(ctx), std::move(outcomes), std::move(written), journal_position});
+  return result;
+}
+
+std::vector<EventApplier::FinishedBatch> EventApplier::FinishPipelined(bool wait) {
+  MutexLock lock(&mu_);
+  FinishInFlightLocked(wait);
+  return TakeFinishedLocked();
+}
+
+bool EventApplier::HasBatchInFlight() {
+  MutexLock lock(&mu_);
+  return in_flight_.has_value();
+}
+
+void EventApplier::FinishInFlightLocked(bool wait) {
+  if (!in_flight_) return;
+  if (!wait && in_flight_->written.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    return;
+  }
+  InFlight done = std::move(*in_flight_);
+  in_flight_.reset();
+  if (absl::Status written = done.written.get(); !written.ok()) {
+    Abandon(*done.ctx);
+    finished_.push_back({done.tag, written});
+    return;
+  }
+  if (absl::Status s = PublishLocked(*done.ctx); !s.ok()) {
+    finished_.push_back({done.tag, s});
+    return;
+  }
+  finished_.push_back({done.tag, std::move(done.outcomes)});
+}
+
+std::vector<EventApplier::FinishedBatch> EventApplier::TakeFinishedLocked() {
+  std::vector<FinishedBatch> out = std::move(finished_);
+  finished_.clear();
+  return out;
+}
+
+void EventApplier::AppendFinishedLocked(std::vector<FinishedBatch>& to) {
+  for (FinishedBatch& f : finished_) to.push_back(std::move(f));
+  finished_.clear();
 }
 
 void EventApplier::ReportChanges(const ApplyContext& ctx) const {
@@ -157,6 +298,7 @@ absl::StatusOr<std::vector<store::DeadLetterRecord>> EventApplier::PendingDeadLe
 
 absl::Status EventApplier::RecordDeadLettersDelivered(std::span<const DeliveredLetter> delivered) {
   MutexLock lock(&mu_);
+  FinishInFlightLocked(/*wait=*/true);
   StagedBatch batch(tables_.database(), &hot_rows_);
   for (const DeliveredLetter& d : delivered) {
     tables_.dead_letters().StageDelivered(batch, d.record, d.how);
@@ -193,6 +335,7 @@ absl::StatusOr<ArticleApplyResult> EventApplier::ApplyArticle(const v1::Article&
 absl::StatusOr<ArticleApplyResult> EventApplier::DeleteArticle(const std::string& article_id,
                                                                absl::Time when) {
   MutexLock lock(&mu_);
+  FinishInFlightLocked(/*wait=*/true);  // the stored version read below must be current
   ASSIGN_OR_RETURN(std::optional<StoredArticle> stored,
                    tables_.articles().FindByExternalId(article_id));
   if (!stored) return absl::NotFoundError(absl::StrCat("article ", article_id, " is unknown"));
@@ -291,6 +434,7 @@ absl::Status EventApplier::ReloadVectors(uint64_t id) {
 
 absl::Status EventApplier::TrimIndexJournal(uint64_t position) {
   MutexLock lock(&mu_);
+  FinishInFlightLocked(/*wait=*/true);
   StagedBatch batch(tables_.database(), &hot_rows_);
   RETURN_IF_ERROR(tables_.index_journal().StageTrim(batch, position));
   return batch.size() > 0 ? batch.Commit() : absl::OkStatus();

@@ -5,14 +5,24 @@
 // point leaves RocksDB either before or after the whole batch, and the index is rebuilt from
 // RocksDB on start, so every event is applied exactly once.
 //
+// Pipelining (apply.pipelined_writes, for the Kafka ingestor): ApplyBatchPipelined stages a batch
+// while the one before is still being written on a second thread, and publishes that one (row
+// cache, in-memory mirrors, indexes, listener) only once it is durable. A batch is staged on
+// top of the one in flight (store/staged_batch.h), and if that write fails, both are abandoned:
+// nothing that was not written is ever published, and the caller consumes both again.
+//
 // Thread safety: every public method may be called from any thread; batches are serialised by
-// `mu_`, which also guards the appliers' in-memory state (document frequencies).
+// `mu_`, which also guards the appliers' in-memory state (document frequencies) and the batch in
+// flight. The write of the batch in flight runs on its own thread (std::async) and touches
+// nothing but that batch's staged rows and RocksDB.
 #ifndef HEADLINER_INGEST_EVENT_APPLIER_H_
 #define HEADLINER_INGEST_EVENT_APPLIER_H_
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -70,11 +80,41 @@ class EventApplier {
       const CoVisitationConfig& covisitation, const BehaviourConfig& behaviour,
       const std::string& token_key = "");
 
+  ~EventApplier();
+
   // Applies `events` in order, and records `positions` and the dead letters `dead_letters`
   // returns, atomically. Returns one outcome per event; a non-OK status means nothing was written.
+  // A pipelined batch in flight is finished first (FinishPipelined reports it).
   absl::StatusOr<std::vector<EventOutcome>> ApplyBatch(
       std::span<const IngestEvent> events, std::span<const PartitionPosition> positions = {},
       const DeadLettersFor& dead_letters = nullptr);
+
+  // A pipelined batch whose write is over, named by the caller's tag.
+  struct FinishedBatch {
+    uint64_t tag = 0;
+    // Its outcomes when it is durable and published. Otherwise it was abandoned, and so was every
+    // batch staged after it.
+    absl::StatusOr<std::vector<EventOutcome>> outcomes;
+  };
+  struct PipelinedResult {
+    // Earlier batches finished during the call, in the order they were applied.
+    std::vector<FinishedBatch> finished;
+    // OK: this call's batch is staged and being written, and a later call (or FinishPipelined)
+    // reports it; with apply.pipelined_writes off it is already in `finished`. Otherwise it was
+    // not applied (nothing of it is written).
+    absl::Status staged;
+  };
+  // As ApplyBatch, pipelined: stages the batch on top of the one in flight, waits for that one's
+  // write and publishes it, then starts this one's write and returns. `events` and `positions`
+  // need not outlive the call. Any failure reported means: finish the rest (FinishPipelined),
+  // then consume again everything after the last durable batch.
+  PipelinedResult ApplyBatchPipelined(std::span<const IngestEvent> events,
+                                      std::span<const PartitionPosition> positions,
+                                      const DeadLettersFor& dead_letters, uint64_t tag);
+  // Finishes the batch in flight, if any: waiting for its write when `wait`, otherwise only if it
+  // is already written. Returns every batch finished since the last report.
+  std::vector<FinishedBatch> FinishPipelined(bool wait);
+  bool HasBatchInFlight();
 
   // Up to `limit` dead letters waiting in the outbox (oldest source positions first).
   absl::StatusOr<std::vector<store::DeadLetterRecord>> PendingDeadLetters(size_t limit) const;
@@ -134,9 +174,33 @@ class EventApplier {
                std::unique_ptr<ImpressionApplier> impression_applier,
                const BehaviourEmbeddingSignal* behaviour_signal);
 
+  // A batch staged and being written (pipelining).
+  struct InFlight {
+    uint64_t tag = 0;
+    std::unique_ptr<ApplyContext> ctx;
+    std::vector<EventOutcome> outcomes;
+    std::shared_future<absl::Status> written;
+    uint64_t journal_position = 0;  // its index journal entry's, or 0
+  };
+
   absl::StatusOr<std::vector<EventOutcome>> ApplyBatchLocked(
       std::span<const IngestEvent> events, std::span<const PartitionPosition> positions,
       const DeadLettersFor& dead_letters) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stages every event, the positions, the dead letters and the index journal entry (after
+  // `journal_after`, at `journal_position`) into `ctx`. On failure the caller abandons `ctx`.
+  absl::Status StageLocked(std::span<const IngestEvent> events,
+                           std::span<const PartitionPosition> positions,
+                           const DeadLettersFor& dead_letters, uint64_t journal_after,
+                           ApplyContext& ctx, std::vector<EventOutcome>& outcomes,
+                           uint64_t& journal_position) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Drops the staged writes and runs the undo steps, newest first.
+  void Abandon(ApplyContext& ctx) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // After the write: row cache and mirrors, then the indexes and the change listener.
+  absl::Status PublishLocked(ApplyContext& ctx) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Publishes (or, if its write failed, abandons) the batch in flight, into finished_.
+  void FinishInFlightLocked(bool wait) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::vector<FinishedBatch> TakeFinishedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AppendFinishedLocked(std::vector<FinishedBatch>& to) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ApplyIndexChanges(std::vector<IndexChange>& changes);
   void ReportChanges(const ApplyContext& ctx) const;
   absl::Status RestoreBehaviourIndex();
@@ -151,7 +215,12 @@ class EventApplier {
   std::function<void(const ChangedArticles&)> change_listener_;  // set before use
   bool journal_index_changes_ = false;                           // set before use
 
+  const bool pipelined_writes_;
+
   Mutex mu_;
+  std::optional<InFlight> in_flight_ ABSL_GUARDED_BY(mu_);
+  // Finished by a call other than the pipelined caller's, kept for its next call.
+  std::vector<FinishedBatch> finished_ ABSL_GUARDED_BY(mu_);
   // The apply path's hot rows. Every batch that writes the columns it caches carries it, so it
   // stays current (the apply step is their only writer).
   CommittedRowCache hot_rows_ ABSL_GUARDED_BY(mu_);

@@ -9,7 +9,9 @@ void DeclareValidationOptions(ValidationConfig& c, OptionTable& table) {
 }
 
 void DeclareApplyOptions(ApplyConfig& c, OptionTable& table) {
-  table.In("apply").Int("hot_rows_mib", c.hot_rows_mib, 0, 1 << 20);
+  table.In("apply")
+      .Int("hot_rows_mib", c.hot_rows_mib, 0, 1 << 20)
+      .Bool("pipelined_writes", c.pipelined_writes);
 }
 
 void DeclareClicksOptions(ClicksConfig& c, OptionTable& table) {

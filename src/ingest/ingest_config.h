@@ -25,6 +25,10 @@ struct ApplyConfig {
   // click activity, trending lists, co-visitation weights and partner lists, the external id map.
   // 0: every read goes to RocksDB.
   int hot_rows_mib = 64;
+  // The Kafka ingestor stages each micro-batch while the one before is being written (on a second
+  // thread), instead of after it: the write of one batch overlaps the staging of the next. Both
+  // are applied exactly once either way; off, each batch is written before the next is staged.
+  bool pipelined_writes = true;
 };
 
 // Click state (click_applier, popularity_signal).

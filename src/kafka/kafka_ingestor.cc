@@ -57,18 +57,6 @@ class KafkaIngestor::Callbacks : public RdKafka::RebalanceCb, public RdKafka::Ev
 };
 
 // Messages collected but not yet applied, with where each came from.
-struct KafkaIngestor::Batch {
-  std::vector<IngestEvent> events;
-  // The messages themselves, kept (not copied) for the few that get dead-lettered.
-  std::vector<std::unique_ptr<RdKafka::Message>> sources;
-  std::map<PartitionId, int64_t> first;  // first offset per partition (rewind target)
-  std::map<PartitionId, int64_t> next;   // offset after the last one per partition
-  absl::Time started;
-
-  bool empty() const { return events.empty(); }
-  void Clear() { *this = Batch(); }
-};
-
 KafkaIngestor::KafkaIngestor(const KafkaConfig& config, std::string brokers, EventApplier& applier)
     : config_(config), brokers_(std::move(brokers)), applier_(applier), rejects_(config_) {
   status_.brokers = brokers_;
@@ -125,6 +113,7 @@ absl::Status KafkaIngestor::CreateConsumer() {
 
 void KafkaIngestor::RecreateConsumer() {
   SetError("consumer hit a fatal error; creating a new one");
+  DropInFlight();
   Check(consumer_->close(), "close the failed consumer");
   consumer_.reset();
   OnRevoke();
@@ -179,6 +168,7 @@ void KafkaIngestor::Run() {
       RecreateConsumer();
       if (consumer_ == nullptr) break;
     }
+    FinishInFlight(/*wait=*/false);  // publishes a batch whose write is done
     RefreshWatermarks();
     CommitForLagTools(/*now=*/false);
     if (dead_letters_ != nullptr) dead_letters_->Pump(absl::Now());
@@ -187,11 +177,13 @@ void KafkaIngestor::Run() {
     // waits only for what is left of the linger.
     const absl::Duration linger_left =
         batch.empty() ? absl::ZeroDuration() : batch.started + config_.batch_linger - absl::Now();
+    // While a batch is being written, wake often to publish it as soon as it is durable.
+    const int wait_cap_ms = in_flight_.empty() ? 100 : 2;
     const int timeout_ms =
-        batch.empty()
-            ? 100
-            : static_cast<int>(std::clamp<int64_t>(
-                  absl::ToInt64Milliseconds(linger_left + absl::Microseconds(999)), 0, 100));
+        batch.empty() ? wait_cap_ms
+                      : static_cast<int>(std::clamp<int64_t>(
+                            absl::ToInt64Milliseconds(linger_left + absl::Microseconds(999)), 0,
+                            wait_cap_ms));
     std::unique_ptr<RdKafka::Message> message(consumer_->consume(timeout_ms));
     if (discard_batch_) {
       batch.Clear();
@@ -218,101 +210,21 @@ void KafkaIngestor::Run() {
     }
   }
   if (consumer_ != nullptr && !batch.empty() && !discard_batch_) Apply(batch);
+  if (consumer_ != nullptr) FinishInFlight(/*wait=*/true);
   if (consumer_ != nullptr) CommitForLagTools(/*now=*/true);
   if (dead_letters_ != nullptr) dead_letters_->Finish(kDeadLetterFinishTimeout);
   if (consumer_ != nullptr) Check(consumer_->close(), "close the consumer");
 }
 
-void KafkaIngestor::Add(std::unique_ptr<RdKafka::Message> message, Batch& batch) {
-  const PartitionId tp{message->topic_name(), message->partition()};
-  auto assigned = next_offset_.find(tp);
-  if (assigned == next_offset_.end()) return;  // not ours (any more)
-  auto pending = batch.next.find(tp);
-  const int64_t offset = message->offset();
-  const int64_t expected = pending != batch.next.end() ? pending->second : assigned->second;
-  if (offset < expected) return;  // already applied or already in this batch
-
-  if (batch.empty()) batch.started = absl::Now();
-  if (IsArticles(tp.first)) {
-    batch.events.push_back(
-        DecodeKafkaMessage(*message, TopicKind::kArticles, config_.articles_format));
-  } else if (tp.first == config_.clicks_topic) {
-    batch.events.push_back(DecodeKafkaMessage(*message, TopicKind::kClicks, config_.clicks_format));
-  } else {  // the service's own impressions: protobuf unless a header says otherwise
-    batch.events.push_back(
-        DecodeKafkaMessage(*message, TopicKind::kImpressions, WireFormat::kProtobuf));
-  }
-  batch.sources.push_back(std::move(message));
-  batch.first.emplace(tp, offset);
-  batch.next[tp] = offset + 1;
-}
-
-void KafkaIngestor::Rewind(const Batch& batch) {
-  for (const auto& [tp, first] : batch.first) {
-    std::unique_ptr<RdKafka::TopicPartition> p(
-        RdKafka::TopicPartition::create(tp.first, tp.second, first));
-    Check(consumer_->seek(*p, 5000), "seek back to a failed batch");
-  }
-  for (absl::Time until = absl::Now() + kRetryBackoff; absl::Now() < until && !stopping_;) {
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-}
-
-void KafkaIngestor::Apply(Batch& batch) {
-  if (backlog_started_ == absl::InfinitePast()) backlog_started_ = absl::Now();
-  std::vector<PartitionPosition> positions;
-  for (const auto& [tp, next] : batch.next) {
-    positions.push_back({OffsetTopic(tp.first), tp.second, next});
-  }
-  absl::StatusOr<std::vector<EventOutcome>> outcomes = applier_.ApplyBatch(
-      batch.events, positions,
-      [&](std::span<const EventOutcome> o) -> absl::StatusOr<std::vector<store::DeadLetterRecord>> {
-        return rejects_.Report(batch.sources, o, absl::Now());
-      });
-  if (!outcomes.ok()) {
-    // Nothing was written: consume the same messages again after a pause. A storage that refuses
-    // writes (disk nearly full) pauses ingestion until it has room again.
-    const bool refused = absl::IsResourceExhausted(outcomes.status());
-    if (refused) {
-      MutexLock lock(&status_mu_);
-      storage_paused_ = true;
-      ++status_.storage_refusals;
-    }
-    SetError(absl::StrCat("batch not applied, retrying: ", outcomes.status().ToString()));
-    Rewind(batch);
-    batch.Clear();
-    return;
-  }
-  uint64_t applied = 0, ignored = 0, rejected = 0, articles = 0;
-  for (size_t i = 0; i < outcomes->size(); ++i) {
-    const EventOutcome& o = (*outcomes)[i];
-    if (o.kind == EventOutcome::Kind::kApplied) ++applied;
-    if (o.kind == EventOutcome::Kind::kApplied &&
-        std::holds_alternative<v1::Article>(batch.events[i])) {
-      ++articles;
-    }
-    if (o.kind == EventOutcome::Kind::kIgnored) ++ignored;
-    if (o.kind == EventOutcome::Kind::kRejected) ++rejected;
-  }
-  for (const auto& [tp, next] : batch.next) next_offset_[tp] = next;
-  if (rejected > 0 && dead_letters_ != nullptr) dead_letters_->Wake();
-  {
-    MutexLock lock(&status_mu_);
-    status_.applied += applied;
-    status_.ignored += ignored;
-    status_.rejected += rejected;
-    ++status_.batches;
-    status_.connected = true;
-    status_.last_error.clear();  // recovered: a batch is applied
-    storage_paused_ = false;
-  }
-  batch.Clear();
-  PublishPartitions();
-  ReportCatchUp(articles);
-  MaybeOpenClicksGate();
+void KafkaIngestor::DropInFlight() {
+  absl::Status why;
+  Record(applier_.FinishPipelined(/*wait=*/true), why);
+  in_flight_.clear();  // not durable: the next assignment resumes from the stored offsets
 }
 
 void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) {
+  // The stored offsets read below must include the batch being written.
+  DropInFlight();
   next_offset_.clear();
   committed_offset_.clear();
   // Known once the group is joined, so this does not wait.
@@ -340,6 +252,7 @@ void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) 
 }
 
 void KafkaIngestor::OnRevoke() {
+  DropInFlight();
   if (consumer_ != nullptr) Check(consumer_->unassign(), "unassign partitions");
   next_offset_.clear();
   clicks_gate_.Reset(/*has_clicks_partitions=*/false);

@@ -8,6 +8,11 @@
 // lag tools see them). A crash before the write loses the batch and its offsets together, so it
 // is consumed again; a crash after it keeps both.
 //
+// Pipelining (apply.pipelined_writes): while one batch is being written, the next is consumed and
+// staged (EventApplier::ApplyBatchPipelined). A batch counts as applied, and its offsets as the
+// place to resume, only once its write is durable; when a write fails, every batch not yet durable
+// is consumed again from the last durable offsets.
+//
 // Offsets are stored under the Kafka cluster id: a data dir consumed from one cluster never
 // skips messages of another (a recreated cluster, or the embedded demo cluster after a restart).
 // Articles replay idempotently by version and clicks are de-duplicated by event id.
@@ -27,6 +32,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,7 +74,18 @@ class KafkaIngestor {
 
  private:
   class Callbacks;
-  struct Batch;
+  struct Batch {
+    std::vector<IngestEvent> events;
+    // The messages themselves, kept (not copied) for the few that get dead-lettered.
+    std::vector<std::unique_ptr<RdKafka::Message>> sources;
+    std::map<PartitionId, int64_t> first;  // first offset per partition (rewind target)
+    std::map<PartitionId, int64_t> next;   // offset after the last one per partition
+    absl::Time started;
+    uint64_t tag = 0;  // names it to EventApplier::ApplyBatchPipelined
+
+    bool empty() const { return events.empty(); }
+    void Clear() { *this = Batch(); }
+  };
 
   KafkaIngestor(const KafkaConfig& config, std::string brokers, EventApplier& applier);
 
@@ -78,13 +95,28 @@ class KafkaIngestor {
   void Run();
   // Takes `message` into the batch unless it was applied before.
   void Add(std::unique_ptr<RdKafka::Message> message, Batch& batch);
-  // Applies `batch`; on failure rewinds its partitions so it is consumed again.
+  // Applies `batch` (pipelined: stages it and starts its write); on failure rewinds every batch
+  // not yet durable, so they are consumed again. Leaves `batch` empty.
   void Apply(Batch& batch);
+  // Records the batches EventApplier reports finished (offsets, counts); on a failure among them,
+  // rewinds what is not durable. `wait`: first wait for the batch in flight.
+  void FinishInFlight(bool wait);
+  // Takes the applier's report: records each durable batch; returns false (and sets `why`) when
+  // one was abandoned, which means every batch after it was too.
+  bool Record(std::vector<EventApplier::FinishedBatch> finished, absl::Status& why);
+  // Counts and offsets of one durable batch.
+  void RecordDurable(const Batch& batch, const std::vector<EventOutcome>& outcomes);
+  // After a failure: waits for the write in flight, records what became durable, then seeks every
+  // partition of the batches not durable back to their first offsets, and pauses a moment.
+  void RewindNotDurable(const absl::Status& why);
+  // The offset `tp` continues at: after the pending batch, the batches in flight, or what is
+  // durable.
+  int64_t ExpectedOffset(const PartitionId& tp, const Batch& pending) const;
   // Commits every assigned partition's next offset to Kafka for lag tools when they moved since
   // the last commit, at most once a second unless `now`.
   void CommitForLagTools(bool now);
-  // On a failed batch: seeks back to its first offsets and waits a moment.
-  void Rewind(const Batch& batch);
+  // Before a rebalance: records what the write in flight made durable and forgets the rest.
+  void DropInFlight();
   void OnAssign(std::vector<RdKafka::TopicPartition*>& partitions);
   void OnRevoke();
   // At most once a second: reads the cached end offsets (lag), sets the clicks gate's targets
@@ -118,7 +150,9 @@ class KafkaIngestor {
 
   // Owned by the ingest thread.
   std::string cluster_id_;
-  std::map<PartitionId, int64_t> next_offset_;       // assigned partitions -> next to apply
+  std::map<PartitionId, int64_t> next_offset_;  // assigned partitions -> next to apply
+  std::deque<Batch> in_flight_;  // applied in order, not yet durable (pipelining: at most one)
+  uint64_t next_tag_ = 0;
   std::map<PartitionId, int64_t> committed_offset_;  // what was last committed to Kafka
   ClicksGate clicks_gate_;
   bool discard_batch_ = false;  // set by a rebalance: the pending batch is re-read

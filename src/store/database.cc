@@ -146,6 +146,7 @@ absl::Status Database::CheckRoomToWrite() const {
 }
 
 absl::Status Database::Write(rocksdb::WriteBatch& batch) {
+  if (write_fault_) RETURN_IF_ERROR(write_fault_());
   RETURN_IF_ERROR(CheckRoomToWrite());
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync_writes;

@@ -6,6 +6,7 @@
 #define HEADLINER_STORE_DATABASE_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -99,6 +100,12 @@ class Database {
   // ResourceExhausted, without writing, when the disk is nearly full or the database is
   // read-only (see CheckRoomToWrite).
   absl::Status Write(rocksdb::WriteBatch& batch);
+  // Fault injection for tests of the writers' failure paths: every Write first calls `fault` and
+  // fails with its status, writing nothing, when that is not OK. Set before any write; `fault` is
+  // called from whichever thread writes.
+  void SetWriteFaultForTesting(std::function<absl::Status()> fault) {
+    write_fault_ = std::move(fault);
+  }
 
   // OK when a write may go ahead: the database is writable, no write has failed on I/O, and at
   // least `min_free_bytes` is free. ResourceExhausted (disk) or Unavailable (a failed write)
@@ -140,6 +147,7 @@ class Database {
   // process filling the disk). RocksDB then refuses every write, and flushing its log at close
   // would abort the process, so Close skips that; a restart recovers from the log on disk.
   std::atomic<bool> write_failed_{false};
+  std::function<absl::Status()> write_fault_;  // tests only; empty otherwise
   EventClock event_clock_;
   std::unique_ptr<ExpiryFilter> click_event_expiry_;  // used by RocksDB until Close()
   std::unique_ptr<ExpiryFilter> session_expiry_;

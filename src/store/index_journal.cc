@@ -1,5 +1,6 @@
 #include "store/index_journal.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -59,8 +60,8 @@ absl::StatusOr<std::unique_ptr<IndexJournal>> IndexJournal::Open(Database& datab
   return std::unique_ptr<IndexJournal>(new IndexJournal(database, last, trimmed));
 }
 
-uint64_t IndexJournal::Stage(StagedBatch& batch, const IndexJournalEntry& entry) {
-  const uint64_t position = last_position() + 1;
+uint64_t IndexJournal::Stage(StagedBatch& batch, const IndexJournalEntry& entry, uint64_t after) {
+  const uint64_t position = std::max(last_position(), after) + 1;
   batch.Put(Column::kIndexJournal, EncodeU64(position), EncodeEntry(entry));
   batch.OnCommit([this, position] { last_.store(position, std::memory_order_release); });
   return position;

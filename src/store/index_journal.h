@@ -39,8 +39,9 @@ class IndexJournal {
   static absl::StatusOr<std::unique_ptr<IndexJournal>> Open(Database& database);
 
   // Stages `entry` at the next position and returns that position; last_position() becomes it
-  // when the batch commits. At most one entry per batch.
-  uint64_t Stage(StagedBatch& batch, const IndexJournalEntry& entry);
+  // when the batch commits. At most one entry per batch. A batch staged while an earlier one is
+  // still being written passes that one's position as `after`, so the two do not collide.
+  uint64_t Stage(StagedBatch& batch, const IndexJournalEntry& entry, uint64_t after = 0);
   // Stages the removal of every entry at or before `position` (they are reflected in a snapshot
   // that is safely written).
   absl::Status StageTrim(StagedBatch& batch, uint64_t position);

@@ -30,9 +30,20 @@ void StagedBatch::Add(Column c, const std::string& key, int64_t delta) {
   counters_[{c, key}] += delta;
 }
 
-absl::StatusOr<std::optional<std::string>> StagedBatch::Get(Column c, absl::string_view key) {
+const std::optional<std::string>* StagedBatch::FindStaged(Column c, absl::string_view key) const {
   const Staged& staged = staged_[static_cast<size_t>(c)];
-  if (auto it = staged.find(key); it != staged.end()) return it->second;
+  auto it = staged.find(key);
+  return it != staged.end() ? &it->second : nullptr;
+}
+
+absl::StatusOr<std::optional<std::string>> StagedBatch::Get(Column c, absl::string_view key) {
+  if (const std::optional<std::string>* own = FindStaged(c, key)) return *own;
+  if (in_flight_ != nullptr) {
+    if (const std::optional<std::string>* pending = in_flight_->FindStaged(c, key)) return *pending;
+    // A counter's value is RocksDB's merge of the operands: known once the write is done. (A
+    // failed write abandons this batch too, so its status does not matter here.)
+    if (in_flight_->HasCounter(c, key)) in_flight_written_.wait();
+  }
   if (rows_ != nullptr) {
     if (const std::optional<std::string>* cached = rows_->Find(c, key)) return *cached;
   }
@@ -42,6 +53,16 @@ absl::StatusOr<std::optional<std::string>> StagedBatch::Get(Column c, absl::stri
 }
 
 absl::Status StagedBatch::Commit() {
+  absl::Status written = Write();
+  if (written.ok()) {
+    Publish();
+  } else {
+    Discard();
+  }
+  return written;
+}
+
+absl::Status StagedBatch::Write() const {
   rocksdb::WriteBatch batch;
   for (size_t c = 0; c < staged_.size(); ++c) {
     rocksdb::ColumnFamilyHandle* handle = db_.handle(static_cast<Column>(c));
@@ -56,25 +77,32 @@ absl::Status StagedBatch::Commit() {
   for (const auto& [column_key, delta] : counters_) {
     if (delta == 0) continue;
     (void)batch.Merge(db_.handle(column_key.first), column_key.second, UInt64AddOperand(delta));
-    // A counter is a merge operand, not a value the cache could hold.
-    if (rows_ != nullptr) rows_->Erase(column_key.first, column_key.second);
   }
-  std::array<Staged, static_cast<size_t>(Column::kCount)> staged = std::move(staged_);
+  return db_.Write(batch);
+}
+
+void StagedBatch::Publish() {
+  if (rows_ != nullptr) {
+    for (const auto& [column_key, delta] : counters_) {
+      // A counter is a merge operand, not a value the cache could hold.
+      if (delta != 0) rows_->Erase(column_key.first, column_key.second);
+    }
+    for (size_t c = 0; c < staged_.size(); ++c) {
+      const Column column = static_cast<Column>(c);
+      if (!rows_->Caches(column)) continue;
+      for (auto& [key, value] : staged_[c]) rows_->Put(column, key, std::move(value));
+    }
+  }
+  std::vector<std::function<void()>> hooks = std::move(on_commit_);
+  Discard();
+  for (std::function<void()>& hook : hooks) hook();
+}
+
+void StagedBatch::Discard() {
   for (Staged& s : staged_) s.clear();
   staged_count_ = 0;
   counters_.clear();
-  std::vector<std::function<void()>> hooks = std::move(on_commit_);
   on_commit_.clear();
-  RETURN_IF_ERROR(db_.Write(batch));
-  if (rows_ != nullptr) {
-    for (size_t c = 0; c < staged.size(); ++c) {
-      const Column column = static_cast<Column>(c);
-      if (!rows_->Caches(column)) continue;
-      for (auto& [key, value] : staged[c]) rows_->Put(column, key, std::move(value));
-    }
-  }
-  for (std::function<void()>& hook : hooks) hook();
-  return absl::OkStatus();
 }
 
 }  // namespace headliner

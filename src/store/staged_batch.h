@@ -7,13 +7,20 @@
 // Each key is written once per batch, with its latest value: a batch that updated a section's
 // popularity a thousand times inserts it into the memtable once.
 //
-// Not thread-safe: one writer builds a batch, then commits it.
+// Pipelining: a batch may be staged on top of another that is still being written (`in_flight`),
+// so that one core stages while the other writes. Its reads then go to itself, then to the batch
+// in flight, then on as above; a read of a counter the batch in flight changes waits for that
+// write, since RocksDB's merge result is only known once it is written.
+//
+// Thread safety: one thread builds a batch and publishes it. Write() may run on another thread,
+// while later batches read this one: both only read the staged rows.
 #ifndef HEADLINER_STORE_STAGED_BATCH_H_
 #define HEADLINER_STORE_STAGED_BATCH_H_
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +39,14 @@ class StagedBatch {
   // it caches are served from it and it learns what the batch commits.
   explicit StagedBatch(Database& database, CommittedRowCache* rows = nullptr)
       : db_(database), rows_(rows) {}
+  // A batch staged on top of `in_flight`, whose Write() is running and will set `written`.
+  // `in_flight` must stay alive and unchanged until DetachInFlight() (or this batch's end).
+  StagedBatch(Database& database, CommittedRowCache* rows, const StagedBatch* in_flight,
+              std::shared_future<absl::Status> written)
+      : db_(database), rows_(rows), in_flight_(in_flight), in_flight_written_(std::move(written)) {}
+
+  StagedBatch(const StagedBatch&) = delete;
+  StagedBatch& operator=(const StagedBatch&) = delete;
 
   void Put(Column c, absl::string_view key, absl::string_view value);
   void Delete(Column c, absl::string_view key);
@@ -53,6 +68,20 @@ class StagedBatch {
   // in order. The batch is empty afterwards, also when the write failed.
   absl::Status Commit();
 
+  // Commit in two steps, for pipelining. Write() writes every staged change atomically and changes
+  // nothing in memory (any thread). Then, on the thread that staged it: Publish() after a write
+  // that succeeded (row cache, OnCommit hooks), or Discard() after one that failed or a batch that
+  // is abandoned unwritten. Either leaves the batch empty.
+  absl::Status Write() const;
+  void Publish();
+  void Discard();
+
+  // The batch in flight is written and published (or abandoned): stop reading through it.
+  void DetachInFlight() {
+    in_flight_ = nullptr;
+    in_flight_written_ = {};
+  }
+
   // Number of keys written (each once) and counters changed.
   int size() const { return static_cast<int>(staged_count_ + counters_.size()); }
   Database& database() { return db_; }
@@ -62,9 +91,16 @@ class StagedBatch {
   using Staged = absl::flat_hash_map<std::string, std::optional<std::string>>;
 
   void Stage(Column c, absl::string_view key, std::optional<std::string> value);
+  // The staged value of `key`, or null when this batch does not write it.
+  const std::optional<std::string>* FindStaged(Column c, absl::string_view key) const;
+  bool HasCounter(Column c, absl::string_view key) const {
+    return counters_.contains(std::make_pair(c, std::string(key)));
+  }
 
   Database& db_;
   CommittedRowCache* const rows_;  // null: every read that misses the batch goes to RocksDB
+  const StagedBatch* in_flight_ = nullptr;  // being written meanwhile (pipelining), or null
+  std::shared_future<absl::Status> in_flight_written_;
   std::array<Staged, static_cast<size_t>(Column::kCount)> staged_;
   size_t staged_count_ = 0;
   absl::flat_hash_map<std::pair<Column, std::string>, int64_t> counters_;

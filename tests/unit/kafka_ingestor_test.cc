@@ -402,8 +402,9 @@ TEST_F(KafkaIngestorTest, ALetterDeliveredBeforeACrashIsNotSentAgain) {
   EXPECT_EQ(tables().dead_letters().Counts()->delivered, 2u);
 }
 
-// Exactly-once through Kafka: the same topics consumed from the start into two data dirs, once in
-// batches of up to 1,000 events and once of up to 7, give the same stored rows byte for byte.
+// Exactly-once through Kafka: the same topics consumed from the start into three data dirs, in
+// batches of up to 1,000 events and of up to 7 with pipelined writes, and of up to 97 without,
+// give the same stored rows byte for byte.
 // (One partition per topic: across partitions the consumption order may differ, and with it the
 // order in which floating-point weights are summed.)
 TEST_F(KafkaIngestorTest, TwoReplaysOfTheTopicsGiveBitIdenticalState) {
@@ -429,8 +430,10 @@ TEST_F(KafkaIngestorTest, TwoReplaysOfTheTopicsGiveBitIdenticalState) {
   const uint64_t total = catalog.size() + clicks.size();
 
   std::vector<std::map<std::pair<int, std::string>, std::string>> states;
-  for (int batch : {1000, 7}) {
+  for (auto [batch, pipelined] :
+       {std::pair{1000, true}, std::pair{7, true}, std::pair{97, false}}) {
     Close();
+    config_.apply.pipelined_writes = pipelined;
     testing::TempDir dir;
     OpenAt(dir.path());
     kafka_config_.brokers = (*single)->bootstrap_servers();
@@ -451,6 +454,7 @@ TEST_F(KafkaIngestorTest, TwoReplaysOfTheTopicsGiveBitIdenticalState) {
   }
   ASSERT_GT(states[0].size(), 1000u);
   EXPECT_EQ(testing::CountDifferingRows(states[0], states[1]), 0u);
+  EXPECT_EQ(testing::CountDifferingRows(states[0], states[2]), 0u);
 }
 
 }  // namespace
