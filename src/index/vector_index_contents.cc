@@ -1,5 +1,7 @@
 // VectorIndex's whole-content operations: Restore (a start-up rebuild from stored vectors), and
 // Export / Import, what an index snapshot saves and loads (index_snapshot.h).
+#include <omp.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -9,6 +11,22 @@
 #include "index/vector_index.h"
 
 namespace headliner {
+namespace {
+
+// A start-up rebuild may use every core: nothing is served from the index until it is done. The
+// calling thread's OpenMP setting cannot be trusted for that: the sentence model, loaded first on
+// the same thread, sets it to one (libtorch's intra-op threads), and a 1M-vector graph then took
+// twice as long. Restored afterwards, so the caller keeps its own.
+class AllCoresOpenMp {
+ public:
+  AllCoresOpenMp() : previous_(omp_get_max_threads()) { omp_set_num_threads(omp_get_num_procs()); }
+  ~AllCoresOpenMp() { omp_set_num_threads(previous_); }
+
+ private:
+  int previous_;
+};
+
+}  // namespace
 
 absl::Status VectorIndex::Restore(std::span<const uint64_t> ids, std::span<const float> vectors) {
   if (vectors.size() != ids.size() * dimension_) {
@@ -18,6 +36,7 @@ absl::Status VectorIndex::Restore(std::span<const uint64_t> ids, std::span<const
   std::lock_guard<std::mutex> one_build(compaction_mu_);
   std::shared_ptr<const MainSegment> main;
   if (ids.size() >= static_cast<size_t>(config_.min_main_segment)) {
+    AllCoresOpenMp all_cores;
     main = std::make_shared<const MainSegment>(
         dimension_, config_, std::vector<uint64_t>(ids.begin(), ids.end()), vectors);
   }

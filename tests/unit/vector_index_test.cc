@@ -1,5 +1,7 @@
 #include "index/vector_index.h"
 
+#include <omp.h>
+
 #include <atomic>
 #include <cmath>
 #include <random>
@@ -199,7 +201,12 @@ TEST(VectorIndexTest, RestoreBuildsMainSegment) {
     auto v = RandomUnit(rng);
     flat.insert(flat.end(), v.begin(), v.end());
   }
+  // As after the sentence model is loaded on the same thread: one OpenMP thread. The restore
+  // builds on every core and leaves the caller's setting as it was.
+  omp_set_num_threads(1);
   ASSERT_TRUE(index.Restore(ids, flat).ok());
+  EXPECT_EQ(omp_get_max_threads(), 1);
+  omp_set_num_threads(omp_get_num_procs());
   EXPECT_EQ(index.Stats().main_segment, 100u);
   std::vector<float> q(flat.begin() + 42 * kDim, flat.begin() + 43 * kDim);
   EXPECT_EQ(index.Search(q, 1)[0].id, 420u);
