@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -16,10 +17,17 @@ namespace {
 // A start-up rebuild may use every core: nothing is served from the index until it is done. The
 // calling thread's OpenMP setting cannot be trusted for that: the sentence model, loaded first on
 // the same thread, sets it to one (libtorch's intra-op threads), and a 1M-vector graph then took
-// twice as long. Restored afterwards, so the caller keeps its own.
+// twice as long. Restored afterwards, so the caller keeps its own. OMP_NUM_THREADS, when set, is
+// the operator's word (the ThreadSanitizer run sets 1: libgomp is not instrumented).
+int BuildThreads() {
+  const char* env = std::getenv("OMP_NUM_THREADS");
+  if (env != nullptr && *env != '\0') return std::max(1, std::atoi(env));
+  return omp_get_num_procs();
+}
+
 class AllCoresOpenMp {
  public:
-  AllCoresOpenMp() : previous_(omp_get_max_threads()) { omp_set_num_threads(omp_get_num_procs()); }
+  AllCoresOpenMp() : previous_(omp_get_max_threads()) { omp_set_num_threads(BuildThreads()); }
   ~AllCoresOpenMp() { omp_set_num_threads(previous_); }
 
  private:
