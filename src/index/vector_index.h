@@ -82,8 +82,8 @@ class VectorIndex {
   VectorIndex& operator=(const VectorIndex&) = delete;
 
   // Replaces the whole content (start-up restore): builds the main segment directly when there
-  // are at least `min_main_segment` vectors, on every core whatever the calling thread's OpenMP
-  // setting (which it leaves as it was). `vectors` holds ids.size() * dimension floats.
+  // are at least `min_main_segment` vectors, on every core (or OMP_NUM_THREADS, when set)
+  // whatever the calling thread's OpenMP setting, which it leaves as it was. `vectors` holds ids.size() * dimension floats.
   absl::Status Restore(std::span<const uint64_t> ids, std::span<const float> vectors);
 
   // Inserts or replaces the vector of `id`. InvalidArgument on a wrong dimension.
