@@ -52,11 +52,11 @@ struct EventOutcome {
 struct ApplyContext {
   // `hot_rows` (may be null) is the apply step's cache of committed rows; the writes read
   // through it.
-  ApplyContext(Database& database, CommittedRowCache* hot_rows, const TimeBounds& time_bounds)
-      : writes(database, hot_rows), time_bounds(time_bounds) {}
-  // A batch staged while `in_flight` is being written (StagedBatch's pipelining constructor).
+  // With `in_flight`, the batch is staged while that one is being written (StagedBatch's
+  // pipelining constructor; `written` becomes ready with its write).
   ApplyContext(Database& database, CommittedRowCache* hot_rows, const TimeBounds& time_bounds,
-               const StagedBatch* in_flight, std::shared_future<absl::Status> written)
+               const StagedBatch* in_flight = nullptr,
+               std::shared_future<absl::Status> written = {})
       : writes(database, hot_rows, in_flight, std::move(written)), time_bounds(time_bounds) {}
 
   StagedBatch writes;

@@ -18,6 +18,19 @@ using testing::MakeClick;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
 
+// 300 sample articles, then about 2,400 simulated clicks on them.
+std::vector<IngestEvent> SampleStream() {
+  SampleCatalogOptions catalog_options;
+  catalog_options.articles = 300;
+  const std::vector<SampleArticle> catalog = GenerateSampleCatalog(catalog_options);
+  ClickSimulatorOptions sim;
+  sim.sessions = 600;
+  std::vector<IngestEvent> stream;
+  for (const SampleArticle& a : catalog) stream.push_back(a.article);
+  for (v1::ClickEvent& c : SimulateClicks(catalog, sim)) stream.push_back(std::move(c));
+  return stream;
+}
+
 class EventApplierTest : public testing::EngineFixture {
  protected:
   void SetUp() override { Open(); }
@@ -93,14 +106,7 @@ TEST_F(EventApplierTest, UndecodableEventsAreCountedUnderTheirSource) {
 // hot rows cached or not, and with every batch first abandoned once (its writes and cache updates
 // must leave no trace), stores the same bytes in every row.
 TEST_F(EventApplierTest, ReplaysGiveBitIdenticalStateWhateverTheBatchingAndTheCaches) {
-  SampleCatalogOptions catalog_options;
-  catalog_options.articles = 300;
-  const std::vector<SampleArticle> catalog = GenerateSampleCatalog(catalog_options);
-  ClickSimulatorOptions sim;
-  sim.sessions = 600;
-  std::vector<IngestEvent> stream;
-  for (const SampleArticle& a : catalog) stream.push_back(a.article);
-  for (v1::ClickEvent& c : SimulateClicks(catalog, sim)) stream.push_back(std::move(c));
+  const std::vector<IngestEvent> stream = SampleStream();
   ASSERT_GT(stream.size(), 2000u);
 
   struct Run {
@@ -142,14 +148,7 @@ TEST_F(EventApplierTest, ReplaysGiveBitIdenticalStateWhateverTheBatchingAndTheCa
 // staged on it are both abandoned) and when staging fails with a batch in flight. After a failure
 // the caller applies again from the first batch not reported durable, as the Kafka ingestor does.
 TEST_F(EventApplierTest, PipelinedBatchesStoreWhatSequentialOnesDoEvenWhenWritesFail) {
-  SampleCatalogOptions catalog_options;
-  catalog_options.articles = 300;
-  const std::vector<SampleArticle> catalog = GenerateSampleCatalog(catalog_options);
-  ClickSimulatorOptions sim;
-  sim.sessions = 600;
-  std::vector<IngestEvent> stream;
-  for (const SampleArticle& a : catalog) stream.push_back(a.article);
-  for (v1::ClickEvent& c : SimulateClicks(catalog, sim)) stream.push_back(std::move(c));
+  const std::vector<IngestEvent> stream = SampleStream();
   constexpr size_t kBatch = 97;
   const size_t batches = (stream.size() + kBatch - 1) / kBatch;
   auto batch_of = [&](size_t b) {
