@@ -34,6 +34,8 @@ ABSL_FLAG(bool, variants, true,
 ABSL_FLAG(std::string, encoder, "minilm",
           "Content encoder: minilm (the default; behaviour vectors of 384 dimensions) or hashed "
           "(256).");
+ABSL_FLAG(int, behaviour_dimension, headliner::BehaviourConfig().dimension,
+          "behaviour.dimension (0: the encoder's).");
 ABSL_FLAG(std::string, scratch, "/tmp/headliner-apply-bench", "Scratch directory.");
 
 namespace headliner {
@@ -54,6 +56,7 @@ std::unique_ptr<Engine> OpenEngine(const std::string& dir,
     std::fprintf(stderr, "--encoder: minilm or hashed\n");
     std::exit(2);
   }
+  config.behaviour.dimension = absl::GetFlag(FLAGS_behaviour_dimension);
   if (adjust) adjust(config);
   config.storage.max_wal_mib = absl::GetFlag(FLAGS_max_wal_mib);
   config.storage.row_cache_mib = absl::GetFlag(FLAGS_row_cache_mib);

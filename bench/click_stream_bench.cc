@@ -47,6 +47,8 @@ ABSL_FLAG(std::string, encoder, "minilm",
           "Content encoder: minilm (the default) or hashed (its catch-up does not wait for the "
           "model encoding the catalog).");
 ABSL_FLAG(bool, pipelined_writes, true, "apply.pipelined_writes of the server.");
+ABSL_FLAG(int, behaviour_dimension, headliner::BehaviourConfig().dimension,
+          "behaviour.dimension of the server (0: the encoder's).");
 
 namespace headliner {
 namespace {
@@ -353,6 +355,7 @@ int Run() {
   config.kafka.articles_topic = topics.articles;
   config.kafka.clicks_topic = topics.clicks;
   config.apply.pipelined_writes = absl::GetFlag(FLAGS_pipelined_writes);
+  config.behaviour.dimension = absl::GetFlag(FLAGS_behaviour_dimension);
   config.encoder.kind =
       ParseEncoderKind(absl::GetFlag(FLAGS_encoder)).value_or(EncoderKind::kExternal);
   if (config.encoder.kind == EncoderKind::kExternal) {

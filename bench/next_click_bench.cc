@@ -40,6 +40,8 @@ ABSL_FLAG(double, behaviour_learning_rate, headliner::BehaviourConfig().learning
           "behaviour.learning_rate of the replay.");
 ABSL_FLAG(int, behaviour_negatives, headliner::BehaviourConfig().negatives,
           "behaviour.negatives of the replay.");
+ABSL_FLAG(int, behaviour_dimension, headliner::BehaviourConfig().dimension,
+          "behaviour.dimension of the replay (0: the encoder's).");
 ABSL_FLAG(absl::Duration, covisitation_half_life, headliner::CoVisitationConfig().half_life,
           "covisitation.half_life of the replay (\"inf\": weights never age).");
 ABSL_FLAG(std::string, scratch, "/tmp/headliner-next-click-bench", "Scratch RocksDB directory.");
@@ -97,6 +99,7 @@ int RunDataset(const std::string& name, const std::vector<SampleArticle>& catalo
   }
   config.behaviour.learning_rate = absl::GetFlag(FLAGS_behaviour_learning_rate);
   config.behaviour.negatives = absl::GetFlag(FLAGS_behaviour_negatives);
+  config.behaviour.dimension = absl::GetFlag(FLAGS_behaviour_dimension);
   config.covisitation.half_life = absl::GetFlag(FLAGS_covisitation_half_life);
   auto replay = NextClickReplay::Create(absl::GetFlag(FLAGS_scratch), catalog, clicks, config);
   if (!replay.ok()) {

@@ -69,18 +69,22 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir
   ASSIGN_OR_RETURN(std::unique_ptr<Database> database,
                    Database::Open((std::filesystem::path(data_dir) / "rocksdb").string(),
                                   DatabaseOptionsOf(config)));
+  const int behaviour_dimension = BehaviourDimension(config);
   ASSIGN_OR_RETURN(std::unique_ptr<Tables> tables,
-                   Tables::Open(*database, dimension,
+                   Tables::Open(*database, behaviour_dimension,
                                 static_cast<size_t>(config.storage.catalog_cache_mib) << 20));
   if (absl::Status s =
           CheckEncoderRecord(*database, tables->articles(), EncoderIdentity(config.encoder));
       !s.ok()) {
     return absl::Status(s.code(), absl::StrCat("data_dir ", data_dir, ": ", s.message()));
   }
+  if (absl::Status s = tables->behaviour().CheckStoredDimension(); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("data_dir ", data_dir, ": ", s.message()));
+  }
   std::unique_ptr<Engine> engine(
       new Engine(data_dir, std::move(model), std::move(database), std::move(tables),
                  std::make_unique<VectorIndex>(dimension, config.index),
-                 std::make_unique<VectorIndex>(dimension, config.index),
+                 std::make_unique<VectorIndex>(behaviour_dimension, config.index),
                  config.clicks.popularity_half_life, config.covisitation.half_life));
   ASSIGN_OR_RETURN(const std::string token_key, ReadTokenKey(config.experiments));
   ASSIGN_OR_RETURN(

@@ -30,7 +30,10 @@ struct EngineConfig {
   ExperimentOptions experiments;
 };
 
-// Declares the keys of every section of `config`.
+// The length of the behaviour vectors: behaviour.dimension, or the content encoder's when 0.
+int BehaviourDimension(const EngineConfig& config);
+
+// Declares the keys of every section of `config`, and the rules that tie sections together.
 void DeclareEngineOptions(EngineConfig& config, OptionTable& table);
 
 // Checks every key's range; the message names the first bad key.

@@ -45,8 +45,8 @@ absl::StatusOr<BehaviourVectors*> BehaviourEmbeddingSignal::Vectors(uint64_t den
   if (v.input.empty()) {
     ASSIGN_OR_RETURN(std::optional<std::vector<float>> content,
                      articles_.FindEmbedding(dense_id, &batch));
-    if (content && content->size() == dimension) {
-      v.input = *std::move(content);
+    if (content && content->size() == projection_.from()) {
+      v.input = projection_.Project(*content);
       NormalizeInPlace(v.input);
       RoundToHalf(v.input);  // as stored
     } else {

@@ -8,7 +8,9 @@
 //
 // An article's input vector starts as its content vector (its output vector at zero), so a new
 // article sits among the articles it reads like until clicks move it; its input vector, unit
-// normalised, is what the behaviour index holds and ranking compares.
+// normalised, is what the behaviour index holds and ranking compares. When behaviour vectors have
+// fewer dimensions than content vectors (behaviour.dimension), it starts as the content vector's
+// fixed random projection (ContentProjection).
 //
 // Negatives are drawn by a generator seeded from the click's event id, and the pool is state in
 // RocksDB written with the batch, so replaying a stream gives the same vectors bit for bit.
@@ -28,6 +30,7 @@
 #include "absl/container/node_hash_map.h"
 #include "ingest/behaviour_vector_cache.h"
 #include "ingest/click_signal.h"
+#include "ingest/content_projection.h"
 #include "ingest/ingest_config.h"
 #include "store/article_store.h"
 #include "store/behaviour_store.h"
@@ -36,12 +39,15 @@ namespace headliner {
 
 class BehaviourEmbeddingSignal : public ClickSignal {
  public:
-  // The stores must outlive the signal.
+  // The stores must outlive the signal. `content_dimension` is the length of the articles' content
+  // vectors; the behaviour vectors have behaviour.dimension() values.
   BehaviourEmbeddingSignal(BehaviourStore& behaviour, ArticleStore& articles,
-                           const BehaviourConfig& config)
+                           const BehaviourConfig& config, int content_dimension)
       : behaviour_(behaviour),
         articles_(articles),
         config_(config),
+        projection_(static_cast<size_t>(content_dimension),
+                    static_cast<size_t>(behaviour.dimension())),
         cache_(static_cast<size_t>(config.vector_cache_size)) {}
 
   absl::Status Stage(const ResolvedClick& click, std::span<const SessionClick> history,
@@ -70,6 +76,7 @@ class BehaviourEmbeddingSignal : public ClickSignal {
   BehaviourStore& behaviour_;
   ArticleStore& articles_;
   const BehaviourConfig config_;
+  const ContentProjection projection_;  // content vector -> an untrained input vector
 
   // Only the batch's (single) writer touches these.
   std::optional<NegativePool> pool_;  // committed pool plus this batch's clicks; loaded lazily

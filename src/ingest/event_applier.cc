@@ -29,7 +29,7 @@ absl::StatusOr<std::unique_ptr<EventApplier>> EventApplier::Create(
   const BehaviourEmbeddingSignal* behaviour_signal = nullptr;
   if (behaviour.enabled) {
     auto signal = std::make_unique<BehaviourEmbeddingSignal>(tables.behaviour(), tables.articles(),
-                                                             behaviour);
+                                                             behaviour, encoder.vector_dimension());
     behaviour_signal = signal.get();
     click_applier->AddSignal(std::move(signal));
   }
@@ -56,6 +56,7 @@ EventApplier::EventApplier(Tables& tables, VectorIndex& content_index, VectorInd
       // cache of decoded vectors), click event ids (each read once, to find it is new), nor
       // counters (merge operands).
       pipelined_writes_(apply.pipelined_writes),
+      write_nice_(apply.write_nice),
       hot_rows_(static_cast<size_t>(apply.hot_rows_mib) << 20,
                 {Column::kIds, Column::kSessions, Column::kActivity, Column::kTrending,
                  Column::kPartners}),

@@ -18,6 +18,7 @@
 #ifndef HEADLINER_INGEST_EVENT_APPLIER_H_
 #define HEADLINER_INGEST_EVENT_APPLIER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -216,6 +217,8 @@ class EventApplier {
   bool journal_index_changes_ = false;                           // set before use
 
   const bool pipelined_writes_;
+  const int write_nice_;                         // apply.write_nice
+  std::atomic<bool> write_nice_failed_ = false;  // said once
 
   Mutex mu_;
   std::optional<InFlight> in_flight_ ABSL_GUARDED_BY(mu_);

@@ -2,9 +2,11 @@
 // top of the one being written, that one is published once its write is durable, and a failure
 // abandons both, newest first. All of it under `mu_`; the write itself runs on its own thread.
 #include <chrono>
+#include <cstdio>
 #include <future>
 
 #include "absl/strings/str_cat.h"
+#include "common/background_thread.h"
 #include "ingest/event_applier.h"
 
 namespace headliner {
@@ -74,7 +76,16 @@ EventApplier::PipelinedResult EventApplier::ApplyBatchPipelined(
   }
   StagedBatch* writes = &ctx->writes;
   std::shared_future<absl::Status> written =
-      std::async(std::launch::async, [writes] { return writes->Write(); }).share();
+      std::async(std::launch::async, [this, writes] {
+        // A thread per batch (a few dozen a second): named and niced each time. It fails only
+        // when the process runs at a higher nice value already; said once.
+        SetCurrentThreadName("batch-write");
+        if (absl::Status s = SetCurrentThreadNice(write_nice_);
+            !s.ok() && !write_nice_failed_.exchange(true)) {
+          std::fprintf(stderr, "apply: apply.write_nice: %s\n", s.ToString().c_str());
+        }
+        return writes->Write();
+      }).share();
   in_flight_.emplace(
       InFlight{tag, std::move(ctx), std::move(outcomes), std::move(written), journal_position});
   return result;

@@ -11,7 +11,8 @@ void DeclareValidationOptions(ValidationConfig& c, OptionTable& table) {
 void DeclareApplyOptions(ApplyConfig& c, OptionTable& table) {
   table.In("apply")
       .Int("hot_rows_mib", c.hot_rows_mib, 0, 1 << 20)
-      .Bool("pipelined_writes", c.pipelined_writes);
+      .Bool("pipelined_writes", c.pipelined_writes)
+      .Int("write_nice", c.write_nice, 0, 19);
 }
 
 void DeclareClicksOptions(ClicksConfig& c, OptionTable& table) {
@@ -45,6 +46,7 @@ void DeclareBehaviourOptions(BehaviourConfig& c, OptionTable& table) {
       .Int("negatives", c.negatives, 0, 50)
       .Int("negative_pool", c.negative_pool, 1, 1000000)
       .Double("learning_rate", c.learning_rate, 1e-6, 1)
+      .Int("dimension", c.dimension, 0, 4096)
       .Int("vector_cache_size", c.vector_cache_size, 0, 10000000);
 }
 

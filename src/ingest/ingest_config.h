@@ -29,6 +29,10 @@ struct ApplyConfig {
   // thread), instead of after it: the write of one batch overlaps the staging of the next. Both
   // are applied exactly once either way; off, each batch is written before the next is staged.
   bool pipelined_writes = true;
+  // The nice value of the thread writing a pipelined batch (common/background_thread.h). Under
+  // load it yields to requests, and the apply thread then waits for it instead of staging more:
+  // ingestion takes what requests leave. 0: it competes with them as an equal.
+  int write_nice = 5;
 };
 
 // Click state (click_applier, popularity_signal).
@@ -76,8 +80,12 @@ struct BehaviourConfig {
   int negatives = 5;
   int negative_pool = 10000;
   double learning_rate = 0.025;
+  // Length of the behaviour vectors; 0: the content encoder's (encoder.dimension). Every click's
+  // SGD steps, the vectors it reads and writes and the behaviour index cost in proportion to it.
+  // A data dir keeps the dimension it was built with (a different one is refused at start).
+  int dimension = 0;
   // Articles whose vectors the apply step keeps in memory (BehaviourVectorCache), the most
-  // recently used: about 2 KB each at dimension 256. 0: every read goes to RocksDB.
+  // recently used: 8 bytes a dimension each (two float vectors). 0: every read goes to RocksDB.
   int vector_cache_size = 20000;
 };
 

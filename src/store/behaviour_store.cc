@@ -148,4 +148,19 @@ absl::Status BehaviourStore::ForEachInput(
   return FromRocks(it->status(), "scan behaviour vectors");
 }
 
+absl::Status BehaviourStore::CheckStoredDimension() const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db().NewIterator(rocksdb::ReadOptions(), db_.handle(Column::kBehaviour)));
+  it->SeekToFirst();
+  if (!it->Valid()) return FromRocks(it->status(), "scan behaviour vectors");
+  const std::string_view value = it->value().ToStringView();
+  if (Decode(value).ok()) return absl::OkStatus();
+  // Half precision: a tag and 2 bytes a value; the earlier float32 layout: 4 bytes a value.
+  const size_t stored = value.size() % 2 == 1 ? (value.size() - 1) / 2 : value.size() / 4;
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the data dir's behaviour vectors have ", stored, " dimensions but the config asks for ",
+      dimension_, " (behaviour.dimension); set behaviour.dimension to ", stored,
+      " (0 if that is the encoder's), or start a new data dir and replay the topics into it"));
+}
+
 }  // namespace headliner

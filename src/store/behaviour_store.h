@@ -65,6 +65,11 @@ class BehaviourStore {
 
   int dimension() const { return dimension_; }
 
+  // FailedPrecondition, naming behaviour.dimension, when the stored vectors have another length
+  // than dimension() (the data dir was built with another behaviour dimension); OK when none is
+  // stored. Reads one row.
+  absl::Status CheckStoredDimension() const;
+
  private:
   absl::StatusOr<std::vector<float>> Decode(std::string_view value) const;
 

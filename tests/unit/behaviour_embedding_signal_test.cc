@@ -4,8 +4,10 @@
 #include <map>
 
 #include "engine_fixture.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "index/inner_product.h"
+#include "ingest/content_projection.h"
 
 namespace headliner {
 namespace {
@@ -95,6 +97,53 @@ TEST_F(BehaviourEmbeddingSignalTest, ArticlesReadTogetherMoveTogether) {
   std::vector<SearchHit> hits = behaviour_index().Search(*behaviour_index().Vector(ids_["n0"]), 2);
   ASSERT_EQ(hits.size(), 2u);
   EXPECT_EQ(hits[1].id, ids_["n1"]);
+}
+
+// behaviour.dimension below the encoder's: the vectors, the index and the start from content all
+// have the smaller dimension, and clicks still pull co-read articles together.
+TEST_F(BehaviourEmbeddingSignalTest, AtASmallerDimensionStartsFromTheProjectedContent) {
+  Close();
+  config_.behaviour.dimension = 16;  // the fixture's encoder has 64
+  testing::TempDir small;
+  OpenAt(small.path());
+  LoadArticles();
+  EXPECT_EQ(behaviour_index().dimension(), 16);
+  const ContentProjection projection(64, 16);
+  ASSERT_TRUE(applier().ApplyBatch(Stream(1)).ok());
+  ASSERT_EQ(Input("n0").size(), 16u);
+  EXPECT_GT(Cosine(Input("n0"), projection.Project(Content("n0"))), 0.9);
+  ASSERT_EQ(behaviour_index().Vector(ids_["n0"])->size(), 16u);
+
+  ASSERT_TRUE(applier().ApplyBatch(Stream(200)).ok());
+  EXPECT_GT(Cosine(Input("n0"), Input("n1")), Cosine(Input("n0"), Input("n3")) + 0.2);
+
+  // The data dir keeps its dimension: another is refused at start, naming the key.
+  Close();
+  config_.behaviour.dimension = 0;
+  absl::StatusOr<std::unique_ptr<Engine>> other = Engine::Open(small.path(), config_);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(other.status().message(), ::testing::HasSubstr("behaviour.dimension"));
+  EXPECT_THAT(other.status().message(), ::testing::HasSubstr("have 16 dimensions"));
+  config_.behaviour.dimension = 16;
+  OpenAt(small.path());
+  for (const char* id : {"n0", "n1", "n2", "n3"}) {  // rebuilt at 16 dimensions
+    ASSERT_TRUE(behaviour_index().Contains(ids_[id])) << id;
+    EXPECT_EQ(behaviour_index().Vector(ids_[id])->size(), 16u) << id;
+  }
+}
+
+// More behaviour dimensions than content ones would only cost: refused, naming the key.
+TEST_F(BehaviourEmbeddingSignalTest, ADimensionAboveTheEncodersIsRefused) {
+  EngineConfig config = config_;
+  config.behaviour.dimension = 65;
+  absl::Status s = ValidateEngineConfig(config);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("behaviour.dimension (65)"));
+  config.behaviour.dimension = 4;
+  EXPECT_FALSE(ValidateEngineConfig(config).ok());
+  config.behaviour.dimension = 64;
+  EXPECT_TRUE(ValidateEngineConfig(config).ok());
 }
 
 TEST_F(BehaviourEmbeddingSignalTest, SameVectorsWhateverTheBatchingAndAfterRestart) {

@@ -28,6 +28,24 @@ TEST_F(BehaviourStoreTest, InputAndOutputAreKeptApart) {
   EXPECT_EQ((*both)->output, out);
 }
 
+TEST_F(BehaviourStoreTest, CheckStoredDimensionNamesBothDimensions) {
+  EXPECT_TRUE(BehaviourStore(*db_, kDim).CheckStoredDimension().ok());  // nothing stored yet
+  BehaviourStore store(*db_, kDim);
+  Commit([&](StagedBatch& b) { store.StageOutput(b, 7, std::vector<float>{0, 1, 0, 0}); });
+  EXPECT_TRUE(store.CheckStoredDimension().ok());
+  absl::Status other = BehaviourStore(*db_, 8).CheckStoredDimension();
+  EXPECT_EQ(other.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(other.message().find("have 4 dimensions but the config asks for 8"),
+            absl::string_view::npos)
+      << other;
+  // The float32 layout of earlier versions is measured too.
+  Commit([&](StagedBatch& b) {
+    b.Put(Column::kBehaviour, EncodeU64(1) + 'i', EncodeFloats(std::vector<float>{1, 2, 3}));
+  });
+  other = BehaviourStore(*db_, 8).CheckStoredDimension();
+  EXPECT_NE(other.message().find("have 3 dimensions"), absl::string_view::npos) << other;
+}
+
 TEST_F(BehaviourStoreTest, ForEachInputVisitsTrainedArticlesOnly) {
   BehaviourStore store(*db_, kDim);
   Commit([&](StagedBatch& b) {
