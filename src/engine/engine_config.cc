@@ -1,12 +1,12 @@
 #include "engine/engine_config.h"
 
-#include "absl/strings/str_cat.h"
+#include <algorithm>
 
 namespace headliner {
 
 int BehaviourDimension(const EngineConfig& config) {
-  return config.behaviour.dimension > 0 ? config.behaviour.dimension
-                                        : config.encoder.vector_dimension();
+  const int content = config.encoder.vector_dimension();
+  return config.behaviour.dimension > 0 ? std::min(config.behaviour.dimension, content) : content;
 }
 
 void DeclareEngineOptions(EngineConfig& c, OptionTable& table) {
@@ -20,17 +20,6 @@ void DeclareEngineOptions(EngineConfig& c, OptionTable& table) {
   DeclareCoVisitationOptions(c.covisitation, table);
   DeclareBehaviourOptions(c.behaviour, table);
   DeclareExperimentOptions(c.experiments, table);
-  table.Rule([&c]() -> absl::Status {
-    // More dimensions than the content vectors they start from would only cost.
-    const int content = c.encoder.vector_dimension();
-    if (c.behaviour.dimension == 0 ||
-        (c.behaviour.dimension >= 8 && c.behaviour.dimension <= content)) {
-      return absl::OkStatus();
-    }
-    return absl::InvalidArgumentError(absl::StrCat(
-        "behaviour.dimension (", c.behaviour.dimension,
-        ") must be 0 (the encoder's) or from 8 to the encoder's dimension (", content, ")"));
-  });
 }
 
 absl::Status ValidateEngineConfig(const EngineConfig& config) {

@@ -30,10 +30,12 @@ struct EngineConfig {
   ExperimentOptions experiments;
 };
 
-// The length of the behaviour vectors: behaviour.dimension, or the content encoder's when 0.
+// The length of the behaviour vectors: behaviour.dimension, or the content encoder's when that is
+// smaller or behaviour.dimension is 0 (more dimensions than the content vectors they start from
+// would only cost).
 int BehaviourDimension(const EngineConfig& config);
 
-// Declares the keys of every section of `config`, and the rules that tie sections together.
+// Declares the keys of every section of `config`.
 void DeclareEngineOptions(EngineConfig& config, OptionTable& table);
 
 // Checks every key's range; the message names the first bad key.

@@ -28,6 +28,7 @@ void StagedBatch::Delete(Column c, absl::string_view key) { Stage(c, key, std::n
 
 void StagedBatch::Add(Column c, const std::string& key, int64_t delta) {
   counters_[{c, key}] += delta;
+  counter_columns_.set(static_cast<size_t>(c));
 }
 
 const std::optional<std::string>* StagedBatch::FindStaged(Column c, absl::string_view key) const {
@@ -102,6 +103,7 @@ void StagedBatch::Discard() {
   for (Staged& s : staged_) s.clear();
   staged_count_ = 0;
   counters_.clear();
+  counter_columns_.reset();
   on_commit_.clear();
 }
 

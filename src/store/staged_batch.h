@@ -18,6 +18,7 @@
 #define HEADLINER_STORE_STAGED_BATCH_H_
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -94,6 +95,8 @@ class StagedBatch {
   // The staged value of `key`, or null when this batch does not write it.
   const std::optional<std::string>* FindStaged(Column c, absl::string_view key) const;
   bool HasCounter(Column c, absl::string_view key) const {
+    // Most reads are of columns without counters: answered without building a key.
+    if (!counter_columns_[static_cast<size_t>(c)]) return false;
     return counters_.contains(std::make_pair(c, std::string(key)));
   }
 
@@ -104,6 +107,7 @@ class StagedBatch {
   std::array<Staged, static_cast<size_t>(Column::kCount)> staged_;
   size_t staged_count_ = 0;
   absl::flat_hash_map<std::pair<Column, std::string>, int64_t> counters_;
+  std::bitset<static_cast<size_t>(Column::kCount)> counter_columns_;  // those counters_ has keys of
   std::vector<std::function<void()>> on_commit_;
 };
 
