@@ -47,6 +47,9 @@ ABSL_FLAG(std::string, encoder, "minilm",
           "Content encoder: minilm (the default) or hashed (its catch-up does not wait for the "
           "model encoding the catalog).");
 ABSL_FLAG(bool, pipelined_writes, true, "apply.pipelined_writes of the server.");
+ABSL_FLAG(int, batch_max_events, headliner::KafkaConfig().batch_max_events,
+          "kafka.batch_max_events of the server.");
+ABSL_FLAG(int, write_nice, headliner::ApplyConfig().write_nice, "apply.write_nice of the server.");
 ABSL_FLAG(int, behaviour_dimension, headliner::BehaviourConfig().dimension,
           "behaviour.dimension of the server (0: the encoder's).");
 
@@ -356,6 +359,8 @@ int Run() {
   config.kafka.clicks_topic = topics.clicks;
   config.apply.pipelined_writes = absl::GetFlag(FLAGS_pipelined_writes);
   config.behaviour.dimension = absl::GetFlag(FLAGS_behaviour_dimension);
+  config.apply.write_nice = absl::GetFlag(FLAGS_write_nice);
+  config.kafka.batch_max_events = absl::GetFlag(FLAGS_batch_max_events);
   config.encoder.kind =
       ParseEncoderKind(absl::GetFlag(FLAGS_encoder)).value_or(EncoderKind::kExternal);
   if (config.encoder.kind == EncoderKind::kExternal) {
