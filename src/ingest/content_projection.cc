@@ -1,7 +1,10 @@
 #include "ingest/content_projection.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
+
+#include "index/inner_product.h"
 
 namespace headliner {
 namespace {
@@ -25,12 +28,10 @@ ContentProjection::ContentProjection(size_t from, size_t to) : from_(from), to_(
 
 std::vector<float> ContentProjection::Project(std::span<const float> content) const {
   if (matrix_.empty()) return std::vector<float>(content.begin(), content.end());
-  std::vector<float> out(to_, 0.0f);
+  std::vector<float> out(to_);
+  const size_t n = std::min(from_, content.size());
   for (size_t row = 0; row < to_; ++row) {
-    const float* m = matrix_.data() + row * from_;
-    float sum = 0.0f;
-    for (size_t i = 0; i < from_ && i < content.size(); ++i) sum += m[i] * content[i];
-    out[row] = sum;
+    out[row] = InnerProduct(matrix_.data() + row * from_, content.data(), n);
   }
   return out;
 }

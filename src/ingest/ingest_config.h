@@ -81,10 +81,10 @@ struct BehaviourConfig {
   int negative_pool = 10000;
   double learning_rate = 0.025;
   // Length of the behaviour vectors, at most the content encoder's (encoder.dimension); 0: the
-  // encoder's. Every click's
-  // SGD steps, the vectors it reads and writes and the behaviour index cost in proportion to it;
-  // at 64 the next-click harness's served hybrid scores as at 384 (BENCHMARKS.md). A data dir
-  // keeps the dimension it was built with (a different one is refused at start).
+  // encoder's. Every click's SGD steps, the vectors it reads and writes and the behaviour index
+  // cost in proportion to it; at 64 the next-click harness's served hybrid scores as at 384
+  // (BENCHMARKS.md). A data dir keeps the dimension it was built with (another is refused at
+  // start).
   int dimension = 64;
   // Articles whose vectors the apply step keeps in memory (BehaviourVectorCache), the most
   // recently used: 8 bytes a dimension each (two float vectors), about 55 MB at dimension 64.

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 
+#include "cosine.h"
 #include "engine_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -12,20 +13,11 @@
 namespace headliner {
 namespace {
 
+using testing::Cosine;
 using testing::MakeArticle;
 using testing::MakeClick;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1700000000);
-
-double Cosine(const std::vector<float>& a, const std::vector<float>& b) {
-  double ab = 0, aa = 0, bb = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    ab += double{a[i]} * b[i];
-    aa += double{a[i]} * a[i];
-    bb += double{b[i]} * b[i];
-  }
-  return ab / std::sqrt(aa * bb);
-}
 
 class BehaviourEmbeddingSignalTest : public testing::EngineFixture {
  protected:

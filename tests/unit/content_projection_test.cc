@@ -3,20 +3,13 @@
 #include <cmath>
 #include <random>
 
+#include "cosine.h"
 #include "gtest/gtest.h"
 
 namespace headliner {
 namespace {
 
-double Cosine(const std::vector<float>& a, const std::vector<float>& b) {
-  double ab = 0, aa = 0, bb = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    ab += double{a[i]} * b[i];
-    aa += double{a[i]} * a[i];
-    bb += double{b[i]} * b[i];
-  }
-  return ab / std::sqrt(aa * bb);
-}
+using testing::Cosine;
 
 std::vector<float> RandomUnit(std::mt19937& rng, size_t d) {
   std::normal_distribution<float> normal;
