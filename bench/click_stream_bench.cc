@@ -353,6 +353,7 @@ int Run() {
   config.data_dir = absl::GetFlag(FLAGS_scratch);
   std::filesystem::remove_all(config.data_dir);
   config.server.grpc_addr = "127.0.0.1:0";
+  config.server.admin_addr = "";  // Admin on the same port
   config.kafka.brokers = brokers;
   config.kafka.group_id = "bench-" + run;
   config.kafka.articles_topic = topics.articles;

@@ -22,6 +22,7 @@ B=${BUILD_DIR:-build}
 WORK=$(mktemp -d /tmp/headliner-background-XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export HEADLINER_ADDR=127.0.0.1:$PORT HEADLINER_KAFKA_BROKERS=$KAFKA_BROKERS
+export HEADLINER_ADMIN_ADDR=$HEADLINER_ADDR  # Admin on the same port
 PIDS=()
 # shellcheck source=bench/load/stop_processes.sh
 source bench/load/stop_processes.sh

@@ -38,6 +38,7 @@ cp -a "$SOURCE" "$WORK/data"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export HEADLINER_ADDR=127.0.0.1:$PORT
+export HEADLINER_ADMIN_ADDR=$HEADLINER_ADDR  # Admin on the same port
 RUN=memory-$(date +%s)
 cat >"$WORK/server.yaml" <<YAML
 data_dir: $WORK/data

@@ -20,6 +20,7 @@ trap cleanup EXIT
 cp -a "$SOURCE" "$WORK/data"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export HEADLINER_ADDR=127.0.0.1:$PORT
+export HEADLINER_ADMIN_ADDR=$HEADLINER_ADDR  # Admin on the same port
 printf 'index:\n  snapshots: false\n' >"$WORK/nosnap.yaml"
 
 # start [CONFIG]: starts the server and prints one row when it answers.

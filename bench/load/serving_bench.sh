@@ -39,6 +39,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 PORT=$(free_port)
 ECHO_PORT=$(free_port)
 export HEADLINER_ADDR=127.0.0.1:$PORT
+export HEADLINER_ADMIN_ADDR=$HEADLINER_ADDR  # Admin on the same port
 PIDS=()
 # shellcheck source=bench/load/stop_processes.sh
 source bench/load/stop_processes.sh

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "cli/progress_bar.h"
 #include "cli/rpc_output.h"
@@ -13,6 +14,7 @@
 #include "common/time_util.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "headliner/v1/admin.grpc.pb.h"
 #include "headliner/v1/related.grpc.pb.h"
 #include "sample/sample_catalog.h"
@@ -177,6 +179,57 @@ int RunStats(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& op
   grpc::Status status = stub->Stats(&context, request, &response);
   if (!status.ok()) return Fail("stats", status);
   std::printf("%s\n", ToJson(response, true).c_str());
+  return 0;
+}
+
+int RunHealth(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+              const std::string& service) {
+  // grpc.health.v1.HealthCheckRequest is `string service = 1`, and the answer SERVING is
+  // `status = 1` (field 1, varint 1): two messages simple enough to write by hand, so the CLI
+  // needs no generated health stubs.
+  std::string request_bytes;
+  if (!service.empty()) {
+    if (service.size() > 127) return Fail("health", grpc::Status(grpc::INVALID_ARGUMENT, "name"));
+    request_bytes = std::string{'\x0a', static_cast<char>(service.size())} + service;
+  }
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::ClientContext context;
+  SetDeadline(context, options);
+  grpc::GenericStub stub(channel);
+  absl::Notification done;
+  grpc::Status status;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  if (!status.ok()) return Fail("health", status);
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (response.Dump(&slices).ok()) {
+    for (const grpc::Slice& s : slices)
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  const bool serving = bytes == std::string("\x08\x01", 2);
+  std::printf("%s\n", serving ? "SERVING" : "NOT_SERVING");
+  return serving ? 0 : 1;
+}
+
+int RunCheckpoint(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+                  const std::string& dir) {
+  auto stub = v1::Admin::NewStub(channel);
+  v1::CheckpointRequest request;
+  request.set_dir(dir);
+  v1::CheckpointResponse response;
+  grpc::ClientContext context;
+  SetDeadline(context, options);
+  grpc::Status status = stub->Checkpoint(&context, request, &response);
+  if (!status.ok()) return Fail("checkpoint " + dir, status);
+  std::printf("checkpoint in %s (%.1f MiB on the server)\n", response.dir().c_str(),
+              static_cast<double>(response.bytes()) / (1 << 20));
   return 0;
 }
 

@@ -35,6 +35,14 @@ int RunGet(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& opti
 int RunDelete(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
               const std::string& article_id);
 int RunStats(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options);
+// grpc.health.v1 Check of `service` ("" for the server as a whole): prints SERVING and returns 0,
+// or NOT_SERVING (or the error) and returns 1. A probe for pods whose port needs TLS, which the
+// kubelet's own gRPC probe cannot speak.
+int RunHealth(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+              const std::string& service);
+// Asks the server for a checkpoint in `dir`, a path on the server's file system.
+int RunCheckpoint(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,
+                  const std::string& dir);
 // Prints click counts and popularity of articles (and sections given with --sections) as JSON;
 // popularity is decayed to `as_of` when set.
 int RunActivity(const std::shared_ptr<grpc::Channel>& channel, const CliOptions& options,

@@ -9,13 +9,30 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "cli/channel_credentials.h"
 #include "cli/cli_commands.h"
 #include "cli/experiment_commands.h"
 #include "cli/kafka_commands.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
-ABSL_FLAG(std::string, addr, "", "Server address (default $HEADLINER_ADDR or 127.0.0.1:50051).");
+ABSL_FLAG(std::string, addr, "",
+          "Server address of related (default $HEADLINER_ADDR or 127.0.0.1:50051).");
+ABSL_FLAG(std::string, admin_addr, "",
+          "Admin address of the other commands (default $HEADLINER_ADMIN_ADDR or "
+          "127.0.0.1:50052).");
+ABSL_FLAG(std::string, admin_token_file, "",
+          "A file holding the bearer token Admin calls carry (default "
+          "$HEADLINER_ADMIN_TOKEN_FILE; empty: none).");
+ABSL_FLAG(std::string, tls_ca, "",
+          "TLS: the CA that signed the server's certificate (default $HEADLINER_TLS_CA; all three "
+          "empty: plaintext).");
+ABSL_FLAG(std::string, tls_cert, "",
+          "mTLS: this client's certificate (default $HEADLINER_TLS_CERT).");
+ABSL_FLAG(std::string, tls_key, "", "mTLS: this client's key (default $HEADLINER_TLS_KEY).");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "TLS: the name to check the server's certificate against, when the address is not it "
+          "(default $HEADLINER_TLS_SERVER_NAME; e.g. a probe calling 127.0.0.1).");
 ABSL_FLAG(int, limit, 0, "related: how many items (0: server default).");
 ABSL_FLAG(bool, json, false, "Print JSON instead of a table.");
 ABSL_FLAG(bool, explain, false, "related: show each feature's contribution.");
@@ -52,6 +69,8 @@ namespace {
 constexpr char kUsage[] =
     "Usage: headliner-cli [flags] COMMAND [ARG]\n"
     "Commands:\n"
+    "Commands other than related and health call the Admin service (--admin_addr).\n"
+    "  health [SERVICE]   the health of the public port (--addr): SERVING exits 0\n"
     "  related ID [--limit N] [--json] [--explain] [--sections a,b] [--user U]\n"
     "             [--session S] [--force_variant experiment:variant]\n"
     "  load FILE          upsert articles from JSON lines (one headliner.v1.Article per line; '-': "
@@ -59,6 +78,9 @@ constexpr char kUsage[] =
     "  get ID             print a stored article\n"
     "  delete ID          delete an article\n"
     "  stats              print server statistics\n"
+    "  checkpoint DIR     write a checkpoint a new replica can start from (DIR: an absolute path\n"
+    "                     on the server's machine that does not exist yet; its deadline is\n"
+    "                     10 minutes unless --timeout_s is given)\n"
     "  experiments report [KEY]  exposures, clicks and CTR per variant with their statistics\n"
     "  sample [--count N] [--span_hours H] write a synthetic catalog as JSON lines to stdout\n"
     "  produce --topic T [--rate N] FILE   publish JSON lines (Article or ClickEvent) to Kafka\n"
@@ -67,6 +89,13 @@ constexpr char kUsage[] =
     "  activity ID...     click counts and popularity of articles (and --sections)\n"
     "  simulate [--count N --seed S --span_hours H | --uci CSV] [--sessions N]\n"
     "                     write a simulated click stream over that catalog as JSON lines\n";
+
+// A flag's value, else the environment variable's, else empty.
+std::string FlagOrEnv(const std::string& flag, const char* variable) {
+  if (!flag.empty()) return flag;
+  const char* env = std::getenv(variable);
+  return env != nullptr ? env : "";
+}
 
 std::vector<std::string> SplitList(const std::string& s) {
   if (s.empty()) return {};
@@ -108,11 +137,10 @@ int main(int argc, char** argv) {
   }
 
   headliner::CliOptions options;
-  options.addr = absl::GetFlag(FLAGS_addr);
-  if (options.addr.empty()) {
-    const char* env = std::getenv("HEADLINER_ADDR");
-    options.addr = env != nullptr ? env : "127.0.0.1:50051";
-  }
+  options.addr = FlagOrEnv(absl::GetFlag(FLAGS_addr), "HEADLINER_ADDR");
+  if (options.addr.empty()) options.addr = "127.0.0.1:50051";
+  std::string admin_addr = FlagOrEnv(absl::GetFlag(FLAGS_admin_addr), "HEADLINER_ADMIN_ADDR");
+  if (admin_addr.empty()) admin_addr = "127.0.0.1:50052";
   options.timeout = absl::Seconds(absl::GetFlag(FLAGS_timeout_s));
   options.json = absl::GetFlag(FLAGS_json);
   options.limit = absl::GetFlag(FLAGS_limit);
@@ -123,30 +151,55 @@ int main(int argc, char** argv) {
   options.session_id = absl::GetFlag(FLAGS_session);
   options.force_variant = absl::GetFlag(FLAGS_force_variant);
 
-  auto channel = grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials());
+  auto credentials = headliner::MakeChannelCredentials(
+      FlagOrEnv(absl::GetFlag(FLAGS_tls_ca), "HEADLINER_TLS_CA"),
+      FlagOrEnv(absl::GetFlag(FLAGS_tls_cert), "HEADLINER_TLS_CERT"),
+      FlagOrEnv(absl::GetFlag(FLAGS_tls_key), "HEADLINER_TLS_KEY"));
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(credentials.status().message()).c_str());
+    return 2;
+  }
+  grpc::ChannelArguments channel_args;
+  const std::string server_name =
+      FlagOrEnv(absl::GetFlag(FLAGS_tls_server_name), "HEADLINER_TLS_SERVER_NAME");
+  if (!server_name.empty()) channel_args.SetSslTargetNameOverride(server_name);
+  auto channel = grpc::CreateCustomChannel(options.addr, *credentials, channel_args);
+  auto admin = headliner::MakeAdminChannel(
+      admin_addr, *credentials,
+      FlagOrEnv(absl::GetFlag(FLAGS_admin_token_file), "HEADLINER_ADMIN_TOKEN_FILE"), channel_args);
+  if (!admin.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(admin.status().message()).c_str());
+    return 2;
+  }
   const bool needs_arg = command == "related" || command == "load" || command == "get" ||
-                         command == "delete" || command == "produce";
+                         command == "delete" || command == "produce" || command == "checkpoint";
   if (needs_arg && arg.empty()) {
     std::fprintf(stderr, "%s needs an argument\n%s", command.c_str(), kUsage);
     return 2;
   }
   if (command == "related") return headliner::RunRelated(channel, options, arg);
-  if (command == "load") return headliner::RunLoad(channel, options, arg);
-  if (command == "get") return headliner::RunGet(channel, options, arg);
-  if (command == "delete") return headliner::RunDelete(channel, options, arg);
-  if (command == "stats") return headliner::RunStats(channel, options);
+  if (command == "health") return headliner::RunHealth(channel, options, arg);
+  if (command == "load") return headliner::RunLoad(*admin, options, arg);
+  if (command == "get") return headliner::RunGet(*admin, options, arg);
+  if (command == "delete") return headliner::RunDelete(*admin, options, arg);
+  if (command == "stats") return headliner::RunStats(*admin, options);
+  if (command == "checkpoint") {
+    // A flush and two index snapshots: far longer than a query at a large catalog.
+    if (absl::GetFlag(FLAGS_timeout_s) == 10) options.timeout = absl::Minutes(10);
+    return headliner::RunCheckpoint(*admin, options, arg);
+  }
   if (command == "experiments") {
     if (arg != "report") {
       std::fprintf(stderr, "experiments: the subcommand is report\n%s", kUsage);
       return 2;
     }
-    return headliner::RunExperimentsReport(channel, options, args.size() > 3 ? args[3] : "");
+    return headliner::RunExperimentsReport(*admin, options, args.size() > 3 ? args[3] : "");
   }
   if (command == "activity") {
     std::vector<std::string> ids(args.begin() + 2, args.end());
     const double as_of = absl::GetFlag(FLAGS_as_of);
     return headliner::RunActivity(
-        channel, options, ids,
+        *admin, options, ids,
         as_of > 0
             ? std::optional<absl::Time>(absl::FromUnixMicros(static_cast<int64_t>(as_of * 1e6)))
             : std::nullopt);
@@ -159,7 +212,7 @@ int main(int argc, char** argv) {
     produce.raw = absl::GetFlag(FLAGS_raw);
     produce.kind = absl::GetFlag(FLAGS_kind);
     produce.rate = absl::GetFlag(FLAGS_rate);
-    return headliner::RunProduce(channel, produce, arg);
+    return headliner::RunProduce(*admin, produce, arg);
   }
   std::fprintf(stderr, "unknown command %s\n%s", command.c_str(), kUsage);
   return 2;

@@ -12,8 +12,13 @@ void SetDeadline(grpc::ClientContext& context, const CliOptions& options) {
 }
 
 int Fail(const std::string& what, const grpc::Status& status) {
-  std::fprintf(stderr, "%s: %s (%d)\n", what.c_str(), status.error_message().c_str(),
-               static_cast<int>(status.error_code()));
+  // The likeliest cause of UNIMPLEMENTED: an Admin command sent to the public port.
+  const char* hint = status.error_code() == grpc::StatusCode::UNIMPLEMENTED
+                         ? " (not served at this address: Admin listens on --admin_addr, "
+                           "127.0.0.1:50052 by default)"
+                         : "";
+  std::fprintf(stderr, "%s: %s (%d)%s\n", what.c_str(), status.error_message().c_str(),
+               static_cast<int>(status.error_code()), hint);
   return 1;
 }
 

@@ -104,6 +104,7 @@ absl::Status ApplyOverrides(const OptionTable& table, const ConfigOverrides& ove
   const std::pair<const char*, const std::optional<std::string>&> flags[] = {
       {"data_dir", overrides.data_dir},
       {"server.grpc_addr", overrides.grpc_addr},
+      {"server.admin_addr", overrides.admin_addr},
       {"kafka.brokers", overrides.kafka_brokers}};
   for (const auto& [key, value] : flags) {
     if (value) RETURN_IF_ERROR(WithKey(key, table.Find(key)->value->Parse(*value)));
@@ -122,6 +123,7 @@ void DeclareConfigOptions(Config& c, OptionTable& table) {
   DeclareEngineOptions(c, table);
   DeclareKafkaOptions(c.kafka, table);
   DeclareServerOptions(c.server, table);
+  DeclareLoggingOptions(c.logging, table);
 }
 
 EnvList ProcessEnvNames() {

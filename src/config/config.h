@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/log.h"
 #include "engine/engine_config.h"
 #include "kafka/kafka_config.h"
 #include "serve/server_config.h"
@@ -25,12 +26,14 @@ struct Config : EngineConfig {
   std::string variant = "default";
   KafkaConfig kafka;
   ServerConfig server;
+  LoggingConfig logging;
 };
 
 // Values given on the command line; each one set overrides every other source.
 struct ConfigOverrides {
   std::optional<std::string> data_dir;
   std::optional<std::string> grpc_addr;
+  std::optional<std::string> admin_addr;
   std::optional<std::string> kafka_brokers;
 };
 

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "encode/sentence_encoder_loader.h"
 #include "store/encoder_record.h"
@@ -140,7 +141,7 @@ Engine::~Engine() {
   // before the database closes. A server's last index snapshot makes its next start quick.
   if (snapshotter_ != nullptr && background_started_.load()) {
     if (absl::Status s = snapshotter_->SnapshotNow(); !s.ok()) {
-      std::fprintf(stderr, "engine: last index snapshot: %s\n", s.ToString().c_str());
+      LogError("engine", "last index snapshot: %s", s.ToString());
     }
   }
   snapshotter_.reset();
@@ -152,7 +153,7 @@ Engine::~Engine() {
   tables_.reset();
   if (database_ == nullptr) return;
   if (absl::Status s = database_->Close(); !s.ok()) {
-    std::fprintf(stderr, "engine: closing %s: %s\n", data_dir_.c_str(), s.ToString().c_str());
+    LogError("engine", "closing %s: %s", data_dir_, s.ToString());
   }
 }
 
@@ -167,6 +168,48 @@ void Engine::StartBackgroundCompaction() {
 absl::Status Engine::SnapshotIndexes() {
   if (snapshotter_ == nullptr) return absl::FailedPreconditionError("index.snapshots is off");
   return snapshotter_->SnapshotNow();
+}
+
+absl::StatusOr<uint64_t> Engine::Checkpoint(const std::string& dir) {
+  namespace fs = std::filesystem;
+  const fs::path target(dir);
+  std::error_code ec;
+  if (!target.is_absolute() || !target.has_filename()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint dir ", dir, ": give an absolute path, not ending in /"));
+  }
+  if (fs::exists(target, ec)) {
+    return absl::AlreadyExistsError(absl::StrCat("checkpoint dir ", dir, " exists already"));
+  }
+  if (!fs::is_directory(target.parent_path(), ec)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "checkpoint dir ", dir, ": ", target.parent_path().string(), " is not a directory"));
+  }
+  if (read_only()) {
+    return absl::FailedPreconditionError("the storage is read-only (disk nearly full)");
+  }
+  const fs::path partial = target.string() + ".partial";
+  fs::remove_all(partial, ec);  // an earlier attempt's
+  fs::create_directory(partial, ec);
+  if (ec) return absl::InternalError(absl::StrCat("create ", partial.string(), ": ", ec.message()));
+  auto copy_tables = [&] { return database_->Checkpoint((partial / "rocksdb").string()); };
+  absl::Status status = snapshotter_ != nullptr ? snapshotter_->CopyWithTables(
+                                                      (partial / "index").string(), copy_tables)
+                                                : copy_tables();
+  if (status.ok()) {
+    fs::rename(partial, target, ec);
+    if (ec) status = absl::InternalError(absl::StrCat("rename to ", dir, ": ", ec.message()));
+  }
+  if (!status.ok()) {
+    fs::remove_all(partial, ec);
+    return status;
+  }
+  uint64_t bytes = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(target, ec)) {
+    if (entry.is_regular_file(ec)) bytes += entry.file_size(ec);
+  }
+  LogInfo("engine", "checkpoint written to %s (%d bytes)", dir, bytes);
+  return bytes;
 }
 
 void Engine::CompactIfDue() {

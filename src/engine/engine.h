@@ -95,6 +95,15 @@ class Engine {
   // FailedPrecondition when index.snapshots is off.
   absl::Status SnapshotIndexes();
 
+  // --- Checkpoints ---
+  // Writes a data dir a new replica can start from into `dir` (absolute, not existing yet, its
+  // parent existing): RocksDB's checkpoint (the state and the Kafka offsets it was built from,
+  // consistent with each other) and, with index.snapshots on, the index snapshots consistent with
+  // it (IndexSnapshotter::CopyWithTables). A replica started on it serves what this one served at
+  // that point and resumes consuming from those offsets. Built in `dir`.partial and renamed, so
+  // `dir` exists only when complete. Returns its size in bytes.
+  absl::StatusOr<uint64_t> Checkpoint(const std::string& dir);
+
  private:
   Engine(std::string data_dir, std::unique_ptr<SentenceEncoder> model,
          std::unique_ptr<Database> database, std::unique_ptr<Tables> tables,

@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/background_thread.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "index/index_snapshot.h"
 
@@ -41,8 +43,8 @@ absl::Status IndexSnapshotter::Restore() {
   absl::StatusOr<uint64_t> replayed = LoadAndCatchUp();
   if (!replayed.ok()) {
     if (!absl::IsNotFound(replayed.status())) {
-      std::fprintf(stderr, "index: snapshots not used (%s); rebuilding from RocksDB\n",
-                   std::string(replayed.status().message()).c_str());
+      LogWarning("index", "snapshots not used (%s); rebuilding from RocksDB",
+                 replayed.status().message());
     }
     RETURN_IF_ERROR(applier_.RestoreIndex());
   }
@@ -51,11 +53,10 @@ absl::Status IndexSnapshotter::Restore() {
   stats_.replayed_entries = replayed.ok() ? *replayed : 0;
   stats_.restore_time = absl::Now() - start;
   if (replayed.ok()) {
-    std::fprintf(stderr,
-                 "index: loaded snapshots at journal position %llu and replayed %llu entries in "
-                 "%.0f ms\n",
-                 static_cast<unsigned long long>(stats_.position),
-                 static_cast<unsigned long long>(*replayed), Millis(stats_.restore_time));
+    LogInfo("index",
+            "loaded snapshots at journal position %llu and replayed %llu entries in %.0f ms",
+            static_cast<unsigned long long>(stats_.position),
+            static_cast<unsigned long long>(*replayed), Millis(stats_.restore_time));
   }
   return absl::OkStatus();
 }
@@ -74,6 +75,28 @@ absl::StatusOr<uint64_t> IndexSnapshotter::LoadAndCatchUp() {
 
 absl::Status IndexSnapshotter::SnapshotNow() {
   MutexLock one_at_a_time(&write_mu_);
+  return SnapshotLocked();
+}
+
+absl::Status IndexSnapshotter::CopyWithTables(const std::string& target_dir,
+                                              const std::function<absl::Status()>& copy_tables) {
+  MutexLock one_at_a_time(&write_mu_);
+  RETURN_IF_ERROR(SnapshotLocked());
+  // The tables after the snapshots: they hold at least the state at the snapshots' position, and
+  // the journal from there on (only a snapshot trims it, and none can run now).
+  RETURN_IF_ERROR(copy_tables());
+  std::error_code ec;
+  std::filesystem::create_directories(target_dir, ec);
+  for (const auto& [from, to] : {std::pair(ContentPath(dir_), ContentPath(target_dir)),
+                                 std::pair(BehaviourPath(dir_), BehaviourPath(target_dir))}) {
+    if (!std::filesystem::copy_file(from, to, ec)) {
+      return absl::InternalError(absl::StrCat("copy ", from, " to ", to, ": ", ec.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexSnapshotter::SnapshotLocked() {
   const uint64_t position = applier_.IndexedPosition();
   {
     MutexLock lock(&mu_);
@@ -118,8 +141,7 @@ void IndexSnapshotter::Loop() {
       if (stop_) return;
     }
     if (absl::Status s = SnapshotNow(); !s.ok()) {
-      std::fprintf(stderr, "index: snapshot failed (the journal is kept): %s\n",
-                   std::string(s.message()).c_str());
+      LogWarning("index", "snapshot failed (the journal is kept): %s", s.message());
     }
   }
 }
@@ -133,7 +155,7 @@ void IndexSnapshotter::RemoveSnapshots(const std::string& dir) {
   std::error_code ec;
   for (const std::string& path : {ContentPath(dir), BehaviourPath(dir)}) {
     if (std::filesystem::remove(path, ec)) {
-      std::fprintf(stderr, "index: snapshots are off; removed %s\n", path.c_str());
+      LogInfo("index", "snapshots are off; removed %s", path);
     }
   }
 }

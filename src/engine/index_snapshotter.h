@@ -17,6 +17,7 @@
 #define HEADLINER_ENGINE_INDEX_SNAPSHOTTER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -57,6 +58,12 @@ class IndexSnapshotter {
   // Writes a pair of snapshots if the indexes changed since the last pair, then trims the
   // journal. Called every `interval` by the thread, and by the Engine at a clean stop.
   absl::Status SnapshotNow();
+  // A checkpoint's indexes: brings the snapshots up to date, runs `copy_tables` (the tables'
+  // checkpoint, which then holds every journal entry after the snapshots' position) and copies the
+  // two files into `target_dir`, all while no other snapshot can trim the journal. A replica
+  // restored from the copies and those tables catches up as after a restart.
+  absl::Status CopyWithTables(const std::string& target_dir,
+                              const std::function<absl::Status()>& copy_tables);
   void Start();
 
   IndexSnapshotStats Stats() const;
@@ -66,6 +73,7 @@ class IndexSnapshotter {
 
  private:
   absl::StatusOr<uint64_t> LoadAndCatchUp();
+  absl::Status SnapshotLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void Loop();
 
   const std::string dir_;

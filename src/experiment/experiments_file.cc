@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/background_thread.h"
+#include "common/log.h"
 
 namespace headliner {
 namespace {
@@ -75,8 +76,8 @@ absl::Status ExperimentsFile::ReloadNow() {
       ++status_.reload_failures;
       status_.last_error = std::string(config.status().message());
       status_.last_error_at = absl::Now();
-      std::fprintf(stderr, "headliner: experiments file refused, the running one stays: %s\n",
-                   status_.last_error.c_str());
+      LogError("experiments", "experiments file refused, the running one stays: %s",
+               status_.last_error);
     }
     return config.status();
   }
@@ -84,7 +85,7 @@ absl::Status ExperimentsFile::ReloadNow() {
   ++status_.reloads;
   status_.loaded_at = absl::Now();
   status_.last_error.clear();
-  std::fprintf(stderr, "headliner: experiments file %s reloaded\n", options_.file.c_str());
+  LogInfo("experiments", "experiments file %s reloaded", options_.file);
   return absl::OkStatus();
 }
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/background_thread.h"
+#include "common/log.h"
 #include "faiss/IndexHNSW.h"
 #include "index/main_segment.h"
 #include "index/vector_index.h"
@@ -187,7 +188,7 @@ void VectorIndex::StartBackgroundCompaction() {
   compaction_thread_ = std::thread([this] {
     SetCurrentThreadName("index-compact");
     if (absl::Status s = SetCurrentThreadNice(config_.compaction_nice); !s.ok()) {
-      std::fprintf(stderr, "index: compaction thread priority: %s\n", s.ToString().c_str());
+      LogWarning("index", "compaction thread priority: %s", s.ToString());
     }
     CompactionLoop();
   });

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/background_thread.h"
+#include "common/log.h"
 #include "ingest/event_applier.h"
 
 namespace headliner {
@@ -82,7 +83,7 @@ EventApplier::PipelinedResult EventApplier::ApplyBatchPipelined(
         SetCurrentThreadName("batch-write");
         if (absl::Status s = SetCurrentThreadNice(write_nice_);
             !s.ok() && !write_nice_failed_.exchange(true)) {
-          std::fprintf(stderr, "apply: apply.write_nice: %s\n", s.ToString().c_str());
+          LogWarning("apply", "apply.write_nice: %s", s.ToString());
         }
         return writes->Write();
       }).share();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/histogram_counts.h"
 
 namespace headliner {
 
@@ -51,6 +52,9 @@ struct IngestStatus {
   uint64_t storage_refusals = 0;
   // Unknown (-1) while no partition is assigned or any assigned one has no known end offset.
   int64_t total_lag = -1;
+  // Of the batches applied: events in each, and seconds from the start of staging to durable.
+  HistogramCounts batch_events{{1, 10, 100, 500, 1000, 2000, 4000, 8000}};
+  HistogramCounts batch_apply_seconds{{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
 };
 
 // Sets `status.state` and `status.total_lag` from its other fields; `storage_paused` when the

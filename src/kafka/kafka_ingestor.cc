@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/background_thread.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
 #include "kafka/kafka_client_config.h"
@@ -144,10 +145,10 @@ void KafkaIngestor::SetError(const std::string& error) {
   uint64_t dropped = 0;
   if (error_log_.Admit(absl::Now(), &dropped)) {
     if (dropped > 0) {
-      std::fprintf(stderr, "kafka: (%llu errors not logged by the rate limit)\n",
-                   static_cast<unsigned long long>(dropped));
+      LogWarning("kafka", "(%llu errors not logged by the rate limit)",
+                 static_cast<unsigned long long>(dropped));
     }
-    std::fprintf(stderr, "kafka: %s\n", error.c_str());
+    LogWarning("kafka", "%s", error);
   }
   MutexLock lock(&status_mu_);
   status_.last_error = error;

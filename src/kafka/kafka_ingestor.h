@@ -81,7 +81,8 @@ class KafkaIngestor {
     std::map<PartitionId, int64_t> first;  // first offset per partition (rewind target)
     std::map<PartitionId, int64_t> next;   // offset after the last one per partition
     absl::Time started;
-    uint64_t tag = 0;  // names it to EventApplier::ApplyBatchPipelined
+    absl::Time applying;  // when staging began
+    uint64_t tag = 0;     // names it to EventApplier::ApplyBatchPipelined
 
     bool empty() const { return events.empty(); }
     void Clear() { *this = Batch(); }

@@ -53,6 +53,7 @@ void KafkaIngestor::Apply(Batch& batch) {
     positions.push_back({OffsetTopic(tp.first), tp.second, next});
   }
   batch.tag = ++next_tag_;
+  batch.applying = absl::Now();
   EventApplier::PipelinedResult result = applier_.ApplyBatchPipelined(
       batch.events, positions,
       [&](std::span<const EventOutcome> o) -> absl::StatusOr<std::vector<store::DeadLetterRecord>> {
@@ -110,6 +111,8 @@ void KafkaIngestor::RecordDurable(const Batch& batch, const std::vector<EventOut
     status_.ignored += ignored;
     status_.rejected += rejected;
     ++status_.batches;
+    status_.batch_events.Observe(static_cast<double>(batch.events.size()));
+    status_.batch_apply_seconds.Observe(absl::ToDoubleSeconds(absl::Now() - batch.applying));
     status_.connected = true;
     status_.last_error.clear();  // recovered: a batch is applied
     storage_paused_ = false;

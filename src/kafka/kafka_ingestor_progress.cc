@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/log.h"
 #include "kafka/kafka_ingestor.h"
 #include "kafka/kafka_message.h"
 #include "kafka/partition_list.h"
@@ -125,9 +126,9 @@ void KafkaIngestor::ReportCatchUp(uint64_t articles_applied) {
   if (Status().state != IngestState::kLive) return;
   if (backlog_articles_ >= kReportedBacklog) {
     const double seconds = absl::ToDoubleSeconds(absl::Now() - backlog_started_);
-    std::fprintf(stderr, "kafka: caught up: %llu articles applied in %.1f s (%.0f headlines/s)\n",
-                 static_cast<unsigned long long>(backlog_articles_), seconds,
-                 seconds > 0 ? backlog_articles_ / seconds : 0.0);
+    LogInfo("kafka", "caught up: %llu articles applied in %.1f s (%.0f headlines/s)",
+            static_cast<unsigned long long>(backlog_articles_), seconds,
+            seconds > 0 ? backlog_articles_ / seconds : 0.0);
   }
   backlog_articles_ = 0;
   backlog_started_ = absl::InfinitePast();

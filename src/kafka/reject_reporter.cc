@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/log.h"
+
 namespace headliner {
 std::vector<store::DeadLetterRecord> RejectReporter::Report(
     std::span<const std::unique_ptr<RdKafka::Message>> messages,
@@ -15,12 +17,11 @@ std::vector<store::DeadLetterRecord> RejectReporter::Report(
     uint64_t dropped = 0;
     if (log_limiter_.Admit(now, &dropped)) {
       if (dropped > 0) {
-        std::fprintf(stderr, "(%llu rejections not logged by the rate limit)\n",
-                     static_cast<unsigned long long>(dropped));
+        LogWarning("kafka", "(%llu rejections not logged by the rate limit)",
+                   static_cast<unsigned long long>(dropped));
       }
-      std::fprintf(stderr, "rejected %s/%d@%lld: %s: %s\n", topic.c_str(), src.partition(),
-                   static_cast<long long>(src.offset()), outcomes[i].reason.c_str(),
-                   outcomes[i].message.c_str());
+      LogWarning("kafka", "rejected %s/%d@%lld: %s: %s", topic, src.partition(),
+                 static_cast<long long>(src.offset()), outcomes[i].reason, outcomes[i].message);
     }
     // Impressions are the service's own output: a rejected one is counted, not dead-lettered.
     const std::string dlq = topic == config_.articles_topic ? config_.articles_dead_letter_topic

@@ -9,6 +9,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
+#include "common/log.h"
 #include "common/version.h"
 #include "config/config.h"
 #include "main/library_logs.h"
@@ -19,9 +20,16 @@ ABSL_FLAG(std::string, data_dir, "",
           "Data directory (overrides the config file and HEADLINER_DATA_DIR).");
 ABSL_FLAG(std::string, grpc_addr, "",
           "Listen address, e.g. 0.0.0.0:50051 (overrides config and HEADLINER_GRPC_ADDR).");
+ABSL_FLAG(std::string, admin_addr, "",
+          "Admin service's listen address (default 127.0.0.1:50052; overrides config and "
+          "HEADLINER_ADMIN_ADDR; set server.admin_addr to \"\" in the config to serve Admin on "
+          "--grpc_addr).");
 ABSL_FLAG(std::string, kafka_brokers, "",
           "Kafka bootstrap servers, or \"embedded\" for an in-process test cluster (overrides "
           "config and HEADLINER_KAFKA_BROKERS).");
+ABSL_FLAG(bool, check_config, false,
+          "Load and validate the configuration (file, environment, flags), print the first "
+          "error or \"config ok\", and exit (2 on an error) without starting.");
 ABSL_FLAG(bool, mutex_deadlock_detection, false,
           "Check every mutex acquisition for lock-order cycles (slow: for debugging).");
 
@@ -60,6 +68,7 @@ int main(int argc, char** argv) {
   // An empty flag means "not given": neither value may be empty in a valid config anyway.
   if (std::string v = absl::GetFlag(FLAGS_data_dir); !v.empty()) overrides.data_dir = v;
   if (std::string v = absl::GetFlag(FLAGS_grpc_addr); !v.empty()) overrides.grpc_addr = v;
+  if (std::string v = absl::GetFlag(FLAGS_admin_addr); !v.empty()) overrides.admin_addr = v;
   if (std::string v = absl::GetFlag(FLAGS_kafka_brokers); !v.empty()) overrides.kafka_brokers = v;
   absl::StatusOr<headliner::Config> config =
       headliner::LoadConfig(absl::GetFlag(FLAGS_config), headliner::ProcessEnv(), overrides);
@@ -68,20 +77,24 @@ int main(int argc, char** argv) {
                  std::string(config.status().message()).c_str());
     return 2;
   }
+  if (absl::GetFlag(FLAGS_check_config)) {
+    std::printf("config ok\n");
+    return 0;
+  }
 
-  std::fprintf(stderr, "headliner %s: opening %s\n", headliner::Version(),
-               config->data_dir.c_str());
+  headliner::ConfigureLogging(config->logging);
+  headliner::LogInfo("headliner", "%s: opening %s", headliner::Version(), config->data_dir);
   auto server = headliner::HeadlinerServer::Start(*config);
   if (!server.ok()) {
-    std::fprintf(stderr, "headliner: cannot start: %s\n",
-                 std::string(server.status().message()).c_str());
+    headliner::LogError("headliner", "cannot start: %s", server.status().message());
     return 1;
   }
-  std::fprintf(stderr, "headliner: serving on port %d\n", (*server)->port());
+  headliner::LogInfo("headliner", "serving on port %d, Admin on port %d", (*server)->port(),
+                     (*server)->admin_port());
 
   const int signal_number = WaitForStopSignal(stop_signals);
-  std::fprintf(stderr, "headliner: signal %d, shutting down\n", signal_number);
+  headliner::LogInfo("headliner", "signal %d, shutting down", signal_number);
   (*server)->Shutdown();
-  std::fprintf(stderr, "headliner: stopped cleanly\n");
+  headliner::LogInfo("headliner", "stopped cleanly");
   return 0;
 }

@@ -1,8 +1,9 @@
 #include "main/library_logs.h"
 
-#include <cstdio>
 #include <string>
 
+#include "absl/strings/str_format.h"
+#include "common/log.h"
 #include "common/log_limiter.h"
 #include "google/protobuf/stubs/logging.h"
 #include "grpc/support/log.h"
@@ -17,25 +18,29 @@ LogLimiter& LibraryLogLimiter() {
   return limiter;
 }
 
-void Write(const char* library, const char* level, const char* file, int line,
-           const char* message) {
+void Write(const char* library, LogLevel level, const char* file, int line, const char* message) {
   uint64_t dropped = 0;
   if (!LibraryLogLimiter().Admit(absl::Now(), &dropped)) return;
   if (dropped > 0) {
-    std::fprintf(stderr, "(%llu library log lines dropped by the rate limit)\n",
-                 static_cast<unsigned long long>(dropped));
+    LogWarning(library, "(%llu library log lines dropped by the rate limit)",
+               static_cast<unsigned long long>(dropped));
   }
-  std::fprintf(stderr, "%s %s %s:%d: %s\n", library, level, file, line, message);
+  Log(level, library, absl::StrFormat("%s:%d: %s", file, line, message));
 }
 
 void ProtobufLog(google::protobuf::LogLevel level, const char* file, int line,
                  const std::string& message) {
-  static constexpr const char* kLevels[] = {"INFO", "WARNING", "ERROR", "FATAL"};
+  static constexpr LogLevel kLevels[] = {LogLevel::kInfo, LogLevel::kWarning, LogLevel::kError,
+                                         LogLevel::kError};
   Write("protobuf", kLevels[level < 0 || level > 3 ? 2 : level], file, line, message.c_str());
 }
 
 void GrpcLog(gpr_log_func_args* args) {
-  Write("grpc", gpr_log_severity_string(args->severity), args->file, args->line, args->message);
+  const LogLevel level = args->severity == GPR_LOG_SEVERITY_ERROR   ? LogLevel::kError
+                         : args->severity == GPR_LOG_SEVERITY_INFO  ? LogLevel::kInfo
+                         : args->severity == GPR_LOG_SEVERITY_DEBUG ? LogLevel::kDebug
+                                                                    : LogLevel::kWarning;
+  Write("grpc", level, args->file, args->line, args->message);
 }
 
 }  // namespace

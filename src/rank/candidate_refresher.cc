@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/background_thread.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 
 namespace headliner {
@@ -21,7 +22,7 @@ void CandidateRefresher::Start(int nice) {
   thread_ = std::thread([this, nice] {
     SetCurrentThreadName("list-refresher");
     if (absl::Status s = SetCurrentThreadNice(nice); !s.ok()) {
-      std::fprintf(stderr, "refresher: thread priority: %s\n", s.ToString().c_str());
+      LogWarning("refresher", "thread priority: %s", s.ToString());
     }
     Loop();
   });

@@ -8,7 +8,9 @@
 #include "experiment/experiments_file.h"
 #include "headliner/v1/admin.grpc.pb.h"
 #include "kafka/kafka_ingestor.h"
+#include "serve/admin_auth.h"
 #include "serve/serving_state.h"
+#include "serve/stats_report.h"
 
 namespace headliner {
 
@@ -16,16 +18,21 @@ namespace headliner {
 using RawAdminService = v1::Admin::WithRawCallbackMethod_UpsertArticle<
     v1::Admin::WithRawCallbackMethod_DeleteArticle<v1::Admin::WithRawCallbackMethod_GetArticle<
         v1::Admin::WithRawCallbackMethod_GetActivity<v1::Admin::WithRawCallbackMethod_Stats<
-            v1::Admin::WithRawCallbackMethod_ExperimentReport<v1::Admin::Service>>>>>>;
+            v1::Admin::WithRawCallbackMethod_ExperimentReport<
+                v1::Admin::WithRawCallbackMethod_Checkpoint<v1::Admin::Service>>>>>>>;
 
 class AdminService final : public RawAdminService {
  public:
   // `state` must outlive the service. Writes go through the published engine's applier; the read
   // RPCs see its tables and indexes through const views. `popularity_half_life` is the one the
-  // popularity counts were kept with.
+  // popularity counts were kept with. Every call must pass `auth` first.
   AdminService(const ServingState& state, absl::Duration popularity_half_life,
-               const ExperimentsFile& experiments)
-      : state_(state), popularity_half_life_(popularity_half_life), experiments_(experiments) {}
+               const ExperimentsFile& experiments, AdminAuthenticator auth)
+      : auth_(std::move(auth)),
+        state_(state),
+        popularity_half_life_(popularity_half_life),
+        experiments_(experiments),
+        stats_(state, experiments) {}
 
   grpc::ServerUnaryReactor* UpsertArticle(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
@@ -45,26 +52,29 @@ class AdminService final : public RawAdminService {
   grpc::ServerUnaryReactor* ExperimentReport(grpc::CallbackServerContext* context,
                                              const grpc::ByteBuffer* request,
                                              grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Checkpoint(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
 
  private:
+  // Checks the caller's credential, then serves the call with ServeUnaryRaw.
+  template <typename Request, typename Response, typename Handler>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+                                  Handler&& handle);
   grpc::Status HandleUpsertArticle(const v1::UpsertArticleRequest& request,
                                    v1::UpsertArticleResponse& response);
   grpc::Status HandleDeleteArticle(const v1::DeleteArticleRequest& request,
                                    v1::DeleteArticleResponse& response);
   grpc::Status HandleGetArticle(const v1::GetArticleRequest& request, v1::Article& response);
-  grpc::Status HandleStats(const v1::StatsRequest& request, v1::StatsResponse& response);
   grpc::Status HandleGetActivity(const v1::GetActivityRequest& request,
                                  v1::GetActivityResponse& response);
-  void FillIngestStats(v1::IngestStats& out) const;
-  void FillExperimentsStats(v1::ExperimentsStats& out) const;
-  static void FillCandidateStats(const Engine& engine, v1::CandidateStats& out);
-  static void FillMemoryStats(const Engine& engine, const IndexStats& content,
-                              const IndexStats& behaviour, uint64_t candidate_list_bytes,
-                              uint64_t hot_row_bytes, v1::MemoryStats& out);
 
+  const AdminAuthenticator auth_;
   const ServingState& state_;
   const absl::Duration popularity_half_life_;
   const ExperimentsFile& experiments_;
+  const StatsReport stats_;
 };
 
 }  // namespace headliner

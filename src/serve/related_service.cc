@@ -7,6 +7,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/recommendation_token.h"
 #include "common/time_util.h"
 #include "headliner/v1/token.pb.h"
@@ -188,16 +189,16 @@ void RelatedHeadlinesService::LogSlow(const v1::GetRelatedRequest& request,
   uint64_t dropped = 0;
   if (!slow_log_.Admit(absl::Now(), &dropped)) return;
   // No reader ids: the article, the shape of the request and the work.
-  std::fprintf(stderr,
-               "headliner: slow GetRelated: %.1f ms, article %s, limit %d, filter %s, reader %s, "
-               "%zu items%s; lists built %d, widest list %d, filtered search %s, %d candidates "
-               "scored (%llu slow requests not logged)\n",
-               absl::ToDoubleMilliseconds(took), request.article_id().c_str(), request.limit(),
-               request.has_filter() ? "yes" : "no",
-               request.session_id().empty() && request.user_id().empty() ? "no" : "yes",
-               result.items.size(), result.fallback ? " (fallback)" : "", result.lists_built,
-               result.widest_list, result.filtered_search ? "yes" : "no", result.candidates_scored,
-               static_cast<unsigned long long>(dropped));
+  LogWarning("serve",
+             "slow GetRelated: %.1f ms, article %s, limit %d, filter %s, reader %s, %zu items%s; "
+             "lists built %d, widest list %d, filtered search %s, %d candidates scored (%llu slow "
+             "requests not logged)",
+             absl::ToDoubleMilliseconds(took), request.article_id(), request.limit(),
+             request.has_filter() ? "yes" : "no",
+             request.session_id().empty() && request.user_id().empty() ? "no" : "yes",
+             result.items.size(), result.fallback ? " (fallback)" : "", result.lists_built,
+             result.widest_list, result.filtered_search ? "yes" : "no", result.candidates_scored,
+             static_cast<unsigned long long>(dropped));
 }
 
 }  // namespace headliner

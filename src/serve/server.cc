@@ -8,12 +8,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/background_thread.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "serve/admin_auth.h"
+#include "serve/tls_credentials.h"
 
 namespace headliner {
 
@@ -34,34 +37,9 @@ std::string HostName() {
 
 absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Config& config) {
   std::unique_ptr<HeadlinerServer> s(new HeadlinerServer(config));
-  // An invalid experiments file stops the start, before anything listens.
-  ASSIGN_OR_RETURN(s->experiments_, ExperimentsFile::Open(config.experiments, s->config_.ranking));
-  ASSIGN_OR_RETURN(std::string token_key, ReadTokenKey(config.experiments));
-  s->related_service_ = std::make_unique<RelatedHeadlinesService>(
-      s->state_, s->config_, *s->experiments_, std::move(token_key));
-  s->admin_service_ = std::make_unique<AdminService>(s->state_, config.clicks.popularity_half_life,
-                                                     *s->experiments_);
-
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.server.grpc_addr, grpc::InsecureServerCredentials(), &s->port_);
-  builder.SetMaxReceiveMessageSize(config.server.max_message_bytes);
-  builder.SetMaxSendMessageSize(config.server.max_message_bytes);
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, config.server.max_concurrent_streams);
-  grpc::ResourceQuota quota("headliner-server");
-  quota.Resize(static_cast<size_t>(config.server.memory_quota_mib) << 20);
-  builder.SetResourceQuota(quota);
-  builder.RegisterService(s->related_service_.get());
-  builder.RegisterService(s->admin_service_.get());
-  s->grpc_server_ = builder.BuildAndStart();
-  if (s->grpc_server_ == nullptr || s->port_ == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", config.server.grpc_addr, " (address in use?)"));
-  }
-  grpc::HealthCheckServiceInterface* health = s->grpc_server_->GetHealthCheckService();
-  health->SetServingStatus(false);
-  health->SetServingStatus(kRelatedServiceName, false);
+  RETURN_IF_ERROR(s->CreateServices());
+  RETURN_IF_ERROR(s->StartListening());
+  s->SetServing(false);
 
   ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(config.data_dir, config));
   s->engine_ = std::move(engine);
@@ -71,17 +49,106 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   ASSIGN_OR_RETURN(s->ingestor_, s->StartIngestor(*s->engine_));
   s->state_.Publish(s->engine_, s->ingestor_);
   if (s->engine_->read_only()) {
-    std::fprintf(stderr,
-                 "headliner: the disk is nearly full: serving read-only, ingestion paused until "
-                 "storage.min_free_disk_mib is free\n");
+    LogWarning("server",
+               "the disk is nearly full: serving read-only, ingestion paused until "
+               "storage.min_free_disk_mib is free");
     s->storage_watcher_ = std::thread([raw = s.get()] {
       SetCurrentThreadName("storage-watch");
       raw->WatchStorage();
     });
   }
-  health->SetServingStatus(true);
-  health->SetServingStatus(kRelatedServiceName, true);
+  s->SetServing(true);
   return s;
+}
+
+absl::Status HeadlinerServer::CreateServices() {
+  // An invalid experiments file stops the start, before anything listens.
+  ASSIGN_OR_RETURN(experiments_, ExperimentsFile::Open(config_.experiments, config_.ranking));
+  ASSIGN_OR_RETURN(std::string token_key, ReadTokenKey(config_.experiments));
+  related_service_ = std::make_unique<RelatedHeadlinesService>(state_, config_, *experiments_,
+                                                               std::move(token_key));
+  ASSIGN_OR_RETURN(AdminAuthenticator auth,
+                   AdminAuthenticator::FromTokenFile(config_.server.admin_token_file,
+                                                     "server.admin_token_file"));
+  if (auth.requires_token() && !config_.server.tls.enabled() &&
+      !IsLocalAddress(config_.server.effective_admin_addr())) {
+    LogWarning("server",
+               "Admin's bearer token travels in plaintext on %s: set server.tls.cert_file unless "
+               "the network is encrypted below gRPC (a service mesh)",
+               config_.server.effective_admin_addr());
+  }
+  admin_service_ = std::make_unique<AdminService>(state_, config_.clicks.popularity_half_life,
+                                                  *experiments_, std::move(auth));
+  return absl::OkStatus();
+}
+
+absl::Status HeadlinerServer::StartListening() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (!config_.server.metrics_addr.empty()) {
+    ASSIGN_OR_RETURN(metrics_, MetricsEndpoint::Start(
+                                   config_.server.metrics_addr, state_, *experiments_,
+                                   MethodsOfServices({kRelatedServiceName, kAdminServiceName},
+                                                     {"/grpc.health.v1.Health/Check",
+                                                      "/grpc.health.v1.Health/Watch",
+                                                      "/grpc.reflection.v1alpha.ServerReflection/"
+                                                      "ServerReflectionInfo"})));
+    LogInfo("server", "metrics on port %d (GET /metrics)", metrics_->port());
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                   MakeServerCredentials(config_.server.tls, "server.tls"));
+  const bool shared_port = config_.server.effective_admin_addr() == config_.server.grpc_addr;
+  std::vector<grpc::Service*> services = {related_service_.get()};
+  if (shared_port) services.push_back(admin_service_.get());
+  ASSIGN_OR_RETURN(grpc_server_, Listen(config_.server.grpc_addr, services, credentials, port_));
+  admin_port_ = port_;
+  if (!shared_port) {
+    ASSIGN_OR_RETURN(admin_server_, Listen(config_.server.admin_addr, {admin_service_.get()},
+                                           credentials, admin_port_));
+    LogInfo("server", "Admin on port %d", admin_port_);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<grpc::Server>> HeadlinerServer::Listen(
+    const std::string& addr, const std::vector<grpc::Service*>& services,
+    const std::shared_ptr<grpc::ServerCredentials>& credentials, int& port) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(addr, credentials, &port);
+  builder.SetMaxReceiveMessageSize(config_.server.max_message_bytes);
+  builder.SetMaxSendMessageSize(config_.server.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             config_.server.max_concurrent_streams);
+  grpc::ResourceQuota quota("headliner-server");
+  quota.Resize(static_cast<size_t>(config_.server.memory_quota_mib) << 20);
+  builder.SetResourceQuota(quota);
+  if (metrics_ != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(metrics_->rpc_metrics().NewInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", addr, " (address in use?)"));
+  }
+  return server;
+}
+
+void HeadlinerServer::SetServing(bool serving) {
+  // Each port reports the services it serves (and "", the server as a whole).
+  auto set = [serving](grpc::Server& server, std::initializer_list<const char*> services) {
+    grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+    health->SetServingStatus(serving);
+    for (const char* service : services) health->SetServingStatus(service, serving);
+  };
+  if (grpc_server_ == nullptr) return;  // a start that failed before listening
+  if (admin_server_ == nullptr) {
+    set(*grpc_server_, {kRelatedServiceName, kAdminServiceName});
+  } else {
+    set(*grpc_server_, {kRelatedServiceName});
+    set(*admin_server_, {kAdminServiceName});
+  }
 }
 
 absl::Status HeadlinerServer::StartEmbeddedKafka() {
@@ -94,8 +161,8 @@ absl::Status HeadlinerServer::StartEmbeddedKafka() {
     if (!t.empty()) topics.push_back(t);
   }
   ASSIGN_OR_RETURN(embedded_kafka_, EmbeddedKafka::Start(topics, /*partitions=*/3));
-  std::fprintf(stderr, "embedded Kafka cluster (in-process, not persistent) at %s\n",
-               embedded_kafka_->bootstrap_servers().c_str());
+  LogInfo("server", "embedded Kafka cluster (in-process, not persistent) at %s",
+          embedded_kafka_->bootstrap_servers());
   return absl::OkStatus();
 }
 
@@ -140,8 +207,7 @@ void HeadlinerServer::WatchStorage() {
     if (!free.ok() || *free < engine_->database().min_free_bytes()) continue;
     absl::Status reopened = ReopenWritable();
     if (reopened.ok()) return;
-    std::fprintf(stderr, "headliner: reopening the storage writable failed: %s\n",
-                 std::string(reopened.message()).c_str());
+    LogError("server", "reopening the storage writable failed: %s", reopened.message());
   }
 }
 
@@ -159,7 +225,7 @@ absl::Status HeadlinerServer::ReopenWritable() {
   engine_ = std::move(writable);
   ingestor_ = std::move(ingestor);
   state_.Publish(engine_, ingestor_);  // calls in flight keep the old engine until they return
-  std::fprintf(stderr, "headliner: disk space is back: storage writable, ingestion resumed\n");
+  LogInfo("server", "disk space is back: storage writable, ingestion resumed");
   return absl::OkStatus();
 }
 
@@ -173,10 +239,13 @@ void HeadlinerServer::Shutdown() {
   }
   if (storage_watcher_.joinable()) storage_watcher_.join();
   state_.Withdraw();
-  if (grpc_server_ != nullptr) {
-    grpc_server_->GetHealthCheckService()->SetServingStatus(false);
-    grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + config_.server.shutdown_grace));
-    grpc_server_->Wait();
+  SetServing(false);
+  const auto deadline = absl::ToChronoTime(absl::Now() + config_.server.shutdown_grace);
+  for (grpc::Server* server : {grpc_server_.get(), admin_server_.get()}) {
+    if (server != nullptr) server->Shutdown(deadline);
+  }
+  for (grpc::Server* server : {grpc_server_.get(), admin_server_.get()}) {
+    if (server != nullptr) server->Wait();
   }
   if (ingestor_ != nullptr) ingestor_->Stop();  // applies its pending batch
   ingestor_.reset();

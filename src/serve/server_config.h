@@ -6,11 +6,28 @@
 
 #include "absl/time/time.h"
 #include "common/option_table.h"
+#include "serve/tls_credentials.h"
 
 namespace headliner {
 
 struct ServerConfig {
   std::string grpc_addr = "127.0.0.1:50051";
+  // The Admin service (catalog writes, statistics) on its own address, loopback by default; an
+  // address other hosts can reach needs admin_token_file or tls.client_ca_file (admin_auth.h).
+  // Empty or equal to grpc_addr: Admin on grpc_addr, one port for both (under the same rule).
+  std::string admin_addr = "127.0.0.1:50052";
+  // A file holding the bearer token every Admin call must carry; empty: none required.
+  std::string admin_token_file;
+
+  // Where Admin listens: admin_addr, or grpc_addr when that is empty.
+  const std::string& effective_admin_addr() const {
+    return admin_addr.empty() ? grpc_addr : admin_addr;
+  }
+  // Prometheus metrics over HTTP (GET /metrics) on their own address, e.g. "0.0.0.0:9464"; empty:
+  // none. Port 0 picks a free one (logged at start).
+  std::string metrics_addr;
+  // TLS (and mTLS) on grpc_addr and admin_addr; off by default.
+  TlsConfig tls;
   // Largest request or response. The contract's largest request (GetRelated with 1000 excluded
   // ids, GetActivity with 1000 ids) is about 260 KB; a larger one is refused by the transport
   // before it is buffered, so this bounds what one call can hold.

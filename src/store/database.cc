@@ -10,7 +10,9 @@
 #include "common/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "store/keys.h"
 #include "store/uint64_add_operator.h"
 
@@ -77,6 +79,11 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;  // info logs
   db_options.max_total_wal_size = options.max_wal_bytes;
+  // Counters only (block cache hits for monitoring): RocksDB's histograms and timers would cost
+  // the write path.
+  database->statistics_ = rocksdb::CreateDBStatistics();
+  database->statistics_->set_stats_level(rocksdb::StatsLevel::kExceptHistogramOrTimers);
+  db_options.statistics = database->statistics_;
   if (options.row_cache_bytes > 0) {
     database->row_cache_ = rocksdb::NewLRUCache(options.row_cache_bytes);
     db_options.row_cache = database->row_cache_;
@@ -115,6 +122,36 @@ DatabaseMemory Database::Memory() const {
   m.block_cache_pinned = block_cache_->GetPinnedUsage();
   if (row_cache_ != nullptr) m.row_cache = row_cache_->GetUsage();
   return m;
+}
+
+DatabaseActivity Database::Activity() const {
+  DatabaseActivity a;
+  if (db_ == nullptr) return a;
+  uint64_t value = 0;
+  auto sum = [&](const std::string& property) {
+    return db_->GetAggregatedIntProperty(property, &value) ? value : 0;
+  };
+  a.compaction_pending = sum(rocksdb::DB::Properties::kCompactionPending) > 0;
+  a.pending_compaction_bytes = sum(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
+  a.running_compactions = sum(rocksdb::DB::Properties::kNumRunningCompactions);
+  a.running_flushes = sum(rocksdb::DB::Properties::kNumRunningFlushes);
+  a.write_stalled = sum(rocksdb::DB::Properties::kActualDelayedWriteRate) > 0 ||
+                    sum(rocksdb::DB::Properties::kIsWriteStopped) > 0;
+  if (statistics_ != nullptr) {
+    a.block_cache_hits = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_HIT);
+    a.block_cache_misses = statistics_->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
+  }
+  return a;
+}
+
+absl::Status Database::Checkpoint(const std::string& dir) {
+  if (db_ == nullptr) return absl::FailedPreconditionError("the database is closed");
+  rocksdb::Checkpoint* raw = nullptr;
+  RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  const std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);  // RocksDB's factory hands it over
+  // log_size_for_flush 0: flush first, so the copy is SST files only.
+  return FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
+                   absl::StrCat("checkpoint into ", dir));
 }
 
 absl::StatusOr<uint64_t> Database::FreeBytes() const {

@@ -82,6 +82,17 @@ struct DatabaseMemory {
   uint64_t row_cache = 0;           // the row cache's usage (0 without one)
 };
 
+// RocksDB's background work and block cache, for monitoring.
+struct DatabaseActivity {
+  bool compaction_pending = false;
+  uint64_t pending_compaction_bytes = 0;
+  uint64_t running_compactions = 0;
+  uint64_t running_flushes = 0;
+  uint64_t block_cache_hits = 0;  // since open
+  uint64_t block_cache_misses = 0;
+  bool write_stalled = false;  // writes delayed or stopped for compaction to catch up
+};
+
 class Database {
  public:
   // Opens (creating if needed) the database under `path`; read-only when less than
@@ -116,6 +127,13 @@ class Database {
   // write-ahead log) and refuses writes. A new Database must be opened to write again.
   bool read_only() const { return read_only_; }
 
+  // Writes a consistent copy of the database (every column family at one point in the write
+  // sequence, the consumed offsets with the state they produced) into `dir`, which must not
+  // exist yet: RocksDB's checkpoint, hard links to the SST files when `dir` is on the same file
+  // system, after a flush of the memtables (so the copy needs no write-ahead log). A Database
+  // opened on `dir` is the state at that point.
+  absl::Status Checkpoint(const std::string& dir);
+
   // Free bytes on the file system of the database, or an error from statvfs.
   absl::StatusOr<uint64_t> FreeBytes() const;
   uint64_t min_free_bytes() const { return options_.min_free_bytes; }
@@ -132,6 +150,7 @@ class Database {
   const std::string& path() const { return path_; }
 
   DatabaseMemory Memory() const;
+  DatabaseActivity Activity() const;
 
   // The newest click time applied; the expiry filters measure age against it.
   EventClock& event_clock() { return event_clock_; }
@@ -153,6 +172,7 @@ class Database {
   std::unique_ptr<ExpiryFilter> session_expiry_;
   std::shared_ptr<rocksdb::Cache> block_cache_;        // shared by every column family
   std::shared_ptr<rocksdb::Cache> row_cache_;          // null without one; likewise shared
+  std::shared_ptr<rocksdb::Statistics> statistics_;    // RocksDB's counters (Activity())
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // owned; destroyed in Close()
   std::unique_ptr<rocksdb::DB> db_;
 };

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "common/log.h"
 #include "common/status_macros.h"
 
 namespace headliner {
@@ -17,9 +18,9 @@ absl::StatusOr<std::unique_ptr<Tables>> Tables::Open(Database& database, int beh
   if (!database.read_only()) {
     ASSIGN_OR_RETURN(bool dropped, tables->covisitation_.DropPairWeights());
     if (dropped) {
-      std::fprintf(stderr,
-                   "store: removed the per-pair co-visitation weights of an earlier version (the "
-                   "partner rows carry the weights now)\n");
+      LogInfo("store",
+              "removed the per-pair co-visitation weights of an earlier version (the partner "
+              "rows carry the weights now)");
     }
   }
   return tables;

@@ -53,6 +53,7 @@ class Server:
             f.write(f"""data_dir: {disk}/data
 server:
   grpc_addr: "{self.addr}"
+  admin_addr: ""  # Admin on the same port
 storage:
   min_free_disk_mib: {MIN_FREE_MIB}
   write_buffer_mib: 1
@@ -69,7 +70,8 @@ kafka:
         self.proc = None
 
     def cli_run(self, *args, stdin=None, check=True):
-        env = dict(os.environ, HEADLINER_ADDR=self.addr, HEADLINER_KAFKA_BROKERS=BROKERS)
+        env = dict(os.environ, HEADLINER_ADDR=self.addr, HEADLINER_ADMIN_ADDR=self.addr,
+                   HEADLINER_KAFKA_BROKERS=BROKERS)
         r = subprocess.run([self.cli, *args], input=stdin, capture_output=True, text=True, env=env)
         if check and r.returncode != 0:
             raise RuntimeError(f"headliner-cli {' '.join(args)}: {r.stderr}")

@@ -50,6 +50,7 @@ class Replica(Harness):
             f.write(f"""data_dir: {work}/data
 server:
   grpc_addr: "{self.addr}"
+  admin_addr: ""  # Admin on the same port
 experiments:
   file: {shared}/experiments.yaml
   token_key_file: {shared}/token.key

@@ -1,6 +1,9 @@
 #!/usr/bin/python3
 """Checks grpc.health.v1 and server reflection of a running headliner with a real Python gRPC
-client. Messages are encoded by hand (three fields), so no generated stubs are needed."""
+client. Messages are encoded by hand (three fields), so no generated stubs are needed.
+
+Usage: grpc_probe.py ADDR [ADMIN_ADDR]. With ADMIN_ADDR, Admin must be served there and not on
+ADDR (an Admin call on the public port is UNIMPLEMENTED)."""
 import sys
 
 import grpc
@@ -15,31 +18,52 @@ def string_field(number, text):
     return bytes([(number << 3) | 2, len(data)]) + data
 
 
-def main(addr):
-    channel = grpc.insecure_channel(addr)
+def raw(channel, method, streaming=False):
+    call = channel.stream_stream if streaming else channel.unary_unary
+    return call(method, request_serializer=lambda b: b, response_deserializer=lambda b: b)
+
+
+def check_port(channel, services, absent):
+    """Health SERVING for "" and `services`; reflection lists `services` and not `absent`."""
     grpc.channel_ready_future(channel).result(timeout=5)
-    check = channel.unary_unary("/grpc.health.v1.Health/Check",
-                                request_serializer=lambda b: b,
-                                response_deserializer=lambda b: b)
-    for service in ["", "headliner.v1.RelatedHeadlines"]:
+    check = raw(channel, "/grpc.health.v1.Health/Check")
+    for service in [""] + services:
         reply = check(string_field(1, service) if service else b"", timeout=5)
         if reply != varint_field(1, 1):  # status = SERVING
-            print(f"health of '{service}' is not SERVING: {reply!r}")
-            return 1
-    reflect = channel.stream_stream(
-        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-        request_serializer=lambda b: b, response_deserializer=lambda b: b)
+            return f"health of '{service}' is not SERVING: {reply!r}"
+    reflect = raw(channel, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                  streaming=True)
     replies = list(reflect(iter([string_field(7, "*")]), timeout=5))  # list_services
     listing = b"".join(replies)
-    for name in [b"headliner.v1.RelatedHeadlines", b"headliner.v1.Admin", b"grpc.health.v1.Health"]:
-        if name not in listing:
-            print(f"reflection does not list {name.decode()}")
-            return 1
+    for name in services + ["grpc.health.v1.Health"]:
+        if name.encode() not in listing:
+            return f"reflection does not list {name}"
+    for name in absent:
+        if name.encode() in listing:
+            return f"reflection lists {name}, which belongs on another port"
+    return None
+
+
+def main(addr, admin_addr=None):
+    channel = grpc.insecure_channel(addr)
+    related_name, admin_name = "headliner.v1.RelatedHeadlines", "headliner.v1.Admin"
+    if admin_addr is None:
+        error = check_port(channel, [related_name, admin_name], [])
+    else:
+        error = (check_port(channel, [related_name], [admin_name]) or
+                 check_port(grpc.insecure_channel(admin_addr), [admin_name], [related_name]))
+        try:
+            raw(channel, "/headliner.v1.Admin/Stats")(b"", timeout=5)
+            error = error or "Admin.Stats answered on the public port"
+        except grpc.RpcError as e:
+            if e.code() != grpc.StatusCode.UNIMPLEMENTED:
+                error = error or f"Admin.Stats on the public port: {e.code()}, not UNIMPLEMENTED"
+    if error:
+        print(error)
+        return 1
     # 5,000 requests with invalid UTF-8 in article_id: INVALID_ARGUMENT with a message each
     # (the caller checks that the server's log stayed small: library logs are rate-limited).
-    related = channel.unary_unary("/headliner.v1.RelatedHeadlines/GetRelated",
-                                  request_serializer=lambda b: b,
-                                  response_deserializer=lambda b: b)
+    related = raw(channel, "/headliner.v1.RelatedHeadlines/GetRelated")
     bad = bytes([0x0a, 3, 0xff, 0xfe, 0xfd])
     futures = [related.future(bad, timeout=10) for _ in range(5000)]
     for f in futures:
@@ -56,4 +80,4 @@ def main(addr):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:3]))

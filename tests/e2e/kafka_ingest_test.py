@@ -64,6 +64,7 @@ class Harness:
             f.write(f"""data_dir: {work}/data
 server:
   grpc_addr: "{self.addr}"
+  admin_addr: ""  # Admin on the same port
 kafka:
   brokers: "{BROKERS}"
   group_id: "e2e-{run}"
@@ -84,7 +85,8 @@ clicks:
         # whose small write buffers compact often, once counted a repeat twice).
 
     def run_cli(self, *args, stdin=None, check=True):
-        env = dict(os.environ, HEADLINER_ADDR=self.addr, HEADLINER_KAFKA_BROKERS=BROKERS)
+        env = dict(os.environ, HEADLINER_ADDR=self.addr, HEADLINER_ADMIN_ADDR=self.addr,
+                   HEADLINER_KAFKA_BROKERS=BROKERS)
         r = subprocess.run([self.cli, *args], input=stdin, capture_output=True, text=True, env=env)
         if check and r.returncode != 0:
             raise RuntimeError(f"headliner-cli {' '.join(args)} failed: {r.stderr}")

@@ -81,12 +81,14 @@ def wave(addr, payload, count, connections=8):
 def main(server, cli):
     work = tempfile.mkdtemp()
     addr = f"127.0.0.1:{free_port()}"
+    admin_addr = f"127.0.0.1:{free_port()}"
     log = open(os.path.join(work, "server.log"), "w")
     server_env = dict(os.environ, MALLOC_CONF="dirty_decay_ms:0,muzzy_decay_ms:0")
     proc = subprocess.Popen([server, "--data_dir", os.path.join(work, "data"),
-                             "--grpc_addr", addr], stdout=log, stderr=log, env=server_env)
+                             "--grpc_addr", addr, "--admin_addr", admin_addr],
+                            stdout=log, stderr=log, env=server_env)
     try:
-        env = dict(os.environ, HEADLINER_ADDR=addr)
+        env = dict(os.environ, HEADLINER_ADDR=addr, HEADLINER_ADMIN_ADDR=admin_addr)
         for _ in range(100):
             if subprocess.run([cli, "stats"], env=env, capture_output=True).returncode == 0:
                 break

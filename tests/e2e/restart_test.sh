@@ -20,9 +20,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 PORT=$(free_port)
 ADDR=127.0.0.1:$PORT
 export HEADLINER_ADDR=$ADDR
+ADMIN_ADDR=127.0.0.1:$(free_port)
+export HEADLINER_ADMIN_ADDR=$ADMIN_ADDR
 
 start_server() {
-  "$SERVER" --data_dir "$WORK/data" --grpc_addr "$ADDR" >>"$WORK/server.log" 2>&1 &
+  "$SERVER" --data_dir "$WORK/data" --grpc_addr "$ADDR" --admin_addr "$ADMIN_ADDR" >>"$WORK/server.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 100); do
     "$CLI" stats >/dev/null 2>&1 && return 0
@@ -59,7 +61,7 @@ echo "ok: new article related within $(( ($(date +%s%N) - T0) / 1000000 )) ms"
 
 # 2. Health and reflection through Python's grpcio (Debian's, visible to /usr/bin/python3).
 LOG_BEFORE=$(stat -c %s "$WORK/server.log")
-/usr/bin/python3 "$HERE/grpc_probe.py" "$ADDR" || fail "health/reflection probe"
+/usr/bin/python3 "$HERE/grpc_probe.py" "$ADDR" "$ADMIN_ADDR" || fail "health/reflection probe"
 LOG_GROWTH=$(( $(stat -c %s "$WORK/server.log") - LOG_BEFORE ))
 # 5,000 bad requests may log at most a few rate-limited lines (they logged 1.16 MB before).
 [ "$LOG_GROWTH" -lt 20000 ] || fail "5000 bad requests wrote $LOG_GROWTH bytes of log"

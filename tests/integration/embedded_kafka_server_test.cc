@@ -21,6 +21,7 @@ TEST(EmbeddedKafkaServerTest, EventsFlowFromTheEmbeddedClusterToTheRpcs) {
   Config config;
   config.data_dir = dir.path();
   config.server.grpc_addr = "127.0.0.1:0";
+  config.server.admin_addr = "";  // Admin on the same port
   config.kafka.brokers = kEmbeddedKafka;
   auto server = HeadlinerServer::Start(config);
   ASSERT_TRUE(server.ok()) << server.status();

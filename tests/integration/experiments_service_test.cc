@@ -70,6 +70,7 @@ class ExperimentsServiceTest : public ::testing::Test {
     Write(ContentOnly(false));
     config_.data_dir = dir_.path() + "/data";
     config_.server.grpc_addr = "127.0.0.1:0";
+    config_.server.admin_addr = "";  // Admin on the same port
     config_.experiments.file = file_;
     config_.experiments.reload_interval = absl::Milliseconds(50);
     auto server = HeadlinerServer::Start(config_);

@@ -29,6 +29,7 @@ class GrpcServiceTest : public ::testing::Test {
   void StartServer() {
     config_.data_dir = dir_.path();
     config_.server.grpc_addr = "127.0.0.1:0";
+    config_.server.admin_addr = "";  // Admin on the same port
     config_.server.max_message_bytes = 64 << 10;
     auto server = HeadlinerServer::Start(config_);
     ASSERT_TRUE(server.ok()) << server.status();

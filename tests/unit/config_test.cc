@@ -126,6 +126,44 @@ TEST(ConfigTest, TrackedPartnersCannotBeFewerThanThePartnersRankingSees) {
   EXPECT_TRUE(ValidateConfig(c).ok());
 }
 
+TEST(ConfigTest, TlsFilesGoTogetherAndMetricsTakeAnAddress) {
+  Config c;
+  ASSERT_TRUE(ApplyYaml("server:\n  metrics_addr: 0.0.0.0:9464\n  tls:\n    cert_file: /c.pem\n",
+                        "test.yaml", c)
+                  .ok());
+  EXPECT_EQ(c.server.metrics_addr, "0.0.0.0:9464");
+  absl::Status s = ValidateConfig(c);
+  EXPECT_NE(s.message().find("server.tls.cert_file and server.tls.key_file"),
+            absl::string_view::npos)
+      << s;
+  ASSERT_TRUE(ApplyYaml("server:\n  tls:\n    key_file: /k.pem\n    client_ca_file: /ca.pem\n",
+                        "test.yaml", c)
+                  .ok());
+  EXPECT_TRUE(ValidateConfig(c).ok());
+  c.server.tls.cert_file.clear();
+  c.server.tls.key_file.clear();
+  s = ValidateConfig(c);
+  EXPECT_NE(s.message().find("server.tls.client_ca_file"), absl::string_view::npos) << s;
+}
+
+TEST(ConfigTest, AdminOnAnAddressOthersReachNeedsACredential) {
+  Config c;
+  EXPECT_EQ(c.server.admin_addr, "127.0.0.1:50052");
+  ASSERT_TRUE(ApplyYaml("server:\n  admin_addr: 0.0.0.0:50052\n", "test.yaml", c).ok());
+  absl::Status s = ValidateConfig(c);
+  EXPECT_NE(s.message().find("server.admin_addr"), absl::string_view::npos) << s;
+  ASSERT_TRUE(
+      ApplyYaml("server:\n  admin_token_file: /run/secrets/admin-token\n", "test.yaml", c).ok());
+  EXPECT_TRUE(ValidateConfig(c).ok());
+  // Admin on the public port, which is public.
+  ASSERT_TRUE(ApplyYaml("server:\n  grpc_addr: 0.0.0.0:50051\n  admin_addr: \"\"\n"
+                        "  admin_token_file: \"\"\n",
+                        "test.yaml", c)
+                  .ok());
+  s = ValidateConfig(c);
+  EXPECT_NE(s.message().find("server.grpc_addr"), absl::string_view::npos) << s;
+}
+
 TEST(ConfigTest, TheBatchLingerTakesZeroAndCannotExceedTheBatchMaxWait) {
   Config c;
   ASSERT_TRUE(ApplyYaml("kafka:\n  batch_linger: 0s\n", "test.yaml", c).ok());

@@ -80,8 +80,8 @@ TEST(ExperimentConfigTest, AnEmptyFileHasNoExperiments) {
 }
 
 TEST(ExperimentConfigTest, TheDocumentedExampleParses) {
-  std::ifstream in(std::string(HEADLINER_SOURCE_DIR) + "/deploy/experiments.yaml");
-  ASSERT_TRUE(in) << "deploy/experiments.yaml";
+  std::ifstream in(std::string(HEADLINER_SOURCE_DIR) + "/deploy/k8s/base/experiments.yaml");
+  ASSERT_TRUE(in) << "deploy/k8s/base/experiments.yaml";
   std::stringstream text;
   text << in.rdbuf();
   absl::StatusOr<ExperimentsConfig> c = ParseExperimentsConfig(text.str(), "experiments.yaml", {});

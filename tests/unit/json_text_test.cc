@@ -1,4 +1,4 @@
-#include "cli/json_text.h"
+#include "common/json_text.h"
 
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"

@@ -1,4 +1,4 @@
-#include "cli/json_text.h"
+#include "common/json_text.h"
 
 #include "absl/strings/str_format.h"
 

@@ -1,7 +1,7 @@
-// JSON string literals for the CLI's line-per-message output (`headliner-cli consume`), whose
-// keys and header values are arbitrary bytes.
-#ifndef HEADLINER_CLI_JSON_TEXT_H_
-#define HEADLINER_CLI_JSON_TEXT_H_
+// JSON string literals for output whose text is arbitrary bytes: the CLI's line-per-message
+// output (`headliner-cli consume`) and the JSON log format (common/log.h).
+#ifndef HEADLINER_COMMON_JSON_TEXT_H_
+#define HEADLINER_COMMON_JSON_TEXT_H_
 
 #include <string>
 
@@ -16,4 +16,4 @@ std::string JsonQuote(absl::string_view bytes);
 
 }  // namespace headliner
 
-#endif  // HEADLINER_CLI_JSON_TEXT_H_
+#endif  // HEADLINER_COMMON_JSON_TEXT_H_
