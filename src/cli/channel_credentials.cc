@@ -1,23 +1,13 @@
 #include "cli/channel_credentials.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/read_file.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/support/client_interceptor.h"
 
 namespace headliner {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string& flag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // Adds the bearer token to every call's initial metadata. (gRPC's call credentials would do the
 // same but are refused on a plaintext channel, and Admin on loopback is usually plaintext.)

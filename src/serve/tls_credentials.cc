@@ -6,23 +6,13 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
+#include "common/read_file.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
 
 namespace headliner {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path, const std::string& key) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(key, ": cannot read ", path));
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 struct BioFree {
   void operator()(BIO* b) const { BIO_free(b); }
