@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -18,6 +19,7 @@
 #include "headliner/v1/article.pb.h"
 #include "headliner/v1/click.pb.h"
 #include "kafka/kafka_client_config.h"
+#include "kafka/kafka_config.h"
 #include "kafka/message_codec.h"
 #include "sample/click_simulator.h"
 #include "sample/sample_catalog.h"
@@ -42,6 +44,18 @@ std::string ResolveBrokers(const std::shared_ptr<grpc::Channel>& channel, const 
     return stats.ingest().brokers();
   }
   return kDefaultBrokers;
+}
+
+// The service's Kafka client settings from the environment (HEADLINER_KAFKA_PROPERTY_*,
+// HEADLINER_KAFKA_SECRET_FILE_*, ...), so the CLI reaches a secured cluster the way the service
+// does. Prints the error (which names the variable, never a secret) and returns nullopt.
+std::optional<KafkaConfig> KafkaEnvironment(const char* command) {
+  absl::StatusOr<KafkaConfig> config = KafkaConfigFromEnvironment(ProcessEnv(), ProcessEnvNames());
+  if (!config.ok()) {
+    std::fprintf(stderr, "%s: %s\n", command, std::string(config.status().message()).c_str());
+    return std::nullopt;
+  }
+  return *std::move(config);
 }
 
 // Parses one JSON line; returns the message key (article id or session) or an error.
@@ -83,8 +97,10 @@ int RunProduce(const std::shared_ptr<grpc::Channel>& channel, const ProduceOptio
     if (line.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(std::move(line));
   }
 
+  const std::optional<KafkaConfig> kafka = KafkaEnvironment("produce");
+  if (!kafka) return 2;
   const std::string brokers = ResolveBrokers(channel, options.brokers);
-  auto publisher = EventPublisher::Create(brokers);
+  auto publisher = EventPublisher::Create(brokers, ProducerProperties(*kafka));
   if (!publisher.ok()) {
     std::fprintf(stderr, "produce: %s\n", std::string(publisher.status().message()).c_str());
     return 1;
@@ -143,11 +159,16 @@ int RunProduce(const std::shared_ptr<grpc::Channel>& channel, const ProduceOptio
 
 int RunConsume(const std::string& brokers_flag, const std::string& topic, int max,
                absl::Duration timeout) {
-  const char* env = std::getenv("HEADLINER_KAFKA_BROKERS");
-  const std::string brokers =
-      !brokers_flag.empty() ? brokers_flag : (env != nullptr && *env ? env : kDefaultBrokers);
+  const std::optional<KafkaConfig> kafka = KafkaEnvironment("consume");
+  if (!kafka) return 2;
+  const std::string brokers = !brokers_flag.empty()     ? brokers_flag
+                              : !kafka->brokers.empty() ? kafka->brokers
+                                                        : kDefaultBrokers;
+  // Not consumer_properties: the CLI reads without a group, and the service's group.instance.id
+  // (if one is set there) would fence the service's own consumer.
   auto conf = MakeKafkaConf(
-      brokers, {{"group.id", "headliner-cli-consume"}, {"enable.auto.commit", "false"}}, {});
+      brokers, {{"group.id", "headliner-cli-consume"}, {"enable.auto.commit", "false"}},
+      kafka->properties);
   if (!conf.ok()) {
     std::fprintf(stderr, "consume: %s\n", std::string(conf.status().message()).c_str());
     return 1;

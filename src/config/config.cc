@@ -1,14 +1,9 @@
 #include "config/config.h"
 
-#include <unistd.h>
-
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <utility>
 
-#include "absl/algorithm/container.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "yaml-cpp/yaml.h"
@@ -81,25 +76,6 @@ absl::Status ApplyYamlText(const std::string& yaml_text, const std::string& sour
   return absl::OkStatus();
 }
 
-// Each declared environment variable that is set; for a string map, every variable with its
-// prefix: HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD=x sets sasl.password=x.
-absl::Status ApplyEnvironment(const OptionTable& table, const EnvLookup& env,
-                              const EnvList& env_names) {
-  for (const Option& o : table.options()) {
-    if (o.env.empty()) continue;
-    if (o.string_map != nullptr) {
-      for (const std::string& name : env_names(o.env)) {
-        std::string property = absl::AsciiStrToLower(name.substr(o.env.size()));
-        absl::c_replace(property, '_', '.');
-        if (auto v = env(name)) (*o.string_map)[property] = *v;
-      }
-    } else if (auto v = env(o.env)) {
-      RETURN_IF_ERROR(WithKey(absl::StrCat(o.env, " (", o.key, ")"), o.value->Parse(*v)));
-    }
-  }
-  return absl::OkStatus();
-}
-
 absl::Status ApplyOverrides(const OptionTable& table, const ConfigOverrides& overrides) {
   const std::pair<const char*, const std::optional<std::string>&> flags[] = {
       {"data_dir", overrides.data_dir},
@@ -124,25 +100,6 @@ void DeclareConfigOptions(Config& c, OptionTable& table) {
   DeclareKafkaOptions(c.kafka, table);
   DeclareServerOptions(c.server, table);
   DeclareLoggingOptions(c.logging, table);
-}
-
-EnvList ProcessEnvNames() {
-  return [](const std::string& prefix) {
-    std::vector<std::string> names;
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string entry(*e);
-      if (entry.rfind(prefix, 0) == 0) names.push_back(entry.substr(0, entry.find('=')));
-    }
-    return names;
-  };
-}
-
-EnvLookup ProcessEnv() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (v == nullptr) return std::nullopt;
-    return std::string(v);
-  };
 }
 
 absl::Status ApplyYaml(const std::string& yaml_text, const std::string& source, Config& config) {

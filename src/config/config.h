@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/log.h"
+#include "common/option_environment.h"
 #include "engine/engine_config.h"
 #include "kafka/kafka_config.h"
 #include "serve/server_config.h"
@@ -39,13 +40,6 @@ struct ConfigOverrides {
 
 // Declares every key of `config`.
 void DeclareConfigOptions(Config& config, OptionTable& table);
-
-// Returns the value of an environment variable, or nullopt. Injected for tests.
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-EnvLookup ProcessEnv();
-// Names of the environment variables that start with `prefix`. Injected for tests.
-using EnvList = std::function<std::vector<std::string>(const std::string& prefix)>;
-EnvList ProcessEnvNames();
 
 // Loads defaults < `yaml_path` (if non-empty) < environment < `overrides`, then validates.
 // Errors name the file, key and reason, e.g. "config.yaml: ranking.default_limit: must be in

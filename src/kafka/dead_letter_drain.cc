@@ -42,8 +42,7 @@ absl::StatusOr<std::unique_ptr<DeadLetterDrain>> DeadLetterDrain::Create(const K
                                                                          ErrorSink on_error) {
   std::unique_ptr<DeadLetterDrain> d(
       new DeadLetterDrain(config, brokers, applier, std::move(on_error)));
-  std::map<std::string, std::string> properties = config.properties;
-  for (const auto& [k, v] : config.producer_properties) properties[k] = v;
+  const std::map<std::string, std::string> properties = ProducerProperties(config);
   ASSIGN_OR_RETURN(d->producer_, DeadLetterProducer::Create(brokers, properties));
   return d;
 }
@@ -151,7 +150,8 @@ void DeadLetterDrain::Reconcile(const std::vector<store::DeadLetterRecord>& pend
                     {{"group.id", config_.group_id + "-dead-letter-check"},
                      {"enable.auto.commit", "false"},
                      {"enable.partition.eof", "true"}},
-                    config_.properties);
+                    config_.properties);  // not consumer_properties: its group.instance.id is the
+                                          // ingest consumer's, which this reader would fence
   std::string error;
   std::unique_ptr<RdKafka::KafkaConsumer> reader(
       conf.ok() ? RdKafka::KafkaConsumer::create(conf->get(), error) : nullptr);

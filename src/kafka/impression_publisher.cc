@@ -19,8 +19,7 @@ void ImpressionPublisher::DeliveryReports::dr_cb(RdKafka::Message& message) {
 absl::StatusOr<std::unique_ptr<ImpressionPublisher>> ImpressionPublisher::Start(
     const KafkaConfig& config, const std::string& brokers) {
   std::unique_ptr<ImpressionPublisher> p(new ImpressionPublisher(config.impressions_topic));
-  std::map<std::string, std::string> properties = config.properties;
-  for (const auto& [k, v] : config.producer_properties) properties[k] = v;
+  const std::map<std::string, std::string> properties = ProducerProperties(config);
   ASSIGN_OR_RETURN(p->producer_,
                    MakeKafkaProducer(brokers,
                                      {{"enable.idempotence", "true"},

@@ -1,8 +1,27 @@
 #include "kafka/kafka_client_config.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace headliner {
+
+std::string ScramCompatibilityWarning(const std::map<std::string, std::string>& properties,
+                                      int librdkafka_version) {
+  if (librdkafka_version >= kLibrdkafkaScramFixedVersion) return "";
+  for (const char* key : {"sasl.mechanism", "sasl.mechanisms"}) {
+    auto it = properties.find(key);
+    if (it == properties.end() || !absl::StartsWithIgnoreCase(it->second, "SCRAM")) continue;
+    return absl::StrFormat(
+        "%s is %s, but this librdkafka (%d.%d.%d) cannot complete SCRAM with Kafka 4.0 or "
+        "later brokers (they refuse its proof as invalid credentials; fixed in librdkafka "
+        "2.6.1). With such brokers use PLAIN over SASL_SSL, OAUTHBEARER or TLS client "
+        "certificates (docs/operations.md, \"Kafka security\")",
+        key, it->second, (librdkafka_version >> 24) & 0xff, (librdkafka_version >> 16) & 0xff,
+        (librdkafka_version >> 8) & 0xff);
+  }
+  return "";
+}
 
 absl::StatusOr<std::unique_ptr<RdKafka::Conf>> MakeKafkaConf(
     const std::string& brokers, const std::map<std::string, std::string>& defaults,

@@ -1,9 +1,14 @@
 #include "kafka/kafka_config.h"
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <utility>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/read_file.h"
 
 namespace headliner {
 namespace {
@@ -28,6 +33,31 @@ std::string ResolveGroupInstanceId(const KafkaConfig& config, absl::string_view 
   uint32_t hash = 2166136261u;
   for (unsigned char c : data_dir) hash = (hash ^ c) * 16777619u;
   return absl::StrFormat("headliner-%s-%08x", host, hash);
+}
+
+std::map<std::string, std::string> ConsumerProperties(const KafkaConfig& config) {
+  std::map<std::string, std::string> all = config.properties;
+  for (const auto& [k, v] : config.consumer_properties) all[k] = v;
+  return all;
+}
+
+std::map<std::string, std::string> ProducerProperties(const KafkaConfig& config) {
+  std::map<std::string, std::string> all = config.properties;
+  for (const auto& [k, v] : config.producer_properties) all[k] = v;
+  return all;
+}
+
+absl::StatusOr<KafkaConfig> ReadKafkaSecrets(const KafkaConfig& config) {
+  KafkaConfig resolved = config;
+  for (const auto& [name, path] : config.secret_files) {
+    absl::StatusOr<std::string> value = ReadFile(path, absl::StrCat("kafka.secret_files.", name));
+    if (!value.ok()) return value.status();
+    if (absl::EndsWith(*value, "\n")) value->pop_back();
+    if (absl::EndsWith(*value, "\r")) value->pop_back();
+    resolved.properties[name] = *std::move(value);
+  }
+  resolved.secret_files.clear();
+  return resolved;
 }
 
 void DeclareKafkaOptions(KafkaConfig& c, OptionTable& table) {
@@ -55,7 +85,25 @@ void DeclareKafkaOptions(KafkaConfig& c, OptionTable& table) {
       .StringMap("consumer_properties", c.consumer_properties)
       .Env(kKafkaConsumerPropertyEnvPrefix)
       .StringMap("producer_properties", c.producer_properties)
-      .Env(kKafkaProducerPropertyEnvPrefix);
+      .Env(kKafkaProducerPropertyEnvPrefix)
+      .StringMap("secret_files", c.secret_files)
+      .Env(kKafkaSecretFileEnvPrefix);
+  // A secret is given one way: as a file, or (for tests and local runs) as a plain property.
+  table.Rule([&c] {
+    for (const auto& [name, path] : c.secret_files) {
+      for (const auto* plain : {&c.properties, &c.consumer_properties, &c.producer_properties}) {
+        if (plain->count(name) != 0) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "kafka.secret_files.", name, ": also set as a plain property; set it once"));
+        }
+      }
+      if (access(path.c_str(), R_OK) != 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("kafka.secret_files.", name, ": cannot read ", path));
+      }
+    }
+    return absl::OkStatus();
+  });
   table.Rule([&c] {
     if (c.batch_linger > c.batch_max_wait) {
       return absl::InvalidArgumentError("kafka.batch_linger: must not exceed kafka.batch_max_wait");
@@ -79,6 +127,16 @@ void DeclareKafkaOptions(KafkaConfig& c, OptionTable& table) {
     }
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<KafkaConfig> KafkaConfigFromEnvironment(const EnvLookup& env,
+                                                       const EnvList& env_names) {
+  KafkaConfig config;
+  OptionTable table;
+  DeclareKafkaOptions(config, table);
+  if (absl::Status s = ApplyEnvironment(table, env, env_names); !s.ok()) return s;
+  if (absl::Status s = table.Validate(); !s.ok()) return s;
+  return ReadKafkaSecrets(config);
 }
 
 }  // namespace headliner

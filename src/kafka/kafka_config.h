@@ -7,8 +7,10 @@
 #include <optional>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/option_environment.h"
 #include "common/option_table.h"
 
 namespace headliner {
@@ -23,6 +25,7 @@ std::optional<WireFormat> ParseWireFormat(absl::string_view text);
 inline constexpr char kKafkaPropertyEnvPrefix[] = "HEADLINER_KAFKA_PROPERTY_";
 inline constexpr char kKafkaConsumerPropertyEnvPrefix[] = "HEADLINER_KAFKA_CONSUMER_PROPERTY_";
 inline constexpr char kKafkaProducerPropertyEnvPrefix[] = "HEADLINER_KAFKA_PRODUCER_PROPERTY_";
+inline constexpr char kKafkaSecretFileEnvPrefix[] = "HEADLINER_KAFKA_SECRET_FILE_";
 
 struct KafkaConfig {
   // "host:port,..." of a real cluster, "embedded" for an in-process mock cluster (demo), or empty.
@@ -75,7 +78,22 @@ struct KafkaConfig {
   // librdkafka properties for the dead-letter producer only (message.max.bytes, ...), from YAML
   // `kafka.producer_properties` and HEADLINER_KAFKA_PRODUCER_PROPERTY_<NAME>.
   std::map<std::string, std::string> producer_properties;
+  // Properties whose values are secrets (sasl.password, ssl.key.password, ...): property name ->
+  // file holding the value (a mounted Kubernetes Secret), so the value is in neither the config
+  // file nor the environment. From YAML `kafka.secret_files` and
+  // HEADLINER_KAFKA_SECRET_FILE_<NAME>=<path>. Read once at start (ReadKafkaSecrets), with one
+  // trailing newline dropped; a rotated secret takes effect at the next restart. Never logged.
+  std::map<std::string, std::string> secret_files;
 };
+
+// The properties of a consumer (`properties`, then `consumer_properties` on top) and of a
+// producer (`properties`, then `producer_properties`).
+std::map<std::string, std::string> ConsumerProperties(const KafkaConfig& config);
+std::map<std::string, std::string> ProducerProperties(const KafkaConfig& config);
+
+// `config` with every secret file read into `properties`: InvalidArgument naming the key and the
+// path (never the content) when a file cannot be read.
+absl::StatusOr<KafkaConfig> ReadKafkaSecrets(const KafkaConfig& config);
 
 // The group.instance.id to use for `config` (empty: dynamic membership), given the host name and
 // the data directory's absolute path.
@@ -84,6 +102,11 @@ std::string ResolveGroupInstanceId(const KafkaConfig& config, absl::string_view 
 
 // Declares the keys of `config` under "kafka".
 void DeclareKafkaOptions(KafkaConfig& config, OptionTable& table);
+
+// For tools that talk to the same cluster as the service (headliner-cli produce, consume): the
+// defaults, then the environment (HEADLINER_KAFKA_*), validated, with the secret files read.
+absl::StatusOr<KafkaConfig> KafkaConfigFromEnvironment(const EnvLookup& env,
+                                                       const EnvList& env_names);
 
 }  // namespace headliner
 

@@ -18,13 +18,6 @@ namespace {
 constexpr absl::Duration kRetryBackoff = absl::Seconds(1);
 constexpr absl::Duration kDeadLetterFinishTimeout = absl::Seconds(5);
 
-// Shared properties, then consumer-only ones on top.
-std::map<std::string, std::string> ConsumerProperties(const KafkaConfig& config) {
-  std::map<std::string, std::string> all = config.properties;
-  for (const auto& [k, v] : config.consumer_properties) all[k] = v;
-  return all;
-}
-
 }  // namespace
 
 // librdkafka callbacks; both run on the ingest thread, inside consume().

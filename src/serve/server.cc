@@ -15,6 +15,7 @@
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "kafka/kafka_client_config.h"
 #include "serve/admin_auth.h"
 #include "serve/tls_credentials.h"
 
@@ -44,6 +45,12 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(config.data_dir, config));
   s->engine_ = std::move(engine);
   s->engine_->StartBackgroundCompaction();
+  ASSIGN_OR_RETURN(s->kafka_, ReadKafkaSecrets(config.kafka));
+  if (const std::string warning =
+          ScramCompatibilityWarning(ConsumerProperties(s->kafka_), RdKafka::version());
+      !warning.empty()) {
+    LogWarning("kafka", "%s", warning);
+  }
   RETURN_IF_ERROR(s->StartEmbeddedKafka());
   RETURN_IF_ERROR(s->StartImpressions());
   ASSIGN_OR_RETURN(s->ingestor_, s->StartIngestor(*s->engine_));
@@ -152,7 +159,7 @@ void HeadlinerServer::SetServing(bool serving) {
 }
 
 absl::Status HeadlinerServer::StartEmbeddedKafka() {
-  const KafkaConfig& kafka = config_.kafka;
+  const KafkaConfig& kafka = kafka_;
   if (kafka.brokers != kEmbeddedKafka) return absl::OkStatus();
   std::vector<std::string> topics = {kafka.articles_topic, kafka.clicks_topic};
   for (const std::string& t :
@@ -167,7 +174,7 @@ absl::Status HeadlinerServer::StartEmbeddedKafka() {
 }
 
 absl::Status HeadlinerServer::StartImpressions() {
-  const KafkaConfig& kafka = config_.kafka;
+  const KafkaConfig& kafka = kafka_;
   if (kafka.brokers.empty() || kafka.impressions_topic.empty() ||
       config_.experiments.file.empty()) {
     return absl::OkStatus();
@@ -180,7 +187,7 @@ absl::Status HeadlinerServer::StartImpressions() {
 }
 
 absl::StatusOr<std::shared_ptr<KafkaIngestor>> HeadlinerServer::StartIngestor(Engine& engine) {
-  const KafkaConfig& kafka = config_.kafka;
+  const KafkaConfig& kafka = kafka_;
   if (kafka.brokers.empty()) return nullptr;
   KafkaConfig consumer = kafka;
   // Exposures exist only with experiments: without them the topic is not read (nor needed).

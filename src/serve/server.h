@@ -80,6 +80,8 @@ class HeadlinerServer {
   absl::Status ReopenWritable() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const Config config_;
+  // config_.kafka with its secret files read (Start); what every Kafka client is made from.
+  KafkaConfig kafka_;
   ServingState state_;
   std::unique_ptr<EmbeddedKafka> embedded_kafka_;
   std::unique_ptr<ExperimentsFile> experiments_;  // outlives the services that read it

@@ -188,6 +188,16 @@ void AddExperiments(FamilyList& f, const v1::ExperimentsStats& e) {
     f.Counter("headliner_impressions_total", "Exposures handed to Kafka since start, by outcome.",
               n, {{"outcome", outcome}});
   }
+  // Bounded labels: the experiments and variants the experiments files have named.
+  for (const v1::ExperimentVariantCounts& v : e.variants()) {
+    const Labels labels = {{"experiment", v.experiment()}, {"variant", v.variant()}};
+    f.Counter("headliner_experiment_units_total",
+              "Readers exposed to or attributed a click in a variant.", v.units(), labels);
+    f.Counter("headliner_experiment_impressions_total", "Related lists shown in a variant.",
+              v.impressions(), labels);
+    f.Counter("headliner_experiment_clicks_total", "Clicks attributed to a variant's lists.",
+              v.clicks(), labels);
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "common/status_macros.h"
 #include "common/time_util.h"
 #include "common/version.h"
 
@@ -123,7 +124,7 @@ absl::Status StatsReport::Fill(v1::StatsResponse& response) const {
   if (!clicks.ok()) return clicks.status();
   response.set_clicks(*clicks);
   FillIngestStats(*response.mutable_ingest());
-  FillExperimentsStats(*response.mutable_experiments());
+  RETURN_IF_ERROR(FillExperimentsStats(*engine, *response.mutable_experiments()));
   if (response.ingest().enabled()) {
     absl::StatusOr<DeadLetterCounts> dead = engine->tables().dead_letters().Counts();
     if (!dead.ok()) return dead.status();
@@ -136,7 +137,8 @@ absl::Status StatsReport::Fill(v1::StatsResponse& response) const {
   return absl::OkStatus();
 }
 
-void StatsReport::FillExperimentsStats(v1::ExperimentsStats& out) const {
+absl::Status StatsReport::FillExperimentsStats(const Engine& engine,
+                                               v1::ExperimentsStats& out) const {
   const ExperimentsFileStatus s = experiments_.Status();
   out.set_file(s.path);
   if (s.loaded_at != absl::InfinitePast()) *out.mutable_loaded_at() = ToProtoTimestamp(s.loaded_at);
@@ -160,6 +162,16 @@ void StatsReport::FillExperimentsStats(v1::ExperimentsStats& out) const {
     out.set_impressions_dropped(p.dropped);
     out.set_impressions_failed(p.failed);
   }
+  ASSIGN_OR_RETURN(const auto totals, engine.tables().experiments().AllTotals());
+  for (const auto& [key, t] : totals) {
+    v1::ExperimentVariantCounts& v = *out.add_variants();
+    v.set_experiment(key.first);
+    v.set_variant(key.second);
+    v.set_units(t.units);
+    v.set_impressions(t.impressions);
+    v.set_clicks(t.clicks);
+  }
+  return absl::OkStatus();
 }
 
 void StatsReport::FillIngestStats(v1::IngestStats& out) const {

@@ -26,7 +26,7 @@ class StatsReport {
 
  private:
   void FillIngestStats(v1::IngestStats& out) const;
-  void FillExperimentsStats(v1::ExperimentsStats& out) const;
+  absl::Status FillExperimentsStats(const Engine& engine, v1::ExperimentsStats& out) const;
   static void FillCandidateStats(const Engine& engine, v1::CandidateStats& out);
   static void FillMemoryStats(const Engine& engine, const IndexStats& content,
                               const IndexStats& behaviour, uint64_t candidate_list_bytes,

@@ -23,9 +23,11 @@ import json
 import math
 import os
 import random
+import re
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -42,6 +44,7 @@ class Replica(Harness):
     def __init__(self, server, cli, work, name, run, port):
         super().__init__(server, cli, None, work)
         self.port, self.addr = port, f"127.0.0.1:{port}"
+        self.metrics_addr = f"127.0.0.1:{port + 1000}"
         self.articles_topic = f"exp-articles-{run}"
         self.clicks_topic = f"exp-clicks-{run}"
         self.impressions_topic = f"exp-impressions-{run}"
@@ -51,6 +54,7 @@ class Replica(Harness):
 server:
   grpc_addr: "{self.addr}"
   admin_addr: ""  # Admin on the same port
+  metrics_addr: "{self.metrics_addr}"
 experiments:
   file: {shared}/experiments.yaml
   token_key_file: {shared}/token.key
@@ -67,6 +71,16 @@ kafka:
 
     def report(self, key="ab"):
         return json.loads(self.run_cli("experiments", "report", key, "--json").stdout)
+
+    def experiment_metrics(self, key):
+        """{(series, variant): value} of the experiment's series at the metrics endpoint."""
+        text = urllib.request.urlopen(f"http://{self.metrics_addr}/metrics", timeout=5).read()
+        out = {}
+        for m in re.finditer(r'^(headliner_experiment_\w+_total)\{experiment="([^"]*)",'
+                             r'variant="([^"]*)"\} (\S+)$', text.decode(), re.M):
+            if m.group(2) == key:
+                out[(m.group(1), m.group(3))] = float(m.group(4))
+        return out
 
     def caught_up(self, topics):
         parts = self.stats().get("ingest", {}).get("partitions", [])
@@ -110,6 +124,18 @@ def check_report(report, per_unit, forged):
     close(float(treatment["p_value"]), math.erfc(abs(t - c) / math.sqrt(2 * (vt + vc))), "p")
     assert int(report.get("unattributed_clicks", {}).get("forged_token", 0)) == forged, report
     return t, c
+
+
+def check_metrics(replica, report):
+    """The metrics endpoint exports the report's sums per variant."""
+    got = replica.experiment_metrics("ab")
+    for v in report["experiments"][0]["variants"]:
+        for field in ("units", "impressions", "clicks"):
+            series = (f"headliner_experiment_{field}_total", v["variant"])
+            assert got.get(series) == float(v.get(field, 0)), (
+                f"{series}: metrics {got.get(series)}, report {v.get(field, 0)}")
+    log(f"the metrics endpoint exports the report's units, impressions and clicks per variant: "
+        f"{len(got)} series")
 
 
 def check_interleaving(report, team_clicks):
@@ -229,6 +255,7 @@ def main(server, cli):
             reports = [r.report() for r in replicas]
             t, c = check_report(reports[0], per_unit, forged)
             assert reports[0] == reports[1], f"replicas differ:\n{reports[0]}\n{reports[1]}"
+            check_metrics(replicas[0], reports[0])
             mixed = [r.report("mix") for r in replicas]
             assert mixed[0] == mixed[1], f"replicas differ:\n{mixed[0]}\n{mixed[1]}"
             check_interleaving(mixed[0], team_clicks)

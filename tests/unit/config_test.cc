@@ -269,7 +269,10 @@ TEST(ConfigTest, KafkaSectionAndPropertiesFromYamlAndEnvironment) {
     if (prefix == kKafkaPropertyEnvPrefix) {
       return std::vector<std::string>{"HEADLINER_KAFKA_PROPERTY_SASL_PASSWORD"};
     }
-    return std::vector<std::string>{"HEADLINER_KAFKA_CONSUMER_PROPERTY_GROUP_INSTANCE_ID"};
+    if (prefix == kKafkaConsumerPropertyEnvPrefix) {
+      return std::vector<std::string>{"HEADLINER_KAFKA_CONSUMER_PROPERTY_GROUP_INSTANCE_ID"};
+    }
+    return std::vector<std::string>{};
   };
   auto config =
       LoadConfig(path,
