@@ -77,10 +77,10 @@ TEST(KafkaConfigTest, AnUnreadableSecretFileNamesTheKeyAndPathNeverAValue) {
   ASSERT_FALSE(resolved.ok());
   EXPECT_EQ(resolved.status().message(), "kafka.secret_files.sasl.password: cannot read " +
                                              ::testing::TempDir() + "/no-such-secret");
-
+  // Not a config error: a config is checked where the pod's Secret volumes are not mounted.
   OptionTable table;
   DeclareKafkaOptions(c, table);
-  EXPECT_EQ(table.Validate().message(), resolved.status().message());
+  EXPECT_TRUE(table.Validate().ok());
 }
 
 TEST(KafkaConfigTest, ASecretIsGivenOnceAsAFileOrAsAProperty) {

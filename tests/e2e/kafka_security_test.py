@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""Kafka security end to end: Headliner and headliner-cli against the broker's SASL_SSL listener.
+"""Kafka security end to end: Headliner and headliner-cli against the broker's SASL_SSL listener
+and its SSL listener with client certificates (mTLS).
 
-The local broker (scripts/kafka start) has a second listener, SASL_SSL (TLS with a test CA and
-certificate made by keytool; SASL PLAIN and SCRAM-SHA-512 for the user "headliner", SCRAM's
-credential set with the broker's own ConfigCommand); `scripts/kafka sasl-env` prints the client
-settings. This test:
+The local broker (scripts/kafka start) has, besides PLAINTEXT, a SASL_SSL listener (TLS with a
+test CA and certificate made by keytool; SASL PLAIN and SCRAM-SHA-512 for the user "headliner",
+SCRAM's credential set with the broker's own ConfigCommand) and an SSL listener that requires a
+client certificate (a PKCS12 keystore made by keytool, its password in a file); `scripts/kafka
+sasl-env` and `mtls-env` print the client settings. This test:
   1. publishes a catalog and clicks with headliner-cli through SASL_SSL (settings from the
      environment, the password from a file named by HEADLINER_KAFKA_SECRET_FILE_SASL_PASSWORD);
   2. starts headliner with the password in `kafka.secret_files` of its YAML config, checks that it
@@ -13,11 +15,14 @@ settings. This test:
   4. checks SCRAM-SHA-512 against what the linked librdkafka can do: before 2.6.1 (Debian 12 has
      2.0.2) a Kafka 4 broker refuses its SCRAM proof, and the service warns about it at start;
      from 2.6.1 SCRAM must work;
-  5. checks that no password appears in any log, output or Stats answer.
+  5. starts headliner through the mTLS listener (the keystore password in `kafka.secret_files`)
+     and checks it applies every event; a client without a certificate is refused;
+  6. checks that no password appears in any log, output or Stats answer.
 
-Usage: kafka_sasl_test.py HEADLINER HEADLINER_CLI SCRIPTS_KAFKA
-Without a SASL_SSL listener it skips (exit 77), unless HEADLINER_REQUIRE_KAFKA=1 (CI).
+Usage: kafka_security_test.py HEADLINER HEADLINER_CLI SCRIPTS_KAFKA
+Without those listeners it skips (exit 77), unless HEADLINER_REQUIRE_KAFKA=1 (CI).
 """
+import concurrent.futures
 import json
 import os
 import socket
@@ -34,9 +39,9 @@ def log(*args):
     print(f"[{time.strftime('%H:%M:%S')}]", *args, flush=True)
 
 
-def sasl_env(kafka_script):
-    """The export lines of `scripts/kafka sasl-env` as a dict, or None without a listener."""
-    r = subprocess.run([kafka_script, "sasl-env"], capture_output=True, text=True)
+def listener_env(kafka_script, which):
+    """The export lines of `scripts/kafka sasl-env|mtls-env` as a dict, or None without one."""
+    r = subprocess.run([kafka_script, which], capture_output=True, text=True)
     if r.returncode != 0:
         return None
     env = {}
@@ -142,10 +147,8 @@ def librdkafka_version():
     return tuple(int(x) for x in r.stdout.split("-")[0].split(".")[:3])
 
 
-def check_scram(cli, env, topic, lines, give_up, outputs):
-    scram = dict(env, HEADLINER_KAFKA_PROPERTY_SASL_MECHANISM="SCRAM-SHA-512")
-    r = produce(cli, scram, topic, lines, give_up)
-    outputs += [r.stdout, r.stderr]
+def check_scram(r):
+    """SCRAM-SHA-512 as the linked librdkafka can do it against a Kafka 4 broker."""
     version = librdkafka_version()
     if version < (2, 6, 1):
         assert r.returncode != 0 and "invalid credentials" in r.stderr, (
@@ -162,9 +165,10 @@ def main():
         print(__doc__)
         return 2
     server_bin, cli, kafka_script = sys.argv[1:]
-    env = sasl_env(kafka_script)
-    if env is None:
-        msg = "no SASL_SSL listener (scripts/kafka start)"
+    env = listener_env(kafka_script, "sasl-env")
+    mtls = listener_env(kafka_script, "mtls-env")
+    if env is None or mtls is None:
+        msg = "no SASL_SSL or SSL listener (scripts/kafka start)"
         if os.environ.get("HEADLINER_REQUIRE_KAFKA") == "1":
             print("FAIL:", msg)
             return 1
@@ -172,7 +176,9 @@ def main():
         return SKIP
     password_file = env["HEADLINER_KAFKA_SECRET_FILE_SASL_PASSWORD"]
     password = open(password_file).read().strip()
-    assert len(password) >= 16, "the SCRAM password should be a long random string"
+    keystore_password_file = mtls["HEADLINER_KAFKA_SECRET_FILE_SSL_KEYSTORE_PASSWORD"]
+    keystore_password = open(keystore_password_file).read().strip()
+    assert min(len(password), len(keystore_password)) >= 16, "passwords should be long and random"
     run = f"{int(time.time())}-{os.getpid()}"
     topics = (f"sasl-articles-{run}", f"sasl-clicks-{run}")
     outputs = []  # every text a password must not appear in
@@ -190,31 +196,40 @@ def main():
             assert f"produced {len(lines)} messages" in r.stdout, r.stdout
         log(f"produced {len(articles)} articles and {len(clicks)} clicks through SASL_SSL")
 
-        # Refused: a wrong password, and a client that does not trust the broker's CA. Each
-        # message gives up after 8 s instead of librdkafka's default 5 minutes.
+        # Refused, each in its own producer at once: a wrong password, a client that does not
+        # trust the broker's CA, SCRAM from an old librdkafka, a client without a certificate on
+        # the mTLS listener. Each message gives up after 8 s instead of librdkafka's 5 minutes.
         wrong_file = os.path.join(work, "wrong-password")
         with open(wrong_file, "w") as f:
             f.write("not-the-password\n")
         give_up = {"HEADLINER_KAFKA_PRODUCER_PROPERTY_MESSAGE_TIMEOUT_MS": "8000"}
-        r = produce(cli, env, topics[1], clicks[:1],
-                    dict(give_up, HEADLINER_KAFKA_SECRET_FILE_SASL_PASSWORD=wrong_file))
-        outputs += [r.stdout, r.stderr]
-        assert r.returncode != 0, "a wrong password was accepted"
-        assert "Authentication failed" in r.stderr, r.stderr
-        log("wrong password refused:", r.stderr.strip().splitlines()[-1][:160])
-        untrusting = {k: v for k, v in env.items() if k != "HEADLINER_KAFKA_PROPERTY_SSL_CA_LOCATION"}
-        r = produce(cli, untrusting, topics[1], clicks[:1], give_up)
-        outputs += [r.stdout, r.stderr]
-        assert r.returncode != 0, "a client without the broker's CA connected"
-        assert "certificate verify failed" in r.stderr, r.stderr
-        log("client without the CA refused:", r.stderr.strip().splitlines()[-1][:160])
-
-        check_scram(cli, env, topics[1], clicks[:1], give_up, outputs)
+        attempts = {
+            "wrong password": (env, dict(give_up, HEADLINER_KAFKA_SECRET_FILE_SASL_PASSWORD=wrong_file)),
+            "no CA": ({k: v for k, v in env.items() if not k.endswith("SSL_CA_LOCATION")}, give_up),
+            "SCRAM": (dict(env, HEADLINER_KAFKA_PROPERTY_SASL_MECHANISM="SCRAM-SHA-512"), give_up),
+            "no certificate": ({k: v for k, v in mtls.items() if "KEYSTORE" not in k}, give_up),
+        }
+        with concurrent.futures.ThreadPoolExecutor(len(attempts)) as pool:
+            futures = {name: pool.submit(produce, cli, client_env, topics[1], clicks[:1], extra)
+                       for name, (client_env, extra) in attempts.items()}
+            results = {name: f.result() for name, f in futures.items()}
+        for r in results.values():
+            outputs += [r.stdout, r.stderr]
+        for name, expected in (("wrong password", "Authentication failed"),
+                               ("no CA", "certificate verify failed"),
+                               ("no certificate", "alert bad certificate")):
+            r = results[name]
+            assert r.returncode != 0 and expected in r.stderr, f"{name}: not refused: {r.stderr}"
+            log(f"{name}: refused:", r.stderr.strip().splitlines()[-1][:160])
+        check_scram(results["SCRAM"])
 
         good = Server(server_bin, cli, work, "good",
                       f"  secret_files:\n    sasl.password: {password_file}\n", topics, env)
         bad = Server(server_bin, cli, work, "bad",
                      f"  secret_files:\n    sasl.password: {wrong_file}\n", topics, env)
+        mtls_server = Server(server_bin, cli, work, "mtls",
+                             f"  secret_files:\n    ssl.keystore.password: {keystore_password_file}\n",
+                             topics, mtls)
         scram = Server(server_bin, cli, work, "scram",
                        f"  properties:\n    sasl.mechanism: SCRAM-SHA-512\n"
                        f"  secret_files:\n    sasl.password: {password_file}\n", topics,
@@ -223,6 +238,7 @@ def main():
             good.wait_started()
             bad.wait_started()
             scram.wait_started()
+            mtls_server.wait_started()
             wait_applied(good, ARTICLES, len(clicks))
             log(f"applied {ARTICLES} articles and {len(clicks)} clicks read through SASL_SSL")
             first = json.loads(articles[0])["id"]
@@ -239,6 +255,10 @@ def main():
             applied = wait_applied(good, ARTICLES, before + 1, timeout=15)
             log(f"a live click applied {applied - sent:.2f} s after it was produced")
 
+            wait_applied(mtls_server, ARTICLES, len(clicks) + 1)
+            log(f"the server reading through mTLS applied every event too")
+            outputs.append(json.dumps(mtls_server.stats()))
+
             bad_stats = bad.stats()
             outputs.append(json.dumps(good.stats()))
             outputs.append(json.dumps(bad_stats))
@@ -249,6 +269,7 @@ def main():
         finally:
             outputs.append(good.stop())
             outputs.append(bad.stop())
+            outputs.append(mtls_server.stop())
             scram_log = scram.stop()
             outputs.append(scram_log)
         if librdkafka_version() < (2, 6, 1):
@@ -256,7 +277,8 @@ def main():
             log("a server configured for SCRAM warns at start that this librdkafka cannot")
 
     for text in outputs:
-        assert password not in text, "the SCRAM password appears in an output or log"
+        assert password not in text, "the SASL password appears in an output or log"
+        assert keystore_password not in text, "the keystore password appears in an output or log"
         assert "not-the-password" not in text, "a wrong password appears in an output or log"
     log("no password in any log, output or Stats answer")
     print("PASS")
