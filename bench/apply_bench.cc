@@ -24,6 +24,8 @@ ABSL_FLAG(int, max_wal_mib, headliner::StorageConfig().max_wal_mib,
           "storage.max_wal_mib of the stores (0: RocksDB's own bound, the old behaviour).");
 ABSL_FLAG(int, row_cache_mib, headliner::StorageConfig().row_cache_mib,
           "storage.row_cache_mib of the stores (0: no row cache).");
+ABSL_FLAG(bool, rocksdb_statistics, headliner::StorageConfig().statistics,
+          "storage.statistics of the stores (RocksDB's ticker counters).");
 ABSL_FLAG(int, hot_rows_mib, headliner::ApplyConfig().hot_rows_mib,
           "apply.hot_rows_mib of the stores (0: every apply-path read goes to RocksDB).");
 ABSL_FLAG(bool, baseline, true,
@@ -61,6 +63,7 @@ std::unique_ptr<Engine> OpenEngine(const std::string& dir,
   config.storage.max_wal_mib = absl::GetFlag(FLAGS_max_wal_mib);
   config.storage.row_cache_mib = absl::GetFlag(FLAGS_row_cache_mib);
   config.apply.hot_rows_mib = absl::GetFlag(FLAGS_hot_rows_mib);
+  config.storage.statistics = absl::GetFlag(FLAGS_rocksdb_statistics);
   std::filesystem::remove_all(dir);
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(dir, config);
   if (!engine.ok()) {

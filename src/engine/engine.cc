@@ -22,6 +22,7 @@ DatabaseOptions DatabaseOptionsOf(const EngineConfig& config) {
   options.write_buffer_bytes = config.storage.write_buffer_mib * kMiB;
   options.max_wal_bytes = config.storage.max_wal_mib * kMiB;
   options.min_free_bytes = config.storage.min_free_disk_mib * kMiB;
+  options.statistics = config.storage.statistics;
   options.click_event_ttl = config.clicks.dedup_window;
   options.session_ttl = config.clicks.session_idle_timeout;
   return options;

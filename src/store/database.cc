@@ -79,11 +79,11 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 4;  // info logs
   db_options.max_total_wal_size = options.max_wal_bytes;
-  // Counters only (block cache hits for monitoring): RocksDB's histograms and timers would cost
-  // the write path.
-  database->statistics_ = rocksdb::CreateDBStatistics();
-  database->statistics_->set_stats_level(rocksdb::StatsLevel::kExceptHistogramOrTimers);
-  db_options.statistics = database->statistics_;
+  if (options.statistics) {
+    database->statistics_ = rocksdb::CreateDBStatistics();
+    database->statistics_->set_stats_level(rocksdb::StatsLevel::kExceptHistogramOrTimers);
+    db_options.statistics = database->statistics_;
+  }
   if (options.row_cache_bytes > 0) {
     database->row_cache_ = rocksdb::NewLRUCache(options.row_cache_bytes);
     db_options.row_cache = database->row_cache_;

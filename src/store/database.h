@@ -60,6 +60,10 @@ struct DatabaseOptions {
   // RocksDB's default bound is 4x all memtables (7.7 GB here). Past this size RocksDB flushes the
   // column families that hold the oldest log. It also bounds the replay after a crash.
   uint64_t max_wal_bytes = 64 << 20;
+  // RocksDB's ticker counters (kExceptHistogramOrTimers: no histograms or timers, which would
+  // cost the write path), for Activity()'s block cache figures; off, those read 0. Their cost on
+  // the apply path was below this VM's noise in six alternating rounds (BENCHMARKS.md, issue 14).
+  bool statistics = true;
   // Free space the database keeps in reserve on its file system. RocksDB must never run out of
   // space itself: a write that fails with ENOSPC leaves its log writer in an error state that
   // the next WAL flush (at close) or recovery (at open) turns into an abort (Debian's RocksDB

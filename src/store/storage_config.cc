@@ -10,6 +10,7 @@ void DeclareStorageOptions(StorageConfig& c, OptionTable& table) {
       .Int("write_buffer_mib", c.write_buffer_mib, 1, 4096)
       .Int("max_wal_mib", c.max_wal_mib, 0, 1 << 20)
       .Bool("sync_writes", c.sync_writes)
+      .Bool("statistics", c.statistics)
       .Int("min_free_disk_mib", c.min_free_disk_mib, 0, 1 << 30);
 }
 

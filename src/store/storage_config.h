@@ -21,6 +21,9 @@ struct StorageConfig {
   int max_wal_mib = 64;
   // fsync the WAL on every batch (survives a machine crash, not only a process crash).
   bool sync_writes = false;
+  // RocksDB's ticker counters (block cache hits and misses for the metrics endpoint); see
+  // DatabaseOptions::statistics.
+  bool statistics = true;
   // Free disk space kept in reserve under the data dir (see DatabaseOptions::min_free_bytes);
   // 0 turns the guard off.
   int min_free_disk_mib = 256;
