@@ -42,15 +42,17 @@ absl::StatusOr<std::unique_ptr<HeadlinerServer>> HeadlinerServer::Start(const Co
   RETURN_IF_ERROR(s->StartListening());
   s->SetServing(false);
 
-  ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(config.data_dir, config));
-  s->engine_ = std::move(engine);
-  s->engine_->StartBackgroundCompaction();
+  // Before the engine opens (which can take minutes on a large index): a missing secret fails
+  // the start at once.
   ASSIGN_OR_RETURN(s->kafka_, ReadKafkaSecrets(config.kafka));
   if (const std::string warning =
           ScramCompatibilityWarning(ConsumerProperties(s->kafka_), RdKafka::version());
       !warning.empty()) {
     LogWarning("kafka", "%s", warning);
   }
+  ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, Engine::Open(config.data_dir, config));
+  s->engine_ = std::move(engine);
+  s->engine_->StartBackgroundCompaction();
   RETURN_IF_ERROR(s->StartEmbeddedKafka());
   RETURN_IF_ERROR(s->StartImpressions());
   ASSIGN_OR_RETURN(s->ingestor_, s->StartIngestor(*s->engine_));

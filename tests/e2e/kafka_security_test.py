@@ -56,12 +56,18 @@ def listener_env(kafka_script, which):
     return env
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Server:
     """One headliner process with its own data dir, port and consumer group."""
 
     def __init__(self, binary, cli, work, name, kafka_yaml, topics, client_env):
         self.binary, self.cli, self.name = binary, cli, name
-        self.port = 50800 + (os.getpid() + hash(name)) % 150
+        self.port = free_port()  # four servers at once: no two may share a port
         self.addr = f"127.0.0.1:{self.port}"
         self.client_env = client_env
         self.config = os.path.join(work, f"{name}.yaml")
