@@ -15,9 +15,9 @@ absl::StatusOr<EventOutcome> ClickApplier::Stage(const v1::ClickEvent& click, Ap
     return EventOutcome::Rejected(r->reason, r->message);
   }
   StagedBatch& batch = ctx.writes;
-  ASSIGN_OR_RETURN(std::optional<StoredArticle> article,
-                   articles_.FindByExternalId(click.article_id(), &batch));
-  if (!article || article->article.deleted()) {
+  ASSIGN_OR_RETURN(std::optional<ClickedArticle> article,
+                   articles_.FindClicked(click.article_id(), batch));
+  if (!article || !article->live) {
     return EventOutcome::Rejected("unknown_article", absl::StrCat("article_id ", click.article_id(),
                                                                   " is not in the catalog"));
   }
@@ -48,7 +48,7 @@ absl::StatusOr<EventOutcome> ClickApplier::Stage(const v1::ClickEvent& click, Ap
   clicks_.StageSession(batch, session_key, session);
   clicks_.StageClickCounted(batch);
 
-  const ResolvedClick resolved{click, article->article, article->dense_id, micros, session_key};
+  const ResolvedClick resolved{click, article->section, article->dense_id, micros, session_key};
   for (const auto& signal : signals_) {
     RETURN_IF_ERROR(signal->Stage(resolved, history, ctx));
   }

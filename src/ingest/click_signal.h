@@ -11,7 +11,6 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "headliner/v1/article.pb.h"
 #include "headliner/v1/click.pb.h"
 #include "ingest/apply_context.h"
 #include "store/click_store.h"
@@ -21,7 +20,7 @@ namespace headliner {
 // A validated click whose article is known.
 struct ResolvedClick {
   const v1::ClickEvent& event;
-  const v1::Article& article;  // the clicked article as stored (or staged)
+  const std::string& section;  // the clicked article's, as stored (or staged)
   uint64_t dense_id = 0;
   int64_t micros = 0;  // occurred_at
   std::string session_key;

@@ -23,7 +23,7 @@ absl::Status PopularitySignal::Stage(const ResolvedClick& click,
   total.aged_clicks.Add(1.0, click.micros, aged_half_life_);
   clicks_.StageTotalActivity(batch, total);
 
-  const std::string& section = click.article.section();
+  const std::string& section = click.section;
   if (section.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(Activity s, clicks_.FindSectionActivity(section, &batch));
   ++s.clicks;

@@ -60,6 +60,34 @@ absl::StatusOr<std::optional<StoredArticle>> ArticleStore::FindByExternalId(
   return StoredArticle{*dense_id, std::move(*article)};
 }
 
+absl::StatusOr<std::optional<ClickedArticle>> ArticleStore::FindClicked(
+    const std::string& id, const StagedBatch& pending) const {
+  std::optional<uint64_t> dense_id;
+  if (const std::optional<std::string>* staged = pending.FindPending(Column::kIds, id)) {
+    if (!*staged) return std::nullopt;
+    dense_id = DecodeU64(**staged);
+    if (!dense_id) return absl::DataLossError("id mapping of " + id + " is malformed");
+  } else {
+    ASSIGN_OR_RETURN(dense_id, FindDenseId(id));
+    if (!dense_id) return std::nullopt;
+  }
+  const std::optional<std::string>* row =
+      pending.FindPending(Column::kCatalog, EncodeU64(*dense_id));
+  if (row == nullptr && metadata_.Revision(*dense_id) != 0) {
+    // Committed and not changed since: the mirror has it (every committed row below 2^32).
+    const ArticleMetadata meta = metadata_.Find(*dense_id);
+    return ClickedArticle{*dense_id, meta.live, metadata_.SectionName(meta.section)};
+  }
+  std::optional<v1::Article> article;
+  if (row == nullptr) {
+    ASSIGN_OR_RETURN(article, FindByDenseId(*dense_id));
+  } else if (*row) {
+    ASSIGN_OR_RETURN(article, ParseArticle(**row, *dense_id));
+  }
+  if (!article) return absl::DataLossError("id " + id + " maps to a missing catalog entry");
+  return ClickedArticle{*dense_id, !article->deleted(), article->section()};
+}
+
 absl::StatusOr<std::optional<uint64_t>> ArticleStore::FindDenseId(const std::string& id) const {
   if (std::optional<uint64_t> cached = read_cache_.FindDenseId(id)) return cached;
   ASSIGN_OR_RETURN(std::optional<std::string> dense, db_.Get(Column::kIds, id));

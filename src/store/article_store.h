@@ -30,6 +30,13 @@ struct StoredArticle {
   v1::Article article;
 };
 
+// What the click path needs of the article a click names.
+struct ClickedArticle {
+  uint64_t dense_id = 0;
+  bool live = false;  // false: deleted
+  std::string section;
+};
+
 struct CatalogCounts {
   uint64_t live = 0;
   uint64_t deleted = 0;
@@ -46,6 +53,13 @@ class ArticleStore {
   // are visible.
   absl::StatusOr<std::optional<StoredArticle>> FindByExternalId(
       const std::string& id, StagedBatch* pending = nullptr) const;
+  // The article external id `id` names, as it is once `pending` is written. Reads and parses its
+  // catalog row only when `pending` (or the batch in flight below it) writes that row; otherwise
+  // the id mapping comes from the read cache and the rest from the metadata mirror, which holds
+  // every committed row. A click resolves its article this way: per click, the row read and parse
+  // were a tenth of staging it (BENCHMARKS.md, issue 14's fifth step).
+  absl::StatusOr<std::optional<ClickedArticle>> FindClicked(const std::string& id,
+                                                            const StagedBatch& pending) const;
   // The dense id of external id `id` (one read, no parse; none once cached).
   absl::StatusOr<std::optional<uint64_t>> FindDenseId(const std::string& id) const;
   absl::StatusOr<std::optional<v1::Article>> FindByDenseId(uint64_t dense_id,

@@ -37,6 +37,11 @@ const std::optional<std::string>* StagedBatch::FindStaged(Column c, absl::string
   return it != staged.end() ? &it->second : nullptr;
 }
 
+const std::optional<std::string>* StagedBatch::FindPending(Column c, absl::string_view key) const {
+  if (const std::optional<std::string>* own = FindStaged(c, key)) return own;
+  return in_flight_ != nullptr ? in_flight_->FindStaged(c, key) : nullptr;
+}
+
 absl::StatusOr<std::optional<std::string>> StagedBatch::Get(Column c, absl::string_view key) {
   if (const std::optional<std::string>* own = FindStaged(c, key)) return *own;
   if (in_flight_ != nullptr) {

@@ -61,6 +61,11 @@ class StagedBatch {
   // empty optional when absent.
   absl::StatusOr<std::optional<std::string>> Get(Column c, absl::string_view key);
 
+  // What this batch or the batch in flight writes to `key`, without reading further: null when
+  // neither writes it (the committed value then holds), else the value staged (empty: deleted).
+  // Counters (Add) are not seen. For readers that keep their own copy of committed state.
+  const std::optional<std::string>* FindPending(Column c, absl::string_view key) const;
+
   // Runs `hook` once the batch is written, so that an in-memory mirror of a table (e.g. the
   // article metadata) changes only with its durable copy. Dropped if the write fails.
   void OnCommit(std::function<void()> hook) { on_commit_.push_back(std::move(hook)); }

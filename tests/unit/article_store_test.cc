@@ -1,5 +1,7 @@
 #include "store/article_store.h"
 
+#include <future>
+
 #include "gtest/gtest.h"
 #include "test_util.h"
 
@@ -106,6 +108,76 @@ TEST_F(ArticleStoreTest, UnknownIdIsEmptyNotError) {
   auto many = store_->FindByDenseIds(std::vector<uint64_t>{99});
   ASSERT_TRUE(many.ok());
   EXPECT_FALSE((*many)[0].has_value());
+}
+
+TEST_F(ArticleStoreTest, AClickedArticleIsWhatPendingWritesLeaveElseWhatIsCommitted) {
+  Open();
+  const absl::Time t = absl::FromUnixSeconds(1700000000);
+  v1::Article a = MakeArticle("a", "First", t);
+  a.set_section("world");
+  const uint64_t a_id = Put(a);
+  auto clicked = [&](const std::string& id, const StagedBatch& pending) {
+    auto found = store_->FindClicked(id, pending);
+    EXPECT_TRUE(found.ok()) << found.status();
+    return found.ok() ? *found : std::nullopt;
+  };
+
+  StagedBatch empty(*db_);
+  std::optional<ClickedArticle> found = clicked("a", empty);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->dense_id, a_id);
+  EXPECT_TRUE(found->live);
+  EXPECT_EQ(found->section, "world");
+  EXPECT_FALSE(clicked("nope", empty).has_value());
+
+  // Staged and not written: an article created and a section changed are seen by the batch...
+  StagedBatch batch(*db_);
+  v1::Article moved = a;
+  moved.set_section("sport");
+  const std::vector<float> x{1, 0}, y{0, 1};
+  store_->StagePut(batch, a_id, moved, &a, x);
+  const uint64_t b_id = store_->AllocateDenseId(batch);
+  store_->StagePut(batch, b_id, MakeArticle("b", "Second", t), nullptr, y);
+  found = clicked("a", batch);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->section, "sport");
+  found = clicked("b", batch);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->dense_id, b_id);
+  EXPECT_TRUE(found->live);
+  // ...and by the next batch staged while this one is written (pipelining)...
+  std::promise<absl::Status> written;
+  StagedBatch next(*db_, nullptr, &batch, written.get_future().share());
+  v1::Article dead = moved;
+  dead.set_deleted(true);
+  store_->StagePut(next, a_id, dead, &moved, {});
+  found = clicked("a", next);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_FALSE(found->live);
+  found = clicked("b", next);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->dense_id, b_id);
+  // ...but by nothing else until written; abandoned, never.
+  StagedBatch other(*db_);
+  EXPECT_EQ(clicked("a", other)->section, "world");
+  EXPECT_FALSE(clicked("b", other).has_value());
+  next.Discard();
+  batch.Discard();
+  written.set_value(absl::OkStatus());
+  EXPECT_EQ(clicked("a", other)->section, "world");
+  EXPECT_TRUE(clicked("a", other)->live);
+  EXPECT_FALSE(clicked("b", other).has_value());
+
+  // Committed: from the mirror, deleted included.
+  v1::Article gone = a;
+  gone.set_deleted(true);
+  store_->StagePut(other, a_id, gone, &a, {});
+  ASSERT_TRUE(other.Commit().ok());
+  StagedBatch after(*db_);
+  found = clicked("a", after);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_FALSE(found->live);
+  EXPECT_EQ(found->section, "world");
 }
 
 TEST_F(ArticleStoreTest, CachedReadsShowEveryCommittedWriteAndNoAbandonedOne) {
