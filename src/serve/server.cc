@@ -10,6 +10,7 @@
 #include "common/background_thread.h"
 #include "common/log.h"
 #include "common/status_macros.h"
+#include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
@@ -94,6 +95,10 @@ absl::Status HeadlinerServer::CreateServices() {
 absl::Status HeadlinerServer::StartListening() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // gRPC's health service is not built from protobuf's generated code, so reflection would list
+  // it but could not describe it (grpcurl: "does not expose service grpc.health.v1.Health").
+  // Using the generated descriptor here links it into the binary's generated pool.
+  (void)grpc::health::v1::HealthCheckResponse::descriptor();
   if (!config_.server.metrics_addr.empty()) {
     ASSIGN_OR_RETURN(metrics_, MetricsEndpoint::Start(
                                    config_.server.metrics_addr, state_, *experiments_,

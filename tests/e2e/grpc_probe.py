@@ -18,6 +18,30 @@ def string_field(number, text):
     return bytes([(number << 3) | 2, len(data)]) + data
 
 
+def top_level_fields(message):
+    """The field numbers of a protobuf message's top-level fields (wire types 0 and 2 only)."""
+    def varint(i):
+        value, shift = 0, 0
+        while True:
+            b = message[i]
+            value |= (b & 0x7f) << shift
+            i, shift = i + 1, shift + 7
+            if b < 0x80:
+                return value, i
+    fields, i = [], 0
+    while i < len(message):
+        key, i = varint(i)
+        if key & 7 == 0:
+            _, i = varint(i)
+        elif key & 7 == 2:
+            length, i = varint(i)
+            i += length
+        else:
+            raise ValueError(f"wire type {key & 7}")
+        fields.append(key >> 3)
+    return fields
+
+
 def raw(channel, method, streaming=False):
     call = channel.stream_stream if streaming else channel.unary_unary
     return call(method, request_serializer=lambda b: b, response_deserializer=lambda b: b)
@@ -41,6 +65,12 @@ def check_port(channel, services, absent):
     for name in absent:
         if name.encode() in listing:
             return f"reflection lists {name}, which belongs on another port"
+    # Each listed service is described too (grpcurl needs its file, issue 17): a
+    # file_descriptor_response (4), not an error_response (7).
+    for name in services + ["grpc.health.v1.Health"]:
+        reply = b"".join(reflect(iter([string_field(4, name)]), timeout=5))  # file_containing_symbol
+        if 4 not in top_level_fields(reply):
+            return f"reflection lists {name} but does not describe it: {reply[:200]!r}"
     return None
 
 
