@@ -42,6 +42,9 @@ struct IngestStatus {
   absl::Time last_error_at = absl::InfinitePast();
   std::vector<PartitionStatus> partitions;
   bool clicks_flowing = false;
+  // Subscribed topics the brokers said do not exist, until partitions of them are assigned
+  // (a topic created after the service started is picked up within kafka's metadata refresh).
+  std::vector<std::string> missing_topics;
   uint64_t applied = 0;
   uint64_t ignored = 0;
   uint64_t rejected = 0;

@@ -85,6 +85,10 @@ absl::Status KafkaIngestor::CreateConsumer() {
                                   {"auto.offset.reset", "earliest"},
                                   {"fetch.wait.max.ms", "100"},
                                   {"reconnect.backoff.max.ms", "1000"},
+                                  // How soon a subscribed topic created after the start is seen
+                                  // (librdkafka's default, 5 minutes, left clicks waiting that
+                                  // long on a fresh cluster); one small request per interval.
+                                  {"topic.metadata.refresh.interval.ms", "3000"},
                                   {"statistics.interval.ms", "1000"}},
                                  ConsumerProperties(config_)));
   std::string error;
@@ -148,6 +152,18 @@ void KafkaIngestor::SetError(const std::string& error) {
   status_.last_error_at = absl::Now();
 }
 
+void KafkaIngestor::SetMissing(const std::string& topic, bool missing) {
+  MutexLock lock(&status_mu_);
+  std::vector<std::string>& list = status_.missing_topics;
+  auto it = std::find(list.begin(), list.end(), topic);
+  if (missing && it == list.end() && !topic.empty()) {
+    list.push_back(topic);
+    std::sort(list.begin(), list.end());
+  } else if (!missing && it != list.end()) {
+    list.erase(it);
+  }
+}
+
 bool KafkaIngestor::Check(RdKafka::ErrorCode err, const char* what) {
   if (err == RdKafka::ERR_NO_ERROR) return true;
   SetError(absl::StrCat(what, ": ", RdKafka::err2str(err)));
@@ -193,6 +209,11 @@ void KafkaIngestor::Run() {
       case RdKafka::ERR__PARTITION_EOF:
         drained = batch.empty() || absl::Now() - batch.started >= config_.batch_linger;
         break;
+      case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
+      case RdKafka::ERR__UNKNOWN_TOPIC:
+        SetMissing(message->topic_name(), true);
+        SetError(absl::StrCat(message->errstr(), " (", message->topic_name(), ")"));
+        break;
       default:
         SetError(absl::StrCat(message->errstr(), " (", message->topic_name(), ")"));
         break;
@@ -231,6 +252,7 @@ void KafkaIngestor::OnAssign(std::vector<RdKafka::TopicPartition*>& partitions) 
     const int64_t next = stored.ok() && *stored ? **stored : 0;
     p->set_offset(stored.ok() && *stored ? next : RdKafka::Topic::OFFSET_BEGINNING);
     next_offset_[{p->topic(), p->partition()}] = next;
+    SetMissing(p->topic(), false);
     if (!IsArticles(p->topic())) clicks.push_back(p);
   }
   Check(consumer_->assign(partitions), "assign partitions");

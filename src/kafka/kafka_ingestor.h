@@ -136,6 +136,8 @@ class KafkaIngestor {
   // encoder's cost included).
   void ReportCatchUp(uint64_t articles_applied);
   bool IsArticles(const std::string& topic) const { return topic == config_.articles_topic; }
+  // Records that the brokers said `topic` does not exist, or that partitions of it are assigned.
+  void SetMissing(const std::string& topic, bool missing);
   // The key offsets of `topic` are stored under: "<cluster id>/<topic>".
   std::string OffsetTopic(const std::string& topic) const { return cluster_id_ + "/" + topic; }
 

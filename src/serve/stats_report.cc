@@ -187,6 +187,7 @@ void StatsReport::FillIngestStats(v1::IngestStats& out) const {
     *out.mutable_last_error_at() = ToProtoTimestamp(s.last_error_at);
   }
   out.set_clicks_flowing(s.clicks_flowing);
+  for (const std::string& topic : s.missing_topics) out.add_missing_topics(topic);
   out.set_events_applied(s.applied);
   out.set_events_ignored(s.ignored);
   out.set_events_rejected(s.rejected);

@@ -183,7 +183,7 @@ def run(h, args, rng, index):
         f.write("\n".join(history) + "\n")
 
     # 1. Catalog and history through Kafka; then a snapshot covering all of it. (Produced first:
-    # a topic created after the service subscribed waits for a metadata refresh, issue 17.)
+    # a topic created after the service subscribed waits for a metadata refresh, up to 3 s.)
     h.produce(h.articles_topic, catalog)
     h.produce(h.clicks_topic, history)
     h.start_timed()
