@@ -41,6 +41,10 @@ SKIPPED_COMMANDS = {
     "kcat ": "an alternative client, not installed here; the line before does the same",
     "tests/deploy/k8s_package_test.sh": "ctest's k8s_package runs it",
 }
+# Fenced blocks in other languages are not commands: the configuration reference (yaml) and
+# fragments of a reader's own code (python).
+NOT_COMMANDS = {"yaml": "configuration, read by the service's config tests",
+                "python": "a fragment of a reader's own code, not a command"}
 UCI = "../shared/data/uci-news-dev.csv"
 
 
@@ -165,7 +169,12 @@ def main():
         print(__doc__)
         return 2
     repo = os.path.abspath(sys.argv[1])
-    blocks = sh_blocks(open(os.path.join(repo, "README.md")).read())
+    readme = open(os.path.join(repo, "README.md")).read()
+    blocks = sh_blocks(readme)
+    for lang in re.findall(r"^```(\w+)\n", readme, re.M):
+        if lang != "sh":
+            assert lang in NOT_COMMANDS, f"a ```{lang} block: say in NOT_COMMANDS why it is not run"
+            log(f"a {lang} block: not run: {NOT_COMMANDS[lang]}")
     scratch = tempfile.mkdtemp(prefix="headliner-readme-")
     runner = Runner(repo, scratch)
     ran = skipped = 0
