@@ -29,7 +29,8 @@ void DeclareCoVisitationOptions(CoVisitationConfig& c, OptionTable& table) {
       .Duration("window", c.window)
       .Duration("gap_half_life", c.gap_half_life)
       .Int("max_partners", c.max_partners, 1, 1000)
-      .Int("tracked_partners", c.tracked_partners, 1, 10000);
+      .Int("tracked_partners", c.tracked_partners, 1, 10000)
+      .Duration("half_life", c.half_life);
   table.Rule([&c]() -> absl::Status {
     if (c.tracked_partners >= c.max_partners) return absl::OkStatus();
     return absl::InvalidArgumentError(

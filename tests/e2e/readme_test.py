@@ -43,7 +43,7 @@ SKIPPED_COMMANDS = {
 }
 # Fenced blocks in other languages are not commands: the configuration reference (yaml) and
 # fragments of a reader's own code (python).
-NOT_COMMANDS = {"yaml": "configuration, read by the service's config tests",
+NOT_COMMANDS = {"yaml": "the configuration reference: checked with headliner --check_config",
                 "python": "a fragment of a reader's own code, not a command"}
 UCI = "../shared/data/uci-news-dev.csv"
 
@@ -175,6 +175,15 @@ def main():
         if lang != "sh":
             assert lang in NOT_COMMANDS, f"a ```{lang} block: say in NOT_COMMANDS why it is not run"
             log(f"a {lang} block: not run: {NOT_COMMANDS[lang]}")
+    # The configuration reference is a valid configuration, every key of it known.
+    for i, yaml in enumerate(re.findall(r"^```yaml\n(.*?)```", readme, re.S | re.M)):
+        path = os.path.join(tempfile.gettempdir(), f"headliner-readme-{os.getpid()}-{i}.yaml")
+        with open(path, "w") as f:
+            f.write(yaml)
+        r = subprocess.run([os.path.join(repo, "build/headliner"), f"--config={path}",
+                            "--check_config"], capture_output=True, text=True)
+        os.unlink(path)
+        assert r.returncode == 0, f"the README's yaml block {i + 1} is not a valid config: {r.stderr}"
     scratch = tempfile.mkdtemp(prefix="headliner-readme-")
     runner = Runner(repo, scratch)
     ran = skipped = 0

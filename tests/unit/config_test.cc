@@ -36,6 +36,18 @@ TEST(ConfigTest, YamlOverridesDefaults) {
   EXPECT_EQ(c.encoder.dimension, 64);
 }
 
+// covisitation.half_life was documented in the README but not declared (found by the README test).
+TEST(ConfigTest, CoVisitationAgeingHalfLifeIsAnOption) {
+  Config c;
+  ASSERT_TRUE(ApplyYaml("covisitation:\n  half_life: 48h\n", "test.yaml", c).ok());
+  EXPECT_EQ(c.covisitation.half_life, absl::Hours(48));
+  Config zero;
+  ASSERT_TRUE(ApplyYaml("covisitation:\n  half_life: 0s\n", "test.yaml", zero).ok());
+  absl::Status bad = ValidateConfig(zero);
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(std::string(bad.message()).find("covisitation.half_life"), std::string::npos) << bad;
+}
+
 TEST(ConfigTest, TheSlowRequestLogTakesZeroToTurnItOff) {
   Config c;
   EXPECT_EQ(c.server.slow_request_log, absl::Milliseconds(100));
