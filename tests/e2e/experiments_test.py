@@ -31,7 +31,7 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kafka_ingest_test import BROKERS, Harness, broker_missing, log  # noqa: E402
+from kafka_ingest_test import BROKERS, Harness, broker_missing, free_port, log  # noqa: E402
 
 READERS = 500
 Z95 = 1.959963984540054
@@ -41,10 +41,9 @@ CLICK_PROBABILITY = {"control": 0.06, "treatment": 0.12}  # per shown item of th
 class Replica(Harness):
     """A server of the experiment run: its own data dir, port and consumer group."""
 
-    def __init__(self, server, cli, work, name, run, port):
-        super().__init__(server, cli, None, work)
-        self.port, self.addr = port, f"127.0.0.1:{port}"
-        self.metrics_addr = f"127.0.0.1:{port + 1000}"
+    def __init__(self, server, cli, work, name, run):
+        super().__init__(server, cli, None, work)  # a free port for gRPC
+        self.metrics_addr = f"127.0.0.1:{free_port()}"
         self.articles_topic = f"exp-articles-{run}"
         self.clicks_topic = f"exp-clicks-{run}"
         self.impressions_topic = f"exp-impressions-{run}"
@@ -185,11 +184,10 @@ def main(server, cli):
 """)
         with open(f"{work}/token.key", "w") as f:
             f.write(uuid.uuid4().hex)
-        base = 50900 + os.getpid() % 50
         replicas = []
-        for i, name in enumerate(("a", "b")):
+        for name in ("a", "b"):
             os.makedirs(f"{work}/{name}")
-            replicas.append(Replica(server, cli, f"{work}/{name}", name, run, base + i))
+            replicas.append(Replica(server, cli, f"{work}/{name}", name, run))
         a, b = replicas
         try:
             catalog = a.run_cli("sample", "--count", "300").stdout.splitlines()

@@ -44,6 +44,14 @@ def broker_up():
         return False
 
 
+def free_port():
+    """A port nothing listens on now. (A fixed port such as 50300 + pid % 500 lies in Linux's
+    ephemeral range, where any outgoing connection, e.g. one of the broker's, may hold it.)"""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def micros(ts):
     dt = datetime.datetime.strptime(ts.rstrip("Z").split(".")[0], "%Y-%m-%dT%H:%M:%S")
     frac = ts.rstrip("Z").split(".")[1] if "." in ts else "0"
@@ -56,7 +64,7 @@ class Harness:
         self.server, self.cli, self.kafka_script, self.work = server, cli, kafka_script, work
         run = f"{int(time.time())}-{os.getpid()}"
         self.articles_topic, self.clicks_topic = f"e2e-articles-{run}", f"e2e-clicks-{run}"
-        self.port = 50300 + os.getpid() % 500
+        self.port = free_port()
         self.addr = f"127.0.0.1:{self.port}"
         self.proc = None
         self.config = os.path.join(work, "config.yaml")
@@ -99,12 +107,19 @@ clicks:
         self.log = open(os.path.join(self.work, "server.log"), "a")
         self.proc = subprocess.Popen([self.server, f"--config={self.config}"], stdout=self.log,
                                      stderr=self.log)
-        for _ in range(200):  # until the ingestor runs: it starts once the index is restored
+        # Until the ingestor runs: it starts once the model is loaded and the index restored (a
+        # few seconds; more on a loaded two-core machine).
+        deadline = time.time() + 60
+        while time.time() < deadline:
             r = self.run_cli("stats", "--json", check=False)
             if r.returncode == 0 and '"brokers"' in r.stdout:
                 return
+            if self.proc.poll() is not None:
+                break
             time.sleep(0.05)
-        raise RuntimeError("server did not start")
+        self.log.flush()
+        tail = open(self.log.name).read()[-2000:]
+        raise RuntimeError(f"server did not start (exit code {self.proc.poll()}); its log:\n{tail}")
 
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
