@@ -81,17 +81,6 @@ class RestartHarness(Harness):
         self.proc.terminate()
         assert self.proc.wait(timeout=60) == 0, "no clean stop on SIGTERM"
 
-    def wait_for(self, what, predicate, timeout=120):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            s = self.stats()
-            if predicate(s):
-                return s
-            time.sleep(0.2)
-        s = self.stats()
-        s.pop("ingest", None)
-        raise AssertionError(f"timed out waiting for {what}: {json.dumps(s)[:1500]}")
-
     def settled(self, articles, clicks):
         """Waits until every event is applied."""
         def done(s):

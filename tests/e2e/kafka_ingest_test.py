@@ -133,6 +133,20 @@ clicks:
     def stats(self):
         return json.loads(self.run_cli("stats", "--json").stdout)
 
+    def wait_for(self, what, predicate, timeout=120, shown=None):
+        """The first Stats for which `predicate` holds; on a timeout the error shows `shown(stats)`
+        (by default Stats without its long ingest part)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            s = self.stats()
+            if predicate(s):
+                return s
+            time.sleep(0.2)
+        s = self.stats()
+        part = shown(s) if shown else {k: v for k, v in s.items() if k != "ingest"}
+        raise AssertionError(f"timed out after {timeout} s waiting for {what}: "
+                             f"{json.dumps(part)[:1500]}")
+
 
 def progress(stats):
     return int(stats.get("clicks", 0)) + int(stats.get("articles", 0))

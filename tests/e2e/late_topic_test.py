@@ -24,16 +24,8 @@ ARTICLES = 50
 CLICKS_WITHIN_S = 10
 
 
-def wait_for(h, what, predicate, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        s = h.stats()
-        if predicate(s):
-            return s
-        time.sleep(0.1)
-    s = h.stats()
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}: "
-                         f"{json.dumps(s.get('ingest', {}))[:1500]}")
+def ingest(s):
+    return s.get("ingest", {})
 
 
 def main():
@@ -60,17 +52,17 @@ def run(h):
 
     h.produce(h.articles_topic, catalog)
     h.start()
-    wait_for(h, f"{ARTICLES} articles applied",
-             lambda s: int(s.get("articles", 0)) == ARTICLES, 60)
-    s = wait_for(h, "Stats to list the clicks topic as missing",
-                 lambda s: h.clicks_topic in s.get("ingest", {}).get("missing_topics", []), 60)
+    h.wait_for(f"{ARTICLES} articles applied",
+               lambda s: int(s.get("articles", 0)) == ARTICLES, 60, ingest)
+    s = h.wait_for("Stats to list the clicks topic as missing",
+                   lambda s: h.clicks_topic in ingest(s).get("missing_topics", []), 60, ingest)
     assert h.articles_topic not in s["ingest"]["missing_topics"], s["ingest"]
     log(f"articles applied; Stats lists {s['ingest']['missing_topics']} as missing")
 
     t0 = time.time()
     h.produce(h.clicks_topic, clicks)  # creates the topic
-    wait_for(h, f"{len(clicks)} clicks applied",
-             lambda s: int(s.get("clicks", 0)) == len(clicks), CLICKS_WITHIN_S)
+    h.wait_for(f"{len(clicks)} clicks applied",
+               lambda s: int(s.get("clicks", 0)) == len(clicks), CLICKS_WITHIN_S, ingest)
     took = time.time() - t0
     s = h.stats()
     assert not s.get("ingest", {}).get("missing_topics"), s["ingest"]
