@@ -2,8 +2,8 @@
 """Runs the README's shell command blocks as written, against `scripts/demo`'s server (issue 17).
 
 Every ```sh block of README.md is run in order, one command (with its continuation lines) at a
-time, from a scratch directory that links the checkout's build/, scripts/, deploy/, tests/ and
-proto/ (so files the README creates, e.g. catalog.jsonl, land there). A command fails the test
+time, from a scratch directory that links the checkout's build/, scripts/, deploy/, tests/,
+proto/ and examples/ (so files the README creates, e.g. catalog.jsonl, land there). A command fails the test
 when it exits non-zero, or prints nothing and writes no file. Scratch paths the README names
 (/tmp/h1, /tmp/h2, /tmp/headliner-checkpoint-1) are moved into the scratch directory.
 
@@ -14,7 +14,7 @@ reader's would. What is not run is listed in SKIPPED_BLOCKS and SKIPPED_COMMANDS
 
 Usage: readme_test.py REPO_DIR. Needs grpcurl on PATH, in build/tools (scripts/test builds it there)
 or in ~/go/bin,
-and the demo's ports (127.0.0.1:50051, :50052, :9464) free.
+and the demo's ports (127.0.0.1:50051, :50052, :9464, and :3000 for the example news site) free.
 """
 import os
 import re
@@ -40,6 +40,9 @@ SKIPPED_BLOCKS = {
 SKIPPED_COMMANDS = {
     "kcat ": "an alternative client, not installed here; the line before does the same",
     "tests/deploy/k8s_package_test.sh": "ctest's k8s_package runs it",
+    "(cd examples/frontend && npm ci": "a second example site that runs until stopped: "
+                                       "scripts/demo started the same one on port 3000 (the "
+                                       "lines before use it) and ctest's e2e_frontend runs it",
 }
 # Fenced blocks in other languages are not commands: the configuration reference (yaml) and
 # fragments of a reader's own code (python).
@@ -77,7 +80,7 @@ class Runner:
         self.repo, self.scratch = repo, scratch
         self.work = os.path.join(scratch, "work")
         os.makedirs(self.work)
-        for name in ["build", "scripts", "deploy", "tests", "proto"]:
+        for name in ["build", "scripts", "deploy", "tests", "proto", "examples"]:
             os.symlink(os.path.join(repo, name), os.path.join(self.work, name))
         shared = os.path.join(os.path.dirname(repo), "shared")
         if os.path.isdir(shared):  # the README's ../shared, from the scratch directory
@@ -90,6 +93,7 @@ class Runner:
             "grpcurl is not installed: scripts/test builds it into build/tools"
         self.servers = []  # Popen of servers this test started, newest last
         self.demo_pid = None
+        self.frontend_pid = None
 
     def rewrite(self, command):
         for path, name in [("/tmp/h1", "h1"), ("/tmp/h2", "h2"),
@@ -107,6 +111,17 @@ class Runner:
         m = re.search(r"headliner is running \(pid (\d+)", r.stdout)
         assert m, f"scripts/demo did not say which pid it started:\n{r.stdout[-2000:]}"
         self.demo_pid = int(m.group(1))
+        m = re.search(r"the example news site, pid (\d+)", r.stdout)
+        assert m, f"scripts/demo did not start the example news site:\n{r.stdout[-2000:]}"
+        self.frontend_pid = int(m.group(1))  # serves the README's blocks until the end
+
+    def stop_frontend(self):
+        if self.frontend_pid is not None:
+            try:
+                os.kill(self.frontend_pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            self.frontend_pid = None
 
     def stop_servers(self):
         if self.demo_pid is not None:
@@ -215,6 +230,7 @@ def main():
                 ran += 1
     finally:
         runner.stop_servers()
+        runner.stop_frontend()
     shutil.rmtree(scratch, ignore_errors=True)
     log(f"ok: {ran} README commands ran, {skipped} blocks skipped (each says why)")
     return 0
