@@ -26,6 +26,8 @@ inline constexpr char kKafkaPropertyEnvPrefix[] = "HEADLINER_KAFKA_PROPERTY_";
 inline constexpr char kKafkaConsumerPropertyEnvPrefix[] = "HEADLINER_KAFKA_CONSUMER_PROPERTY_";
 inline constexpr char kKafkaProducerPropertyEnvPrefix[] = "HEADLINER_KAFKA_PRODUCER_PROPERTY_";
 inline constexpr char kKafkaSecretFileEnvPrefix[] = "HEADLINER_KAFKA_SECRET_FILE_";
+// kafka.brokers value that starts an in-process mock cluster (serve/server.h starts it).
+inline constexpr char kEmbeddedKafka[] = "embedded";
 
 struct KafkaConfig {
   // "host:port,..." of a real cluster, "embedded" for an in-process mock cluster (demo), or empty.

@@ -28,8 +28,6 @@ namespace headliner {
 // The gRPC service name reported by the health service.
 inline constexpr char kRelatedServiceName[] = "headliner.v1.RelatedHeadlines";
 inline constexpr char kAdminServiceName[] = "headliner.v1.Admin";
-// kafka.brokers value that starts an in-process mock cluster.
-inline constexpr char kEmbeddedKafka[] = "embedded";
 
 class HeadlinerServer {
  public:

@@ -115,7 +115,8 @@ TEST(CheckpointTest, AReplicaFromACheckpointServesTheSameListsAndCatchesUp) {
         const v1::StatsResponse s = a.Stats();
         return s.clicks() == static_cast<uint64_t>(clicks) && s.ingest().state() == "live";
       },
-      absl::Seconds(30)));
+      absl::Seconds(30)))
+      << a.Stats().ShortDebugString();
 
   // Refusals first: they write nothing.
   v1::CheckpointResponse response;
@@ -143,7 +144,8 @@ TEST(CheckpointTest, AReplicaFromACheckpointServesTheSameListsAndCatchesUp) {
   b_config.kafka.group_id = "replica-b";
   Replica b = Start(b_config);
   ASSERT_NE(b.server, nullptr);
-  ASSERT_TRUE(WaitFor([&] { return b.Stats().ingest().state() == "live"; }, absl::Seconds(30)));
+  ASSERT_TRUE(WaitFor([&] { return b.Stats().ingest().state() == "live"; }, absl::Seconds(30)))
+      << b.Stats().ingest().DebugString();
   v1::StatsResponse b_stats = b.Stats();
   EXPECT_EQ(b_stats.clicks(), static_cast<uint64_t>(clicks));
   EXPECT_EQ(b_stats.articles(), headlines.size());
